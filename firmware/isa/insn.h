@@ -1,0 +1,122 @@
+// One tasu instruction as a 128-bit little-endian word, with field access driven by the generated
+// field table (tasu_arch.h), so encoding and decoding share one definition with the RTL.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+
+#include "tasu_arch.h"
+
+namespace tasu::isa {
+
+struct Insn {
+  std::array<uint64_t, 2> w{0, 0};  // w[0] = bits 63..0, w[1] = bits 127..64
+
+  uint64_t get(const arch::Field& f) const {
+    uint64_t v = 0;
+    for (int i = 0; i < f.width; ++i) {
+      const int b = f.lsb + i;
+      v |= ((w[b / 64] >> (b % 64)) & 1ULL) << i;
+    }
+    return v;
+  }
+
+  // Throws when the value does not fit: a silently truncated address would be a wrong program.
+  Insn& set(const arch::Field& f, uint64_t v) {
+    if (f.width < 64 && (v >> f.width) != 0)
+      throw std::out_of_range("field " + std::string(f.name) + " = " + std::to_string(v) + " does not fit in " +
+                              std::to_string(f.width) + " bits");
+    for (int i = 0; i < f.width; ++i) {
+      const int b = f.lsb + i;
+      const uint64_t m = 1ULL << (b % 64);
+      w[b / 64] = ((v >> i) & 1ULL) ? (w[b / 64] | m) : (w[b / 64] & ~m);
+    }
+    return *this;
+  }
+
+  arch::Opcode opcode() const { return static_cast<arch::Opcode>(get(arch::field::opcode)); }
+
+  void to_bytes(uint8_t* out) const {
+    for (int i = 0; i < 16; ++i) out[i] = static_cast<uint8_t>(w[i / 8] >> (8 * (i % 8)));
+  }
+  static Insn from_bytes(const uint8_t* in) {
+    Insn x;
+    for (int i = 0; i < 16; ++i) x.w[i / 8] |= static_cast<uint64_t>(in[i]) << (8 * (i % 8));
+    return x;
+  }
+  bool operator==(const Insn& o) const { return w == o.w; }
+};
+
+// Dependency flags, in the VTA sense: "prev"/"next" are the neighbouring units in the
+// load -> engine -> store pipeline; pop waits for a token, push releases one.
+struct Deps {
+  bool pop_prev = false, pop_next = false, push_prev = false, push_next = false;
+};
+
+inline Insn make(arch::Opcode op, Deps d = {}) {
+  Insn x;
+  x.set(arch::field::opcode, static_cast<uint64_t>(op));
+  x.set(arch::field::pop_prev, d.pop_prev);
+  x.set(arch::field::pop_next, d.pop_next);
+  x.set(arch::field::push_prev, d.push_prev);
+  x.set(arch::field::push_next, d.push_next);
+  return x;
+}
+
+inline Deps deps_of(const Insn& x) {
+  return {x.get(arch::field::pop_prev) != 0, x.get(arch::field::pop_next) != 0,
+          x.get(arch::field::push_prev) != 0, x.get(arch::field::push_next) != 0};
+}
+
+// A 2-D transfer between DRAM and an on-chip buffer, in bus beats.
+struct Transfer {
+  uint32_t sram_beat = 0, dram_addr = 0, rows = 1, row_beats = 0, dram_stride = 0;
+};
+
+inline Insn make_load(arch::LoadDst dst, const Transfer& t, Deps d = {}) {
+  Insn x = make(arch::Opcode::LOAD, d);
+  x.set(arch::field::dst, static_cast<uint64_t>(dst));
+  x.set(arch::field::sram_beat, t.sram_beat).set(arch::field::dram_addr, t.dram_addr);
+  x.set(arch::field::rows, t.rows).set(arch::field::row_beats, t.row_beats).set(arch::field::dram_stride, t.dram_stride);
+  return x;
+}
+
+inline Insn make_store(const Transfer& t, Deps d = {}) {
+  Insn x = make(arch::Opcode::STORE, d);
+  x.set(arch::field::sram_beat, t.sram_beat).set(arch::field::dram_addr, t.dram_addr);
+  x.set(arch::field::rows, t.rows).set(arch::field::row_beats, t.row_beats).set(arch::field::dram_stride, t.dram_stride);
+  return x;
+}
+
+struct Matmul {
+  uint32_t wbuf = 0;
+  bool accumulate = false;
+  uint32_t depth = 1, act_word = 0, act_stride = 0, out_word = 0, tokens = 1;
+};
+
+inline Insn make_matmul(const Matmul& m, Deps d = {}) {
+  Insn x = make(arch::Opcode::MATMUL, d);
+  x.set(arch::field::wbuf, m.wbuf).set(arch::field::accumulate, m.accumulate);
+  x.set(arch::field::depth, m.depth).set(arch::field::act_word, m.act_word);
+  x.set(arch::field::act_stride, m.act_stride).set(arch::field::out_word, m.out_word);
+  x.set(arch::field::tokens, m.tokens);
+  return x;
+}
+
+inline Insn make_finish() { return make(arch::Opcode::FINISH); }
+
+inline Transfer transfer_of(const Insn& x) {
+  return {static_cast<uint32_t>(x.get(arch::field::sram_beat)), static_cast<uint32_t>(x.get(arch::field::dram_addr)),
+          static_cast<uint32_t>(x.get(arch::field::rows)), static_cast<uint32_t>(x.get(arch::field::row_beats)),
+          static_cast<uint32_t>(x.get(arch::field::dram_stride))};
+}
+
+inline Matmul matmul_of(const Insn& x) {
+  return {static_cast<uint32_t>(x.get(arch::field::wbuf)), x.get(arch::field::accumulate) != 0,
+          static_cast<uint32_t>(x.get(arch::field::depth)), static_cast<uint32_t>(x.get(arch::field::act_word)),
+          static_cast<uint32_t>(x.get(arch::field::act_stride)), static_cast<uint32_t>(x.get(arch::field::out_word)),
+          static_cast<uint32_t>(x.get(arch::field::tokens))};
+}
+
+}  // namespace tasu::isa

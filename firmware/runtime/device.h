@@ -1,0 +1,83 @@
+// The one host API of tasu (in the spirit of VTA's driver.h): open a device, move data to and
+// from its DRAM, run a program, wait with a watchdog and read the performance counters. Backends:
+// the Verilated SystemC platform ("rtl", cycle-accurate) and the functional model ("model").
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "tasu_arch.h"
+
+namespace tasu::rt {
+
+struct Counters {
+  uint64_t cycles = 0, ex_busy = 0, rd_bytes = 0, wr_bytes = 0, stall = 0, ld_busy = 0, st_busy = 0, insns = 0;
+};
+
+// An error reported by the device (status ERROR) or by the runtime's watchdog. what() is a
+// complete human-readable report: code, offending instruction, device state.
+class DeviceError : public std::runtime_error {
+ public:
+  DeviceError(arch::ErrorCode code, uint32_t pc, uint32_t info, bool watchdog, const std::string& report)
+      : std::runtime_error(report), code_(code), pc_(pc), info_(info), watchdog_(watchdog) {}
+  arch::ErrorCode code() const { return code_; }
+  uint32_t pc() const { return pc_; }
+  uint32_t info() const { return info_; }
+  bool watchdog() const { return watchdog_; }
+
+ private:
+  arch::ErrorCode code_;
+  uint32_t pc_, info_;
+  bool watchdog_;
+};
+
+struct DeviceOptions {
+  uint64_t dram_bytes = 256ull << 20;  // size of the simulated DRAM
+  uint32_t mem_latency = 0;            // 0: the configuration's MemLatency
+  uint32_t mem_bytes_per_cycle = 0;    // 0: the configuration's MemBytesPerCycle
+  std::string trace_file;              // empty: no waveform; *.vcd otherwise
+};
+
+class Device {
+ public:
+  virtual ~Device() = default;
+  virtual const arch::Config& config() const = 0;
+  virtual std::string backend() const = 0;
+
+  // Resets the accelerator (not the DRAM contents).
+  virtual void reset() = 0;
+  virtual void write(uint64_t addr, const void* src, size_t bytes) = 0;
+  virtual void read(uint64_t addr, void* dst, size_t bytes) = 0;
+  // Starts the program of n_insns instructions at prog_addr; returns at once.
+  virtual void start(uint64_t prog_addr, uint32_t n_insns) = 0;
+  // Waits for completion. Throws DeviceError if the device reports an error or has not finished
+  // within max_cycles (the watchdog); the report then shows the device state.
+  virtual void wait(uint64_t max_cycles) = 0;
+  virtual Counters counters() = 0;
+
+  // Bump allocation in device DRAM, BusBytes-aligned; free_all() releases everything.
+  uint64_t alloc(uint64_t bytes);
+  void free_all() { next_free_ = kDramBase; }
+  uint64_t dram_bytes() const { return dram_bytes_; }
+
+  // The DRAM window starts above 0 so that a zero address in a program is caught as a bus error.
+  static constexpr uint64_t kDramBase = 0x1000;
+
+ protected:
+  explicit Device(uint64_t dram_bytes) : dram_bytes_(dram_bytes) {}
+
+ private:
+  uint64_t dram_bytes_;
+  uint64_t next_free_ = kDramBase;
+};
+
+// backend: "rtl" or "model"; config: a name from tasu_arch.json. Throws std::invalid_argument
+// for an unknown backend or configuration.
+std::unique_ptr<Device> open_device(const std::string& backend, const std::string& config, const DeviceOptions& opt = {});
+
+std::vector<std::string> backends();
+
+}  // namespace tasu::rt

@@ -1,0 +1,230 @@
+// Load DMA: executes LOAD (DRAM -> weight tiles or activation buffer) as bursts on the read
+// channel. Requests run ahead of the data (up to Outstanding bursts), and the next LOAD may start
+// requesting while the previous one's data is still arriving, so back-to-back loads keep the
+// memory busy without paying its latency once per command.
+module tasu_dma_rd #(
+  parameter int BusBytes    = 64,
+  parameter int MaxBurst    = 16,
+  parameter int Outstanding = 8,
+  parameter int WgtBeats    = 1024,  // capacity of the weight space (both buffers), in beats
+  parameter int ActBeats    = 2048,
+  localparam int BusBits  = BusBytes * 8,
+  localparam int AlignW   = $clog2(BusBytes),
+  localparam int WgtBeatW = $clog2(WgtBeats),
+  localparam int ActBeatW = $clog2(ActBeats)
+) (
+  input  logic                clk_i,
+  input  logic                rst_ni,
+  // LOAD command.
+  input  logic                cmd_valid_i,
+  output logic                cmd_ready_o,
+  input  logic [31:0]         cmd_pc_i,
+  input  logic [1:0]          cmd_dst_i,
+  input  logic [19:0]         cmd_sram_beat_i,
+  input  logic [31:0]         cmd_dram_addr_i,
+  input  logic [15:0]         cmd_rows_i,
+  input  logic [15:0]         cmd_row_beats_i,
+  input  logic [31:0]         cmd_stride_i,
+  output logic                done_o,
+  output logic                err_o,
+  output logic [3:0]          err_code_o,
+  output logic [31:0]         err_pc_o,
+  output logic [31:0]         err_info_o,
+  output logic                busy_o,
+  // Read client port towards the memory arbiter.
+  output logic                rd_req_valid_o,
+  input  logic                rd_req_ready_i,
+  output logic [31:0]         rd_req_addr_o,
+  output logic [7:0]          rd_req_len_o,
+  input  logic                rd_valid_i,
+  input  logic [BusBits-1:0]  rd_data_i,
+  input  logic                rd_last_i,
+  input  logic                rd_err_i,
+  // Buffer fills.
+  output logic                wgt_wr_valid_o,
+  output logic [WgtBeatW-1:0] wgt_wr_beat_o,
+  output logic                act_wr_valid_o,
+  output logic [ActBeatW-1:0] act_wr_beat_o,
+  output logic [BusBits-1:0]  wr_data_o
+);
+  typedef enum logic [1:0] {StIdle, StReq, StHalt} state_e;
+  state_e state_q, state_d;
+
+  // Request side: the command being split into bursts.
+  logic        dst_act_q;
+  logic [31:0] pc_q;
+  logic [20:0] sram_q, sram_d;
+  logic [31:0] row_addr_q, row_addr_d, addr_q, addr_d;
+  logic [15:0] rows_left_q, rows_left_d, beats_left_q, beats_left_d;
+  logic [15:0] row_beats_q;
+  logic [31:0] stride_q;
+  logic [8:0]  burst_len;
+  logic        last_burst;
+  logic        over_cap;
+
+  // One descriptor per burst in flight: where its beats go and whose they are.
+  localparam int DescW = 1 + 21 + 1 + 32 + 32;
+  logic             desc_push, desc_ready, desc_valid, desc_pop;
+  logic [DescW-1:0] desc_in, desc_out;
+
+  logic        req_err;
+  logic [3:0]  req_code;
+  logic [31:0] req_pc, req_info;
+
+  logic cmd_bad_align, cmd_bad_op;
+  assign cmd_bad_align = (cmd_dram_addr_i[AlignW-1:0] != '0) || (cmd_stride_i[AlignW-1:0] != '0);
+  assign cmd_bad_op    = (cmd_rows_i == '0) || (cmd_row_beats_i == '0) || (cmd_dst_i > 2'd1);
+
+  assign burst_len  = (beats_left_q > 16'(MaxBurst)) ? 9'(MaxBurst) : beats_left_q[8:0];
+  assign last_burst = (rows_left_q == 16'd1) && (beats_left_q == 16'(burst_len));
+  assign over_cap   = (sram_q + 21'(burst_len)) > (dst_act_q ? 21'(ActBeats) : 21'(WgtBeats));
+
+  assign rd_req_addr_o = addr_q;
+  assign rd_req_len_o  = 8'(burst_len - 9'd1);
+  assign desc_in       = {dst_act_q, sram_q, last_burst, addr_q, pc_q};
+
+  always_comb begin
+    state_d        = state_q;
+    sram_d         = sram_q;
+    row_addr_d     = row_addr_q;
+    addr_d         = addr_q;
+    rows_left_d    = rows_left_q;
+    beats_left_d   = beats_left_q;
+    cmd_ready_o    = 1'b0;
+    rd_req_valid_o = 1'b0;
+    desc_push      = 1'b0;
+    req_err          = 1'b0;
+    req_code     = tasu_pkg::ErrNONE;
+    req_pc       = pc_q;
+    req_info     = '0;
+    unique case (state_q)
+      StIdle: begin
+        cmd_ready_o = 1'b1;
+        if (cmd_valid_i) begin
+          if (cmd_bad_align || cmd_bad_op) begin
+            req_err      = 1'b1;
+            req_code = cmd_bad_align ? tasu_pkg::ErrMISALIGNED : tasu_pkg::ErrBAD_OPERAND;
+            req_pc   = cmd_pc_i;
+            req_info = cmd_bad_align ? cmd_dram_addr_i : {14'd0, cmd_dst_i, cmd_rows_i};
+            state_d    = StHalt;
+          end else begin
+            state_d      = StReq;
+            sram_d       = {1'b0, cmd_sram_beat_i};
+            row_addr_d   = cmd_dram_addr_i;
+            addr_d       = cmd_dram_addr_i;
+            rows_left_d  = cmd_rows_i;
+            beats_left_d = cmd_row_beats_i;
+          end
+        end
+      end
+      StReq: begin
+        if (over_cap) begin
+          req_err      = 1'b1;
+          req_code = tasu_pkg::ErrBAD_OPERAND;
+          req_info = {11'd0, sram_q};
+          state_d    = StHalt;
+        end else begin
+          rd_req_valid_o = desc_ready;
+          if (rd_req_ready_i && desc_ready) begin
+            desc_push = 1'b1;
+            sram_d    = sram_q + 21'(burst_len);
+            if (beats_left_q == 16'(burst_len)) begin
+              rows_left_d  = rows_left_q - 16'd1;
+              beats_left_d = row_beats_q;
+              row_addr_d   = row_addr_q + stride_q;
+              addr_d       = row_addr_q + stride_q;
+              if (last_burst) state_d = StIdle;
+            end else begin
+              beats_left_d = beats_left_q - 16'(burst_len);
+              addr_d       = addr_q + 32'({burst_len, AlignW'(0)});
+            end
+          end
+        end
+      end
+      // After an error nothing more is requested; in-flight data still drains below.
+      StHalt: ;
+      default: state_d = StIdle;
+    endcase
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      state_q      <= StIdle;
+      dst_act_q    <= 1'b0;
+      pc_q         <= '0;
+      sram_q       <= '0;
+      row_addr_q   <= '0;
+      addr_q       <= '0;
+      rows_left_q  <= '0;
+      beats_left_q <= '0;
+      row_beats_q  <= '0;
+      stride_q     <= '0;
+    end else begin
+      state_q      <= state_d;
+      sram_q       <= sram_d;
+      row_addr_q   <= row_addr_d;
+      addr_q       <= addr_d;
+      rows_left_q  <= rows_left_d;
+      beats_left_q <= beats_left_d;
+      if (state_q == StIdle && cmd_valid_i) begin
+        dst_act_q   <= cmd_dst_i[0];
+        pc_q        <= cmd_pc_i;
+        row_beats_q <= cmd_row_beats_i;
+        stride_q    <= cmd_stride_i;
+      end
+    end
+  end
+
+  tasu_fifo #(.Width(DescW), .Depth(Outstanding)) u_desc (
+    .clk_i, .rst_ni,
+    .in_valid_i  (desc_push),
+    .in_ready_o  (desc_ready),
+    .in_data_i   (desc_in),
+    .out_valid_o (desc_valid),
+    .out_ready_i (desc_pop),
+    .out_data_o  (desc_out),
+    .count_o     ()
+  );
+
+  // Data side: beats arrive in request order; the head descriptor says where they go.
+  logic        d_act, d_last_cmd;
+  logic [20:0] d_sram;
+  logic [31:0] d_addr, d_pc;
+  logic [8:0]  beat_q;
+  logic        data_err_q;
+  assign {d_act, d_sram, d_last_cmd, d_addr, d_pc} = desc_out;
+  assign desc_pop = rd_valid_i && rd_last_i;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      beat_q     <= '0;
+      data_err_q <= 1'b0;
+    end else if (rd_valid_i) begin
+      beat_q <= rd_last_i ? '0 : beat_q + 9'd1;
+      if (rd_err_i) data_err_q <= 1'b1;
+    end
+  end
+
+  logic [20:0] wr_beat;
+  logic        beat_ok;
+  assign wr_beat        = d_sram + 21'(beat_q);
+  // Data from a failed burst, or after any failure, never reaches the buffers.
+  assign beat_ok        = rd_valid_i && desc_valid && !rd_err_i && !data_err_q && (state_q != StHalt);
+  assign wgt_wr_valid_o = beat_ok && !d_act;
+  assign act_wr_valid_o = beat_ok && d_act;
+  assign wgt_wr_beat_o  = WgtBeatW'(wr_beat);
+  assign act_wr_beat_o  = ActBeatW'(wr_beat);
+  assign wr_data_o      = rd_data_i;
+
+  // A bus error on returning data and a bad command on the request side can coincide; the
+  // request side is the older failure only if it was detected first, so report it first.
+  logic bus_err;
+  assign bus_err = rd_valid_i && rd_err_i && !data_err_q && (state_q != StHalt);
+  assign done_o  = rd_valid_i && rd_last_i && d_last_cmd && !rd_err_i && !data_err_q;
+  assign busy_o  = (state_q == StReq) || desc_valid;
+
+  assign err_o      = req_err || bus_err;
+  assign err_code_o = bus_err ? tasu_pkg::ErrBUS_READ : req_code;
+  assign err_pc_o   = bus_err ? d_pc : req_pc;
+  assign err_info_o = bus_err ? d_addr : req_info;
+endmodule

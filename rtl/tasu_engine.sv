@@ -1,0 +1,294 @@
+// Ternary matrix engine: Tiles in-memory compute tiles, the reduction of their partial sums, the
+// per-row accumulators and the MATMUL sequencer, with the activation and output buffers it owns.
+// No multiplier anywhere: tiles add or subtract, the reduction and accumulators only add.
+//
+// MATMUL(wbuf, depth D, tokens N, act_word, act_stride, out_word, accumulate): for each token n,
+//   out[out_word + n][r] = (accumulate ? out[out_word + n][r] : 0)
+//                        + sum_{d<D} sum_{t,l} w[wbuf][d][t][r][l] * act[act_word + n*act_stride + d][t][l]
+// Pipeline: issue (S0), tile partial sums (S1), cross-tile reduction (S2), accumulate/write (S3);
+// one (token, depth) step per cycle with no bubble between tokens.
+module tasu_engine #(
+  parameter int Tiles    = 2,
+  parameter int Rows     = 16,
+  parameter int Lanes    = 32,
+  parameter int WDepth   = 8,
+  parameter int ActWords = 256,
+  parameter int OutWords = 128,
+  parameter int BusBytes = 64,
+  parameter int AccW     = 24,
+  localparam int BusBits      = BusBytes * 8,
+  localparam int PsW          = 9 + $clog2(Lanes),
+  localparam int RedW         = PsW + $clog2(Tiles) + 1,
+  localparam int TileWordBits = Rows * Lanes * 2,
+  localparam int WgtBeatsPerW = TileWordBits / BusBits,
+  localparam int WgtBeatSelW  = (WgtBeatsPerW > 1) ? $clog2(WgtBeatsPerW) : 1,
+  localparam int WgtWordW     = $clog2(2 * WDepth),
+  localparam int TileSelW     = (Tiles > 1) ? $clog2(Tiles) : 1,
+  localparam int WgtBeatW     = $clog2(2 * WDepth * Tiles * WgtBeatsPerW),
+  localparam int ActWordBits  = Tiles * Lanes * 8,
+  localparam int ActBeatsPerW = ActWordBits / BusBits,
+  localparam int ActBeatSelW  = (ActBeatsPerW > 1) ? $clog2(ActBeatsPerW) : 1,
+  localparam int ActAddrW     = $clog2(ActWords),
+  localparam int ActBeatW     = $clog2(ActWords * ActBeatsPerW),
+  localparam int OutWordBits  = Rows * 32,
+  localparam int OutBeatsPerW = OutWordBits / BusBits,
+  localparam int OutBeatSelW  = (OutBeatsPerW > 1) ? $clog2(OutBeatsPerW) : 1,
+  localparam int OutAddrW     = $clog2(OutWords),
+  localparam int OutBeatW     = $clog2(OutWords * OutBeatsPerW)
+) (
+  input  logic                 clk_i,
+  input  logic                 rst_ni,
+  // MATMUL command.
+  input  logic                 cmd_valid_i,
+  output logic                 cmd_ready_o,
+  input  logic                 cmd_wbuf_i,
+  input  logic                 cmd_accumulate_i,
+  input  logic [7:0]           cmd_depth_i,
+  input  logic [15:0]          cmd_act_word_i,
+  input  logic [15:0]          cmd_act_stride_i,
+  input  logic [15:0]          cmd_out_word_i,
+  input  logic [15:0]          cmd_tokens_i,
+  output logic                 done_o,
+  output logic                 err_o,
+  output logic [31:0]          err_info_o,
+  output logic                 busy_o,
+  // Fills from the load DMA (beat addresses in each buffer's own space).
+  input  logic                 wgt_wr_valid_i,
+  input  logic [WgtBeatW-1:0]  wgt_wr_beat_i,
+  input  logic [BusBits-1:0]   wgt_wr_data_i,
+  input  logic                 act_wr_valid_i,
+  input  logic [ActBeatW-1:0]  act_wr_beat_i,
+  input  logic [BusBits-1:0]   act_wr_data_i,
+  // Drain by the store DMA.
+  input  logic                 out_rd_valid_i,
+  input  logic [OutBeatW-1:0]  out_rd_beat_i,
+  output logic [BusBits-1:0]   out_rd_data_o
+);
+  typedef enum logic [1:0] {StIdle, StRun, StDrain} state_e;
+  state_e state_q, state_d;
+
+  // Latched command and issue counters.
+  logic                wbuf_q, acc_q_flag;
+  logic [7:0]          depth_q;
+  logic [15:0]         stride_q;
+  logic [16:0]         act_ptr_q, act_ptr_d;
+  logic [16:0]         out_ptr_q, out_ptr_d;
+  logic [15:0]         tok_q, tok_d;
+  logic [7:0]          d_q, d_d;
+  logic                issue;
+  logic                range_bad;
+
+  // Pipeline control, one register set per stage.
+  logic                v1_q, v2_q, v3_q;
+  logic                first1_q, first2_q, first3_q;
+  logic                last1_q, last2_q, last3_q;
+  logic                accf1_q, accf2_q, accf3_q;
+  logic [OutAddrW-1:0] out1_q, out2_q, out3_q;
+
+  logic                cmd_bad;
+  assign cmd_bad = (cmd_depth_i == 8'd0) || (cmd_depth_i > 8'(WDepth)) || (cmd_tokens_i == 16'd0);
+
+  // A token's operands must lie inside the buffers; checked when its first step issues, so a
+  // bad command stops before it reads anything out of range.
+  assign range_bad = (d_q == 8'd0) &&
+                     (((act_ptr_q + 17'(depth_q)) > 17'(ActWords)) || (out_ptr_q >= 17'(OutWords)));
+  assign issue     = (state_q == StRun) && !range_bad;
+
+  always_comb begin
+    state_d     = state_q;
+    act_ptr_d   = act_ptr_q;
+    out_ptr_d   = out_ptr_q;
+    tok_d       = tok_q;
+    d_d         = d_q;
+    cmd_ready_o = 1'b0;
+    done_o      = 1'b0;
+    err_o       = 1'b0;
+    err_info_o  = '0;
+    unique case (state_q)
+      StIdle: begin
+        cmd_ready_o = 1'b1;
+        if (cmd_valid_i) begin
+          if (cmd_bad) begin
+            err_o      = 1'b1;
+            err_info_o = {cmd_tokens_i, 8'd0, cmd_depth_i};
+          end else begin
+            state_d   = StRun;
+            act_ptr_d = {1'b0, cmd_act_word_i};
+            out_ptr_d = {1'b0, cmd_out_word_i};
+            tok_d     = cmd_tokens_i;
+            d_d       = '0;
+          end
+        end
+      end
+      StRun: begin
+        if (range_bad) begin
+          err_o      = 1'b1;
+          err_info_o = {15'd0, act_ptr_q};
+          state_d    = StIdle;
+        end else if (d_q == depth_q - 8'd1) begin
+          d_d       = '0;
+          act_ptr_d = act_ptr_q + {1'b0, stride_q};
+          out_ptr_d = out_ptr_q + 17'd1;
+          tok_d     = tok_q - 16'd1;
+          if (tok_q == 16'd1) state_d = StDrain;
+        end else begin
+          d_d = d_q + 8'd1;
+        end
+      end
+      StDrain: begin
+        if (!v1_q && !v2_q && !v3_q) begin
+          done_o  = 1'b1;
+          state_d = StIdle;
+        end
+      end
+      default: state_d = StIdle;
+    endcase
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      state_q    <= StIdle;
+      wbuf_q     <= 1'b0;
+      acc_q_flag <= 1'b0;
+      depth_q    <= 8'd1;
+      stride_q   <= '0;
+      act_ptr_q  <= '0;
+      out_ptr_q  <= '0;
+      tok_q      <= '0;
+      d_q        <= '0;
+    end else begin
+      state_q   <= state_d;
+      act_ptr_q <= act_ptr_d;
+      out_ptr_q <= out_ptr_d;
+      tok_q     <= tok_d;
+      d_q       <= d_d;
+      if (state_q == StIdle && cmd_valid_i && !cmd_bad) begin
+        wbuf_q     <= cmd_wbuf_i;
+        acc_q_flag <= cmd_accumulate_i;
+        depth_q    <= cmd_depth_i;
+        stride_q   <= cmd_act_stride_i;
+      end
+    end
+  end
+
+  assign busy_o = (state_q != StIdle);
+
+  // ---- S0: read the weight word and the activation word -------------------------------------
+  logic [WgtWordW-1:0] wgt_rd_word;
+  assign wgt_rd_word = WgtWordW'(wbuf_q ? (WDepth + 32'(d_q)) : 32'(d_q));
+
+  logic [ActWordBits-1:0] act_word;
+  tasu_act_buffer #(
+    .Words(ActWords), .WordBits(ActWordBits), .BusBytes(BusBytes)
+  ) u_act_buffer (
+    .clk_i,
+    .wr_valid_i (act_wr_valid_i),
+    .wr_word_i  (act_wr_beat_i[ActBeatW-1 -: ActAddrW]),
+    .wr_beat_i  (ActBeatSelW'(act_wr_beat_i & ActBeatW'(ActBeatsPerW - 1))),
+    .wr_data_i  (act_wr_data_i),
+    .rd_valid_i (issue),
+    .rd_word_i  (ActAddrW'(act_ptr_q + 17'(d_q))),
+    .rd_data_o  (act_word)
+  );
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      {v1_q, v2_q, v3_q}             <= '0;
+      {first1_q, first2_q, first3_q} <= '0;
+      {last1_q, last2_q, last3_q}    <= '0;
+      {accf1_q, accf2_q, accf3_q}    <= '0;
+      {out1_q, out2_q, out3_q}       <= '0;
+    end else begin
+      v1_q     <= issue;
+      first1_q <= (d_q == 8'd0);
+      last1_q  <= (d_q == depth_q - 8'd1);
+      accf1_q  <= acc_q_flag;
+      out1_q   <= OutAddrW'(out_ptr_q);
+      v2_q <= v1_q; first2_q <= first1_q; last2_q <= last1_q; accf2_q <= accf1_q; out2_q <= out1_q;
+      v3_q <= v2_q; first3_q <= first2_q; last3_q <= last2_q; accf3_q <= accf2_q; out3_q <= out2_q;
+    end
+  end
+
+  // ---- S1: tiles (weight fill is decoded here: beat -> word -> tile) ------------------------
+  logic [WgtBeatW-1:0] wgt_word_global;
+  logic [Tiles*Rows*PsW-1:0] psums;
+  assign wgt_word_global = wgt_wr_beat_i >> WgtBeatSelW'(WgtBeatsPerW > 1 ? $clog2(WgtBeatsPerW) : 0);
+
+  for (genvar t = 0; t < Tiles; t++) begin : g_tile
+    logic tile_sel;
+    if (Tiles > 1) begin : g_sel
+      assign tile_sel = (wgt_word_global[TileSelW-1:0] == TileSelW'(t));
+    end else begin : g_one
+      assign tile_sel = 1'b1;
+    end
+    tasu_tile #(
+      .Rows(Rows), .Lanes(Lanes), .WDepth(WDepth), .BusBytes(BusBytes)
+    ) u_tile (
+      .clk_i,
+      .rst_ni,
+      .wr_valid_i (wgt_wr_valid_i && tile_sel),
+      .wr_word_i  (WgtWordW'(wgt_word_global >> (Tiles > 1 ? TileSelW : 0))),
+      .wr_beat_i  (WgtBeatSelW'(wgt_wr_beat_i & WgtBeatW'(WgtBeatsPerW - 1))),
+      .wr_data_i  (wgt_wr_data_i),
+      .rd_valid_i (issue),
+      .rd_word_i  (wgt_rd_word),
+      .act_i      (act_word[t*Lanes*8 +: Lanes*8]),
+      .psum_o     (psums[t*Rows*PsW +: Rows*PsW])
+    );
+  end
+
+  // ---- S2: reduction across tiles ------------------------------------------------------------
+  logic [Rows*RedW-1:0] red_d, red_q;
+  logic signed [RedW-1:0] red_sum;
+  always_comb begin
+    red_d = '0;
+    for (int r = 0; r < Rows; r++) begin
+      red_sum = '0;
+      for (int t = 0; t < Tiles; t++) red_sum = red_sum + RedW'($signed(psums[(t*Rows + r)*PsW +: PsW]));
+      red_d[r*RedW +: RedW] = red_sum;
+    end
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) red_q <= '0;
+    else         red_q <= red_d;
+  end
+
+  // ---- S3: accumulate, and write the finished word ------------------------------------------
+  logic [OutWordBits-1:0] prev_word;
+  logic [Rows*AccW-1:0]   acc_d, acc_q;
+  logic [OutWordBits-1:0] out_word;
+  logic signed [AccW-1:0] base;
+
+  always_comb begin
+    acc_d    = acc_q;
+    out_word = '0;
+    for (int r = 0; r < Rows; r++) begin
+      if (first3_q) base = accf3_q ? AccW'($signed(prev_word[r*32 +: 32])) : '0;
+      else          base = acc_q[r*AccW +: AccW];
+      acc_d[r*AccW +: AccW]  = base + AccW'($signed(red_q[r*RedW +: RedW]));
+      out_word[r*32 +: 32]   = 32'($signed(acc_d[r*AccW +: AccW]));
+    end
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni)   acc_q <= '0;
+    else if (v3_q) acc_q <= acc_d;
+  end
+
+  tasu_out_buffer #(
+    .Words(OutWords), .WordBits(OutWordBits), .BusBytes(BusBytes)
+  ) u_out_buffer (
+    .clk_i,
+    .wr_valid_i     (v3_q && last3_q),
+    .wr_word_i      (out3_q),
+    .wr_data_i      (out_word),
+    .acc_rd_valid_i (v2_q && first2_q && accf2_q),
+    .acc_rd_word_i  (out2_q),
+    .acc_rd_data_o  (prev_word),
+    .dma_rd_valid_i (out_rd_valid_i),
+    .dma_rd_word_i  (out_rd_beat_i[OutBeatW-1 -: OutAddrW]),
+    .dma_rd_beat_i  (OutBeatSelW'(out_rd_beat_i & OutBeatW'(OutBeatsPerW - 1))),
+    .dma_rd_data_o  (out_rd_data_o)
+  );
+endmodule

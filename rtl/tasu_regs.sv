@@ -1,0 +1,118 @@
+// Host register file: control, status, error report, program location, debug snapshots and the
+// 64-bit performance counters. Reads return data one cycle after the request.
+module tasu_regs #(
+  parameter int Tiles    = 2,
+  parameter int Rows     = 16,
+  parameter int Lanes    = 32,
+  parameter int WDepth   = 8,
+  parameter int ActWords = 256,
+  parameter int OutWords = 128,
+  parameter int BusBytes = 64
+) (
+  input  logic        clk_i,
+  input  logic        rst_ni,
+  input  logic        reg_valid_i,
+  input  logic        reg_write_i,
+  input  logic [7:0]  reg_addr_i,
+  input  logic [31:0] reg_wdata_i,
+  output logic [31:0] reg_rdata_o,
+  output logic        irq_o,
+  // To and from the command processor.
+  output logic        start_o,
+  output logic [31:0] prog_base_o,
+  output logic [31:0] prog_len_o,
+  input  logic        busy_i,
+  input  logic        done_i,
+  input  logic        error_i,
+  input  logic [3:0]  err_code_i,
+  input  logic [31:0] err_pc_i,
+  input  logic [31:0] err_info_i,
+  input  logic [31:0] pc_i,
+  input  logic [31:0] unit_state_i,
+  input  logic [31:0] semaphores_i,
+  // Counter events, one per cycle at most.
+  input  logic        ev_ex_busy_i,
+  input  logic        ev_ld_busy_i,
+  input  logic        ev_st_busy_i,
+  input  logic        ev_rd_beat_i,
+  input  logic        ev_wr_beat_i,
+  input  logic        ev_stall_i,
+  input  logic        ev_insn_i
+);
+  logic [31:0] prog_base_q, prog_len_q;
+  logic [63:0] cycles_q, ex_busy_q, rd_bytes_q, wr_bytes_q, stall_q, ld_busy_q, st_busy_q, insns_q;
+  logic        clear;
+
+  assign start_o     = reg_valid_i && reg_write_i && (reg_addr_i == tasu_pkg::RegCTRL) && reg_wdata_i[0] && !busy_i;
+  assign clear       = (reg_valid_i && reg_write_i && (reg_addr_i == tasu_pkg::RegCTRL) && reg_wdata_i[1]) || start_o;
+  assign prog_base_o = prog_base_q;
+  assign prog_len_o  = prog_len_q;
+  assign irq_o       = done_i || error_i;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      prog_base_q <= '0;
+      prog_len_q  <= '0;
+    end else if (reg_valid_i && reg_write_i && !busy_i) begin
+      if (reg_addr_i == tasu_pkg::RegPROG_BASE) prog_base_q <= reg_wdata_i;
+      if (reg_addr_i == tasu_pkg::RegPROG_LEN)  prog_len_q  <= reg_wdata_i;
+    end
+  end
+
+  // Counters run while a program runs, so they describe exactly one program.
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      {cycles_q, ex_busy_q, rd_bytes_q, wr_bytes_q, stall_q, ld_busy_q, st_busy_q, insns_q} <= '0;
+    end else if (clear) begin
+      {cycles_q, ex_busy_q, rd_bytes_q, wr_bytes_q, stall_q, ld_busy_q, st_busy_q, insns_q} <= '0;
+    end else if (busy_i) begin
+      cycles_q   <= cycles_q + 64'd1;
+      ex_busy_q  <= ex_busy_q + 64'(ev_ex_busy_i);
+      ld_busy_q  <= ld_busy_q + 64'(ev_ld_busy_i);
+      st_busy_q  <= st_busy_q + 64'(ev_st_busy_i);
+      rd_bytes_q <= rd_bytes_q + (ev_rd_beat_i ? 64'(BusBytes) : 64'd0);
+      wr_bytes_q <= wr_bytes_q + (ev_wr_beat_i ? 64'(BusBytes) : 64'd0);
+      stall_q    <= stall_q + 64'(ev_stall_i);
+      insns_q    <= insns_q + 64'(ev_insn_i);
+    end
+  end
+
+  logic [31:0] rdata_d;
+  always_comb begin
+    unique case (reg_addr_i)
+      tasu_pkg::RegSTATUS:      rdata_d = {29'd0, error_i, done_i, busy_i};
+      tasu_pkg::RegERR_CODE:    rdata_d = {28'd0, err_code_i};
+      tasu_pkg::RegERR_PC:      rdata_d = err_pc_i;
+      tasu_pkg::RegERR_INFO:    rdata_d = err_info_i;
+      tasu_pkg::RegPROG_BASE:   rdata_d = prog_base_q;
+      tasu_pkg::RegPROG_LEN:    rdata_d = prog_len_q;
+      tasu_pkg::RegPC:          rdata_d = pc_i;
+      tasu_pkg::RegUNIT_STATE:  rdata_d = unit_state_i;
+      tasu_pkg::RegSEMAPHORES:  rdata_d = semaphores_i;
+      tasu_pkg::RegCYCLES_LO:   rdata_d = cycles_q[31:0];
+      tasu_pkg::RegCYCLES_HI:   rdata_d = cycles_q[63:32];
+      tasu_pkg::RegEX_BUSY_LO:  rdata_d = ex_busy_q[31:0];
+      tasu_pkg::RegEX_BUSY_HI:  rdata_d = ex_busy_q[63:32];
+      tasu_pkg::RegRD_BYTES_LO: rdata_d = rd_bytes_q[31:0];
+      tasu_pkg::RegRD_BYTES_HI: rdata_d = rd_bytes_q[63:32];
+      tasu_pkg::RegWR_BYTES_LO: rdata_d = wr_bytes_q[31:0];
+      tasu_pkg::RegWR_BYTES_HI: rdata_d = wr_bytes_q[63:32];
+      tasu_pkg::RegSTALL_LO:    rdata_d = stall_q[31:0];
+      tasu_pkg::RegSTALL_HI:    rdata_d = stall_q[63:32];
+      tasu_pkg::RegLD_BUSY_LO:  rdata_d = ld_busy_q[31:0];
+      tasu_pkg::RegLD_BUSY_HI:  rdata_d = ld_busy_q[63:32];
+      tasu_pkg::RegST_BUSY_LO:  rdata_d = st_busy_q[31:0];
+      tasu_pkg::RegST_BUSY_HI:  rdata_d = st_busy_q[63:32];
+      tasu_pkg::RegINSNS_LO:    rdata_d = insns_q[31:0];
+      tasu_pkg::RegINSNS_HI:    rdata_d = insns_q[63:32];
+      tasu_pkg::RegCFG_SHAPE:   rdata_d = {8'(WDepth), 8'(Lanes), 8'(Rows), 8'(Tiles)};
+      tasu_pkg::RegCFG_BUFS:    rdata_d = {16'(OutWords), 16'(ActWords)};
+      default:                  rdata_d = '0;
+    endcase
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni)          reg_rdata_o <= '0;
+    else if (reg_valid_i) reg_rdata_o <= rdata_d;
+  end
+endmodule

@@ -1,0 +1,256 @@
+// tasu accelerator top: register interface for the host, one DRAM master port, and inside the
+// command processor, the load and store DMA engines and the ternary matrix engine.
+module tasu_top #(
+  parameter int Tiles    = 2,
+  parameter int Rows     = 16,
+  parameter int Lanes    = 32,
+  parameter int WDepth   = 8,
+  parameter int ActWords = 256,
+  parameter int OutWords = 128,
+  parameter int BusBytes = 64,
+  parameter int MaxBurst = 16,
+  parameter int AccW     = 24,
+  localparam int BusBits  = BusBytes * 8,
+  localparam int WgtBeats = 2 * WDepth * Tiles * (Rows * Lanes * 2 / BusBits),
+  localparam int ActBeats = ActWords * (Tiles * Lanes * 8 / BusBits),
+  localparam int OutBeats = OutWords * (Rows * 32 / BusBits)
+) (
+  input  logic               clk_i,
+  input  logic               rst_ni,
+  // Host register port.
+  input  logic               reg_valid_i,
+  input  logic               reg_write_i,
+  input  logic [7:0]         reg_addr_i,
+  input  logic [31:0]        reg_wdata_i,
+  output logic [31:0]        reg_rdata_o,
+  output logic               irq_o,
+  // DRAM master port: requests, write data, read data, write responses.
+  output logic               mem_req_valid_o,
+  input  logic               mem_req_ready_i,
+  output logic [31:0]        mem_req_addr_o,
+  output logic [7:0]         mem_req_len_o,
+  output logic               mem_req_write_o,
+  output logic               mem_wvalid_o,
+  input  logic               mem_wready_i,
+  output logic [BusBits-1:0] mem_wdata_o,
+  output logic               mem_wlast_o,
+  input  logic               mem_rvalid_i,
+  output logic               mem_rready_o,
+  input  logic [BusBits-1:0] mem_rdata_i,
+  input  logic               mem_rlast_i,
+  input  logic               mem_rerr_i,
+  input  logic               mem_bvalid_i,
+  output logic               mem_bready_o,
+  input  logic               mem_berr_i
+);
+  // Command processor <-> register file.
+  logic        start, busy, done, error;
+  logic [3:0]  err_code;
+  logic [31:0] prog_base, prog_len, err_pc, err_info, pc, unit_state, semaphores;
+  logic        insn_ev;
+
+  // Fetch client.
+  logic        f_req_valid, f_req_ready, f_rd_valid;
+  logic [31:0] f_req_addr;
+  logic [7:0]  f_req_len;
+  // Load DMA client.
+  logic        l_req_valid, l_req_ready, l_rd_valid;
+  logic [31:0] l_req_addr;
+  logic [7:0]  l_req_len;
+  logic [BusBits-1:0] rd_data;
+  logic        rd_last, rd_err;
+  // Store DMA client.
+  logic        s_req_valid, s_req_ready, s_wvalid, s_wready, s_wlast, s_bvalid, s_berr;
+  logic [31:0] s_req_addr;
+  logic [7:0]  s_req_len;
+  logic [BusBits-1:0] s_wdata;
+
+  // Unit commands.
+  logic         ld_valid, ld_ready, ex_valid, ex_ready, st_valid, st_ready;
+  logic [127:0] ld_insn, ex_insn, st_insn;
+  logic [31:0]  ld_pc, ex_pc, st_pc;
+  logic         ld_done, ex_done, st_done, ld_busy, ex_busy, st_busy;
+  logic         ld_err, ex_err, st_err;
+  logic [3:0]   ld_err_code, st_err_code;
+  logic [31:0]  ld_err_pc, ld_err_info, st_err_pc, st_err_info, ex_err_info;
+
+  // Buffer fills and drains.
+  logic                        wgt_wr_valid, act_wr_valid, ob_rd_valid;
+  logic [$clog2(WgtBeats)-1:0] wgt_wr_beat;
+  logic [$clog2(ActBeats)-1:0] act_wr_beat;
+  logic [$clog2(OutBeats)-1:0] ob_rd_beat;
+  logic [BusBits-1:0]          fill_data, ob_rd_data;
+
+  tasu_regs #(
+    .Tiles(Tiles), .Rows(Rows), .Lanes(Lanes), .WDepth(WDepth),
+    .ActWords(ActWords), .OutWords(OutWords), .BusBytes(BusBytes)
+  ) u_regs (
+    .clk_i, .rst_ni, .reg_valid_i, .reg_write_i, .reg_addr_i, .reg_wdata_i, .reg_rdata_o, .irq_o,
+    .start_o       (start),
+    .prog_base_o   (prog_base),
+    .prog_len_o    (prog_len),
+    .busy_i        (busy),
+    .done_i        (done),
+    .error_i       (error),
+    .err_code_i    (err_code),
+    .err_pc_i      (err_pc),
+    .err_info_i    (err_info),
+    .pc_i          (pc),
+    .unit_state_i  (unit_state),
+    .semaphores_i  (semaphores),
+    .ev_ex_busy_i  (ex_busy),
+    .ev_ld_busy_i  (ld_busy),
+    .ev_st_busy_i  (st_busy),
+    .ev_rd_beat_i  (mem_rvalid_i && mem_rready_o),
+    .ev_wr_beat_i  (mem_wvalid_o && mem_wready_i),
+    // A stall: a DMA has work in flight yet no data beat moves on the port this cycle.
+    .ev_stall_i    ((ld_busy || st_busy) && !l_rd_valid && !(mem_wvalid_o && mem_wready_i)),
+    .ev_insn_i     (insn_ev)
+  );
+
+  tasu_cmd_proc #(.BusBytes(BusBytes)) u_cmd_proc (
+    .clk_i, .rst_ni,
+    .start_i       (start),
+    .prog_base_i   (prog_base),
+    .prog_len_i    (prog_len),
+    .busy_o        (busy),
+    .done_o        (done),
+    .error_o       (error),
+    .err_code_o    (err_code),
+    .err_pc_o      (err_pc),
+    .err_info_o    (err_info),
+    .pc_o          (pc),
+    .unit_state_o  (unit_state),
+    .semaphores_o  (semaphores),
+    .insn_o        (insn_ev),
+    .f_req_valid_o (f_req_valid),
+    .f_req_ready_i (f_req_ready),
+    .f_req_addr_o  (f_req_addr),
+    .f_req_len_o   (f_req_len),
+    .f_rd_valid_i  (f_rd_valid),
+    .f_rd_data_i   (rd_data),
+    .f_rd_last_i   (rd_last),
+    .f_rd_err_i    (rd_err),
+    .ld_valid_o    (ld_valid), .ld_ready_i(ld_ready),
+    .ex_valid_o    (ex_valid), .ex_ready_i(ex_ready),
+    .st_valid_o    (st_valid), .st_ready_i(st_ready),
+    .ld_insn_o     (ld_insn), .ex_insn_o(ex_insn), .st_insn_o(st_insn),
+    .ld_pc_o       (ld_pc), .ex_pc_o(ex_pc), .st_pc_o(st_pc),
+    .ld_done_i     (ld_done), .ex_done_i(ex_done), .st_done_i(st_done),
+    .ld_busy_i     (ld_busy), .ex_busy_i(ex_busy), .st_busy_i(st_busy),
+    .ld_err_i      (ld_err), .ld_err_code_i(ld_err_code), .ld_err_pc_i(ld_err_pc), .ld_err_info_i(ld_err_info),
+    .ex_err_i      (ex_err), .ex_err_info_i(ex_err_info),
+    .st_err_i      (st_err), .st_err_code_i(st_err_code), .st_err_pc_i(st_err_pc), .st_err_info_i(st_err_info)
+  );
+
+  tasu_dma_rd #(
+    .BusBytes(BusBytes), .MaxBurst(MaxBurst), .WgtBeats(WgtBeats), .ActBeats(ActBeats)
+  ) u_dma_rd (
+    .clk_i, .rst_ni,
+    .cmd_valid_i     (ld_valid),
+    .cmd_ready_o     (ld_ready),
+    .cmd_pc_i        (ld_pc),
+    .cmd_dst_i       (ld_insn[tasu_pkg::FDstLsb +: tasu_pkg::FDstW]),
+    .cmd_sram_beat_i (ld_insn[tasu_pkg::FSramBeatLsb +: tasu_pkg::FSramBeatW]),
+    .cmd_dram_addr_i (ld_insn[tasu_pkg::FDramAddrLsb +: tasu_pkg::FDramAddrW]),
+    .cmd_rows_i      (ld_insn[tasu_pkg::FRowsLsb +: tasu_pkg::FRowsW]),
+    .cmd_row_beats_i (ld_insn[tasu_pkg::FRowBeatsLsb +: tasu_pkg::FRowBeatsW]),
+    .cmd_stride_i    (ld_insn[tasu_pkg::FDramStrideLsb +: tasu_pkg::FDramStrideW]),
+    .done_o          (ld_done),
+    .err_o           (ld_err),
+    .err_code_o      (ld_err_code),
+    .err_pc_o        (ld_err_pc),
+    .err_info_o      (ld_err_info),
+    .busy_o          (ld_busy),
+    .rd_req_valid_o  (l_req_valid),
+    .rd_req_ready_i  (l_req_ready),
+    .rd_req_addr_o   (l_req_addr),
+    .rd_req_len_o    (l_req_len),
+    .rd_valid_i      (l_rd_valid),
+    .rd_data_i       (rd_data),
+    .rd_last_i       (rd_last),
+    .rd_err_i        (rd_err),
+    .wgt_wr_valid_o  (wgt_wr_valid),
+    .wgt_wr_beat_o   (wgt_wr_beat),
+    .act_wr_valid_o  (act_wr_valid),
+    .act_wr_beat_o   (act_wr_beat),
+    .wr_data_o       (fill_data)
+  );
+
+  tasu_engine #(
+    .Tiles(Tiles), .Rows(Rows), .Lanes(Lanes), .WDepth(WDepth), .ActWords(ActWords),
+    .OutWords(OutWords), .BusBytes(BusBytes), .AccW(AccW)
+  ) u_engine (
+    .clk_i, .rst_ni,
+    .cmd_valid_i      (ex_valid),
+    .cmd_ready_o      (ex_ready),
+    .cmd_wbuf_i       (ex_insn[tasu_pkg::FWbufLsb]),
+    .cmd_accumulate_i (ex_insn[tasu_pkg::FAccumulateLsb]),
+    .cmd_depth_i      (ex_insn[tasu_pkg::FDepthLsb +: tasu_pkg::FDepthW]),
+    .cmd_act_word_i   (ex_insn[tasu_pkg::FActWordLsb +: tasu_pkg::FActWordW]),
+    .cmd_act_stride_i (ex_insn[tasu_pkg::FActStrideLsb +: tasu_pkg::FActStrideW]),
+    .cmd_out_word_i   (ex_insn[tasu_pkg::FOutWordLsb +: tasu_pkg::FOutWordW]),
+    .cmd_tokens_i     (ex_insn[tasu_pkg::FTokensLsb +: tasu_pkg::FTokensW]),
+    .done_o           (ex_done),
+    .err_o            (ex_err),
+    .err_info_o       (ex_err_info),
+    .busy_o           (ex_busy),
+    .wgt_wr_valid_i   (wgt_wr_valid),
+    .wgt_wr_beat_i    (wgt_wr_beat),
+    .wgt_wr_data_i    (fill_data),
+    .act_wr_valid_i   (act_wr_valid),
+    .act_wr_beat_i    (act_wr_beat),
+    .act_wr_data_i    (fill_data),
+    .out_rd_valid_i   (ob_rd_valid),
+    .out_rd_beat_i    (ob_rd_beat),
+    .out_rd_data_o    (ob_rd_data)
+  );
+
+  tasu_dma_wr #(.BusBytes(BusBytes), .MaxBurst(MaxBurst), .OutBeats(OutBeats)) u_dma_wr (
+    .clk_i, .rst_ni,
+    .cmd_valid_i     (st_valid),
+    .cmd_ready_o     (st_ready),
+    .cmd_pc_i        (st_pc),
+    .cmd_sram_beat_i (st_insn[tasu_pkg::FSramBeatLsb +: tasu_pkg::FSramBeatW]),
+    .cmd_dram_addr_i (st_insn[tasu_pkg::FDramAddrLsb +: tasu_pkg::FDramAddrW]),
+    .cmd_rows_i      (st_insn[tasu_pkg::FRowsLsb +: tasu_pkg::FRowsW]),
+    .cmd_row_beats_i (st_insn[tasu_pkg::FRowBeatsLsb +: tasu_pkg::FRowBeatsW]),
+    .cmd_stride_i    (st_insn[tasu_pkg::FDramStrideLsb +: tasu_pkg::FDramStrideW]),
+    .done_o          (st_done),
+    .err_o           (st_err),
+    .err_code_o      (st_err_code),
+    .err_pc_o        (st_err_pc),
+    .err_info_o      (st_err_info),
+    .busy_o          (st_busy),
+    .wr_req_valid_o  (s_req_valid),
+    .wr_req_ready_i  (s_req_ready),
+    .wr_req_addr_o   (s_req_addr),
+    .wr_req_len_o    (s_req_len),
+    .wdata_valid_o   (s_wvalid),
+    .wdata_ready_i   (s_wready),
+    .wdata_o         (s_wdata),
+    .wlast_o         (s_wlast),
+    .bresp_valid_i   (s_bvalid),
+    .bresp_err_i     (s_berr),
+    .ob_rd_valid_o   (ob_rd_valid),
+    .ob_rd_beat_o    (ob_rd_beat),
+    .ob_rd_data_i    (ob_rd_data)
+  );
+
+  tasu_mem_arbiter #(.BusBytes(BusBytes)) u_mem_arbiter (
+    .clk_i, .rst_ni,
+    .f_req_valid_i (f_req_valid), .f_req_ready_o(f_req_ready), .f_req_addr_i(f_req_addr),
+    .f_req_len_i   (f_req_len),   .f_rd_valid_o(f_rd_valid),
+    .l_req_valid_i (l_req_valid), .l_req_ready_o(l_req_ready), .l_req_addr_i(l_req_addr),
+    .l_req_len_i   (l_req_len),   .l_rd_valid_o(l_rd_valid),
+    .rd_data_o     (rd_data), .rd_last_o(rd_last), .rd_err_o(rd_err),
+    .s_req_valid_i (s_req_valid), .s_req_ready_o(s_req_ready), .s_req_addr_i(s_req_addr),
+    .s_req_len_i   (s_req_len),
+    .s_wvalid_i    (s_wvalid), .s_wready_o(s_wready), .s_wdata_i(s_wdata), .s_wlast_i(s_wlast),
+    .s_bvalid_o    (s_bvalid), .s_berr_o(s_berr),
+    .mem_req_valid_o, .mem_req_ready_i, .mem_req_addr_o, .mem_req_len_o, .mem_req_write_o,
+    .mem_wvalid_o, .mem_wready_i, .mem_wdata_o, .mem_wlast_o,
+    .mem_rvalid_i, .mem_rready_o, .mem_rdata_i, .mem_rlast_i, .mem_rerr_i,
+    .mem_bvalid_i, .mem_bready_o, .mem_berr_i
+  );
+endmodule

@@ -1,0 +1,163 @@
+// The SystemC platform around one Verilated accelerator: clock, reset, the host register port,
+// the DRAM master port bridged to the TLM-2.0 memory, and optional VCD tracing of the pins.
+// Templated on the Verilated top class because each configuration is its own Verilated model.
+#pragma once
+#include <systemc>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "mem_bridge.h"
+#include "tlm_memory.h"
+
+namespace tasu::sim {
+
+template <class Vtop, int BusBits>
+class Platform {
+ public:
+  using Beat = sc_dt::sc_bv<BusBits>;
+  static constexpr double kPeriodNs = 1.0;
+
+  Platform(uint64_t dram_base, uint64_t dram_bytes, uint32_t latency, double bytes_per_cycle,
+           const std::string& trace_file)
+      : clk_("clk", sc_core::sc_time(kPeriodNs, sc_core::SC_NS)),
+        top_("tasu_top"),
+        mem_("dram", dram_base, dram_bytes, sc_core::sc_time(kPeriodNs, sc_core::SC_NS), latency, bytes_per_cycle),
+        bridge_("mem_bridge", sc_core::sc_time(kPeriodNs, sc_core::SC_NS), bytes_per_cycle) {
+    top_.clk_i(clk_);
+    top_.rst_ni(rst_n_);
+    top_.reg_valid_i(reg_valid_);
+    top_.reg_write_i(reg_write_);
+    top_.reg_addr_i(reg_addr_);
+    top_.reg_wdata_i(reg_wdata_);
+    top_.reg_rdata_o(reg_rdata_);
+    top_.irq_o(irq_);
+    top_.mem_req_valid_o(req_valid_);
+    top_.mem_req_ready_i(req_ready_);
+    top_.mem_req_addr_o(req_addr_);
+    top_.mem_req_len_o(req_len_);
+    top_.mem_req_write_o(req_write_);
+    top_.mem_wvalid_o(wvalid_);
+    top_.mem_wready_i(wready_);
+    top_.mem_wdata_o(wdata_);
+    top_.mem_wlast_o(wlast_);
+    top_.mem_rvalid_i(rvalid_);
+    top_.mem_rready_o(rready_);
+    top_.mem_rdata_i(rdata_);
+    top_.mem_rlast_i(rlast_);
+    top_.mem_rerr_i(rerr_);
+    top_.mem_bvalid_i(bvalid_);
+    top_.mem_bready_o(bready_);
+    top_.mem_berr_i(berr_);
+
+    bridge_.clk(clk_);
+    bridge_.req_valid(req_valid_);
+    bridge_.req_ready(req_ready_);
+    bridge_.req_addr(req_addr_);
+    bridge_.req_len(req_len_);
+    bridge_.req_write(req_write_);
+    bridge_.wvalid(wvalid_);
+    bridge_.wready(wready_);
+    bridge_.wdata(wdata_);
+    bridge_.wlast(wlast_);
+    bridge_.rvalid(rvalid_);
+    bridge_.rready(rready_);
+    bridge_.rdata(rdata_);
+    bridge_.rlast(rlast_);
+    bridge_.rerr(rerr_);
+    bridge_.bvalid(bvalid_);
+    bridge_.bready(bready_);
+    bridge_.berr(berr_);
+    bridge_.socket.bind(mem_.socket);
+
+    if (!trace_file.empty()) open_trace(trace_file);
+  }
+
+  ~Platform() {
+    if (tf_ != nullptr) sc_core::sc_close_vcd_trace_file(tf_);
+  }
+
+  void step(uint64_t cycles) { sc_core::sc_start(sc_core::sc_time(kPeriodNs * static_cast<double>(cycles), sc_core::SC_NS)); }
+
+  void reset() {
+    rst_n_.write(false);
+    reg_valid_.write(false);
+    step(4);
+    rst_n_.write(true);
+    step(2);
+  }
+
+  void reg_write(uint32_t addr, uint32_t value) {
+    reg_valid_.write(true);
+    reg_write_.write(true);
+    reg_addr_.write(addr);
+    reg_wdata_.write(value);
+    step(1);
+    reg_valid_.write(false);
+    reg_write_.write(false);
+    step(1);
+  }
+
+  uint32_t reg_read(uint32_t addr) {
+    reg_valid_.write(true);
+    reg_write_.write(false);
+    reg_addr_.write(addr);
+    step(1);
+    reg_valid_.write(false);
+    step(1);
+    return reg_rdata_.read();
+  }
+
+  bool irq() const { return irq_.read(); }
+  TlmMemory& memory() { return mem_; }
+
+ private:
+  void open_trace(const std::string& file) {
+    std::string base = file;
+    if (base.size() > 4 && base.substr(base.size() - 4) == ".vcd") base.resize(base.size() - 4);
+    tf_ = sc_core::sc_create_vcd_trace_file(base.c_str());
+    if (tf_ == nullptr) throw std::runtime_error("cannot create trace file " + file);
+    tf_->set_time_unit(1, sc_core::SC_NS);
+    sc_core::sc_trace(tf_, clk_, "clk");
+    sc_core::sc_trace(tf_, rst_n_, "rst_n");
+    sc_core::sc_trace(tf_, reg_valid_, "reg_valid");
+    sc_core::sc_trace(tf_, reg_write_, "reg_write");
+    sc_core::sc_trace(tf_, reg_addr_, "reg_addr");
+    sc_core::sc_trace(tf_, reg_wdata_, "reg_wdata");
+    sc_core::sc_trace(tf_, reg_rdata_, "reg_rdata");
+    sc_core::sc_trace(tf_, irq_, "irq");
+    sc_core::sc_trace(tf_, req_valid_, "mem_req_valid");
+    sc_core::sc_trace(tf_, req_ready_, "mem_req_ready");
+    sc_core::sc_trace(tf_, req_addr_, "mem_req_addr");
+    sc_core::sc_trace(tf_, req_len_, "mem_req_len");
+    sc_core::sc_trace(tf_, req_write_, "mem_req_write");
+    sc_core::sc_trace(tf_, wvalid_, "mem_wvalid");
+    sc_core::sc_trace(tf_, wready_, "mem_wready");
+    sc_core::sc_trace(tf_, wdata_, "mem_wdata");
+    sc_core::sc_trace(tf_, wlast_, "mem_wlast");
+    sc_core::sc_trace(tf_, rvalid_, "mem_rvalid");
+    sc_core::sc_trace(tf_, rdata_, "mem_rdata");
+    sc_core::sc_trace(tf_, rlast_, "mem_rlast");
+    sc_core::sc_trace(tf_, rerr_, "mem_rerr");
+    sc_core::sc_trace(tf_, bvalid_, "mem_bvalid");
+    sc_core::sc_trace(tf_, berr_, "mem_berr");
+  }
+
+  sc_core::sc_clock clk_;
+  sc_core::sc_signal<bool> rst_n_{"rst_n"};
+  sc_core::sc_signal<bool> reg_valid_{"reg_valid"}, reg_write_{"reg_write"}, irq_{"irq"};
+  sc_core::sc_signal<uint32_t> reg_addr_{"reg_addr"}, reg_wdata_{"reg_wdata"}, reg_rdata_{"reg_rdata"};
+  sc_core::sc_signal<bool> req_valid_{"req_valid"}, req_ready_{"req_ready"}, req_write_{"req_write"};
+  sc_core::sc_signal<uint32_t> req_addr_{"req_addr"}, req_len_{"req_len"};
+  sc_core::sc_signal<bool> wvalid_{"wvalid"}, wready_{"wready"}, wlast_{"wlast"};
+  sc_core::sc_signal<Beat> wdata_{"wdata"}, rdata_{"rdata"};
+  sc_core::sc_signal<bool> rvalid_{"rvalid"}, rready_{"rready"}, rlast_{"rlast"}, rerr_{"rerr"};
+  sc_core::sc_signal<bool> bvalid_{"bvalid"}, bready_{"bready"}, berr_{"berr"};
+  Vtop top_;
+  TlmMemory mem_;
+  MemBridge<BusBits> bridge_;
+  sc_core::sc_trace_file* tf_ = nullptr;
+};
+
+}  // namespace tasu::sim

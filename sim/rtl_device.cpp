@@ -1,0 +1,118 @@
+// The "rtl" backend of the device API: the Verilated accelerator in its SystemC platform.
+// Compiled once per configuration (TASU_CFG names it, TASU_VTOP is its Verilated class).
+#include <fmt/format.h>
+
+#include <memory>
+#include <string>
+
+#include TASU_VTOP_HEADER
+#include "platform.h"
+#include "runtime/device.h"
+#include "runtime/report.h"
+
+namespace tasu::sim {
+namespace {
+
+constexpr int kBusBits = 512;
+
+class RtlDevice final : public rt::Device {
+ public:
+  RtlDevice(const arch::Config& cfg, const rt::DeviceOptions& opt)
+      : Device(opt.dram_bytes),
+        cfg_(cfg),
+        platform_(kDramBase, opt.dram_bytes, opt.mem_latency ? opt.mem_latency : cfg.MemLatency,
+                  opt.mem_bytes_per_cycle ? opt.mem_bytes_per_cycle : cfg.MemBytesPerCycle, opt.trace_file) {
+    if (cfg.BusBytes * 8 != kBusBits) throw std::invalid_argument("rtl backend is built for 512-bit buses");
+    platform_.reset();
+    check_identity();
+  }
+
+  const arch::Config& config() const override { return cfg_; }
+  std::string backend() const override { return "rtl"; }
+  void reset() override { platform_.reset(); }
+  void write(uint64_t addr, const void* src, size_t n) override { platform_.memory().host_write(addr, src, n); }
+  void read(uint64_t addr, void* dst, size_t n) override { platform_.memory().host_read(addr, dst, n); }
+
+  void start(uint64_t prog_addr, uint32_t n_insns) override {
+    if (platform_.reg_read(arch::reg::STATUS) & 1u) throw std::logic_error("device is busy");
+    platform_.reg_write(arch::reg::PROG_BASE, static_cast<uint32_t>(prog_addr));
+    platform_.reg_write(arch::reg::PROG_LEN, n_insns);
+    platform_.reg_write(arch::reg::CTRL, 1u);
+    prog_addr_ = prog_addr;
+    prog_len_ = n_insns;
+  }
+
+  void wait(uint64_t max_cycles) override {
+    // Poll the interrupt line in slices; a register read per slice would perturb nothing but
+    // costs host time, the line is free to look at.
+    constexpr uint64_t kSlice = 256;
+    uint64_t waited = 0;
+    while (!platform_.irq()) {
+      if (waited >= max_cycles) fail(true);
+      platform_.step(kSlice);
+      waited += kSlice;
+    }
+    const uint32_t status = platform_.reg_read(arch::reg::STATUS);
+    if (status & 4u) fail(false);
+  }
+
+  rt::Counters counters() override {
+    rt::Counters c;
+    c.cycles = reg64(arch::reg::CYCLES_LO);
+    c.ex_busy = reg64(arch::reg::EX_BUSY_LO);
+    c.rd_bytes = reg64(arch::reg::RD_BYTES_LO);
+    c.wr_bytes = reg64(arch::reg::WR_BYTES_LO);
+    c.stall = reg64(arch::reg::STALL_LO);
+    c.ld_busy = reg64(arch::reg::LD_BUSY_LO);
+    c.st_busy = reg64(arch::reg::ST_BUSY_LO);
+    c.insns = reg64(arch::reg::INSNS_LO);
+    return c;
+  }
+
+ private:
+  uint64_t reg64(uint32_t lo) {
+    const uint64_t l = platform_.reg_read(lo);
+    const uint64_t h = platform_.reg_read(lo + 4);
+    return l | (h << 32);
+  }
+
+  // The hardware reports its own shape; a mismatch means the wrong model was linked.
+  void check_identity() {
+    const uint32_t shape = platform_.reg_read(arch::reg::CFG_SHAPE);
+    const uint32_t expect = cfg_.Tiles | (cfg_.Rows << 8) | (cfg_.Lanes << 16) | (cfg_.WDepth << 24);
+    if (shape != expect)
+      throw std::runtime_error(fmt::format("RTL model reports shape 0x{:08x}, configuration '{}' expects 0x{:08x}",
+                                           shape, cfg_.name, expect));
+  }
+
+  [[noreturn]] void fail(bool watchdog) {
+    rt::DeviceState s;
+    s.status = platform_.reg_read(arch::reg::STATUS);
+    s.err_code = platform_.reg_read(arch::reg::ERR_CODE);
+    s.err_pc = platform_.reg_read(arch::reg::ERR_PC);
+    s.err_info = platform_.reg_read(arch::reg::ERR_INFO);
+    s.pc = platform_.reg_read(arch::reg::PC);
+    s.unit_state = platform_.reg_read(arch::reg::UNIT_STATE);
+    s.semaphores = platform_.reg_read(arch::reg::SEMAPHORES);
+    s.counters = counters();
+    s.watchdog = watchdog;
+    s.prog_addr = prog_addr_;
+    s.prog_len = prog_len_;
+    throw rt::make_device_error(s, *this);
+  }
+
+  const arch::Config& cfg_;
+  uint64_t prog_addr_ = 0;
+  uint32_t prog_len_ = 0;
+  Platform<TASU_VTOP, kBusBits> platform_;
+};
+
+}  // namespace
+}  // namespace tasu::sim
+
+namespace tasu::rt {
+std::unique_ptr<Device> TASU_FACTORY(const DeviceOptions& opt) {
+  const arch::Config* cfg = arch::find_config(TASU_CFG_NAME);
+  return std::make_unique<sim::RtlDevice>(*cfg, opt);
+}
+}  // namespace tasu::rt

@@ -1,0 +1,41 @@
+// Host DRAM as a TLM-2.0 target with a latency + bandwidth timing model: every transaction
+// waits for the shared data bus (bytes_per_cycle), then its data arrives latency cycles later.
+// Transactions outside [base, base + size) get TLM_ADDRESS_ERROR_RESPONSE.
+#pragma once
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_target_socket.h>
+
+#include <cstdint>
+#include <vector>
+
+namespace tasu::sim {
+
+class TlmMemory : public sc_core::sc_module {
+ public:
+  tlm_utils::simple_target_socket<TlmMemory> socket;
+
+  TlmMemory(sc_core::sc_module_name name, uint64_t base, uint64_t size, sc_core::sc_time clock_period,
+            uint32_t latency_cycles, double bytes_per_cycle);
+
+  // Host back door (zero simulated time): the runtime's uploads and downloads.
+  bool in_range(uint64_t addr, uint64_t len) const { return addr >= base_ && len <= size_ && addr - base_ <= size_ - len; }
+  void host_write(uint64_t addr, const void* src, uint64_t len);
+  void host_read(uint64_t addr, void* dst, uint64_t len) const;
+
+  double bytes_per_cycle() const { return bytes_per_cycle_; }
+  uint32_t latency_cycles() const { return latency_; }
+
+ private:
+  void b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay);
+  unsigned int transport_dbg(tlm::tlm_generic_payload& gp);
+
+  uint64_t base_, size_;
+  std::vector<uint8_t> data_;
+  sc_core::sc_time period_;
+  uint32_t latency_;
+  double bytes_per_cycle_;
+  sc_core::sc_time bus_free_at_;  // when the data bus can start the next transfer
+};
+
+}  // namespace tasu::sim
