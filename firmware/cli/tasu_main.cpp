@@ -1,0 +1,121 @@
+// The tasu command line: `tasu bitlinear` runs one BitLinear on the accelerator (RTL or model
+// backend), checks it against the golden model and prints the performance figures.
+// SystemC owns main(), so this is sc_main.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <systemc>
+
+#include <fstream>
+#include <iostream>
+
+#include "codegen/bitlinear_runner.h"
+#include "runtime/device.h"
+
+namespace {
+
+nlohmann::json to_json(const tasu::codegen::BitLinearReport& r) {
+  nlohmann::json j;
+  j["shape"] = {{"m", r.shape.m}, {"k", r.shape.k}, {"tokens", r.shape.n}};
+  j["config"] = r.config;
+  j["backend"] = r.backend;
+  j["bit_exact"] = r.bit_exact;
+  j["mismatches"] = r.mismatches;
+  if (!r.first_mismatch.empty()) j["first_mismatch"] = r.first_mismatch;
+  j["cycles"] = r.counters.cycles;
+  j["engine_busy_cycles"] = r.counters.ex_busy;
+  j["load_busy_cycles"] = r.counters.ld_busy;
+  j["store_busy_cycles"] = r.counters.st_busy;
+  j["dma_stall_cycles"] = r.counters.stall;
+  j["dma_read_bytes"] = r.counters.rd_bytes;
+  j["dma_write_bytes"] = r.counters.wr_bytes;
+  j["instructions"] = r.program_insns;
+  j["useful_ternary_ops"] = r.useful_ops;
+  j["peak_ops_per_cycle"] = r.peak_ops_per_cycle;
+  j["utilization"] = r.utilization;
+  j["compulsory_dram_bytes"] = r.compulsory_bytes;
+  j["dram_bytes_per_cycle"] = r.bytes_per_cycle;
+  j["compute_bound_cycles"] = r.compute_bound_cycles;
+  j["memory_bound_cycles"] = r.memory_bound_cycles;
+  j["roofline_bound_cycles"] = r.bound_cycles;
+  j["roofline_share"] = r.roofline_share;
+  j["device_wall_seconds"] = r.device_seconds;
+  j["wall_seconds"] = r.wall_seconds;
+  return j;
+}
+
+void print(const tasu::codegen::BitLinearReport& r) {
+  const auto& c = r.counters;
+  fmt::print("BitLinear M={} K={} N={} on '{}' ({} backend)\n", r.shape.m, r.shape.k, r.shape.n, r.config, r.backend);
+  fmt::print("  bit-exact vs golden : {}{}\n", r.bit_exact ? "yes" : "NO",
+             r.bit_exact ? "" : fmt::format(" ({} mismatches, first: {})", r.mismatches, r.first_mismatch));
+  fmt::print("  cycles              : {}\n", c.cycles);
+  fmt::print("  engine busy         : {} cycles\n", c.ex_busy);
+  fmt::print("  utilization         : {:.2f}% ({:.0f} useful ternary ops / {:.0f} peak per cycle)\n",
+             100 * r.utilization, r.useful_ops, r.peak_ops_per_cycle);
+  fmt::print("  roofline bound      : {:.0f} cycles ({}; compute {:.0f}, memory {:.0f} at {} B/cycle)\n",
+             r.bound_cycles, r.compute_bound_cycles >= r.memory_bound_cycles ? "compute-bound" : "memory-bound",
+             r.compute_bound_cycles, r.memory_bound_cycles, r.bytes_per_cycle);
+  fmt::print("  share of roofline   : {:.2f}%\n", 100 * r.roofline_share);
+  fmt::print("  DMA bytes           : {} read, {} written (compulsory {:.0f}); {} stall cycles\n", c.rd_bytes,
+             c.wr_bytes, r.compulsory_bytes, c.stall);
+  fmt::print("  program             : {} instructions\n", r.program_insns);
+  fmt::print("  wall time           : {:.2f} s (device run {:.2f} s)\n", r.wall_seconds, r.device_seconds);
+}
+
+}  // namespace
+
+int sc_main(int argc, char** argv) {
+  CLI::App app{"tasu: add-only ternary accelerator for BitNet b1.58 (simulator and tools)"};
+  app.require_subcommand(1);
+
+  int64_t m = 6912, k = 2560, n = 1;
+  std::string backend = "rtl", config = "default", trace, json_file;
+  uint64_t seed = 1;
+  uint32_t latency = 0, bw = 0;
+  auto* bl = app.add_subcommand("bitlinear", "run one BitLinear (y = x . W^T) on the accelerator and check it");
+  bl->add_option("--m", m, "output features M")->check(CLI::PositiveNumber)->capture_default_str();
+  bl->add_option("--k", k, "input features K (<= 16384)")->check(CLI::Range(int64_t{1}, int64_t{16384}))->capture_default_str();
+  bl->add_option("--tokens", n, "tokens N")->check(CLI::PositiveNumber)->capture_default_str();
+  bl->add_option("--backend", backend, "rtl (Verilated, cycle-accurate) or model (functional)")
+      ->check(CLI::IsMember({"rtl", "model"}))->capture_default_str();
+  std::vector<std::string> names;
+  for (const auto& c : tasu::arch::kConfigs) names.emplace_back(c.name);
+  bl->add_option("--config", config, "accelerator configuration")->check(CLI::IsMember(names))->capture_default_str();
+  bl->add_option("--seed", seed, "seed of the random weights and activations")->capture_default_str();
+  bl->add_option("--trace", trace, "write a VCD of the accelerator's pins (rtl backend)");
+  bl->add_option("--json", json_file, "also write the results as JSON");
+  bl->add_option("--mem-latency", latency, "DRAM latency in cycles (default: the configuration's)");
+  bl->add_option("--mem-bw", bw, "DRAM bytes per cycle (default: the configuration's)");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+
+  try {
+    tasu::rt::DeviceOptions opt;
+    opt.trace_file = trace;
+    opt.mem_latency = latency;
+    opt.mem_bytes_per_cycle = bw;
+    if (!trace.empty() && backend != "rtl") throw std::invalid_argument("--trace needs the rtl backend");
+    auto dev = tasu::rt::open_device(backend, config, opt);
+    const double bpc = bw ? bw : dev->config().MemBytesPerCycle;
+    tasu::codegen::BitLinearRun run;
+    run.shape = {m, k, n};
+    run.seed = seed;
+    const auto rep = tasu::codegen::run_bitlinear(*dev, run, bpc);
+    print(rep);
+    if (!json_file.empty()) {
+      std::ofstream f(json_file);
+      if (!f) throw std::runtime_error("cannot write " + json_file);
+      f << to_json(rep).dump(2) << "\n";
+    }
+    return rep.bit_exact ? 0 : 1;
+  } catch (const std::exception& e) {
+    std::cerr << "tasu: error: " << e.what() << "\n";
+    return 2;
+  }
+}

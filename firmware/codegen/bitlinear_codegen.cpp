@@ -1,0 +1,222 @@
+// BitLinear tiling and program generation; see bitlinear_codegen.h.
+//
+// Loop nest: token chunk c (activations resident) > row block rb (Rows outputs) > K chunk kc
+// (WDepth words of each tile). A "job" is one (c, rb, kc): load its weights into weight buffer
+// job%2 while the engine works on the other buffer, then MATMUL; after the last kc the output
+// block (in output-buffer half (c,rb)%2) is stored while the next block computes.
+#include "codegen/bitlinear_codegen.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstring>
+#include <stdexcept>
+
+namespace tasu::codegen {
+namespace {
+
+int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+
+// Tokens flow in program order; the k-th pop on a counter matches the k-th push. Given, for each
+// consumer in its unit's order, the index of the producer it must wait for (or -1), this decides
+// which consumers pop and which producers push, skipping waits already implied by an earlier
+// wait of the same in-order unit.
+struct TokenLink {
+  std::vector<bool> pop, push;
+  TokenLink(const std::vector<int64_t>& need, size_t n_producers) : pop(need.size(), false), push(n_producers, false) {
+    int64_t waited = -1;
+    for (size_t i = 0; i < need.size(); ++i) {
+      if (need[i] > waited) {
+        pop[i] = true;
+        push[static_cast<size_t>(need[i])] = true;
+        waited = need[i];
+      }
+    }
+  }
+};
+
+}  // namespace
+
+BitLinearPlan plan_bitlinear(const arch::Config& cfg, const BitLinearShape& s) {
+  if (s.m <= 0 || s.k <= 0 || s.n <= 0)
+    throw std::invalid_argument(fmt::format("BitLinear shape must be positive, got M={} K={} N={}", s.m, s.k, s.n));
+  if (s.k > 16384)
+    throw std::invalid_argument(fmt::format("K={} exceeds 16384, the largest K the {}-bit accumulators cover", s.k,
+                                            cfg.AccW));
+  BitLinearPlan p;
+  p.shape = s;
+  const int64_t tl = int64_t{cfg.Tiles} * cfg.Lanes;
+  p.kp = ceil_div(s.k, tl) * tl;
+  p.mp = ceil_div(s.m, cfg.Rows) * cfg.Rows;
+  p.depth_total = p.kp / tl;
+  p.row_blocks = p.mp / cfg.Rows;
+  p.k_chunks = ceil_div(p.depth_total, cfg.WDepth);
+  const int64_t fit = cfg.ActWords / p.depth_total;
+  if (fit < 1)
+    throw std::invalid_argument(fmt::format("K={} needs {} activation words per token, the buffer holds {}", s.k,
+                                            p.depth_total, cfg.ActWords));
+  p.tokens_per_chunk = std::min({s.n, fit, int64_t{cfg.OutWords} / 2, int64_t{65535}});
+  p.weight_bytes = static_cast<uint64_t>(p.mp) * p.kp / 4;
+  p.act_bytes = static_cast<uint64_t>(s.n) * p.kp;
+  p.out_bytes = static_cast<uint64_t>(s.n) * p.mp * 4;
+  return p;
+}
+
+std::vector<uint8_t> pack_weights(const arch::Config& cfg, const BitLinearPlan& p, const int8_t* w) {
+  // Order: row block, then depth word, then tile: exactly the weight-buffer beat order, so a
+  // K chunk of a row block is one contiguous LOAD.
+  const int64_t word_bytes = cfg.wgt_word_bytes();
+  std::vector<uint8_t> out(p.weight_bytes, 0);
+  const int64_t tl = int64_t{cfg.Tiles} * cfg.Lanes;
+  for (int64_t rb = 0; rb < p.row_blocks; ++rb)
+    for (int64_t d = 0; d < p.depth_total; ++d)
+      for (int64_t t = 0; t < cfg.Tiles; ++t) {
+        uint8_t* word = out.data() + ((rb * p.depth_total + d) * cfg.Tiles + t) * word_bytes;
+        for (int64_t r = 0; r < cfg.Rows; ++r) {
+          const int64_t row = rb * cfg.Rows + r;
+          if (row >= p.shape.m) break;
+          for (int64_t l = 0; l < cfg.Lanes; ++l) {
+            const int64_t col = d * tl + t * cfg.Lanes + l;
+            if (col >= p.shape.k) break;
+            const int8_t v = w[row * p.shape.k + col];
+            if (v < -1 || v > 1)
+              throw std::invalid_argument(fmt::format("weight [{}][{}] = {} is not ternary", row, col, int{v}));
+            const uint8_t code = v == 0 ? 0 : (v > 0 ? 1 : 3);
+            const int64_t bit = (r * cfg.Lanes + l) * 2;
+            word[bit / 8] |= static_cast<uint8_t>(code << (bit % 8));
+          }
+        }
+      }
+  return out;
+}
+
+std::vector<uint8_t> pack_activations(const BitLinearPlan& p, const int8_t* x) {
+  std::vector<uint8_t> out(p.act_bytes, 0);
+  for (int64_t n = 0; n < p.shape.n; ++n)
+    std::memcpy(out.data() + n * p.kp, x + n * p.shape.k, static_cast<size_t>(p.shape.k));
+  return out;
+}
+
+void unpack_outputs(const BitLinearPlan& p, const int32_t* y_dev, int32_t* y) {
+  for (int64_t n = 0; n < p.shape.n; ++n)
+    std::memcpy(y + n * p.shape.m, y_dev + n * p.mp, static_cast<size_t>(p.shape.m) * sizeof(int32_t));
+}
+
+std::vector<isa::Insn> generate_bitlinear(const arch::Config& cfg, const BitLinearPlan& p, const BitLinearAddrs& a) {
+  using arch::LoadDst;
+  const int64_t wgt_word_beats = cfg.wgt_beats_per_word();
+  const int64_t act_beats = cfg.act_beats_per_word();
+  const int64_t out_beats = cfg.out_beats_per_word();
+  const int64_t half = cfg.OutWords / 2;
+  const int64_t chunks = ceil_div(p.shape.n, p.tokens_per_chunk);
+
+  // Enumerate the work first, then decide the tokens, then emit in program order.
+  struct Job { int64_t c, rb, kc, depth, block; };      // block = index of (c, rb)
+  struct LdOp { bool act; int64_t c, job; };
+  std::vector<Job> jobs;
+  std::vector<LdOp> lds;
+  std::vector<int64_t> block_last_job;
+  for (int64_t c = 0; c < chunks; ++c)
+    for (int64_t rb = 0; rb < p.row_blocks; ++rb) {
+      const int64_t block = static_cast<int64_t>(block_last_job.size());
+      for (int64_t kc = 0; kc < p.k_chunks; ++kc) {
+        const int64_t depth = std::min<int64_t>(cfg.WDepth, p.depth_total - kc * cfg.WDepth);
+        if (rb == 0 && kc == 0) lds.push_back({true, c, static_cast<int64_t>(jobs.size())});
+        lds.push_back({false, c, static_cast<int64_t>(jobs.size())});
+        jobs.push_back({c, rb, kc, depth, block});
+      }
+      block_last_job.push_back(static_cast<int64_t>(jobs.size()) - 1);
+    }
+  const auto njobs = static_cast<int64_t>(jobs.size());
+  const auto nblocks = static_cast<int64_t>(block_last_job.size());
+
+  // engine -> load: a weight buffer is free once the job two back is done; the activation
+  // region once the previous chunk's last job is done.
+  std::vector<int64_t> ld_need;
+  for (const auto& op : lds) {
+    if (op.act) ld_need.push_back(op.job > 0 ? op.job - 1 : -1);
+    else ld_need.push_back(op.job >= 2 ? op.job - 2 : -1);
+  }
+  const TokenLink e2l(ld_need, static_cast<size_t>(njobs));
+  // load -> engine: a job needs its own weight load (loads complete in order, so the activation
+  // load before it is done too).
+  std::vector<int64_t> ex_need_ld;
+  {
+    int64_t li = 0;
+    for (int64_t j = 0; j < njobs; ++j) {
+      while (lds[static_cast<size_t>(li)].act || lds[static_cast<size_t>(li)].job != j) ++li;
+      ex_need_ld.push_back(li);
+    }
+  }
+  const TokenLink l2e(ex_need_ld, lds.size());
+  // engine -> store: a block's store needs its last job. store -> engine: a block's first job
+  // needs the store of the block two back (same output-buffer half).
+  std::vector<int64_t> st_need(block_last_job.begin(), block_last_job.end());
+  const TokenLink e2s(st_need, static_cast<size_t>(njobs));
+  std::vector<int64_t> ex_need_st;
+  for (const auto& j : jobs) ex_need_st.push_back(j.kc == 0 && j.block >= 2 ? j.block - 2 : -1);
+  const TokenLink s2e(ex_need_st, static_cast<size_t>(nblocks));
+
+  std::vector<isa::Insn> prog;
+  size_t li = 0;
+  for (int64_t j = 0; j < njobs; ++j) {
+    const Job& job = jobs[static_cast<size_t>(j)];
+    const int64_t c0 = job.c * p.tokens_per_chunk;
+    const int64_t nc = std::min(p.tokens_per_chunk, p.shape.n - c0);
+    while (li < lds.size() && lds[li].job == j) {
+      const LdOp& op = lds[li];
+      isa::Deps d;
+      d.pop_next = e2l.pop[li];
+      d.push_next = l2e.push[li];
+      isa::Transfer t;
+      if (op.act) {
+        t.sram_beat = 0;
+        t.dram_addr = static_cast<uint32_t>(a.acts + c0 * p.kp);
+        t.rows = static_cast<uint32_t>(nc);
+        t.row_beats = static_cast<uint32_t>(p.depth_total * act_beats);
+        t.dram_stride = static_cast<uint32_t>(p.kp);
+        prog.push_back(isa::make_load(LoadDst::ACT, t, d));
+      } else {
+        const int64_t words = job.depth * cfg.Tiles;
+        t.sram_beat = static_cast<uint32_t>((j % 2) * cfg.WDepth * cfg.Tiles * wgt_word_beats);
+        t.dram_addr = static_cast<uint32_t>(a.weights + ((job.rb * p.depth_total + job.kc * cfg.WDepth) * cfg.Tiles) *
+                                                            cfg.wgt_word_bytes());
+        t.rows = 1;
+        t.row_beats = static_cast<uint32_t>(words * wgt_word_beats);
+        t.dram_stride = 0;
+        prog.push_back(isa::make_load(LoadDst::WGT, t, d));
+      }
+      ++li;
+    }
+    isa::Deps d;
+    d.pop_prev = l2e.pop[static_cast<size_t>(j)];
+    d.pop_next = s2e.pop[static_cast<size_t>(j)];
+    d.push_prev = e2l.push[static_cast<size_t>(j)];
+    d.push_next = e2s.push[static_cast<size_t>(j)];
+    isa::Matmul mm;
+    mm.wbuf = static_cast<uint32_t>(j % 2);
+    mm.accumulate = job.kc > 0;
+    mm.depth = static_cast<uint32_t>(job.depth);
+    mm.act_word = static_cast<uint32_t>(job.kc * cfg.WDepth);
+    mm.act_stride = static_cast<uint32_t>(p.depth_total);
+    mm.out_word = static_cast<uint32_t>((job.block % 2) * half);
+    mm.tokens = static_cast<uint32_t>(nc);
+    prog.push_back(isa::make_matmul(mm, d));
+    if (j == block_last_job[static_cast<size_t>(job.block)]) {
+      isa::Deps sd;
+      sd.pop_prev = e2s.pop[static_cast<size_t>(job.block)];
+      sd.push_prev = s2e.push[static_cast<size_t>(job.block)];
+      isa::Transfer t;
+      t.sram_beat = static_cast<uint32_t>((job.block % 2) * half * out_beats);
+      t.dram_addr = static_cast<uint32_t>(a.outs + (c0 * p.mp + job.rb * cfg.Rows) * 4);
+      t.rows = static_cast<uint32_t>(nc);
+      t.row_beats = static_cast<uint32_t>(out_beats);
+      t.dram_stride = static_cast<uint32_t>(p.mp * 4);
+      prog.push_back(isa::make_store(t, sd));
+    }
+  }
+  prog.push_back(isa::make_finish());
+  return prog;
+}
+
+}  // namespace tasu::codegen

@@ -1,0 +1,73 @@
+// Code generator on the functional model: any shape, padded; plans; token (dependency) balance.
+#include <gtest/gtest.h>
+
+#include "../common_sc_main.h"
+#include "codegen/bitlinear_codegen.h"
+#include "codegen/bitlinear_runner.h"
+#include "runtime/device.h"
+
+namespace {
+
+using tasu::codegen::BitLinearRun;
+
+void expect_exact_on_model(const char* cfg, int64_t m, int64_t k, int64_t n) {
+  auto dev = tasu::rt::open_device("model", cfg);
+  BitLinearRun run;
+  run.shape = {m, k, n};
+  run.seed = static_cast<uint64_t>(m * 131 + k * 7 + n);
+  const auto r = tasu::codegen::run_bitlinear(*dev, run, dev->config().MemBytesPerCycle);
+  EXPECT_TRUE(r.bit_exact) << m << "x" << k << "x" << n << ": " << r.first_mismatch;
+}
+
+TEST(Codegen, OddShapesOnModelCi) {
+  expect_exact_on_model("ci", 1, 1, 1);
+  expect_exact_on_model("ci", 3, 5, 2);
+  expect_exact_on_model("ci", 33, 100, 3);
+  expect_exact_on_model("ci", 17, 1000, 5);   // several K chunks, accumulate
+}
+
+TEST(Codegen, TokenChunksOnModelCi) {
+  // K = 6912 uses 108 of 256 activation words per token: tokens come in chunks of 2.
+  expect_exact_on_model("ci", 40, 6912, 5);
+  // More tokens than half the output buffer.
+  expect_exact_on_model("ci", 16, 64, 200);
+}
+
+TEST(Codegen, DefaultConfigOnModel) { expect_exact_on_model("default", 100, 700, 3); }
+
+TEST(Codegen, PlanPadsAndRejectsOnlyWhatHardwareCannotDo) {
+  const auto& ci = *tasu::arch::find_config("ci");
+  const auto p = tasu::codegen::plan_bitlinear(ci, {33, 100, 3});
+  EXPECT_EQ(p.mp, 48);
+  EXPECT_EQ(p.kp, 128);
+  EXPECT_EQ(p.depth_total, 2);
+  EXPECT_THROW(tasu::codegen::plan_bitlinear(ci, {0, 5, 1}), std::invalid_argument);
+  EXPECT_THROW(tasu::codegen::plan_bitlinear(ci, {5, 16385, 1}), std::invalid_argument);
+}
+
+TEST(Codegen, TokensBalance) {
+  // Every push must be matched by a pop on the same counter, or a later program would start
+  // with stale tokens.
+  const auto& cfg = *tasu::arch::find_config("ci");
+  const auto p = tasu::codegen::plan_bitlinear(cfg, {100, 3000, 7});
+  const auto prog = tasu::codegen::generate_bitlinear(cfg, p, {0x1000, 0x100000, 0x200000});
+  int l2e = 0, e2l = 0, e2s = 0, s2e = 0;
+  for (const auto& x : prog) {
+    const auto d = tasu::isa::deps_of(x);
+    switch (x.opcode()) {
+      case tasu::arch::Opcode::LOAD: e2l -= d.pop_next; l2e += d.push_next; break;
+      case tasu::arch::Opcode::MATMUL:
+        l2e -= d.pop_prev; s2e -= d.pop_next; e2l += d.push_prev; e2s += d.push_next; break;
+      case tasu::arch::Opcode::STORE: e2s -= d.pop_prev; s2e += d.push_prev; break;
+      default: break;
+    }
+    EXPECT_GE(l2e, 0);
+    EXPECT_GE(e2s, 0);
+  }
+  EXPECT_EQ(l2e, 0);
+  EXPECT_EQ(e2l, 0);
+  EXPECT_EQ(e2s, 0);
+  EXPECT_EQ(s2e, 0);
+}
+
+}  // namespace
