@@ -14,11 +14,12 @@ TlmMemory::TlmMemory(sc_core::sc_module_name name, uint64_t base, uint64_t size,
       socket("socket"),
       base_(base),
       size_(size),
-      data_(size, 0),
+      data_(static_cast<uint8_t*>(std::calloc(size, 1))),
       period_(clock_period),
       latency_(latency_cycles),
       bytes_per_cycle_(bytes_per_cycle),
       bus_free_at_(sc_core::SC_ZERO_TIME) {
+  if (!data_) throw std::bad_alloc();
   if (bytes_per_cycle <= 0) throw std::invalid_argument("memory bandwidth must be positive");
   socket.register_b_transport(this, &TlmMemory::b_transport);
   socket.register_transport_dbg(this, &TlmMemory::transport_dbg);
@@ -28,14 +29,14 @@ void TlmMemory::host_write(uint64_t addr, const void* src, uint64_t len) {
   if (!in_range(addr, len))
     throw std::out_of_range("host write of " + std::to_string(len) + " bytes at 0x" + std::to_string(addr) +
                             " is outside device DRAM");
-  std::memcpy(data_.data() + (addr - base_), src, len);
+  std::memcpy(data_.get() + (addr - base_), src, len);
 }
 
 void TlmMemory::host_read(uint64_t addr, void* dst, uint64_t len) const {
   if (!in_range(addr, len))
     throw std::out_of_range("host read of " + std::to_string(len) + " bytes at 0x" + std::to_string(addr) +
                             " is outside device DRAM");
-  std::memcpy(dst, data_.data() + (addr - base_), len);
+  std::memcpy(dst, data_.get() + (addr - base_), len);
 }
 
 void TlmMemory::b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) {
@@ -55,7 +56,7 @@ void TlmMemory::b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& dela
     gp.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
     return;
   }
-  uint8_t* p = data_.data() + (addr - base_);
+  uint8_t* p = data_.get() + (addr - base_);
   if (gp.is_read()) std::memcpy(gp.get_data_ptr(), p, len);
   else if (gp.is_write()) std::memcpy(p, gp.get_data_ptr(), len);
   else {
@@ -69,7 +70,7 @@ unsigned int TlmMemory::transport_dbg(tlm::tlm_generic_payload& gp) {
   const uint64_t addr = gp.get_address();
   const uint64_t len = gp.get_data_length();
   if (!in_range(addr, len)) return 0;
-  uint8_t* p = data_.data() + (addr - base_);
+  uint8_t* p = data_.get() + (addr - base_);
   if (gp.is_read()) std::memcpy(gp.get_data_ptr(), p, len);
   else if (gp.is_write()) std::memcpy(p, gp.get_data_ptr(), len);
   return static_cast<unsigned int>(len);

@@ -7,7 +7,8 @@
 #include <tlm_utils/simple_target_socket.h>
 
 #include <cstdint>
-#include <vector>
+#include <cstdlib>
+#include <memory>
 
 namespace tasu::sim {
 
@@ -31,7 +32,11 @@ class TlmMemory : public sc_core::sc_module {
   unsigned int transport_dbg(tlm::tlm_generic_payload& gp);
 
   uint64_t base_, size_;
-  std::vector<uint8_t> data_;
+  // calloc: the OS hands out zero pages lazily, so a large DRAM costs nothing until touched.
+  struct FreeDeleter {
+    void operator()(uint8_t* p) const { std::free(p); }
+  };
+  std::unique_ptr<uint8_t, FreeDeleter> data_;
   sc_core::sc_time period_;
   uint32_t latency_;
   double bytes_per_cycle_;

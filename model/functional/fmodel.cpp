@@ -1,0 +1,508 @@
+// Functional model of tasu: program-order interpreter of the command processor and its three
+// units, with the RTL's data layouts, bounds checks and error codes (rtl/tasu_*.sv).
+#include "functional/fmodel.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <deque>
+#include <stdexcept>
+
+#include "asm/asm.h"
+
+namespace tasu::model {
+
+namespace {
+
+using arch::ErrorCode;
+using arch::Opcode;
+
+// tasu_cmd_proc parameters that are not part of the architecture description.
+constexpr size_t kQueueDepth = 4;    // QueueDepth: instructions waiting per unit
+constexpr uint64_t kFetchBurst = 4;  // FetchBurst: beats per instruction-fetch request
+// tasu_engine: issue, tile, reduction and accumulate stages before the word is written.
+constexpr uint64_t kEnginePipe = 4;
+
+enum Unit { kLd = 0, kEx = 1, kSt = 2 };
+enum Sem { kL2E = 0, kE2L = 1, kE2S = 2, kS2E = 3 };
+constexpr const char* kUnitName[] = {"ld", "ex", "st"};
+constexpr const char* kSemName[] = {"l2e (load->engine)", "e2l (engine->load)", "e2s (engine->store)",
+                                    "s2e (store->engine)"};
+
+bool is_pow2(uint64_t v) { return v != 0 && (v & (v - 1)) == 0; }
+
+int32_t wrap_acc(uint32_t v, uint32_t acc_w) {
+  const uint32_t sh = 32 - acc_w;
+  return static_cast<int32_t>(v << sh) >> sh;
+}
+
+// The hot loop of the model: Rows dot products of n int8 values against one activation run.
+// Cloned for wider vector units where the compiler supports it; the scalar form is the spec.
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__)
+__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#endif
+void dot_rows(const int8_t* w, size_t row_stride, const int8_t* a, size_t n, uint32_t rows, int32_t* sums) {
+  for (uint32_t r = 0; r < rows; ++r) {
+    const int8_t* wr = w + r * row_stride;
+    int32_t s = 0;
+    for (size_t i = 0; i < n; ++i) s += static_cast<int32_t>(wr[i]) * static_cast<int32_t>(a[i]);
+    sums[r] = s;
+  }
+}
+
+}  // namespace
+
+struct FunctionalModel::Op {
+  uint32_t pc;
+  isa::Insn insn;
+  isa::Deps deps;
+  uint64_t t_dispatch;
+};
+
+// State of one program run: the command processor's queues and token counters, plus the
+// bookkeeping of the timing estimate.
+struct FunctionalModel::Run {
+  uint64_t prog_addr;
+  uint32_t n_insns;
+  uint32_t pc = 0;  // next instruction to dispatch, as the RTL's PC register
+  std::array<std::deque<Op>, 3> q;
+  std::array<uint32_t, 4> sem{};
+
+  // Estimate: times tokens were released (oldest first), when each unit can take a command,
+  // start times of the last few commands per unit (for queue room), the read channel.
+  std::array<std::deque<uint64_t>, 4> sem_t;
+  std::array<uint64_t, 3> unit_free{};
+  std::array<std::deque<uint64_t>, 3> started;
+  uint64_t t_dispatch = 0, t_end = 0, rd_free = 0, ld_busy_end = 0;
+
+  std::string state() const {
+    std::string s = fmt::format("  state: {} of {} instructions dispatched; tokens l2e={} e2l={} e2s={} s2e={}", pc,
+                                n_insns, sem[kL2E], sem[kE2L], sem[kE2S], sem[kS2E]);
+    for (int u = 0; u < 3; ++u) {
+      s += fmt::format("; {} queue [", kUnitName[u]);
+      for (size_t i = 0; i < q[u].size(); ++i) s += fmt::format("{}{}", i ? " " : "", q[u][i].pc);
+      s += "]";
+    }
+    return s;
+  }
+};
+
+namespace {
+
+// state: the Run's snapshot, evaluated only on this error path.
+[[noreturn]] void raise(const arch::Config& cfg, const std::string& state, ErrorCode code, uint32_t pc, uint32_t info,
+                        const isa::Insn* insn, uint32_t insn_pc, const std::string& why) {
+  std::string rep =
+      fmt::format("tasu model [{}]: {} at pc {}, info 0x{:08x}\n", cfg.name, arch::error_name(code), pc, info);
+  if (insn) rep += fmt::format("  insn {}: {}\n", insn_pc, isa::disassemble(*insn));
+  rep += "  why: " + why + "\n" + state;
+  throw rt::DeviceError(code, pc, info, false, rep);
+}
+
+}  // namespace
+
+FunctionalModel::FunctionalModel(const arch::Config& cfg, uint64_t dram_bytes, uint32_t mem_latency,
+                                 uint32_t mem_bytes_per_cycle)
+    : cfg_(cfg),
+      dram_bytes_(dram_bytes),
+      mem_latency_(mem_latency ? mem_latency : cfg.MemLatency),
+      mem_bytes_per_cycle_(mem_bytes_per_cycle ? mem_bytes_per_cycle : cfg.MemBytesPerCycle) {
+  const uint32_t bus = cfg.BusBytes;
+  // The RTL selects tiles and beats with address bits, so these must divide evenly.
+  if (!is_pow2(bus) || !is_pow2(cfg.Tiles) || cfg.Rows == 0 || cfg.Lanes == 0 || cfg.WDepth == 0 || cfg.ActWords == 0 ||
+      cfg.OutWords == 0 || cfg.MaxBurst == 0 || cfg.AccW == 0 || cfg.AccW > 32 ||
+      (cfg.Rows * cfg.Lanes * 2) % (bus * 8) != 0 || (cfg.Tiles * cfg.Lanes) % bus != 0 || (cfg.Rows * 4) % bus != 0)
+    throw std::invalid_argument(fmt::format("tasu model: configuration '{}' has unsupported sizes", cfg.name));
+  if (dram_bytes == 0 || rt::Device::kDramBase + dram_bytes > (uint64_t{1} << 32))
+    throw std::invalid_argument("tasu model: the DRAM window must be non-empty and below 4 GiB (32-bit addresses)");
+  K_ = cfg.Tiles * cfg.Lanes;
+  wb_ = cfg.Rows * cfg.Lanes * 2 / 8 / bus;
+  ab_ = K_ / bus;
+  ob_ = cfg.Rows * 4 / bus;
+  wgt_beats_ = uint64_t{2} * cfg.WDepth * cfg.Tiles * wb_;
+  act_beats_ = uint64_t{cfg.ActWords} * ab_;
+  out_beats_ = uint64_t{cfg.OutWords} * ob_;
+  dram_.reset(static_cast<uint8_t*>(std::calloc(dram_bytes, 1)));
+  if (!dram_) throw std::bad_alloc();
+  wgt_.assign(size_t{2} * cfg.Rows * cfg.WDepth * K_, 0);
+  act_.assign(size_t{cfg.ActWords} * K_, 0);
+  out_.assign(size_t{cfg.OutWords} * cfg.Rows, 0);
+}
+
+bool FunctionalModel::dram_ok(uint64_t addr, uint64_t bytes) const {
+  return addr >= rt::Device::kDramBase && addr + bytes <= rt::Device::kDramBase + dram_bytes_;
+}
+
+void FunctionalModel::write_dram(uint64_t addr, const void* src, size_t bytes) {
+  if (addr < rt::Device::kDramBase || addr - rt::Device::kDramBase > dram_bytes_ ||
+      bytes > dram_bytes_ - (addr - rt::Device::kDramBase))
+    throw std::out_of_range(fmt::format("tasu model: host write of {} bytes at 0x{:x} is outside DRAM", bytes, addr));
+  if (bytes) std::memcpy(dram_at(addr), src, bytes);
+}
+
+void FunctionalModel::read_dram(uint64_t addr, void* dst, size_t bytes) const {
+  if (addr < rt::Device::kDramBase || addr - rt::Device::kDramBase > dram_bytes_ ||
+      bytes > dram_bytes_ - (addr - rt::Device::kDramBase))
+    throw std::out_of_range(fmt::format("tasu model: host read of {} bytes at 0x{:x} is outside DRAM", bytes, addr));
+  if (bytes) std::memcpy(dst, dram_.get() + (addr - rt::Device::kDramBase), bytes);
+}
+
+int8_t FunctionalModel::weight(uint32_t buf, uint32_t depth, uint32_t tile, uint32_t row, uint32_t lane) const {
+  if (buf > 1 || depth >= cfg_.WDepth || tile >= cfg_.Tiles || row >= cfg_.Rows || lane >= cfg_.Lanes)
+    throw std::out_of_range("tasu model: weight index out of range");
+  return wgt_[((size_t{buf} * cfg_.Rows + row) * cfg_.WDepth + depth) * K_ + tile * cfg_.Lanes + lane];
+}
+
+int8_t FunctionalModel::act(uint32_t word, uint32_t byte) const {
+  if (word >= cfg_.ActWords || byte >= K_) throw std::out_of_range("tasu model: activation index out of range");
+  return act_[size_t{word} * K_ + byte];
+}
+
+int32_t FunctionalModel::out(uint32_t word, uint32_t row) const {
+  if (word >= cfg_.OutWords || row >= cfg_.Rows) throw std::out_of_range("tasu model: output index out of range");
+  return out_[size_t{word} * cfg_.Rows + row];
+}
+
+// A beat is a slice of one tile's word of Rows x Lanes 2-bit codes (bit 0 "use", bit 1 "negate");
+// consecutive words go to consecutive tiles, as the engine's fill decoder does.
+void FunctionalModel::write_wgt_beat(uint64_t beat, const uint8_t* data) {
+  const uint64_t word = beat / wb_, in_word = beat % wb_;
+  const uint32_t tile = static_cast<uint32_t>(word % cfg_.Tiles);
+  const uint64_t local = word / cfg_.Tiles;
+  const uint64_t buf = local / cfg_.WDepth, d = local % cfg_.WDepth;
+  int8_t* base = wgt_.data() + (buf * cfg_.Rows * cfg_.WDepth + d) * K_ + tile * cfg_.Lanes;
+  const size_t row_step = size_t{cfg_.WDepth} * K_;
+  uint64_t idx = in_word * cfg_.BusBytes * 4;
+  for (uint32_t k = 0; k < cfg_.BusBytes; ++k) {
+    const uint8_t v = data[k];
+    for (int j = 0; j < 4; ++j, ++idx) {
+      const uint32_t c = (v >> (2 * j)) & 3u;
+      const uint64_t row = idx / cfg_.Lanes, lane = idx % cfg_.Lanes;
+      base[row * row_step + lane] = static_cast<int8_t>((c & 1u) ? ((c & 2u) ? -1 : 1) : 0);
+    }
+  }
+}
+
+namespace {
+
+// The DMAs split each row into bursts of at most MaxBurst beats starting at the row's first beat
+// and check each burst against the buffer before requesting it; the RTL reports the start beat
+// of the first failing burst.
+bool first_over_capacity(uint64_t sram, uint32_t rows, uint32_t row_beats, uint32_t max_burst, uint64_t cap,
+                         uint64_t& bad) {
+  if (sram + uint64_t{rows} * row_beats <= cap) return false;
+  for (uint32_t i = 0; i < rows; ++i)
+    for (uint32_t j = 0; j < row_beats; j += max_burst) {
+      const uint32_t len = std::min(max_burst, row_beats - j);
+      if (sram + len > cap) {
+        bad = sram;
+        return true;
+      }
+      sram += len;
+    }
+  return false;  // unreachable: the total exceeded cap
+}
+
+}  // namespace
+
+void FunctionalModel::exec_load(const Op& op, Run& r) {
+  const isa::Transfer t = isa::transfer_of(op.insn);
+  const uint32_t dst = static_cast<uint32_t>(op.insn.get(arch::field::dst));
+  const uint32_t bus = cfg_.BusBytes;
+  if (t.dram_addr % bus || t.dram_stride % bus)
+    raise(cfg_, r.state(), ErrorCode::MISALIGNED, op.pc, t.dram_addr, &op.insn, op.pc,
+          fmt::format("dram_addr and dram_stride must be multiples of the {}-byte bus", bus));
+  if (t.rows == 0 || t.row_beats == 0 || dst > 1)
+    raise(cfg_, r.state(), ErrorCode::BAD_OPERAND, op.pc, (dst << 16) | t.rows, &op.insn, op.pc,
+          "LOAD needs rows >= 1, row_beats >= 1 and dst wgt or act");
+  const bool to_act = dst == static_cast<uint32_t>(arch::LoadDst::ACT);
+  const uint64_t cap = to_act ? act_beats_ : wgt_beats_;
+  // The request side checks every burst before its data comes back (and drops all data after an
+  // error), so a capacity error wins over a bus error and nothing of this LOAD lands.
+  uint64_t bad;
+  if (first_over_capacity(t.sram_beat, t.rows, t.row_beats, cfg_.MaxBurst, cap, bad))
+    raise(
+        cfg_, r.state(), ErrorCode::BAD_OPERAND, op.pc, static_cast<uint32_t>(bad), &op.insn, op.pc,
+        fmt::format("writes beats {}..{} of the {}-beat {} space", t.sram_beat,
+                    uint64_t{t.sram_beat} + uint64_t{t.rows} * t.row_beats - 1, cap, to_act ? "activation" : "weight"));
+
+  uint64_t beat = t.sram_beat;
+  for (uint32_t i = 0; i < t.rows; ++i) {
+    const uint32_t row_addr = t.dram_addr + i * t.dram_stride;  // 32-bit address arithmetic, as the DMA
+    for (uint32_t j = 0; j < t.row_beats; j += cfg_.MaxBurst) {
+      const uint32_t len = std::min(cfg_.MaxBurst, t.row_beats - j);
+      const uint32_t addr = row_addr + j * bus;
+      if (!dram_ok(addr, uint64_t{len} * bus))
+        raise(cfg_, r.state(), ErrorCode::BUS_READ, op.pc, addr, &op.insn, op.pc,
+              fmt::format("row {} burst of {} beats at 0x{:08x} is outside DRAM [0x{:x}, 0x{:x})", i, len, addr,
+                          rt::Device::kDramBase, rt::Device::kDramBase + dram_bytes_));
+      const uint8_t* src = dram_at(addr);
+      if (to_act) {
+        std::memcpy(act_.data() + beat * bus, src, size_t{len} * bus);
+      } else {
+        for (uint32_t k = 0; k < len; ++k) write_wgt_beat(beat + k, src + size_t{k} * bus);
+      }
+      beat += len;
+      counters_.rd_bytes += uint64_t{len} * bus;
+    }
+  }
+}
+
+void FunctionalModel::exec_matmul(const Op& op, Run& r) {
+  const isa::Matmul m = isa::matmul_of(op.insn);
+  if (m.depth == 0 || m.depth > cfg_.WDepth || m.tokens == 0)
+    raise(cfg_, r.state(), ErrorCode::BAD_OPERAND, op.pc, (m.tokens << 16) | m.depth, &op.insn, op.pc,
+          fmt::format("MATMUL needs depth in 1..{} and tokens >= 1", cfg_.WDepth));
+  const size_t n = size_t{m.depth} * K_;
+  const int8_t* w = wgt_.data() + size_t{m.wbuf} * cfg_.Rows * cfg_.WDepth * K_;
+  const size_t row_stride = size_t{cfg_.WDepth} * K_;
+  std::vector<int32_t> sums(cfg_.Rows);
+  for (uint32_t tok = 0; tok < m.tokens; ++tok) {
+    // Checked per token when its first step issues: earlier tokens are already written.
+    const uint64_t a = uint64_t{m.act_word} + uint64_t{tok} * m.act_stride;
+    const uint64_t o = uint64_t{m.out_word} + tok;
+    if (a + m.depth > cfg_.ActWords || o >= cfg_.OutWords)
+      raise(cfg_, r.state(), ErrorCode::BAD_OPERAND, op.pc, static_cast<uint32_t>(a), &op.insn, op.pc,
+            fmt::format("token {} reads activation words {}..{} (of {}) and writes output word {} (of {})", tok, a,
+                        a + m.depth - 1, cfg_.ActWords, o, cfg_.OutWords));
+    dot_rows(w, row_stride, act_.data() + a * K_, n, cfg_.Rows, sums.data());
+    int32_t* dst = out_.data() + o * cfg_.Rows;
+    for (uint32_t row = 0; row < cfg_.Rows; ++row) {
+      const uint32_t base = m.accumulate ? static_cast<uint32_t>(dst[row]) : 0u;
+      dst[row] = wrap_acc(base + static_cast<uint32_t>(sums[row]), cfg_.AccW);
+    }
+  }
+}
+
+void FunctionalModel::exec_store(const Op& op, Run& r) {
+  const isa::Transfer t = isa::transfer_of(op.insn);
+  const uint32_t bus = cfg_.BusBytes;
+  if (t.dram_addr % bus || t.dram_stride % bus)
+    raise(cfg_, r.state(), ErrorCode::MISALIGNED, op.pc, t.dram_addr, &op.insn, op.pc,
+          fmt::format("dram_addr and dram_stride must be multiples of the {}-byte bus", bus));
+  if (t.rows == 0 || t.row_beats == 0)
+    raise(cfg_, r.state(), ErrorCode::BAD_OPERAND, op.pc, t.rows, &op.insn, op.pc,
+          "STORE needs rows >= 1 and row_beats >= 1");
+  const uint32_t per_beat = bus / 4;  // int32 results per beat
+  uint64_t beat = t.sram_beat;
+  for (uint32_t i = 0; i < t.rows; ++i) {
+    const uint32_t row_addr = t.dram_addr + i * t.dram_stride;
+    for (uint32_t j = 0; j < t.row_beats; j += cfg_.MaxBurst) {
+      const uint32_t len = std::min(cfg_.MaxBurst, t.row_beats - j);
+      const uint32_t addr = row_addr + j * bus;
+      // Unlike the load DMA, the store DMA checks a burst only after sending the previous one,
+      // so the bursts before a failing one reach DRAM.
+      if (beat + len > out_beats_)
+        raise(cfg_, r.state(), ErrorCode::BAD_OPERAND, op.pc, static_cast<uint32_t>(beat), &op.insn, op.pc,
+              fmt::format("reads beats {}..{} of the {}-beat output space", t.sram_beat,
+                          uint64_t{t.sram_beat} + uint64_t{t.rows} * t.row_beats - 1, out_beats_));
+      // The RTL reports the row it was working on when the write response came back.
+      if (!dram_ok(addr, uint64_t{len} * bus))
+        raise(cfg_, r.state(), ErrorCode::BUS_WRITE, op.pc, row_addr, &op.insn, op.pc,
+              fmt::format("row {} burst of {} beats at 0x{:08x} is outside DRAM [0x{:x}, 0x{:x})", i, len, addr,
+                          rt::Device::kDramBase, rt::Device::kDramBase + dram_bytes_));
+      uint8_t* p = dram_at(addr);
+      const int32_t* src = out_.data() + beat * per_beat;
+      for (size_t e = 0; e < size_t{len} * per_beat; ++e) {
+        const uint32_t v = static_cast<uint32_t>(src[e]);
+        p[4 * e] = static_cast<uint8_t>(v);
+        p[4 * e + 1] = static_cast<uint8_t>(v >> 8);
+        p[4 * e + 2] = static_cast<uint8_t>(v >> 16);
+        p[4 * e + 3] = static_cast<uint8_t>(v >> 24);
+      }
+      beat += len;
+      counters_.wr_bytes += uint64_t{len} * bus;
+    }
+  }
+}
+
+void FunctionalModel::run(uint64_t prog_addr, uint32_t n_insns) {
+  if (prog_addr > UINT32_MAX)
+    throw std::invalid_argument(
+        fmt::format("tasu model: program address 0x{:x} does not fit PROG_BASE (32 bits)", prog_addr));
+  counters_ = {};
+  Run r;
+  r.prog_addr = prog_addr;
+  r.n_insns = n_insns;
+  const uint32_t bus = cfg_.BusBytes;
+  const uint32_t ipb = bus / arch::kInsnBytes;  // instructions per beat
+  const uint64_t total_beats = (uint64_t{n_insns} + ipb - 1) / ipb;
+  const uint64_t lat = mem_latency_;
+  auto xfer_cycles = [&](uint64_t beats) { return (beats * bus + mem_bytes_per_cycle_ - 1) / mem_bytes_per_cycle_; };
+
+  auto tokens_ok = [&](int u, const Op& op) {
+    switch (u) {
+      case kLd:
+        return !op.deps.pop_next || r.sem[kE2L] > 0;
+      case kEx:
+        return (!op.deps.pop_prev || r.sem[kL2E] > 0) && (!op.deps.pop_next || r.sem[kS2E] > 0);
+      default:
+        return !op.deps.pop_prev || r.sem[kE2S] > 0;
+    }
+  };
+  auto take = [&](int s, uint64_t& t) {
+    --r.sem[s];
+    t = std::max(t, r.sem_t[s].front());
+    r.sem_t[s].pop_front();
+  };
+  auto give = [&](int s, uint64_t t, const Op& op) {
+    if (r.sem[s] == 255)
+      raise(cfg_, r.state(), ErrorCode::SEM_OVERFLOW, r.pc, 0, &op.insn, op.pc,
+            fmt::format("this instruction's release of a {} token would take the counter past 255", kSemName[s]));
+    ++r.sem[s];
+    r.sem_t[s].push_back(t);
+  };
+
+  // Runs the head of unit u: takes its tokens, executes it, releases its tokens.
+  auto execute = [&](int u) {
+    const Op op = r.q[u].front();
+    r.q[u].pop_front();
+    uint64_t start = std::max(op.t_dispatch + 1, r.unit_free[u]);
+    const isa::Deps& d = op.deps;
+    uint64_t done;
+    if (u == kLd) {
+      if (d.pop_next) take(kE2L, start);
+      exec_load(op, r);
+      const isa::Transfer t = isa::transfer_of(op.insn);
+      const uint64_t beats = uint64_t{t.rows} * t.row_beats;
+      const uint64_t bursts = uint64_t{t.rows} * ((t.row_beats + cfg_.MaxBurst - 1) / cfg_.MaxBurst);
+      // Requests run ahead of the data, so the next LOAD can start once these are issued.
+      const uint64_t data_start = std::max(start + lat, r.rd_free);
+      done = data_start + xfer_cycles(beats) + 1;
+      r.rd_free = done;
+      r.unit_free[u] = start + bursts + 1;
+      counters_.ld_busy += done - std::max(start, r.ld_busy_end);
+      r.ld_busy_end = done;
+      if (d.push_next) give(kL2E, done, op);
+    } else if (u == kEx) {
+      if (d.pop_prev) take(kL2E, start);
+      if (d.pop_next) take(kS2E, start);
+      exec_matmul(op, r);
+      const isa::Matmul m = isa::matmul_of(op.insn);
+      done = start + uint64_t{m.depth} * m.tokens + kEnginePipe;
+      r.unit_free[u] = done + 1;
+      counters_.ex_busy += done - start;
+      if (d.push_prev) give(kE2L, done, op);
+      if (d.push_next) give(kE2S, done, op);
+    } else {
+      if (d.pop_prev) take(kE2S, start);
+      exec_store(op, r);
+      const isa::Transfer t = isa::transfer_of(op.insn);
+      const uint64_t beats = uint64_t{t.rows} * t.row_beats;
+      const uint64_t bursts = uint64_t{t.rows} * ((t.row_beats + cfg_.MaxBurst - 1) / cfg_.MaxBurst);
+      done = start + 2 * bursts + xfer_cycles(beats) + lat;
+      r.unit_free[u] = done + 1;
+      counters_.st_busy += done - start;
+      if (d.push_prev) give(kS2E, done, op);
+    }
+    r.started[u].push_back(start);
+    if (r.started[u].size() > kQueueDepth) r.started[u].pop_front();
+    r.t_end = std::max(r.t_end, done);
+  };
+
+  auto deadlock = [&](const std::string& why) {
+    std::string rep = fmt::format(
+        "tasu model [{}]: deadlock: {}; no unit can make progress, so the device would hang until the watchdog\n",
+        cfg_.name, why);
+    for (int u = 0; u < 3; ++u) {
+      if (r.q[u].empty()) continue;
+      const Op& op = r.q[u].front();
+      std::string waits;
+      auto need = [&](bool pop, int s) {
+        if (pop && r.sem[s] == 0)
+          waits += fmt::format("{}a {} token (counter is 0)", waits.empty() ? "" : " and ", kSemName[s]);
+      };
+      if (u == kLd) need(op.deps.pop_next, kE2L);
+      if (u == kEx) {
+        need(op.deps.pop_prev, kL2E);
+        need(op.deps.pop_next, kS2E);
+      }
+      if (u == kSt) need(op.deps.pop_prev, kE2S);
+      rep += fmt::format("  {} unit: insn {}: {}\n    waits for {}\n", kUnitName[u], op.pc, isa::disassemble(op.insn),
+                         waits);
+    }
+    rep += r.state();
+    throw rt::DeviceError(ErrorCode::NONE, r.pc, 0, true, rep);
+  };
+
+  bool finished = false;
+  uint64_t t_fetch_ready = lat + 1;
+  for (;;) {
+    for (bool progress = true; progress;) {
+      progress = false;
+      for (int u = 0; u < 3; ++u)
+        while (!r.q[u].empty() && tokens_ok(u, r.q[u].front())) {
+          execute(u);
+          progress = true;
+        }
+    }
+    if (finished) {
+      if (r.q[kLd].empty() && r.q[kEx].empty() && r.q[kSt].empty()) break;
+      deadlock("FINISH has been dispatched but queued instructions wait for tokens that will never come");
+    }
+    if (r.pc == n_insns)
+      raise(cfg_, r.state(), ErrorCode::PROG_OVERRUN, r.pc, n_insns, nullptr, 0,
+            fmt::format("no FINISH among the program's {} instructions", n_insns));
+
+    // Fetch: the RTL reads the program in bursts of kFetchBurst beats, so the burst is what fails.
+    const uint64_t beat = r.pc / ipb;
+    const uint64_t first = beat / kFetchBurst * kFetchBurst;
+    const uint64_t len = std::min<uint64_t>(kFetchBurst, total_beats - first);
+    const uint64_t fetch_addr = static_cast<uint32_t>(prog_addr + first * bus);
+    if (!dram_ok(fetch_addr, len * bus))
+      raise(cfg_, r.state(), ErrorCode::BUS_READ, r.pc, static_cast<uint32_t>(prog_addr), nullptr, 0,
+            fmt::format("instruction fetch of {} beats at 0x{:08x} is outside DRAM [0x{:x}, 0x{:x})", len, fetch_addr,
+                        rt::Device::kDramBase, rt::Device::kDramBase + dram_bytes_));
+    const isa::Insn insn =
+        isa::Insn::from_bytes(dram_at(fetch_addr + (beat - first) * bus + (r.pc % ipb) * arch::kInsnBytes));
+    const uint32_t low = static_cast<uint32_t>(insn.w[0]);
+    const isa::Deps deps = isa::deps_of(insn);
+    const Opcode opc = insn.opcode();
+    int u;
+    switch (opc) {
+      case Opcode::LOAD:
+        if (deps.pop_prev || deps.push_prev)
+          raise(cfg_, r.state(), ErrorCode::BAD_OPERAND, r.pc, low, &insn, r.pc,
+                "LOAD has no previous unit: pop_prev and push_prev must be 0");
+        u = kLd;
+        break;
+      case Opcode::MATMUL:
+        u = kEx;
+        break;
+      case Opcode::STORE:
+        if (deps.pop_next || deps.push_next)
+          raise(cfg_, r.state(), ErrorCode::BAD_OPERAND, r.pc, low, &insn, r.pc,
+                "STORE has no next unit: pop_next and push_next must be 0");
+        u = kSt;
+        break;
+      case Opcode::FINISH:
+        u = -1;
+        break;
+      default:
+        raise(cfg_, r.state(), ErrorCode::ILLEGAL_OPCODE, r.pc, low, &insn, r.pc,
+              fmt::format("opcode {} is not LOAD, MATMUL, STORE or FINISH", static_cast<unsigned>(opc)));
+    }
+    r.t_dispatch = std::max({r.t_dispatch + 1, t_fetch_ready + beat});
+    if (u < 0) {
+      finished = true;
+      ++r.pc;
+      continue;
+    }
+    if (r.q[u].size() == kQueueDepth)
+      deadlock(fmt::format("dispatch of insn {} ({}) waits for room in the full {} queue", r.pc, isa::disassemble(insn),
+                           kUnitName[u]));
+    // Room in the queue: the command kQueueDepth places earlier in this unit must have issued.
+    const auto& st = r.started[u];
+    const size_t back = kQueueDepth - r.q[u].size();
+    if (st.size() >= back) r.t_dispatch = std::max(r.t_dispatch, st[st.size() - back]);
+    r.q[u].push_back(Op{r.pc, insn, deps, r.t_dispatch});
+    ++counters_.insns;
+    ++r.pc;
+  }
+  counters_.rd_bytes += total_beats * bus;
+  counters_.cycles = std::max(r.t_end, r.t_dispatch) + 2;
+}
+
+}  // namespace tasu::model
