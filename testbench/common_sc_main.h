@@ -5,6 +5,8 @@
 
 #include <systemc>
 
+#include "sc_entry.h"
+
 int sc_main(int argc, char** argv) {
   testing::InitGoogleTest(&argc, argv);
   return RUN_ALL_TESTS();

@@ -1,17 +1,19 @@
 // The tasu command line: `tasu bitlinear` runs one BitLinear on the accelerator (RTL or model
 // backend), checks it against the golden model and prints the performance figures.
-// SystemC owns main(), so this is sc_main.
+// SystemC owns the process entry (sim/sc_entry.h), so this is sc_main.
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <systemc>
 
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 
 #include "codegen/bitlinear_runner.h"
 #include "runtime/device.h"
+#include "sc_entry.h"
 
 namespace {
 
@@ -50,7 +52,8 @@ void print(const tasu::codegen::BitLinearReport& r) {
   fmt::print("BitLinear M={} K={} N={} on '{}' ({} backend)\n", r.shape.m, r.shape.k, r.shape.n, r.config, r.backend);
   fmt::print("  bit-exact vs golden : {}{}\n", r.bit_exact ? "yes" : "NO",
              r.bit_exact ? "" : fmt::format(" ({} mismatches, first: {})", r.mismatches, r.first_mismatch));
-  fmt::print("  cycles              : {}\n", c.cycles);
+  fmt::print("  cycles              : {}{}\n", c.cycles,
+             r.backend == "model" ? " (functional model: analytic estimate, not cycle-accurate)" : "");
   fmt::print("  engine busy         : {} cycles\n", c.ex_busy);
   fmt::print("  utilization         : {:.2f}% ({:.0f} useful ternary ops / {:.0f} peak per cycle)\n",
              100 * r.utilization, r.useful_ops, r.peak_ops_per_cycle);
@@ -75,9 +78,10 @@ int sc_main(int argc, char** argv) {
   uint64_t seed = 1;
   uint32_t latency = 0, bw = 0;
   auto* bl = app.add_subcommand("bitlinear", "run one BitLinear (y = x . W^T) on the accelerator and check it");
-  bl->add_option("--m", m, "output features M")->check(CLI::PositiveNumber)->capture_default_str();
+  const auto positive = CLI::Range(int64_t{1}, int64_t{1} << 24);
+  bl->add_option("--m", m, "output features M")->check(positive)->capture_default_str();
   bl->add_option("--k", k, "input features K (<= 16384)")->check(CLI::Range(int64_t{1}, int64_t{16384}))->capture_default_str();
-  bl->add_option("--tokens", n, "tokens N")->check(CLI::PositiveNumber)->capture_default_str();
+  bl->add_option("--tokens", n, "tokens N")->check(positive)->capture_default_str();
   bl->add_option("--backend", backend, "rtl (Verilated, cycle-accurate) or model (functional)")
       ->check(CLI::IsMember({"rtl", "model"}))->capture_default_str();
   std::vector<std::string> names;
@@ -91,8 +95,16 @@ int sc_main(int argc, char** argv) {
 
   try {
     app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
+  } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    // A usage error: say what was wrong, then show the usage of the command concerned.
+    std::cerr << "tasu: " << e.what() << "\n\n";
+    const CLI::App* sub = bl->parsed() ? bl : &app;
+    std::cerr << sub->help();
+    return 2;
   }
 
   try {

@@ -78,10 +78,10 @@ struct FunctionalModel::Run {
   uint64_t t_dispatch = 0, t_end = 0, rd_free = 0, ld_busy_end = 0;
 
   std::string state() const {
-    std::string s = fmt::format("  state: {} of {} instructions dispatched; tokens l2e={} e2l={} e2s={} s2e={}", pc,
-                                n_insns, sem[kL2E], sem[kE2L], sem[kE2S], sem[kS2E]);
+    std::string s = fmt::format("state: pc={} of {} semaphores[l2e,e2l,e2s,s2e]={},{},{},{}", pc, n_insns, sem[kL2E],
+                                sem[kE2L], sem[kE2S], sem[kS2E]);
     for (int u = 0; u < 3; ++u) {
-      s += fmt::format("; {} queue [", kUnitName[u]);
+      s += fmt::format(" {}_queue=[", kUnitName[u]);
       for (size_t i = 0; i < q[u].size(); ++i) s += fmt::format("{}{}", i ? " " : "", q[u][i].pc);
       s += "]";
     }
@@ -91,13 +91,15 @@ struct FunctionalModel::Run {
 
 namespace {
 
-// state: the Run's snapshot, evaluated only on this error path.
+// The message follows the runtime's DeviceError reports (runtime/device.cpp), plus the model's
+// reason and queue state. state: the Run's snapshot, evaluated only on this error path.
 [[noreturn]] void raise(const arch::Config& cfg, const std::string& state, ErrorCode code, uint32_t pc, uint32_t info,
                         const isa::Insn* insn, uint32_t insn_pc, const std::string& why) {
+  const std::string at = !insn ? "(no instruction)" : insn_pc == pc ? isa::disassemble(*insn) : "(next to dispatch)";
   std::string rep =
-      fmt::format("tasu model [{}]: {} at pc {}, info 0x{:08x}\n", cfg.name, arch::error_name(code), pc, info);
-  if (insn) rep += fmt::format("  insn {}: {}\n", insn_pc, isa::disassemble(*insn));
-  rep += "  why: " + why + "\n" + state;
+      fmt::format("device error {} at instruction {}: {}\n  info: 0x{:08x}\n", arch::error_name(code), pc, at, info);
+  if (insn && insn_pc != pc) rep += fmt::format("  raised by instruction {}: {}\n", insn_pc, isa::disassemble(*insn));
+  rep += fmt::format("  why: {}\n  model [{}] {}", why, cfg.name, state);
   throw rt::DeviceError(code, pc, info, false, rep);
 }
 
@@ -403,16 +405,15 @@ void FunctionalModel::run(uint64_t prog_addr, uint32_t n_insns) {
   };
 
   auto deadlock = [&](const std::string& why) {
-    std::string rep = fmt::format(
-        "tasu model [{}]: deadlock: {}; no unit can make progress, so the device would hang until the watchdog\n",
-        cfg_.name, why);
+    std::string rep =
+        fmt::format("watchdog: deadlock, the device would never finish: {}; no unit can make progress\n", why);
     for (int u = 0; u < 3; ++u) {
       if (r.q[u].empty()) continue;
       const Op& op = r.q[u].front();
       std::string waits;
       auto need = [&](bool pop, int s) {
         if (pop && r.sem[s] == 0)
-          waits += fmt::format("{}a {} token (counter is 0)", waits.empty() ? "" : " and ", kSemName[s]);
+          waits += fmt::format("{}a token on {}, whose counter is 0", waits.empty() ? "" : " and ", kSemName[s]);
       };
       if (u == kLd) need(op.deps.pop_next, kE2L);
       if (u == kEx) {
@@ -423,12 +424,12 @@ void FunctionalModel::run(uint64_t prog_addr, uint32_t n_insns) {
       rep += fmt::format("  {} unit: insn {}: {}\n    waits for {}\n", kUnitName[u], op.pc, isa::disassemble(op.insn),
                          waits);
     }
-    rep += r.state();
+    rep += fmt::format("  model [{}] {}", cfg_.name, r.state());
     throw rt::DeviceError(ErrorCode::NONE, r.pc, 0, true, rep);
   };
 
   bool finished = false;
-  uint64_t t_fetch_ready = lat + 1;
+  const uint64_t t_fetch_ready = lat + 1;  // first program beat back from memory
   for (;;) {
     for (bool progress = true; progress;) {
       progress = false;

@@ -3,6 +3,9 @@
 // Each test runs in its own process (SystemC elaborates once per process).
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
+#include <string>
 #include <vector>
 
 #include "../common_sc_main.h"
@@ -37,6 +40,32 @@ TEST(RtlBitLinear, Real2560x2560Tokens1) { run_rtl("ci", 2560, 2560, 1); }
 TEST(RtlBitLinear, Real640x2560Tokens4) { run_rtl("ci", 640, 2560, 4); }
 TEST(RtlBitLinear, Real6912x2560Tokens1) { run_rtl("ci", 6912, 2560, 1); }
 TEST(RtlBitLinear, Real2560x6912Tokens3) { run_rtl("ci", 2560, 6912, 3); }
+// The same real shapes on the full-size configuration, N = 1 and N > 1.
+TEST(RtlBitLinearDefault, Real2560x2560Tokens8) { run_rtl("default", 2560, 2560, 8); }
+TEST(RtlBitLinearDefault, Real640x2560Tokens1) { run_rtl("default", 640, 2560, 1); }
+TEST(RtlBitLinearDefault, Real6912x2560Tokens1) { run_rtl("default", 6912, 2560, 1); }
+TEST(RtlBitLinearDefault, Real6912x2560Tokens16) { run_rtl("default", 6912, 2560, 16); }
+TEST(RtlBitLinearDefault, Real2560x6912Tokens1) { run_rtl("default", 2560, 6912, 1); }
+TEST(RtlBitLinearDefault, Real2560x6912Tokens5) { run_rtl("default", 2560, 6912, 5); }
+TEST(RtlBitLinearDefault, OddShape33x100Tokens3) { run_rtl("default", 33, 100, 3); }
+
+TEST(RtlTrace, VcdOfThePinsIsWritten) {
+  const std::string file = testing::TempDir() + "tasu_trace_test.vcd";
+  {
+    tasu::rt::DeviceOptions opt;
+    opt.trace_file = file;
+    auto dev = tasu::rt::open_device("rtl", "ci", opt);
+    tasu::codegen::BitLinearRun run;
+    run.shape = {5, 70, 2};
+    EXPECT_TRUE(tasu::codegen::run_bitlinear(*dev, run, 64).bit_exact);
+  }
+  std::ifstream f(file);
+  ASSERT_TRUE(f.good()) << file;
+  const std::string text((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("$enddefinitions"), std::string::npos);
+  EXPECT_NE(text.find("mem_req_valid"), std::string::npos);
+  EXPECT_NE(text.find("\n#100\n"), std::string::npos);  // the simulation ran past 100 ns
+}
 
 // Runs a hand-written program and returns the device error it must raise.
 tasu::rt::DeviceError expect_error(const std::vector<isa::Insn>& prog, uint64_t watchdog = 20000) {

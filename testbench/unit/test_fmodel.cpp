@@ -116,7 +116,7 @@ class FModel : public ::testing::Test {
     EXPECT_FALSE(e.watchdog());
     const std::string what = e.what();
     EXPECT_NE(what.find(std::string(arch::error_name(code))), std::string::npos) << what;
-    EXPECT_NE(what.find("pc " + std::to_string(pc)), std::string::npos) << what;
+    EXPECT_NE(what.find("at instruction " + std::to_string(pc) + ":"), std::string::npos) << what;
     if (pc < prog.size()) {
       EXPECT_NE(what.find(isa::disassemble(prog[pc])), std::string::npos) << what;
     }
@@ -530,7 +530,7 @@ TEST_F(FModel, SemaphoreOverflow) {
   const rt::DeviceError e = run_error(prog);
   EXPECT_EQ(e.code(), ErrorCode::SEM_OVERFLOW) << e.what();
   EXPECT_FALSE(e.watchdog());
-  EXPECT_NE(std::string(e.what()).find("insn 255: load"), std::string::npos) << e.what();
+  EXPECT_NE(std::string(e.what()).find("raised by instruction 255: load"), std::string::npos) << e.what();
 }
 
 TEST_F(FModel, DeviceContract) {
