@@ -34,7 +34,10 @@ class RtlDevice final : public rt::Device {
   void read(uint64_t addr, void* dst, size_t n) override { platform_.memory().host_read(addr, dst, n); }
 
   void start(uint64_t prog_addr, uint32_t n_insns) override {
-    if (platform_.reg_read(arch::reg::STATUS) & 1u) throw std::logic_error("device is busy");
+    const uint32_t status = platform_.reg_read(arch::reg::STATUS);
+    if (status & 1u) throw std::logic_error("device is busy");
+    // After an error the DMA units stay halted until reset; starting anyway would hang.
+    if (status & 4u) throw std::logic_error("device is in its error state: reset() it before starting a program");
     platform_.reg_write(arch::reg::PROG_BASE, static_cast<uint32_t>(prog_addr));
     platform_.reg_write(arch::reg::PROG_LEN, n_insns);
     platform_.reg_write(arch::reg::CTRL, 1u);

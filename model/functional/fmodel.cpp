@@ -189,9 +189,9 @@ void FunctionalModel::write_wgt_beat(uint64_t beat, const uint8_t* data) {
 
 namespace {
 
-// The DMAs split each row into bursts of at most MaxBurst beats starting at the row's first beat
-// and check each burst against the buffer before requesting it; the RTL reports the start beat
-// of the first failing burst.
+// The load DMA splits each row into bursts of at most MaxBurst beats starting at the row's first
+// beat and checks each burst against the buffer before requesting it; the RTL reports the start
+// beat of the first failing burst.
 bool first_over_capacity(uint64_t sram, uint32_t rows, uint32_t row_beats, uint32_t max_burst, uint64_t cap,
                          uint64_t& bad) {
   if (sram + uint64_t{rows} * row_beats <= cap) return false;
@@ -287,6 +287,13 @@ void FunctionalModel::exec_store(const Op& op, Run& r) {
   if (t.rows == 0 || t.row_beats == 0)
     raise(cfg_, r.state(), ErrorCode::BAD_OPERAND, op.pc, t.rows, &op.insn, op.pc,
           "STORE needs rows >= 1 and row_beats >= 1");
+  // The data side reads the output buffer beat by beat, well ahead of the write responses, and
+  // stops at the first beat outside it: that beat is the info, and the error wins over a bus error.
+  const uint64_t end = uint64_t{t.sram_beat} + uint64_t{t.rows} * t.row_beats;
+  if (end > out_beats_)
+    raise(cfg_, r.state(), ErrorCode::BAD_OPERAND, op.pc,
+          static_cast<uint32_t>(std::max<uint64_t>(t.sram_beat, out_beats_)), &op.insn, op.pc,
+          fmt::format("reads beats {}..{} of the {}-beat output space", t.sram_beat, end - 1, out_beats_));
   const uint32_t per_beat = bus / 4;  // int32 results per beat
   uint64_t beat = t.sram_beat;
   for (uint32_t i = 0; i < t.rows; ++i) {
@@ -294,12 +301,6 @@ void FunctionalModel::exec_store(const Op& op, Run& r) {
     for (uint32_t j = 0; j < t.row_beats; j += cfg_.MaxBurst) {
       const uint32_t len = std::min(cfg_.MaxBurst, t.row_beats - j);
       const uint32_t addr = row_addr + j * bus;
-      // Unlike the load DMA, the store DMA checks a burst only after sending the previous one,
-      // so the bursts before a failing one reach DRAM.
-      if (beat + len > out_beats_)
-        raise(cfg_, r.state(), ErrorCode::BAD_OPERAND, op.pc, static_cast<uint32_t>(beat), &op.insn, op.pc,
-              fmt::format("reads beats {}..{} of the {}-beat output space", t.sram_beat,
-                          uint64_t{t.sram_beat} + uint64_t{t.rows} * t.row_beats - 1, out_beats_));
       // The RTL reports the row it was working on when the write response came back.
       if (!dram_ok(addr, uint64_t{len} * bus))
         raise(cfg_, r.state(), ErrorCode::BUS_WRITE, op.pc, row_addr, &op.insn, op.pc,

@@ -156,6 +156,22 @@ TEST(RtlErrors, DeadlockedProgramTripsTheWatchdog) {
   EXPECT_NE(std::string(e.what()).find("semaphores"), std::string::npos) << e.what();
 }
 
+TEST(RtlErrors, StartAfterErrorNeedsResetThenWorks) {
+  auto dev = tasu::rt::open_device("rtl", "ci");
+  std::vector<uint8_t> bytes(32);
+  isa::make_load(LoadDst::ACT, xfer(0x7fff0000, 4)).to_bytes(bytes.data());
+  isa::make_finish().to_bytes(bytes.data() + 16);
+  const uint64_t addr = dev->alloc(bytes.size());
+  dev->write(addr, bytes.data(), bytes.size());
+  dev->start(addr, 2);
+  EXPECT_THROW(dev->wait(20000), tasu::rt::DeviceError);
+  EXPECT_THROW(dev->start(addr, 2), std::logic_error);
+  dev->reset();
+  tasu::codegen::BitLinearRun run;
+  run.shape = {20, 90, 3};
+  EXPECT_TRUE(tasu::codegen::run_bitlinear(*dev, run, 64).bit_exact);
+}
+
 TEST(RtlRegisters, ConfigurationIsReadBack) {
   // open_device checks CFG_SHAPE against the configuration and throws on a mismatch.
   EXPECT_NO_THROW(tasu::rt::open_device("rtl", "ci"));
