@@ -9,6 +9,7 @@
 
 #include "Vtasu_engine.h"
 #include "golden/bitlinear.h"
+#include "verilated_bench.h"
 
 namespace {
 
@@ -23,12 +24,7 @@ struct Bench {
   std::vector<int8_t> act = std::vector<int8_t>(kActWords * kTiles * kLanes);
   std::vector<int32_t> out = std::vector<int32_t>(kOutWords * kRows, 0);
 
-  void tick() {
-    dut.clk_i = 0;
-    dut.eval();
-    dut.clk_i = 1;
-    dut.eval();
-  }
+  void tick() { tasu::bench::tick(dut); }
   Bench() {
     dut.rst_ni = 0;
     dut.cmd_valid_i = 0;
@@ -39,13 +35,7 @@ struct Bench {
     dut.rst_ni = 1;
     tick();
   }
-  static void put_beat(VlWide<kBusWords>& dst, const uint8_t* bytes) {
-    for (int i = 0; i < kBusWords; ++i) {
-      uint32_t v = 0;
-      for (int j = 0; j < 4; ++j) v |= uint32_t{bytes[4 * i + j]} << (8 * j);
-      dst[i] = v;
-    }
-  }
+  static void put_beat(VlWide<kBusWords>& dst, const uint8_t* bytes) { tasu::bench::put_bytes(dst, bytes); }
   int8_t& wref(int local, int t, int r, int l) { return w[((local * kTiles + t) * kRows + r) * kLanes + l]; }
 
   void fill(std::mt19937& rng) {

@@ -7,6 +7,7 @@
 
 #include "Vtasu_tile.h"
 #include "golden/bitlinear.h"
+#include "verilated_bench.h"
 
 namespace {
 
@@ -15,12 +16,7 @@ constexpr int kWordBytes = kRows * kLanes / 4, kBeats = kWordBytes / kBusBytes, 
 
 struct Bench {
   Vtasu_tile dut;
-  void tick() {
-    dut.clk_i = 0;
-    dut.eval();
-    dut.clk_i = 1;
-    dut.eval();
-  }
+  void tick() { tasu::bench::tick(dut); }
   Bench() {
     dut.rst_ni = 0;
     dut.wr_valid_i = 0;
@@ -39,11 +35,7 @@ struct Bench {
       dut.wr_valid_i = 1;
       dut.wr_word_i = word;
       dut.wr_beat_i = b;
-      for (int i = 0; i < kBusBytes / 4; ++i) {
-        uint32_t v = 0;
-        for (int j = 0; j < 4; ++j) v |= uint32_t{bytes[b * kBusBytes + 4 * i + j]} << (8 * j);
-        dut.wr_data_i[i] = v;
-      }
+      tasu::bench::put_bytes(dut.wr_data_i, bytes.data() + b * kBusBytes);
       tick();
     }
     dut.wr_valid_i = 0;
@@ -53,11 +45,7 @@ struct Bench {
     dut.rd_word_i = word;
     tick();  // weight word registered
     dut.rd_valid_i = 0;
-    for (int i = 0; i < kLanes / 4; ++i) {
-      uint32_t v = 0;
-      for (int j = 0; j < 4; ++j) v |= uint32_t{static_cast<uint8_t>(act[4 * i + j])} << (8 * j);
-      dut.act_i[i] = v;
-    }
+    tasu::bench::put_bytes(dut.act_i, reinterpret_cast<const uint8_t*>(act.data()));
     tick();  // partial sums registered
     std::vector<int32_t> out(kRows);
     for (int r = 0; r < kRows; ++r) {
