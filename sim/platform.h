@@ -1,5 +1,6 @@
 // The SystemC platform around one Verilated accelerator: clock, reset, the host register port,
-// the DRAM master port bridged to the TLM-2.0 memory, and optional VCD tracing of the pins.
+// the DRAM master port bridged to the TLM-2.0 memory, and optional VCD tracing: the pins
+// always, every RTL signal as well when Verilated with TASU_TRACE_INTERNAL=ON.
 // Templated on the Verilated top class because each configuration is its own Verilated model.
 #pragma once
 #include <systemc>
@@ -10,6 +11,10 @@
 
 #include "mem_bridge.h"
 #include "tlm_memory.h"
+
+#if VM_TRACE
+#include <verilated_vcd_sc.h>
+#endif
 
 namespace tasu::sim {
 
@@ -76,6 +81,9 @@ class Platform {
 
   ~Platform() {
     if (tf_ != nullptr) sc_core::sc_close_vcd_trace_file(tf_);
+#if VM_TRACE
+    if (rtl_vcd_) rtl_vcd_->close();
+#endif
   }
 
   void step(uint64_t cycles) { sc_core::sc_start(sc_core::sc_time(kPeriodNs * static_cast<double>(cycles), sc_core::SC_NS)); }
@@ -142,6 +150,15 @@ class Platform {
     sc_core::sc_trace(tf_, rerr_, "mem_rerr");
     sc_core::sc_trace(tf_, bvalid_, "mem_bvalid");
     sc_core::sc_trace(tf_, berr_, "mem_berr");
+#if VM_TRACE
+    // Built with TASU_TRACE_INTERNAL: every signal inside the RTL too, in <name>.rtl.vcd.
+    // Verilator wants elaboration complete first; the pin trace above had to come before it.
+    Verilated::traceEverOn(true);
+    sc_core::sc_start(sc_core::SC_ZERO_TIME);
+    rtl_vcd_ = std::make_unique<VerilatedVcdSc>();
+    top_.trace(rtl_vcd_.get(), 99);
+    rtl_vcd_->open((base + ".rtl.vcd").c_str());
+#endif
   }
 
   sc_core::sc_clock clk_;
@@ -158,6 +175,9 @@ class Platform {
   TlmMemory mem_;
   MemBridge<BusBits> bridge_;
   sc_core::sc_trace_file* tf_ = nullptr;
+#if VM_TRACE
+  std::unique_ptr<VerilatedVcdSc> rtl_vcd_;
+#endif
 };
 
 }  // namespace tasu::sim
