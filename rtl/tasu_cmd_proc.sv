@@ -81,7 +81,8 @@ module tasu_cmd_proc #(
   logic [BusBits-1:0] fb_data;
   logic [$clog2(FetchDepth):0] fb_count;
 
-  assign total_beats = (prog_len_i + 32'(Ipb - 1)) >> IpbW;
+  // 33-bit sum: no wrap for a program length near 2^32.
+  assign total_beats = 32'(({1'b0, prog_len_i} + 33'(Ipb - 1)) >> IpbW);
   assign beats_left  = total_beats - fetch_beat_q;
   assign f_len       = (beats_left > 32'(FetchBurst)) ? 8'(FetchBurst) : beats_left[7:0];
   assign f_req_valid_o = (state_q == StRun) && (beats_left != '0) &&
@@ -89,8 +90,9 @@ module tasu_cmd_proc #(
   assign f_req_addr_o  = prog_base_i + (fetch_beat_q << $clog2(BusBytes));
   assign f_req_len_o   = f_len - 8'd1;
 
+  // A new program must not see beats its predecessor fetched ahead past its FINISH.
   tasu_fifo #(.Width(BusBits), .Depth(FetchDepth)) u_fetch_buf (
-    .clk_i, .rst_ni,
+    .clk_i, .rst_ni, .clear_i(start_i && !busy_o),
     .in_valid_i  (f_rd_valid_i && !f_rd_err_i && state_q == StRun),
     .in_ready_o  (fb_ready),
     .in_data_i   (f_rd_data_i),
@@ -154,13 +156,13 @@ module tasu_cmd_proc #(
   assign fb_pop = dispatch_ok && ((slot == IpbW'(Ipb - 1)) || (pc_q + 32'd1 == prog_len_i) || finish_seen);
 
   tasu_fifo #(.Width(QEntW), .Depth(QueueDepth)) u_ldq (
-    .clk_i, .rst_ni, .in_valid_i(ldq_push), .in_ready_o(ldq_in_ready), .in_data_i({pc_q, insn}),
+    .clk_i, .rst_ni, .clear_i(1'b0), .in_valid_i(ldq_push), .in_ready_o(ldq_in_ready), .in_data_i({pc_q, insn}),
     .out_valid_o(ldq_valid), .out_ready_i(ldq_pop), .out_data_o(ldq_data), .count_o());
   tasu_fifo #(.Width(QEntW), .Depth(QueueDepth)) u_exq (
-    .clk_i, .rst_ni, .in_valid_i(exq_push), .in_ready_o(exq_in_ready), .in_data_i({pc_q, insn}),
+    .clk_i, .rst_ni, .clear_i(1'b0), .in_valid_i(exq_push), .in_ready_o(exq_in_ready), .in_data_i({pc_q, insn}),
     .out_valid_o(exq_valid), .out_ready_i(exq_pop), .out_data_o(exq_data), .count_o());
   tasu_fifo #(.Width(QEntW), .Depth(QueueDepth)) u_stq (
-    .clk_i, .rst_ni, .in_valid_i(stq_push), .in_ready_o(stq_in_ready), .in_data_i({pc_q, insn}),
+    .clk_i, .rst_ni, .clear_i(1'b0), .in_valid_i(stq_push), .in_ready_o(stq_in_ready), .in_data_i({pc_q, insn}),
     .out_valid_o(stq_valid), .out_ready_i(stq_pop), .out_data_o(stq_data), .count_o());
 
   // ---- dependency tokens and issue ------------------------------------------------------------
@@ -192,15 +194,15 @@ module tasu_cmd_proc #(
   assign {st_pc_o, st_insn_o} = stq_data;
 
   tasu_fifo #(.Width(2), .Depth(QueueDepth)) u_ldf (
-    .clk_i, .rst_ni, .in_valid_i(ld_issue), .in_ready_o(ldf_ready),
+    .clk_i, .rst_ni, .clear_i(1'b0), .in_valid_i(ld_issue), .in_ready_o(ldf_ready),
     .in_data_i({ldq_data[tasu_pkg::FPushPrevLsb], ldq_data[tasu_pkg::FPushNextLsb]}),
     .out_valid_o(ldf_valid), .out_ready_i(ld_done_i), .out_data_o(ldf_push), .count_o());
   tasu_fifo #(.Width(2), .Depth(QueueDepth)) u_exf (
-    .clk_i, .rst_ni, .in_valid_i(ex_issue), .in_ready_o(exf_ready),
+    .clk_i, .rst_ni, .clear_i(1'b0), .in_valid_i(ex_issue), .in_ready_o(exf_ready),
     .in_data_i({exq_data[tasu_pkg::FPushPrevLsb], exq_data[tasu_pkg::FPushNextLsb]}),
     .out_valid_o(exf_valid), .out_ready_i(ex_done_i), .out_data_o(exf_push), .count_o());
   tasu_fifo #(.Width(2), .Depth(QueueDepth)) u_stf (
-    .clk_i, .rst_ni, .in_valid_i(st_issue), .in_ready_o(stf_ready),
+    .clk_i, .rst_ni, .clear_i(1'b0), .in_valid_i(st_issue), .in_ready_o(stf_ready),
     .in_data_i({stq_data[tasu_pkg::FPushPrevLsb], stq_data[tasu_pkg::FPushNextLsb]}),
     .out_valid_o(stf_valid), .out_ready_i(st_done_i), .out_data_o(stf_push), .count_o());
 
@@ -216,8 +218,9 @@ module tasu_cmd_proc #(
   assign dec_s2e = ex_issue && exq_data[tasu_pkg::FPopNextLsb];
   assign dec_e2l = ld_issue && ldq_data[tasu_pkg::FPopNextLsb];
   assign dec_e2s = st_issue && stq_data[tasu_pkg::FPopPrevLsb];
-  assign sem_overflow = (inc_l2e && l2e_q == 8'hff) || (inc_e2l && e2l_q == 8'hff) ||
-                        (inc_e2s && e2s_q == 8'hff) || (inc_s2e && s2e_q == 8'hff);
+  // Overflow only when the count would pass 255: a take in the same cycle cancels a give.
+  assign sem_overflow = (inc_l2e && !dec_l2e && l2e_q == 8'hff) || (inc_e2l && !dec_e2l && e2l_q == 8'hff) ||
+                        (inc_e2s && !dec_e2s && e2s_q == 8'hff) || (inc_s2e && !dec_s2e && s2e_q == 8'hff);
 
   // ---- state, errors --------------------------------------------------------------------------
   logic        all_idle;
@@ -268,7 +271,8 @@ module tasu_cmd_proc #(
       end
       StFinish: begin
         if (any_err)       state_d = StError;
-        else if (all_idle) state_d = StDone;
+        // Beats still in flight would land in the next program's fetch buffer.
+        else if (all_idle && inflight_q == '0) state_d = StDone;
       end
       default: state_d = StIdle;
     endcase

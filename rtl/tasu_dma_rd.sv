@@ -176,7 +176,7 @@ module tasu_dma_rd #(
   end
 
   tasu_fifo #(.Width(DescW), .Depth(Outstanding)) u_desc (
-    .clk_i, .rst_ni,
+    .clk_i, .rst_ni, .clear_i(1'b0),
     .in_valid_i  (desc_push),
     .in_ready_o  (desc_ready),
     .in_data_i   (desc_in),

@@ -78,19 +78,33 @@ module tasu_dma_wr #(
   assign start         = cmd_valid_i && cmd_ready_o && !cmd_bad_align && !cmd_bad_op;
 
   assign burst_len      = (rq_beats_q > 16'(MaxBurst)) ? 9'(MaxBurst) : rq_beats_q[8:0];
-  assign wr_req_valid_o = req_active_q && len_ready && (state_q == StBusy);
+  assign wr_req_valid_o = req_active_q && len_ready && rows_ready && (state_q == StBusy);
   assign wr_req_addr_o  = addr_q;
   assign wr_req_len_o   = 8'(burst_len - 9'd1);
   assign req_fire       = wr_req_valid_o && wr_req_ready_i;
 
   tasu_fifo #(.Width(9), .Depth(Bursts)) u_lens (
-    .clk_i, .rst_ni,
+    .clk_i, .rst_ni, .clear_i(1'b0),
     .in_valid_i  (req_fire),
     .in_ready_o  (len_ready),
     .in_data_i   (burst_len),
     .out_valid_o (len_valid),
     .out_ready_i (skid_pop && wlast_o),
     .out_data_o  (len_head),
+    .count_o     ()
+  );
+
+  // The row of every burst awaiting its write response, so a failed write names its own row.
+  logic        rows_ready, rows_valid;
+  logic [31:0] resp_row;
+  tasu_fifo #(.Width(32), .Depth(16)) u_resp_rows (
+    .clk_i, .rst_ni, .clear_i(1'b0),
+    .in_valid_i  (req_fire),
+    .in_ready_o  (rows_ready),
+    .in_data_i   (row_addr_q),
+    .out_valid_o (rows_valid),
+    .out_ready_i (bresp_valid_i),
+    .out_data_o  (resp_row),
     .count_o     ()
   );
 
@@ -104,7 +118,7 @@ module tasu_dma_wr #(
   assign ob_rd_beat_o  = OutBeatW'(sram_q);
 
   tasu_fifo #(.Width(BusBits), .Depth(4)) u_skid (
-    .clk_i, .rst_ni,
+    .clk_i, .rst_ni, .clear_i(1'b0),
     .in_valid_i  (rd_pend_q),
     .in_ready_o  (),
     .in_data_i   (ob_rd_data_i),
@@ -150,7 +164,7 @@ module tasu_dma_wr #(
         if (bus_err) begin
           err_o      = 1'b1;
           err_code_o = tasu_pkg::ErrBUS_WRITE;
-          err_info_o = row_addr_q;
+          err_info_o = rows_valid ? resp_row : row_addr_q;
           state_d    = StHalt;
         end else if (dt_left && sram_over) begin
           err_o      = 1'b1;

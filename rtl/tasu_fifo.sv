@@ -6,6 +6,7 @@ module tasu_fifo #(
 ) (
   input  logic             clk_i,
   input  logic             rst_ni,
+  input  logic             clear_i,    // synchronous flush, for restarts
   input  logic             in_valid_i,
   output logic             in_ready_o,
   input  logic [Width-1:0] in_data_i,
@@ -30,6 +31,10 @@ module tasu_fifo #(
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
+      wptr_q  <= '0;
+      rptr_q  <= '0;
+      count_q <= '0;
+    end else if (clear_i) begin
       wptr_q  <= '0;
       rptr_q  <= '0;
       count_q <= '0;

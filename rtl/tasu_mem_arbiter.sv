@@ -89,7 +89,7 @@ module tasu_mem_arbiter #(
 
   // Read routing: 0 = fetch, 1 = load DMA.
   tasu_fifo #(.Width(1), .Depth(IdDepth)) u_ids (
-    .clk_i, .rst_ni,
+    .clk_i, .rst_ni, .clear_i(1'b0),
     .in_valid_i  (mem_req_ready_i && (gnt[0] || gnt[1])),
     .in_ready_o  (id_ready),
     .in_data_i   (gnt[1]),

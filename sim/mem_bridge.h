@@ -22,6 +22,7 @@ class MemBridge : public sc_core::sc_module {
   using Beat = sc_dt::sc_bv<BusBits>;
 
   sc_core::sc_in<bool> clk;
+  sc_core::sc_in<bool> rst_n;  // the interconnect resets with the accelerator: open bursts are dropped
   sc_core::sc_in<bool> req_valid;
   sc_core::sc_out<bool> req_ready;
   sc_core::sc_in<uint32_t> req_addr;
@@ -104,6 +105,18 @@ class MemBridge : public sc_core::sc_module {
 
   void on_clock() {
     ++cycle_;
+    if (!rst_n.read()) {
+      reads_.clear();
+      writes_.clear();
+      resps_.clear();
+      drv_req_ready_ = drv_wready_ = drv_rvalid_ = drv_bvalid_ = false;
+      req_ready.write(false);
+      wready.write(false);
+      rvalid.write(false);
+      bvalid.write(false);
+      berr.write(false);
+      return;
+    }
     // 1. Handshakes that completed at this edge, judged on the values driven during the last cycle.
     if (drv_req_ready_ && req_valid.read()) {
       const uint32_t addr = req_addr.read();

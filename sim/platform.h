@@ -57,6 +57,7 @@ class Platform {
     top_.mem_berr_i(berr_);
 
     bridge_.clk(clk_);
+    bridge_.rst_n(rst_n_);
     bridge_.req_valid(req_valid_);
     bridge_.req_ready(req_ready_);
     bridge_.req_addr(req_addr_);

@@ -261,6 +261,47 @@ TEST(RtlVsModel, RandomTransferAndMatmulPrograms) {
   }
 }
 
+TEST(RtlErrors, BusWriteNamesTheFailingRow) {
+  isa::Transfer t = xfer(0x7fff0000, 1);
+  t.rows = 2;
+  t.dram_stride = 64;
+  const auto e = expect_error({isa::make_store(t), isa::make_finish()});
+  EXPECT_EQ(e.code(), ErrorCode::BUS_WRITE);
+  EXPECT_EQ(e.info(), 0x7fff0000u);
+}
+
+TEST(RtlErrors, ResetDropsOpenBurstsOfAFailedStore) {
+  // A 64-beat store whose first response is an error: later beats are still in flight when the
+  // device halts. After reset nothing of it may leak into the next program.
+  auto dev = tasu::rt::open_device("rtl", "ci");
+  std::vector<uint8_t> bytes(32);
+  isa::make_store(xfer(0x7fff0000, 64)).to_bytes(bytes.data());
+  isa::make_finish().to_bytes(bytes.data() + 16);
+  const uint64_t addr = dev->alloc(bytes.size());
+  dev->write(addr, bytes.data(), bytes.size());
+  dev->start(addr, 2);
+  EXPECT_THROW(dev->wait(20000), tasu::rt::DeviceError);
+  dev->reset();
+  tasu::codegen::BitLinearRun run;
+  run.shape = {40, 300, 20};
+  EXPECT_TRUE(tasu::codegen::run_bitlinear(*dev, run, 64).bit_exact);
+}
+
+TEST(RtlRestart, NewProgramAfterDoneIgnoresBeatsFetchedAhead) {
+  // FINISH first, then 39 zero words (illegal opcodes) that the fetcher reads ahead: the next
+  // program, started without a reset, must not execute any of them.
+  auto dev = tasu::rt::open_device("rtl", "ci");
+  std::vector<uint8_t> bytes(40 * 16, 0);
+  isa::make_finish().to_bytes(bytes.data());
+  const uint64_t addr = dev->alloc(bytes.size());
+  dev->write(addr, bytes.data(), bytes.size());
+  dev->start(addr, 40);
+  dev->wait(20000);
+  tasu::codegen::BitLinearRun run;
+  run.shape = {33, 100, 3};
+  EXPECT_TRUE(tasu::codegen::run_bitlinear(*dev, run, 64).bit_exact);
+}
+
 TEST(RtlRegisters, ConfigurationIsReadBack) {
   // open_device checks CFG_SHAPE against the configuration and throws on a mismatch.
   EXPECT_NO_THROW(tasu::rt::open_device("rtl", "ci"));
