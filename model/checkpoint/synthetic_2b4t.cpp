@@ -1,0 +1,128 @@
+// Synthetic 2B4T-shaped model: its own PRNG (xoshiro256**) and polar Gaussian rather than
+// <random>, whose distributions differ between standard libraries; only libm's logf remains.
+#include "checkpoint/synthetic_2b4t.h"
+
+#include <cmath>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "golden/bitlinear.h"
+
+namespace tasu::ckpt {
+namespace {
+
+uint64_t splitmix64(uint64_t& x) {
+  uint64_t z = (x += 0x9E3779B97F4A7C15ull);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+  return z ^ (z >> 31);
+}
+
+class Gaussian {
+ public:
+  // One independent stream per (seed, tensor id): tensors do not shift when others are added.
+  Gaussian(uint64_t seed, uint64_t stream) {
+    uint64_t x = seed ^ (stream * 0xD1B54A32D192ED03ull);
+    for (uint64_t& v : s_) v = splitmix64(x);
+  }
+
+  // Marsaglia polar method in float: two N(0,1) samples per accepted pair, no trigonometry,
+  // which is what keeps 150 M samples under a second.
+  void fill(float* out, int64_t n, float mean, float stddev) {
+    int64_t i = 0;
+    while (i < n) {
+      const uint64_t r = next();
+      const float u = static_cast<float>(static_cast<int32_t>(r >> 32)) * (1.0f / 2147483648.0f);
+      const float v = static_cast<float>(static_cast<int32_t>(static_cast<uint32_t>(r))) *
+                      (1.0f / 2147483648.0f);
+      const float s = u * u + v * v;
+      if (s >= 1.0f || s == 0.0f) continue;
+      const float f = std::sqrt(-2.0f * std::log(s) / s);
+      out[i++] = mean + stddev * (u * f);
+      if (i < n) out[i++] = mean + stddev * (v * f);
+    }
+  }
+
+ private:
+  static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+  uint64_t next() {
+    const uint64_t result = rotl(s_[1] * 5, 7) * 9;
+    const uint64_t t = s_[1] << 17;
+    s_[2] ^= s_[0];
+    s_[3] ^= s_[1];
+    s_[1] ^= s_[2];
+    s_[0] ^= s_[3];
+    s_[2] ^= t;
+    s_[3] = rotl(s_[3], 45);
+    return result;
+  }
+  uint64_t s_[4];
+};
+
+float round_bf16(float f) { return golden::bf16_to_float(golden::float_to_bf16_rne(f)); }
+
+std::vector<float> bf16_gaussian(uint64_t seed, uint64_t stream, int64_t n, float mean, float stddev) {
+  std::vector<float> v(static_cast<size_t>(n));
+  Gaussian(seed, stream).fill(v.data(), n, mean, stddev);
+  for (float& x : v) x = round_bf16(x);
+  return v;
+}
+
+// Stream ids: 0 embeddings, 1 final norm, then 16 per layer (4 norms, 7 projections).
+uint64_t layer_stream(int64_t layer, int slot) { return 16 + static_cast<uint64_t>(layer) * 16 + slot; }
+
+}  // namespace
+
+BitNetModel make_synthetic_2b4t(int64_t n_layers, uint64_t seed) {
+  if (n_layers < 1 || n_layers > k2b4tLayers) {
+    throw std::invalid_argument(
+        fmt::format("make_synthetic_2b4t: n_layers = {} outside 1..{}", n_layers, k2b4tLayers));
+  }
+  BitNetModel m;
+  BitNetConfig& c = m.config;
+  c.hidden = k2b4tHidden;
+  c.intermediate = k2b4tIntermediate;
+  c.layers = n_layers;
+  c.heads = k2b4tHeads;
+  c.kv_heads = k2b4tKvHeads;
+  c.head_dim = k2b4tHeadDim;
+  c.vocab = kSyntheticVocab;
+  c.rms_norm_eps = 1e-5;
+  c.rope_theta = 500000.0;
+  c.linear_class = golden::WeightScaleConvention::AutoBitLinear;
+  c.tie_word_embeddings = true;
+  c.max_position_embeddings = 4096;
+
+  const int64_t q_out = c.heads * c.head_dim, kv_out = c.kv_heads * c.head_dim;
+  const std::vector<std::pair<int64_t, int64_t>> dims = {
+      {q_out, c.hidden}, {kv_out, c.hidden}, {kv_out, c.hidden}, {c.hidden, q_out},
+      {c.intermediate, c.hidden}, {c.intermediate, c.hidden}, {c.hidden, c.intermediate}};
+  std::vector<float> latent;
+  for (int64_t i = 0; i < n_layers; ++i) {
+    BitNetLayer L;
+    L.input_layernorm = bf16_gaussian(seed, layer_stream(i, 0), c.hidden, 1.0f, 0.05f);
+    L.attn_sub_norm = bf16_gaussian(seed, layer_stream(i, 1), c.hidden, 1.0f, 0.05f);
+    L.post_attention_layernorm = bf16_gaussian(seed, layer_stream(i, 2), c.hidden, 1.0f, 0.05f);
+    L.ffn_sub_norm = bf16_gaussian(seed, layer_stream(i, 3), c.intermediate, 1.0f, 0.05f);
+    const auto& projs = layer_projections();
+    for (size_t p = 0; p < projs.size(); ++p) {
+      TernaryProjection& w = L.*(projs[p].member);
+      w.out = dims[p].first;
+      w.in = dims[p].second;
+      latent.resize(static_cast<size_t>(w.out * w.in));
+      // Latent std 1/sqrt(in) (the usual init) keeps block outputs commensurate with the
+      // residual stream; the ternary pattern itself is scale-invariant.
+      Gaussian(seed, layer_stream(i, 4 + static_cast<int>(p)))
+          .fill(latent.data(), w.out * w.in, 0.0f, 1.0f / std::sqrt(static_cast<float>(w.in)));
+      const float mean = golden::absmean_ternarize(latent.data(), w.out * w.in, w.weight);
+      w.weight_scale = round_bf16(mean);  // autobitlinear stores mean|W| in bf16
+    }
+    m.layers.push_back(std::move(L));
+  }
+  m.embed_tokens = bf16_gaussian(seed, 0, c.vocab * c.hidden, 0.0f, 1.0f);
+  m.final_norm = bf16_gaussian(seed, 1, c.hidden, 1.0f, 0.05f);
+  return m;
+}
+
+}  // namespace tasu::ckpt
