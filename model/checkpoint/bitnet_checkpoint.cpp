@@ -19,19 +19,6 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-[[noreturn]] void fail(const std::string& path, const std::string& what) {
-  throw CheckpointError(fmt::format("{}: {}", path, what));
-}
-
-[[noreturn]] void fail_tensor(const std::string& path, const std::string& tensor,
-                              const std::string& what) {
-  throw CheckpointError(fmt::format("{}: tensor \"{}\": {}", path, tensor, what));
-}
-
-std::string shape_str(const std::vector<int64_t>& shape) {
-  return fmt::format("[{}]", fmt::join(shape, ", "));
-}
-
 // ---- config.json ----------------------------------------------------------------------------
 
 int64_t positive_int(const json& j, const char* key, const std::string& source,
@@ -39,10 +26,10 @@ int64_t positive_int(const json& j, const char* key, const std::string& source,
   const auto it = j.find(key);
   if (it == j.end() || it->is_null()) {
     if (fallback) return *fallback;
-    fail(source, fmt::format("missing required field \"{}\"", key));
+    fail_file(source, fmt::format("missing required field \"{}\"", key));
   }
   if (!it->is_number_integer() || it->get<int64_t>() <= 0) {
-    fail(source, fmt::format("field \"{}\" must be a positive integer, got {}", key, it->dump()));
+    fail_file(source, fmt::format("field \"{}\" must be a positive integer, got {}", key, it->dump()));
   }
   return it->get<int64_t>();
 }
@@ -52,7 +39,7 @@ double positive_number(const json& j, const char* key, const std::string& source
   const auto it = j.find(key);
   if (it == j.end() || it->is_null()) return fallback;
   if (!it->is_number() || !(it->get<double>() > 0.0) || !std::isfinite(it->get<double>())) {
-    fail(source, fmt::format("field \"{}\" must be a positive number, got {}", key, it->dump()));
+    fail_file(source, fmt::format("field \"{}\" must be a positive number, got {}", key, it->dump()));
   }
   return it->get<double>();
 }
@@ -61,14 +48,14 @@ std::optional<std::string> optional_string(const json& j, const char* key,
                                            const std::string& source) {
   const auto it = j.find(key);
   if (it == j.end() || it->is_null()) return std::nullopt;
-  if (!it->is_string()) fail(source, fmt::format("field \"{}\" must be a string, got {}", key, it->dump()));
+  if (!it->is_string()) fail_file(source, fmt::format("field \"{}\" must be a string, got {}", key, it->dump()));
   return it->get<std::string>();
 }
 
 bool optional_bool(const json& j, const char* key, const std::string& source, bool fallback) {
   const auto it = j.find(key);
   if (it == j.end() || it->is_null()) return fallback;
-  if (!it->is_boolean()) fail(source, fmt::format("field \"{}\" must be a boolean, got {}", key, it->dump()));
+  if (!it->is_boolean()) fail_file(source, fmt::format("field \"{}\" must be a boolean, got {}", key, it->dump()));
   return it->get<bool>();
 }
 
@@ -77,11 +64,11 @@ bool optional_bool(const json& j, const char* key, const std::string& source, bo
 void require_default_rope(const json& j, const char* key, const std::string& source) {
   const auto it = j.find(key);
   if (it == j.end() || it->is_null()) return;
-  if (!it->is_object()) fail(source, fmt::format("field \"{}\" must be an object", key));
+  if (!it->is_object()) fail_file(source, fmt::format("field \"{}\" must be an object", key));
   for (const char* type_key : {"rope_type", "type"}) {
     const auto t = it->find(type_key);
     if (t != it->end() && !(t->is_string() && t->get<std::string>() == "default")) {
-      fail(source, fmt::format("{}.{} = {} is not supported (only \"default\" RoPE)", key,
+      fail_file(source, fmt::format("{}.{} = {} is not supported (only \"default\" RoPE)", key,
                                type_key, t->dump()));
     }
   }
@@ -99,22 +86,22 @@ class TensorSource {
       return;
     }
     if (!fs::exists(index)) {
-      fail(dir, "neither model.safetensors nor model.safetensors.index.json exists");
+      fail_file(dir, "neither model.safetensors nor model.safetensors.index.json exists");
     }
     index_path_ = index.string();
     dir_ = dir;
     std::ifstream in(index_path_);
     std::stringstream text;
     text << in.rdbuf();
-    if (!in) fail(index_path_, "cannot read");
+    if (!in) fail_file(index_path_, "cannot read");
     json j;
     try {
       j = json::parse(text.str());
     } catch (const json::exception& e) {
-      fail(index_path_, fmt::format("not valid JSON: {}", e.what()));
+      fail_file(index_path_, fmt::format("not valid JSON: {}", e.what()));
     }
     const auto wm = j.is_object() ? j.find("weight_map") : j.end();
-    if (wm == j.end() || !wm->is_object()) fail(index_path_, "missing \"weight_map\" object");
+    if (wm == j.end() || !wm->is_object()) fail_file(index_path_, "missing \"weight_map\" object");
     for (auto it = wm->begin(); it != wm->end(); ++it) {
       if (!it.value().is_string()) fail_tensor(index_path_, it.key(), "weight_map value is not a string");
       const std::string shard = it.value().get<std::string>();
@@ -268,11 +255,11 @@ BitNetConfig parse_bitnet_config(std::string_view json_text, const std::string& 
   try {
     j = json::parse(json_text.begin(), json_text.end());
   } catch (const json::exception& e) {
-    fail(source, fmt::format("not valid JSON: {}", e.what()));
+    fail_file(source, fmt::format("not valid JSON: {}", e.what()));
   }
-  if (!j.is_object()) fail(source, "top level is not a JSON object");
+  if (!j.is_object()) fail_file(source, "top level is not a JSON object");
   if (const auto mt = optional_string(j, "model_type", source); mt && *mt != "bitnet") {
-    fail(source, fmt::format("model_type \"{}\" is not \"bitnet\"", *mt));
+    fail_file(source, fmt::format("model_type \"{}\" is not \"bitnet\"", *mt));
   }
   BitNetConfig c;
   c.hidden = positive_int(j, "hidden_size", source);
@@ -285,25 +272,25 @@ BitNetConfig parse_bitnet_config(std::string_view json_text, const std::string& 
     c.head_dim = positive_int(j, "head_dim", source);
   } else {
     if (c.hidden % c.heads != 0) {
-      fail(source, fmt::format("no head_dim and hidden_size {} is not divisible by {} heads",
+      fail_file(source, fmt::format("no head_dim and hidden_size {} is not divisible by {} heads",
                                c.hidden, c.heads));
     }
     c.head_dim = c.hidden / c.heads;
   }
   if (c.heads % c.kv_heads != 0) {
-    fail(source, fmt::format("num_attention_heads {} is not a multiple of num_key_value_heads {}",
+    fail_file(source, fmt::format("num_attention_heads {} is not a multiple of num_key_value_heads {}",
                              c.heads, c.kv_heads));
   }
-  if (c.head_dim % 2 != 0) fail(source, fmt::format("head_dim {} is odd; rotate-half RoPE needs it even", c.head_dim));
+  if (c.head_dim % 2 != 0) fail_file(source, fmt::format("head_dim {} is odd; rotate-half RoPE needs it even", c.head_dim));
   // Each projection's out_features is packed 4 rows per byte.
   for (const auto& [what, n] : {std::pair<const char*, int64_t>{"num_attention_heads * head_dim", c.heads * c.head_dim},
                                 {"num_key_value_heads * head_dim", c.kv_heads * c.head_dim},
                                 {"intermediate_size", c.intermediate},
                                 {"hidden_size", c.hidden}}) {
-    if (n % 4 != 0) fail(source, fmt::format("{} = {} is not divisible by 4 (2-bit packing)", what, n));
+    if (n % 4 != 0) fail_file(source, fmt::format("{} = {} is not divisible by 4 (2-bit packing)", what, n));
   }
   const std::string act = optional_string(j, "hidden_act", source).value_or("relu2");
-  if (act != "relu2") fail(source, fmt::format("hidden_act \"{}\" is not supported (BitNet uses \"relu2\")", act));
+  if (act != "relu2") fail_file(source, fmt::format("hidden_act \"{}\" is not supported (BitNet uses \"relu2\")", act));
   c.rms_norm_eps = positive_number(j, "rms_norm_eps", source, 1e-5);
   c.max_position_embeddings = positive_int(j, "max_position_embeddings", source, 2048);
   require_default_rope(j, "rope_scaling", source);
@@ -312,41 +299,41 @@ BitNetConfig parse_bitnet_config(std::string_view json_text, const std::string& 
   if (const auto rp = j.find("rope_parameters"); rp != j.end() && rp->is_object()) {
     const double nested = positive_number(*rp, "rope_theta", source, c.rope_theta);
     if (j.contains("rope_theta") && nested != c.rope_theta) {
-      fail(source, fmt::format("rope_theta {} disagrees with rope_parameters.rope_theta {}",
+      fail_file(source, fmt::format("rope_theta {} disagrees with rope_parameters.rope_theta {}",
                                c.rope_theta, nested));
     }
     c.rope_theta = nested;
   }
   if (optional_bool(j, "attention_bias", source, false)) {
-    fail(source, "attention_bias = true is not supported (BitNet projections have no bias)");
+    fail_file(source, "attention_bias = true is not supported (BitNet projections have no bias)");
   }
   c.tie_word_embeddings = optional_bool(j, "tie_word_embeddings", source, false);
 
   const auto q = j.find("quantization_config");
   if (q == j.end() || !q->is_object()) {
-    fail(source, "missing \"quantization_config\": not a pre-quantized BitNet checkpoint");
+    fail_file(source, "missing \"quantization_config\": not a pre-quantized BitNet checkpoint");
   }
   const std::string method = optional_string(*q, "quant_method", source).value_or("");
   if (method != "bitnet") {
-    fail(source, fmt::format("quantization_config.quant_method \"{}\" is not \"bitnet\"", method));
+    fail_file(source, fmt::format("quantization_config.quant_method \"{}\" is not \"bitnet\"", method));
   }
   const std::string mode = optional_string(*q, "quantization_mode", source).value_or("offline");
   if (mode != "offline") {
-    fail(source, fmt::format("quantization_config.quantization_mode \"{}\": only \"offline\" "
+    fail_file(source, fmt::format("quantization_config.quantization_mode \"{}\": only \"offline\" "
                              "(packed ternary weights) is supported", mode));
   }
   const std::string lc = optional_string(*q, "linear_class", source).value_or("bitlinear");
   try {
     c.linear_class = golden::parse_weight_scale_convention(lc);
   } catch (const std::invalid_argument& e) {
-    fail(source, fmt::format("quantization_config.linear_class: {}", e.what()));
+    fail_file(source, fmt::format("quantization_config.linear_class: {}", e.what()));
   }
   return c;
 }
 
 BitNetConfig load_bitnet_config(const std::string& path) {
   std::ifstream in(path);
-  if (!in) fail(path, "cannot open");
+  if (!in) fail_file(path, "cannot open");
   std::stringstream text;
   text << in.rdbuf();
   return parse_bitnet_config(text.str(), path);
@@ -497,12 +484,12 @@ void save_bitnet_checkpoint(const BitNetModel& model, const std::string& dir) {
 
   std::error_code ec;
   fs::create_directories(dir, ec);
-  if (ec) fail(dir, fmt::format("cannot create directory: {}", ec.message()));
+  if (ec) fail_file(dir, fmt::format("cannot create directory: {}", ec.message()));
   const std::string cfg = (fs::path(dir) / "config.json").string();
   std::ofstream out(cfg, std::ios::trunc);
   out << bitnet_config_to_json(c) << '\n';
   out.close();
-  if (!out) fail(cfg, "write failed");
+  if (!out) fail_file(cfg, "write failed");
   write_safetensors((fs::path(dir) / "model.safetensors").string(), t, {{"format", "pt"}});
 }
 

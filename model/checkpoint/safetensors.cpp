@@ -26,6 +26,16 @@
 #endif
 
 namespace tasu::ckpt {
+
+void fail_file(const std::string& path, const std::string& what) {
+  throw CheckpointError(fmt::format("{}: {}", path, what));
+}
+
+void fail_tensor(const std::string& path, const std::string& tensor, const std::string& what) {
+  throw CheckpointError(fmt::format("{}: tensor \"{}\": {}", path, tensor, what));
+}
+
+std::string shape_str(const std::vector<int64_t>& shape) { return fmt::format("[{}]", fmt::join(shape, ", ")); }
 namespace {
 
 using nlohmann::json;
@@ -33,19 +43,6 @@ using nlohmann::json;
 // The reference implementation refuses larger headers; a corrupt length field would otherwise
 // make us parse gigabytes of tensor data as JSON.
 constexpr uint64_t kMaxHeaderBytes = 100'000'000;
-
-[[noreturn]] void fail(const std::string& path, const std::string& what) {
-  throw CheckpointError(fmt::format("{}: {}", path, what));
-}
-
-[[noreturn]] void fail_tensor(const std::string& path, const std::string& tensor,
-                              const std::string& what) {
-  throw CheckpointError(fmt::format("{}: tensor \"{}\": {}", path, tensor, what));
-}
-
-std::string shape_str(const std::vector<int64_t>& shape) {
-  return fmt::format("[{}]", fmt::join(shape, ", "));
-}
 
 template <typename T>
 T load_le(const uint8_t* p) {
@@ -157,33 +154,33 @@ int64_t TensorInfo::numel() const {
 
 SafetensorsFile::SafetensorsFile(std::string path) : path_(std::move(path)) {
   const int fd = ::open(path_.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) fail(path_, fmt::format("cannot open: {}", std::strerror(errno)));
+  if (fd < 0) fail_file(path_, fmt::format("cannot open: {}", std::strerror(errno)));
   struct stat st {};
   if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
     ::close(fd);
-    fail(path_, "not a regular file");
+    fail_file(path_, "not a regular file");
   }
   const uint64_t file_size = static_cast<uint64_t>(st.st_size);
   if (file_size < 8) {
     ::close(fd);
-    fail(path_, fmt::format("file is {} bytes, shorter than the 8-byte header length field",
+    fail_file(path_, fmt::format("file is {} bytes, shorter than the 8-byte header length field",
                             file_size));
   }
   void* m = ::mmap(nullptr, file_size, PROT_READ, MAP_PRIVATE, fd, 0);
   const int map_errno = errno;
   ::close(fd);  // the mapping keeps the file referenced
-  if (m == MAP_FAILED) fail(path_, fmt::format("mmap failed: {}", std::strerror(map_errno)));
+  if (m == MAP_FAILED) fail_file(path_, fmt::format("mmap failed: {}", std::strerror(map_errno)));
   map_ = static_cast<const uint8_t*>(m);
   map_size_ = file_size;
 
   try {
     const uint64_t header_len = load_le<uint64_t>(map_);
     if (header_len > kMaxHeaderBytes) {
-      fail(path_, fmt::format("header length {} exceeds the {}-byte limit (corrupt length field?)",
+      fail_file(path_, fmt::format("header length {} exceeds the {}-byte limit (corrupt length field?)",
                               header_len, kMaxHeaderBytes));
     }
     if (header_len > file_size - 8) {
-      fail(path_, fmt::format("header length {} runs past the end of the {}-byte file",
+      fail_file(path_, fmt::format("header length {} runs past the end of the {}-byte file",
                               header_len, file_size));
     }
     const uint64_t data_size = file_size - 8 - header_len;
@@ -203,9 +200,9 @@ SafetensorsFile::SafetensorsFile(std::string path) : path_(std::move(path)) {
     try {
       header = json::parse(map_ + 8, map_ + 8 + header_len, cb);
     } catch (const json::exception& e) {
-      fail(path_, fmt::format("header is not valid JSON: {}", e.what()));
+      fail_file(path_, fmt::format("header is not valid JSON: {}", e.what()));
     }
-    if (!header.is_object()) fail(path_, "header JSON is not an object");
+    if (!header.is_object()) fail_file(path_, "header JSON is not an object");
     if (!duplicate.empty()) fail_tensor(path_, duplicate, "appears twice in the header");
 
     std::vector<const TensorInfo*> by_offset;
@@ -213,10 +210,10 @@ SafetensorsFile::SafetensorsFile(std::string path) : path_(std::move(path)) {
       const std::string& name = it.key();
       const json& v = it.value();
       if (name == "__metadata__") {
-        if (!v.is_object()) fail(path_, "__metadata__ is not a JSON object");
+        if (!v.is_object()) fail_file(path_, "__metadata__ is not a JSON object");
         for (auto m2 = v.begin(); m2 != v.end(); ++m2) {
           if (!m2.value().is_string()) {
-            fail(path_, fmt::format("__metadata__ value of \"{}\" is not a string", m2.key()));
+            fail_file(path_, fmt::format("__metadata__ value of \"{}\" is not a string", m2.key()));
           }
           metadata_[m2.key()] = m2.value().get<std::string>();
         }
@@ -291,7 +288,7 @@ SafetensorsFile::SafetensorsFile(std::string path) : path_(std::move(path)) {
       prev = t;
     }
     if (covered != data_size) {
-      fail(path_, fmt::format("data section is {} bytes but the tensors cover only {}", data_size,
+      fail_file(path_, fmt::format("data section is {} bytes but the tensors cover only {}", data_size,
                               covered));
     }
   } catch (...) {
@@ -446,7 +443,7 @@ void write_safetensors(const std::string& path, const std::map<std::string, Tens
   }
   uint64_t offset = 0;
   for (const auto& [name, t] : tensors) {
-    if (name == "__metadata__") fail(path, "\"__metadata__\" is reserved and cannot name a tensor");
+    if (name == "__metadata__") fail_file(path, "\"__metadata__\" is reserved and cannot name a tensor");
     const int64_t n = checked_numel(t.shape, "write_safetensors");
     if (static_cast<uint64_t>(n) * dtype_size(t.dtype) != t.bytes.size()) {
       fail_tensor(path, name, fmt::format("{} bytes do not match {} {}", t.bytes.size(),
@@ -461,7 +458,7 @@ void write_safetensors(const std::string& path, const std::map<std::string, Tens
   text.append((8 - text.size() % 8) % 8, ' ');  // JSON allows trailing whitespace
 
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) fail(path, fmt::format("cannot create: {}", std::strerror(errno)));
+  if (!out) fail_file(path, fmt::format("cannot create: {}", std::strerror(errno)));
   uint8_t len[8];
   const uint64_t header_len = text.size();
   std::memcpy(len, &header_len, sizeof len);
@@ -472,7 +469,7 @@ void write_safetensors(const std::string& path, const std::map<std::string, Tens
               static_cast<std::streamsize>(kv.second.bytes.size()));
   }
   out.close();
-  if (!out) fail(path, "write failed (disk full?)");
+  if (!out) fail_file(path, "write failed (disk full?)");
 }
 
 }  // namespace tasu::ckpt

@@ -20,6 +20,11 @@ class CheckpointError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Error helpers of every checkpoint reader: each message names the file, and the tensor.
+[[noreturn]] void fail_file(const std::string& path, const std::string& what);
+[[noreturn]] void fail_tensor(const std::string& path, const std::string& tensor, const std::string& what);
+std::string shape_str(const std::vector<int64_t>& shape);
+
 // Element types this reader accepts (the safetensors names, all little-endian). The 8-bit
 // float and BOOL types are rejected as unknown: no BitNet checkpoint or tasu dump uses them.
 enum class DType { U8, I8, U16, I16, U32, I32, U64, I64, F16, BF16, F32, F64 };
