@@ -4,6 +4,8 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${TASU_BUILD_DIR:-$root/build}
-cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release
+# Configure once: a re-configure re-runs Verilator and recompiles its output; later builds
+# re-configure by themselves when a CMakeLists.txt changes.
+[ -f "$build/CMakeCache.txt" ] || cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release
 cmake --build "$build" -j2 --target tasu
 "$build/tasu" bitlinear --m 6912 --k 2560 --tokens 32 --backend rtl --config default "$@"
