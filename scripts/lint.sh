@@ -16,7 +16,7 @@ rtl=("$gen/tasu_pkg.sv" "$root"/rtl/tasu_fifo.sv "$root"/rtl/tasu_tile.sv "$root
      "$root"/rtl/tasu_regs.sv "$root"/rtl/tasu_top.sv)
 
 # Vector-unit building blocks not yet instantiated under tasu_top are linted on their own.
-standalone=(tasu_vu_fadd tasu_vu_fmul)
+standalone=(tasu_vu_fadd tasu_vu_fmul tasu_vu_cvt)
 
 # Every RTL file must be in one of the lists above, so a new module cannot escape lint.
 for f in "$root"/rtl/*.sv; do

@@ -7,6 +7,7 @@
 #include <random>
 #include <vector>
 
+#include "Vtasu_vu_cvt.h"
 #include "Vtasu_vu_fadd.h"
 #include "Vtasu_vu_fmul.h"
 #include "vector/vfloat.h"
@@ -56,6 +57,39 @@ TEST(RtlVuFloat, MultiplierMatchesReference) {
     dut.b_i = b;
     dut.eval();
     ASSERT_EQ(dut.y_o, v::mul(a, b)) << std::hex << "a=0x" << a << " b=0x" << b;
+  }
+}
+
+// Floats near integers, ties, tiny magnitudes and the int32 limits, plus random bits.
+TEST(RtlVuFloat, ConversionsMatchReference) {
+  Vtasu_vu_cvt dut;
+  std::mt19937 rng(9);
+  std::vector<uint32_t> floats = {0u, 0x80000000u, 1u, 0x80000001u, 0x3f000000u, 0xbf000000u, 0x3fc00000u,
+                                  0xc0200000u, 0x4effffffu, 0x4f000000u, 0xcf000000u, 0xcf000001u, 0x7f7fffffu,
+                                  0xff7fffffu, 0x2f800000u, 0xaf800000u, 0x30000000u, 0xb0000000u};
+  for (int i = 0; i < 1000000; ++i) {
+    uint32_t a = rng();
+    if (i % 2) a = (a & 0x807fffffu) | ((100u + rng() % 60u) << 23);  // |a| in 2^-27 .. 2^32
+    if (((a >> 23) & 0xffu) == 0xffu) a &= 0xbfffffffu;
+    floats.push_back(a);
+  }
+  for (uint32_t a : floats) {
+    dut.a_i = a;
+    dut.to_int_i = 1;
+    dut.floor_i = 0;
+    dut.eval();
+    ASSERT_EQ(static_cast<int32_t>(dut.y_o), v::to_int_rne(a)) << std::hex << "rne a=0x" << a;
+    dut.floor_i = 1;
+    dut.eval();
+    ASSERT_EQ(static_cast<int32_t>(dut.y_o), v::floor_int(a)) << std::hex << "floor a=0x" << a;
+  }
+  std::vector<int32_t> ints = {0, 1, -1, 16777216, 16777217, 16777219, -16777217, INT32_MAX, INT32_MIN, 33554435};
+  for (int i = 0; i < 1000000; ++i) ints.push_back(static_cast<int32_t>(rng()) >> (rng() % 32));
+  for (int32_t x : ints) {
+    dut.a_i = static_cast<uint32_t>(x);
+    dut.to_int_i = 0;
+    dut.eval();
+    ASSERT_EQ(dut.y_o, v::from_int(x)) << "int " << x;
   }
 }
 
