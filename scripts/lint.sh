@@ -16,7 +16,8 @@ rtl=("$gen/tasu_pkg.sv" "$root"/rtl/tasu_fifo.sv "$root"/rtl/tasu_tile.sv "$root
      "$root"/rtl/tasu_regs.sv "$root"/rtl/tasu_top.sv)
 
 # Vector-unit building blocks not yet instantiated under tasu_top are linted on their own.
-standalone=(tasu_vu_fadd tasu_vu_fmul tasu_vu_cvt)
+standalone=(tasu_vu_fadd tasu_vu_fmul tasu_vu_cvt tasu_vu_lane)
+vu=("$gen/tasu_pkg.sv" "$root"/rtl/tasu_vu_*.sv)
 
 # Every RTL file must be in one of the lists above, so a new module cannot escape lint.
 for f in "$root"/rtl/*.sv; do
@@ -33,8 +34,8 @@ done
 
 for m in "${standalone[@]}"; do
   echo "lint: verilator -Wall ($m)"
-  verilator --lint-only -Wall -sv --top-module "$m" "$root/rtl/lint/verilator_waivers.vlt" "$root/rtl/$m.sv"
-  yosys -q -p "read_verilog -sv $root/rtl/$m.sv; synth -top $m -run begin:fine; check -assert" > /dev/null
+  verilator --lint-only -Wall -sv --top-module "$m" "$root/rtl/lint/verilator_waivers.vlt" "${vu[@]}"
+  yosys -q -p "read_verilog -sv ${vu[*]}; synth -top $m -run begin:fine; check -assert" > /dev/null
 done
 
 echo "lint: yosys synth + check -assert (ci)"

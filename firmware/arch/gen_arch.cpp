@@ -71,6 +71,8 @@ std::string gen_sv(const json& a) {
   o << "\n";
   for (auto& [k, v] : a["load_dst"].items()) o << "  localparam logic [1:0] Dst" << k << " = 2'd" << v.get<int>() << ";\n";
   o << "\n";
+  for (auto& [k, v] : a["vector_ops"].items()) o << "  localparam logic [4:0] Vop" << k << " = 5'd" << v.get<int>() << ";\n";
+  o << "\n";
   for (auto& f : a["fields"]) {
     const std::string n = camel(f["name"]);
     o << "  localparam int F" << n << "Lsb = " << f["lsb"].get<int>() << ";\n"
@@ -96,6 +98,9 @@ std::string gen_header(const json& a) {
   for (auto& [k, v] : a["opcodes"].items()) o << "  " << k << " = " << v.get<int>() << ",\n";
   o << "};\n\nenum class LoadDst : uint8_t {\n";
   for (auto& [k, v] : a["load_dst"].items()) o << "  " << k << " = " << v.get<int>() << ",\n";
+  o << "};\n\n// Per-lane operations of the vector unit (see model/vector/vlane.h for their meaning).\n"
+    << "enum class VectorOp : uint8_t {\n";
+  for (auto& [k, v] : a["vector_ops"].items()) o << "  " << k << " = " << v.get<int>() << ",\n";
   o << "};\n\nenum class ErrorCode : uint32_t {\n";
   for (auto& [k, v] : a["error_codes"].items()) o << "  " << k << " = " << v.get<int>() << ",\n";
   o << "};\n\n";

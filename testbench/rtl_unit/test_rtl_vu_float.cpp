@@ -10,7 +10,9 @@
 #include "Vtasu_vu_cvt.h"
 #include "Vtasu_vu_fadd.h"
 #include "Vtasu_vu_fmul.h"
+#include "Vtasu_vu_lane.h"
 #include "vector/vfloat.h"
+#include "vector/vlane.h"
 
 namespace {
 
@@ -90,6 +92,21 @@ TEST(RtlVuFloat, ConversionsMatchReference) {
     dut.to_int_i = 0;
     dut.eval();
     ASSERT_EQ(dut.y_o, v::from_int(x)) << "int " << x;
+  }
+}
+
+TEST(RtlVuFloat, LaneMatchesReferenceForEveryOperation) {
+  Vtasu_vu_lane dut;
+  const auto ops = operands(10, 200000);
+  for (int op = 0; op <= static_cast<int>(tasu::arch::VectorOp::CLAMP8); ++op) {
+    for (const auto& [a, b] : ops) {
+      dut.op_i = static_cast<uint8_t>(op);
+      dut.a_i = a;
+      dut.b_i = b;
+      dut.eval();
+      ASSERT_EQ(dut.y_o, tasu::vec::lane(static_cast<tasu::arch::VectorOp>(op), a, b))
+          << "op " << op << std::hex << " a=0x" << a << " b=0x" << b;
+    }
   }
 }
 
