@@ -213,9 +213,7 @@ void FunctionalModel::exec_load(const Op& op, Run& r) {
   const isa::Transfer t = isa::transfer_of(op.insn);
   const uint32_t dst = static_cast<uint32_t>(op.insn.get(arch::field::dst));
   const uint32_t bus = cfg_.BusBytes;
-  if (t.dram_addr % bus || t.dram_stride % bus)
-    raise(cfg_, r.state(), ErrorCode::MISALIGNED, op.pc, t.dram_addr, &op.insn, op.pc,
-          fmt::format("dram_addr and dram_stride must be multiples of the {}-byte bus", bus));
+  check_aligned(op, r, t);
   if (t.rows == 0 || t.row_beats == 0 || dst > 1)
     raise(cfg_, r.state(), ErrorCode::BAD_OPERAND, op.pc, (dst << 16) | t.rows, &op.insn, op.pc,
           "LOAD needs rows >= 1, row_beats >= 1 and dst wgt or act");
@@ -230,26 +228,13 @@ void FunctionalModel::exec_load(const Op& op, Run& r) {
         fmt::format("writes beats {}..{} of the {}-beat {} space", t.sram_beat,
                     uint64_t{t.sram_beat} + uint64_t{t.rows} * t.row_beats - 1, cap, to_act ? "activation" : "weight"));
 
-  uint64_t beat = t.sram_beat;
-  for (uint32_t i = 0; i < t.rows; ++i) {
-    const uint32_t row_addr = t.dram_addr + i * t.dram_stride;  // 32-bit address arithmetic, as the DMA
-    for (uint32_t j = 0; j < t.row_beats; j += cfg_.MaxBurst) {
-      const uint32_t len = std::min(cfg_.MaxBurst, t.row_beats - j);
-      const uint32_t addr = row_addr + j * bus;
-      if (!dram_ok(addr, uint64_t{len} * bus))
-        raise(cfg_, r.state(), ErrorCode::BUS_READ, op.pc, addr, &op.insn, op.pc,
-              fmt::format("row {} burst of {} beats at 0x{:08x} is outside DRAM [0x{:x}, 0x{:x})", i, len, addr,
-                          rt::Device::kDramBase, rt::Device::kDramBase + dram_bytes_));
-      const uint8_t* src = dram_at(addr);
-      if (to_act) {
-        std::memcpy(act_.data() + beat * bus, src, size_t{len} * bus);
-      } else {
-        for (uint32_t k = 0; k < len; ++k) write_wgt_beat(beat + k, src + size_t{k} * bus);
-      }
-      beat += len;
-      counters_.rd_bytes += uint64_t{len} * bus;
+  for_each_burst(op, r, t, false, [&](uint64_t beat, uint8_t* src, uint32_t len) {
+    if (to_act) {
+      std::memcpy(act_.data() + beat * bus, src, size_t{len} * bus);
+    } else {
+      for (uint32_t k = 0; k < len; ++k) write_wgt_beat(beat + k, src + size_t{k} * bus);
     }
-  }
+  });
 }
 
 void FunctionalModel::exec_matmul(const Op& op, Run& r) {
@@ -281,9 +266,7 @@ void FunctionalModel::exec_matmul(const Op& op, Run& r) {
 void FunctionalModel::exec_store(const Op& op, Run& r) {
   const isa::Transfer t = isa::transfer_of(op.insn);
   const uint32_t bus = cfg_.BusBytes;
-  if (t.dram_addr % bus || t.dram_stride % bus)
-    raise(cfg_, r.state(), ErrorCode::MISALIGNED, op.pc, t.dram_addr, &op.insn, op.pc,
-          fmt::format("dram_addr and dram_stride must be multiples of the {}-byte bus", bus));
+  check_aligned(op, r, t);
   if (t.rows == 0 || t.row_beats == 0)
     raise(cfg_, r.state(), ErrorCode::BAD_OPERAND, op.pc, t.rows, &op.insn, op.pc,
           "STORE needs rows >= 1 and row_beats >= 1");
@@ -295,28 +278,43 @@ void FunctionalModel::exec_store(const Op& op, Run& r) {
           static_cast<uint32_t>(std::max<uint64_t>(t.sram_beat, out_beats_)), &op.insn, op.pc,
           fmt::format("reads beats {}..{} of the {}-beat output space", t.sram_beat, end - 1, out_beats_));
   const uint32_t per_beat = bus / 4;  // int32 results per beat
+  for_each_burst(op, r, t, true, [&](uint64_t beat, uint8_t* p, uint32_t len) {
+    const int32_t* src = out_.data() + beat * per_beat;
+    for (size_t e = 0; e < size_t{len} * per_beat; ++e) {
+      const uint32_t v = static_cast<uint32_t>(src[e]);
+      p[4 * e] = static_cast<uint8_t>(v);
+      p[4 * e + 1] = static_cast<uint8_t>(v >> 8);
+      p[4 * e + 2] = static_cast<uint8_t>(v >> 16);
+      p[4 * e + 3] = static_cast<uint8_t>(v >> 24);
+    }
+  });
+}
+
+void FunctionalModel::check_aligned(const Op& op, Run& r, const isa::Transfer& t) {
+  const uint32_t bus = cfg_.BusBytes;
+  if (t.dram_addr % bus || t.dram_stride % bus)
+    raise(cfg_, r.state(), ErrorCode::MISALIGNED, op.pc, t.dram_addr, &op.insn, op.pc,
+          fmt::format("dram_addr and dram_stride must be multiples of the {}-byte bus", bus));
+}
+
+void FunctionalModel::for_each_burst(const Op& op, Run& r, const isa::Transfer& t, bool write,
+                                     const std::function<void(uint64_t, uint8_t*, uint32_t)>& move) {
+  const uint32_t bus = cfg_.BusBytes;
   uint64_t beat = t.sram_beat;
   for (uint32_t i = 0; i < t.rows; ++i) {
-    const uint32_t row_addr = t.dram_addr + i * t.dram_stride;
+    const uint32_t row_addr = t.dram_addr + i * t.dram_stride;  // 32-bit address arithmetic, as the DMA
     for (uint32_t j = 0; j < t.row_beats; j += cfg_.MaxBurst) {
       const uint32_t len = std::min(cfg_.MaxBurst, t.row_beats - j);
       const uint32_t addr = row_addr + j * bus;
-      // The RTL reports the row it was working on when the write response came back.
+      // A read error names the burst; a write error the row of the burst whose response failed.
       if (!dram_ok(addr, uint64_t{len} * bus))
-        raise(cfg_, r.state(), ErrorCode::BUS_WRITE, op.pc, row_addr, &op.insn, op.pc,
+        raise(cfg_, r.state(), write ? ErrorCode::BUS_WRITE : ErrorCode::BUS_READ, op.pc, write ? row_addr : addr,
+              &op.insn, op.pc,
               fmt::format("row {} burst of {} beats at 0x{:08x} is outside DRAM [0x{:x}, 0x{:x})", i, len, addr,
                           rt::Device::kDramBase, rt::Device::kDramBase + dram_bytes_));
-      uint8_t* p = dram_at(addr);
-      const int32_t* src = out_.data() + beat * per_beat;
-      for (size_t e = 0; e < size_t{len} * per_beat; ++e) {
-        const uint32_t v = static_cast<uint32_t>(src[e]);
-        p[4 * e] = static_cast<uint8_t>(v);
-        p[4 * e + 1] = static_cast<uint8_t>(v >> 8);
-        p[4 * e + 2] = static_cast<uint8_t>(v >> 16);
-        p[4 * e + 3] = static_cast<uint8_t>(v >> 24);
-      }
+      move(beat, dram_at(addr), len);
       beat += len;
-      counters_.wr_bytes += uint64_t{len} * bus;
+      (write ? counters_.wr_bytes : counters_.rd_bytes) += uint64_t{len} * bus;
     }
   }
 }

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -71,6 +72,12 @@ class FunctionalModel {
   void exec_load(const Op& op, Run& r);
   void exec_matmul(const Op& op, Run& r);
   void exec_store(const Op& op, Run& r);
+  // What LOAD and STORE share, as the two DMA engines do: the alignment rule, and the walk over
+  // rows and MaxBurst-beat bursts with the DRAM bounds check of each burst. move(beat, dram,
+  // beats) copies one burst between the on-chip beat space and DRAM.
+  void check_aligned(const Op& op, Run& r, const isa::Transfer& t);
+  void for_each_burst(const Op& op, Run& r, const isa::Transfer& t, bool write,
+                      const std::function<void(uint64_t beat, uint8_t* dram, uint32_t beats)>& move);
   void write_wgt_beat(uint64_t beat, const uint8_t* data);
   bool dram_ok(uint64_t addr, uint64_t bytes) const;
   uint8_t* dram_at(uint64_t addr) { return dram_.get() + (addr - rt::Device::kDramBase); }
