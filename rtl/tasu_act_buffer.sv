@@ -1,5 +1,6 @@
 // Activation buffer: int8 activations of the tokens in flight, one word (Tiles x Lanes bytes)
-// per engine cycle. The DMA fills it beat by beat; the engine reads a whole word per cycle.
+// per engine cycle. The DMA and the vector unit fill it beat by beat; the engine reads a whole
+// word per cycle.
 module tasu_act_buffer #(
   parameter int Words    = 256,
   parameter int WordBits = 512,
@@ -14,6 +15,12 @@ module tasu_act_buffer #(
   input  logic [AddrW-1:0]    wr_word_i,
   input  logic [BeatSelW-1:0] wr_beat_i,
   input  logic [BusBits-1:0]  wr_data_i,
+  // Second write port, for the vector unit's packed int8 rows (whole beats). The program keeps
+  // the two writers on different words (dependency tokens).
+  input  logic                vu_wr_valid_i,
+  input  logic [AddrW-1:0]    vu_wr_word_i,
+  input  logic [BeatSelW-1:0] vu_wr_beat_i,
+  input  logic [BusBits-1:0]  vu_wr_data_i,
   input  logic                rd_valid_i,
   input  logic [AddrW-1:0]    rd_word_i,
   output logic [WordBits-1:0] rd_data_o
@@ -24,6 +31,10 @@ module tasu_act_buffer #(
     if (wr_valid_i) begin
       if (BeatsPerW > 1) mem_q[wr_word_i][wr_beat_i * BusBits +: BusBits] <= wr_data_i;
       else               mem_q[wr_word_i][BusBits-1:0] <= wr_data_i;
+    end
+    if (vu_wr_valid_i) begin
+      if (BeatsPerW > 1) mem_q[vu_wr_word_i][vu_wr_beat_i * BusBits +: BusBits] <= vu_wr_data_i;
+      else               mem_q[vu_wr_word_i][BusBits-1:0] <= vu_wr_data_i;
     end
     if (rd_valid_i) rd_data_o <= mem_q[rd_word_i];
   end

@@ -142,7 +142,8 @@ module tasu_cmd_proc #(
           if (pop_prev || push_prev) begin dec_err = 1'b1; dec_code = tasu_pkg::ErrBAD_OPERAND; end
           else begin ldq_push = ldq_in_ready; dispatch_ok = ldq_in_ready; end
         end
-        tasu_pkg::OpMATMUL: begin exq_push = exq_in_ready; dispatch_ok = exq_in_ready; end
+        // The engine and the vector unit share the execute queue and its tokens.
+        tasu_pkg::OpMATMUL, tasu_pkg::OpVEC: begin exq_push = exq_in_ready; dispatch_ok = exq_in_ready; end
         tasu_pkg::OpSTORE: begin
           if (pop_next || push_next) begin dec_err = 1'b1; dec_code = tasu_pkg::ErrBAD_OPERAND; end
           else begin stq_push = stq_in_ready; dispatch_ok = stq_in_ready; end

@@ -1,4 +1,4 @@
-// Load DMA: executes LOAD (DRAM -> weight tiles or activation buffer) as bursts on the read
+// Load DMA: executes LOAD (DRAM -> weight tiles, activation buffer or vector scratchpad) as bursts on the read
 // channel. Requests run ahead of the data (up to Outstanding bursts), and the next LOAD may start
 // requesting while the previous one's data is still arriving, so back-to-back loads keep the
 // memory busy without paying its latency once per command.
@@ -8,10 +8,12 @@ module tasu_dma_rd #(
   parameter int Outstanding = 8,
   parameter int WgtBeats    = 1024,  // capacity of the weight space (both buffers), in beats
   parameter int ActBeats    = 2048,
+  parameter int VspBeats    = 2048,
   localparam int BusBits  = BusBytes * 8,
   localparam int AlignW   = $clog2(BusBytes),
   localparam int WgtBeatW = $clog2(WgtBeats),
-  localparam int ActBeatW = $clog2(ActBeats)
+  localparam int ActBeatW = $clog2(ActBeats),
+  localparam int VspBeatW = $clog2(VspBeats)
 ) (
   input  logic                clk_i,
   input  logic                rst_ni,
@@ -45,13 +47,15 @@ module tasu_dma_rd #(
   output logic [WgtBeatW-1:0] wgt_wr_beat_o,
   output logic                act_wr_valid_o,
   output logic [ActBeatW-1:0] act_wr_beat_o,
+  output logic                vsp_wr_valid_o,
+  output logic [VspBeatW-1:0] vsp_wr_beat_o,
   output logic [BusBits-1:0]  wr_data_o
 );
   typedef enum logic [1:0] {StIdle, StReq, StHalt} state_e;
   state_e state_q, state_d;
 
   // Request side: the command being split into bursts.
-  logic        dst_act_q;
+  logic [1:0]  dst_q;
   logic [31:0] pc_q;
   logic [20:0] sram_q, sram_d;
   logic [31:0] row_addr_q, row_addr_d, addr_q, addr_d;
@@ -63,7 +67,7 @@ module tasu_dma_rd #(
   logic        over_cap;
 
   // One descriptor per burst in flight: where its beats go and whose they are.
-  localparam int DescW = 1 + 21 + 1 + 32 + 32;
+  localparam int DescW = 2 + 21 + 1 + 32 + 32;
   logic             desc_push, desc_ready, desc_valid, desc_pop;
   logic [DescW-1:0] desc_in, desc_out;
 
@@ -73,15 +77,16 @@ module tasu_dma_rd #(
 
   logic cmd_bad_align, cmd_bad_op;
   assign cmd_bad_align = (cmd_dram_addr_i[AlignW-1:0] != '0) || (cmd_stride_i[AlignW-1:0] != '0);
-  assign cmd_bad_op    = (cmd_rows_i == '0) || (cmd_row_beats_i == '0) || (cmd_dst_i > 2'd1);
+  assign cmd_bad_op    = (cmd_rows_i == '0) || (cmd_row_beats_i == '0) || (cmd_dst_i > tasu_pkg::DstVSP);
 
   assign burst_len  = (beats_left_q > 16'(MaxBurst)) ? 9'(MaxBurst) : beats_left_q[8:0];
   assign last_burst = (rows_left_q == 16'd1) && (beats_left_q == 16'(burst_len));
-  assign over_cap   = (sram_q + 21'(burst_len)) > (dst_act_q ? 21'(ActBeats) : 21'(WgtBeats));
+  assign over_cap   = (sram_q + 21'(burst_len)) > ((dst_q == tasu_pkg::DstACT) ? 21'(ActBeats) :
+                                                (dst_q == tasu_pkg::DstVSP) ? 21'(VspBeats) : 21'(WgtBeats));
 
   assign rd_req_addr_o = addr_q;
   assign rd_req_len_o  = 8'(burst_len - 9'd1);
-  assign desc_in       = {dst_act_q, sram_q, last_burst, addr_q, pc_q};
+  assign desc_in       = {dst_q, sram_q, last_burst, addr_q, pc_q};
 
   always_comb begin
     state_d        = state_q;
@@ -150,7 +155,7 @@ module tasu_dma_rd #(
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       state_q      <= StIdle;
-      dst_act_q    <= 1'b0;
+      dst_q        <= tasu_pkg::DstWGT;
       pc_q         <= '0;
       sram_q       <= '0;
       row_addr_q   <= '0;
@@ -167,7 +172,7 @@ module tasu_dma_rd #(
       rows_left_q  <= rows_left_d;
       beats_left_q <= beats_left_d;
       if (state_q == StIdle && cmd_valid_i) begin
-        dst_act_q   <= cmd_dst_i[0];
+        dst_q       <= cmd_dst_i;
         pc_q        <= cmd_pc_i;
         row_beats_q <= cmd_row_beats_i;
         stride_q    <= cmd_stride_i;
@@ -187,12 +192,13 @@ module tasu_dma_rd #(
   );
 
   // Data side: beats arrive in request order; the head descriptor says where they go.
-  logic        d_act, d_last_cmd;
+  logic [1:0]  d_dst;
+  logic        d_last_cmd;
   logic [20:0] d_sram;
   logic [31:0] d_addr, d_pc;
   logic [8:0]  beat_q;
   logic        data_err_q;
-  assign {d_act, d_sram, d_last_cmd, d_addr, d_pc} = desc_out;
+  assign {d_dst, d_sram, d_last_cmd, d_addr, d_pc} = desc_out;
   assign desc_pop = rd_valid_i && rd_last_i;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -210,8 +216,10 @@ module tasu_dma_rd #(
   assign wr_beat        = d_sram + 21'(beat_q);
   // Data from a failed burst, or after any failure, never reaches the buffers.
   assign beat_ok        = rd_valid_i && desc_valid && !rd_err_i && !data_err_q && (state_q != StHalt);
-  assign wgt_wr_valid_o = beat_ok && !d_act;
-  assign act_wr_valid_o = beat_ok && d_act;
+  assign wgt_wr_valid_o = beat_ok && (d_dst == tasu_pkg::DstWGT);
+  assign act_wr_valid_o = beat_ok && (d_dst == tasu_pkg::DstACT);
+  assign vsp_wr_valid_o = beat_ok && (d_dst == tasu_pkg::DstVSP);
+  assign vsp_wr_beat_o  = VspBeatW'(wr_beat);
   assign wgt_wr_beat_o  = WgtBeatW'(wr_beat);
   assign act_wr_beat_o  = ActBeatW'(wr_beat);
   assign wr_data_o      = rd_data_i;

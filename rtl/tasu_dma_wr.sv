@@ -1,23 +1,26 @@
-// Store DMA: executes STORE (output buffer -> DRAM) as write bursts. The request side issues
-// burst requests as fast as the port takes them; the data side streams output-buffer beats
-// continuously, marking the last beat of each burst from a queue of burst lengths. Decoupling
-// the two keeps the write channel busy even for short rows (one token of one row block is two
-// beats on `default`). The command completes once every write response is back, so the token
-// it releases really means "the data is in DRAM".
+// Store DMA: executes STORE (output buffer or vector scratchpad -> DRAM) as write bursts. The
+// request side issues burst requests as fast as the port takes them; the data side streams
+// buffer beats continuously, marking the last beat of each burst from a queue of burst
+// lengths. Decoupling the two keeps the write channel busy even for short rows (one token of
+// one row block is two beats on `default`). The command completes once every write response
+// is back, so the token it releases really means "the data is in DRAM".
 module tasu_dma_wr #(
   parameter int BusBytes = 64,
   parameter int MaxBurst = 16,
   parameter int OutBeats = 256,
+  parameter int VspBeats = 2048,
   parameter int Bursts   = 8,   // burst lengths queued between request and data side
   localparam int BusBits  = BusBytes * 8,
   localparam int AlignW   = $clog2(BusBytes),
-  localparam int OutBeatW = $clog2(OutBeats)
+  localparam int OutBeatW = $clog2(OutBeats),
+  localparam int VspBeatW = $clog2(VspBeats)
 ) (
   input  logic                clk_i,
   input  logic                rst_ni,
   input  logic                cmd_valid_i,
   output logic                cmd_ready_o,
   input  logic [31:0]         cmd_pc_i,
+  input  logic                cmd_src_i,        // tasu_pkg::Src*: output buffer or scratchpad
   input  logic [19:0]         cmd_sram_beat_i,
   input  logic [31:0]         cmd_dram_addr_i,
   input  logic [15:0]         cmd_rows_i,
@@ -40,15 +43,19 @@ module tasu_dma_wr #(
   output logic                wlast_o,
   input  logic                bresp_valid_i,
   input  logic                bresp_err_i,
-  // Output buffer read port (data one cycle after the address).
+  // Output buffer and vector scratchpad read ports (data one cycle after the address).
   output logic                ob_rd_valid_o,
   output logic [OutBeatW-1:0] ob_rd_beat_o,
-  input  logic [BusBits-1:0]  ob_rd_data_i
+  input  logic [BusBits-1:0]  ob_rd_data_i,
+  output logic                vsp_rd_valid_o,
+  output logic [VspBeatW-1:0] vsp_rd_beat_o,
+  input  logic [BusBits-1:0]  vsp_rd_data_i
 );
   typedef enum logic [1:0] {StIdle, StBusy, StHalt} state_e;
   state_e state_q, state_d;
 
   logic [31:0] pc_q;
+  logic        src_q;
   logic [15:0] row_beats_q;
   logic [31:0] stride_q;
 
@@ -111,17 +118,19 @@ module tasu_dma_wr #(
   // Reads run ahead into a four-entry skid buffer: a beat per cycle despite the read latency.
   logic sram_over;
   assign dt_left       = (dt_rows_q != '0);
-  assign sram_over     = (sram_q >= 21'(OutBeats));
+  assign sram_over     = (sram_q >= (src_q ? 21'(VspBeats) : 21'(OutBeats)));
   assign rd_issue      = (state_q == StBusy) && dt_left && !sram_over &&
                          ({1'b0, skid_count} + {3'd0, rd_pend_q} < 4'd4);
-  assign ob_rd_valid_o = rd_issue;
-  assign ob_rd_beat_o  = OutBeatW'(sram_q);
+  assign ob_rd_valid_o  = rd_issue && !src_q;
+  assign ob_rd_beat_o   = OutBeatW'(sram_q);
+  assign vsp_rd_valid_o = rd_issue && src_q;
+  assign vsp_rd_beat_o  = VspBeatW'(sram_q);
 
   tasu_fifo #(.Width(BusBits), .Depth(4)) u_skid (
     .clk_i, .rst_ni, .clear_i(1'b0),
     .in_valid_i  (rd_pend_q),
     .in_ready_o  (),
-    .in_data_i   (ob_rd_data_i),
+    .in_data_i   (src_q ? vsp_rd_data_i : ob_rd_data_i),
     .out_valid_o (skid_valid),
     .out_ready_i (skid_pop),
     .out_data_o  (wdata_o),
@@ -185,6 +194,7 @@ module tasu_dma_wr #(
     if (!rst_ni) begin
       state_q         <= StIdle;
       pc_q            <= '0;
+      src_q           <= 1'b0;
       row_beats_q     <= '0;
       stride_q        <= '0;
       req_active_q    <= 1'b0;
@@ -206,6 +216,7 @@ module tasu_dma_wr #(
       if (bresp_valid_i && bresp_err_i) bus_err_q <= 1'b1;
       if (start) begin
         pc_q         <= cmd_pc_i;
+        src_q        <= cmd_src_i;
         row_beats_q  <= cmd_row_beats_i;
         stride_q     <= cmd_stride_i;
         req_active_q <= 1'b1;

@@ -62,7 +62,15 @@ module tasu_engine #(
   // Drain by the store DMA.
   input  logic                 out_rd_valid_i,
   input  logic [OutBeatW-1:0]  out_rd_beat_i,
-  output logic [BusBits-1:0]   out_rd_data_o
+  output logic [BusBits-1:0]   out_rd_data_o,
+  // Vector unit: reads whole output words while the engine is idle (the execute queue runs
+  // one instruction at a time), writes packed int8 beats into the activation buffer.
+  input  logic                   vu_out_rd_valid_i,
+  input  logic [OutAddrW-1:0]    vu_out_rd_word_i,
+  output logic [OutWordBits-1:0] vu_out_rd_data_o,
+  input  logic                   vu_act_wr_valid_i,
+  input  logic [ActBeatW-1:0]    vu_act_wr_beat_i,
+  input  logic [BusBits-1:0]     vu_act_wr_data_i
 );
   typedef enum logic [1:0] {StIdle, StRun, StDrain} state_e;
   state_e state_q, state_d;
@@ -186,6 +194,10 @@ module tasu_engine #(
     .wr_word_i  (act_wr_beat_i[ActBeatW-1 -: ActAddrW]),
     .wr_beat_i  (ActBeatSelW'(act_wr_beat_i & ActBeatW'(ActBeatsPerW - 1))),
     .wr_data_i  (act_wr_data_i),
+    .vu_wr_valid_i (vu_act_wr_valid_i),
+    .vu_wr_word_i  (vu_act_wr_beat_i[ActBeatW-1 -: ActAddrW]),
+    .vu_wr_beat_i  (ActBeatSelW'(vu_act_wr_beat_i & ActBeatW'(ActBeatsPerW - 1))),
+    .vu_wr_data_i  (vu_act_wr_data_i),
     .rd_valid_i (issue),
     .rd_word_i  (ActAddrW'(act_ptr_q + 17'(d_q))),
     .rd_data_o  (act_word)
@@ -256,6 +268,7 @@ module tasu_engine #(
 
   // ---- S3: accumulate, and write the finished word ------------------------------------------
   logic [OutWordBits-1:0] prev_word;
+  assign vu_out_rd_data_o = prev_word;
   logic [Rows*AccW-1:0]   acc_d, acc_q;
   logic [OutWordBits-1:0] out_word;
   logic signed [AccW-1:0] base;
@@ -283,8 +296,8 @@ module tasu_engine #(
     .wr_valid_i     (v3_q && last3_q),
     .wr_word_i      (out3_q),
     .wr_data_i      (out_word),
-    .acc_rd_valid_i (v2_q && first2_q && accf2_q),
-    .acc_rd_word_i  (out2_q),
+    .acc_rd_valid_i ((v2_q && first2_q && accf2_q) || vu_out_rd_valid_i),
+    .acc_rd_word_i  (vu_out_rd_valid_i ? vu_out_rd_word_i : out2_q),
     .acc_rd_data_o  (prev_word),
     .dma_rd_valid_i (out_rd_valid_i),
     .dma_rd_word_i  (out_rd_beat_i[OutBeatW-1 -: OutAddrW]),

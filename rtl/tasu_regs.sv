@@ -7,7 +7,8 @@ module tasu_regs #(
   parameter int WDepth   = 8,
   parameter int ActWords = 256,
   parameter int OutWords = 128,
-  parameter int BusBytes = 64
+  parameter int BusBytes = 64,
+  parameter int VRows    = 512
 ) (
   input  logic        clk_i,
   input  logic        rst_ni,
@@ -32,6 +33,7 @@ module tasu_regs #(
   input  logic [31:0] semaphores_i,
   // Counter events, one per cycle at most.
   input  logic        ev_ex_busy_i,
+  input  logic        ev_vu_busy_i,
   input  logic        ev_ld_busy_i,
   input  logic        ev_st_busy_i,
   input  logic        ev_rd_beat_i,
@@ -40,7 +42,7 @@ module tasu_regs #(
   input  logic        ev_insn_i
 );
   logic [31:0] prog_base_q, prog_len_q;
-  logic [63:0] cycles_q, ex_busy_q, rd_bytes_q, wr_bytes_q, stall_q, ld_busy_q, st_busy_q, insns_q;
+  logic [63:0] cycles_q, ex_busy_q, vu_busy_q, rd_bytes_q, wr_bytes_q, stall_q, ld_busy_q, st_busy_q, insns_q;
   logic        clear;
 
   assign start_o     = reg_valid_i && reg_write_i && (reg_addr_i == tasu_pkg::RegCTRL) && reg_wdata_i[0] && !busy_i;
@@ -62,12 +64,13 @@ module tasu_regs #(
   // Counters run while a program runs, so they describe exactly one program.
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      {cycles_q, ex_busy_q, rd_bytes_q, wr_bytes_q, stall_q, ld_busy_q, st_busy_q, insns_q} <= '0;
+      {cycles_q, ex_busy_q, vu_busy_q, rd_bytes_q, wr_bytes_q, stall_q, ld_busy_q, st_busy_q, insns_q} <= '0;
     end else if (clear) begin
-      {cycles_q, ex_busy_q, rd_bytes_q, wr_bytes_q, stall_q, ld_busy_q, st_busy_q, insns_q} <= '0;
+      {cycles_q, ex_busy_q, vu_busy_q, rd_bytes_q, wr_bytes_q, stall_q, ld_busy_q, st_busy_q, insns_q} <= '0;
     end else if (busy_i) begin
       cycles_q   <= cycles_q + 64'd1;
       ex_busy_q  <= ex_busy_q + 64'(ev_ex_busy_i);
+      vu_busy_q  <= vu_busy_q + 64'(ev_vu_busy_i);
       ld_busy_q  <= ld_busy_q + 64'(ev_ld_busy_i);
       st_busy_q  <= st_busy_q + 64'(ev_st_busy_i);
       rd_bytes_q <= rd_bytes_q + (ev_rd_beat_i ? 64'(BusBytes) : 64'd0);
@@ -107,6 +110,9 @@ module tasu_regs #(
       tasu_pkg::RegINSNS_HI:    rdata_d = insns_q[63:32];
       tasu_pkg::RegCFG_SHAPE:   rdata_d = {8'(WDepth), 8'(Lanes), 8'(Rows), 8'(Tiles)};
       tasu_pkg::RegCFG_BUFS:    rdata_d = {16'(OutWords), 16'(ActWords)};
+      tasu_pkg::RegCFG_VU:      rdata_d = {8'd0, 8'(tasu_pkg::VLanes), 16'(VRows)};
+      tasu_pkg::RegVU_BUSY_LO:  rdata_d = vu_busy_q[31:0];
+      tasu_pkg::RegVU_BUSY_HI:  rdata_d = vu_busy_q[63:32];
       default:                  rdata_d = '0;
     endcase
   end

@@ -1,5 +1,6 @@
 // tasu accelerator top: register interface for the host, one DRAM master port, and inside the
-// command processor, the load and store DMA engines and the ternary matrix engine.
+// command processor, the load and store DMA engines, the ternary matrix engine and the vector
+// unit. The engine and the vector unit share the execute queue: one runs at a time.
 module tasu_top #(
   parameter int Tiles    = 2,
   parameter int Rows     = 16,
@@ -10,10 +11,13 @@ module tasu_top #(
   parameter int BusBytes = 64,
   parameter int MaxBurst = 16,
   parameter int AccW     = 24,
+  parameter int VRows    = 512,
   localparam int BusBits  = BusBytes * 8,
   localparam int WgtBeats = 2 * WDepth * Tiles * (Rows * Lanes * 2 / BusBits),
   localparam int ActBeats = ActWords * (Tiles * Lanes * 8 / BusBits),
-  localparam int OutBeats = OutWords * (Rows * 32 / BusBits)
+  localparam int OutBeats = OutWords * (Rows * 32 / BusBits),
+  localparam int VspBeats = VRows * (tasu_pkg::VLanes * 32 / BusBits),
+  localparam int OutAddrW = $clog2(OutWords)
 ) (
   input  logic               clk_i,
   input  logic               rst_ni,
@@ -80,10 +84,32 @@ module tasu_top #(
   logic [$clog2(ActBeats)-1:0] act_wr_beat;
   logic [$clog2(OutBeats)-1:0] ob_rd_beat;
   logic [BusBits-1:0]          fill_data, ob_rd_data;
+  logic                        vsp_wr_valid, vsp_rd_valid;
+  logic [$clog2(VspBeats)-1:0] vsp_wr_beat, vsp_rd_beat;
+  logic [BusBits-1:0]          vsp_rd_data;
+
+  // Execute queue split between the engine (MATMUL) and the vector unit (VEC).
+  logic        ex_is_vec, eng_valid, eng_ready, eng_done, eng_busy, eng_err;
+  logic        vu_valid, vu_ready, vu_done, vu_busy, vu_err;
+  logic [31:0] eng_err_info, vu_err_info;
+  logic                        vu_ob_rd_valid, vu_act_wr_valid;
+  logic [OutAddrW-1:0]         vu_ob_rd_word;
+  logic [Rows*32-1:0]          vu_ob_rd_data;
+  logic [$clog2(ActBeats)-1:0] vu_act_wr_beat;
+  logic [BusBits-1:0]          vu_act_wr_data;
+
+  assign ex_is_vec   = (ex_insn[tasu_pkg::FOpcodeLsb +: tasu_pkg::FOpcodeW] == tasu_pkg::OpVEC);
+  assign eng_valid   = ex_valid && !ex_is_vec && !vu_busy;
+  assign vu_valid    = ex_valid && ex_is_vec && !eng_busy;
+  assign ex_ready    = ex_is_vec ? (vu_ready && !eng_busy) : (eng_ready && !vu_busy);
+  assign ex_done     = eng_done || vu_done;
+  assign ex_busy     = eng_busy || vu_busy;
+  assign ex_err      = eng_err || vu_err;
+  assign ex_err_info = vu_err ? vu_err_info : eng_err_info;
 
   tasu_regs #(
     .Tiles(Tiles), .Rows(Rows), .Lanes(Lanes), .WDepth(WDepth),
-    .ActWords(ActWords), .OutWords(OutWords), .BusBytes(BusBytes)
+    .ActWords(ActWords), .OutWords(OutWords), .BusBytes(BusBytes), .VRows(VRows)
   ) u_regs (
     .clk_i, .rst_ni, .reg_valid_i, .reg_write_i, .reg_addr_i, .reg_wdata_i, .reg_rdata_o, .irq_o,
     .start_o       (start),
@@ -98,7 +124,8 @@ module tasu_top #(
     .pc_i          (pc),
     .unit_state_i  (unit_state),
     .semaphores_i  (semaphores),
-    .ev_ex_busy_i  (ex_busy),
+    .ev_ex_busy_i  (eng_busy),
+    .ev_vu_busy_i  (vu_busy),
     .ev_ld_busy_i  (ld_busy),
     .ev_st_busy_i  (st_busy),
     .ev_rd_beat_i  (mem_rvalid_i && mem_rready_o),
@@ -144,7 +171,8 @@ module tasu_top #(
   );
 
   tasu_dma_rd #(
-    .BusBytes(BusBytes), .MaxBurst(MaxBurst), .WgtBeats(WgtBeats), .ActBeats(ActBeats)
+    .BusBytes(BusBytes), .MaxBurst(MaxBurst), .WgtBeats(WgtBeats), .ActBeats(ActBeats),
+    .VspBeats(VspBeats)
   ) u_dma_rd (
     .clk_i, .rst_ni,
     .cmd_valid_i     (ld_valid),
@@ -174,6 +202,8 @@ module tasu_top #(
     .wgt_wr_beat_o   (wgt_wr_beat),
     .act_wr_valid_o  (act_wr_valid),
     .act_wr_beat_o   (act_wr_beat),
+    .vsp_wr_valid_o  (vsp_wr_valid),
+    .vsp_wr_beat_o   (vsp_wr_beat),
     .wr_data_o       (fill_data)
   );
 
@@ -182,8 +212,8 @@ module tasu_top #(
     .OutWords(OutWords), .BusBytes(BusBytes), .AccW(AccW)
   ) u_engine (
     .clk_i, .rst_ni,
-    .cmd_valid_i      (ex_valid),
-    .cmd_ready_o      (ex_ready),
+    .cmd_valid_i      (eng_valid),
+    .cmd_ready_o      (eng_ready),
     .cmd_wbuf_i       (ex_insn[tasu_pkg::FWbufLsb]),
     .cmd_accumulate_i (ex_insn[tasu_pkg::FAccumulateLsb]),
     .cmd_depth_i      (ex_insn[tasu_pkg::FDepthLsb +: tasu_pkg::FDepthW]),
@@ -191,10 +221,10 @@ module tasu_top #(
     .cmd_act_stride_i (ex_insn[tasu_pkg::FActStrideLsb +: tasu_pkg::FActStrideW]),
     .cmd_out_word_i   (ex_insn[tasu_pkg::FOutWordLsb +: tasu_pkg::FOutWordW]),
     .cmd_tokens_i     (ex_insn[tasu_pkg::FTokensLsb +: tasu_pkg::FTokensW]),
-    .done_o           (ex_done),
-    .err_o            (ex_err),
-    .err_info_o       (ex_err_info),
-    .busy_o           (ex_busy),
+    .done_o           (eng_done),
+    .err_o            (eng_err),
+    .err_info_o       (eng_err_info),
+    .busy_o           (eng_busy),
     .wgt_wr_valid_i   (wgt_wr_valid),
     .wgt_wr_beat_i    (wgt_wr_beat),
     .wgt_wr_data_i    (fill_data),
@@ -203,14 +233,48 @@ module tasu_top #(
     .act_wr_data_i    (fill_data),
     .out_rd_valid_i   (ob_rd_valid),
     .out_rd_beat_i    (ob_rd_beat),
-    .out_rd_data_o    (ob_rd_data)
+    .out_rd_data_o    (ob_rd_data),
+    .vu_out_rd_valid_i (vu_ob_rd_valid),
+    .vu_out_rd_word_i  (vu_ob_rd_word),
+    .vu_out_rd_data_o  (vu_ob_rd_data),
+    .vu_act_wr_valid_i (vu_act_wr_valid),
+    .vu_act_wr_beat_i  (vu_act_wr_beat),
+    .vu_act_wr_data_i  (vu_act_wr_data)
   );
 
-  tasu_dma_wr #(.BusBytes(BusBytes), .MaxBurst(MaxBurst), .OutBeats(OutBeats)) u_dma_wr (
+  tasu_vu #(
+    .VRows(VRows), .Rows(Rows), .OutWords(OutWords), .ActBeats(ActBeats), .BusBytes(BusBytes)
+  ) u_vu (
+    .clk_i, .rst_ni,
+    .cmd_valid_i    (vu_valid),
+    .cmd_ready_o    (vu_ready),
+    .cmd_insn_i     (ex_insn),
+    .done_o         (vu_done),
+    .err_o          (vu_err),
+    .err_info_o     (vu_err_info),
+    .busy_o         (vu_busy),
+    .ob_rd_valid_o  (vu_ob_rd_valid),
+    .ob_rd_word_o   (vu_ob_rd_word),
+    .ob_rd_data_i   (vu_ob_rd_data),
+    .act_wr_valid_o (vu_act_wr_valid),
+    .act_wr_beat_o  (vu_act_wr_beat),
+    .act_wr_data_o  (vu_act_wr_data),
+    .fill_valid_i   (vsp_wr_valid),
+    .fill_beat_i    (vsp_wr_beat),
+    .fill_data_i    (fill_data),
+    .drain_valid_i  (vsp_rd_valid),
+    .drain_beat_i   (vsp_rd_beat),
+    .drain_data_o   (vsp_rd_data)
+  );
+
+  tasu_dma_wr #(
+    .BusBytes(BusBytes), .MaxBurst(MaxBurst), .OutBeats(OutBeats), .VspBeats(VspBeats)
+  ) u_dma_wr (
     .clk_i, .rst_ni,
     .cmd_valid_i     (st_valid),
     .cmd_ready_o     (st_ready),
     .cmd_pc_i        (st_pc),
+    .cmd_src_i       (st_insn[tasu_pkg::FSrcLsb]),
     .cmd_sram_beat_i (st_insn[tasu_pkg::FSramBeatLsb +: tasu_pkg::FSramBeatW]),
     .cmd_dram_addr_i (st_insn[tasu_pkg::FDramAddrLsb +: tasu_pkg::FDramAddrW]),
     .cmd_rows_i      (st_insn[tasu_pkg::FRowsLsb +: tasu_pkg::FRowsW]),
@@ -234,7 +298,10 @@ module tasu_top #(
     .bresp_err_i     (s_berr),
     .ob_rd_valid_o   (ob_rd_valid),
     .ob_rd_beat_o    (ob_rd_beat),
-    .ob_rd_data_i    (ob_rd_data)
+    .ob_rd_data_i    (ob_rd_data),
+    .vsp_rd_valid_o  (vsp_rd_valid),
+    .vsp_rd_beat_o   (vsp_rd_beat),
+    .vsp_rd_data_i   (vsp_rd_data)
   );
 
   tasu_mem_arbiter #(.BusBytes(BusBytes)) u_mem_arbiter (

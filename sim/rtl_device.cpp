@@ -63,6 +63,7 @@ class RtlDevice final : public rt::Device {
     rt::Counters c;
     c.cycles = reg64(arch::reg::CYCLES_LO);
     c.ex_busy = reg64(arch::reg::EX_BUSY_LO);
+    c.vu_busy = reg64(arch::reg::VU_BUSY_LO);
     c.rd_bytes = reg64(arch::reg::RD_BYTES_LO);
     c.wr_bytes = reg64(arch::reg::WR_BYTES_LO);
     c.stall = reg64(arch::reg::STALL_LO);

@@ -17,7 +17,24 @@ namespace {
 
 // Hardware parameters become RTL parameters; the others describe the platform around the RTL.
 const std::vector<std::string> kHwParams = {"Tiles",    "Rows",     "Lanes",    "WDepth", "ActWords",
-                                            "OutWords", "BusBytes", "MaxBurst", "AccW"};
+                                            "OutWords", "BusBytes", "MaxBurst", "AccW",  "VRows"};
+
+// The enumerations of the definition: JSON key, C++ enum name, SystemVerilog prefix and width.
+struct EnumTable {
+  const char* key;
+  const char* cpp;
+  const char* sv;
+  int bits;
+  const char* doc;
+};
+const std::vector<EnumTable> kEnums = {
+    {"opcodes", "Opcode", "Op", 4, "Instruction classes."},
+    {"load_dst", "LoadDst", "Dst", 2, "Where LOAD writes."},
+    {"store_src", "StoreSrc", "Src", 1, "What STORE reads."},
+    {"vector_ops", "VectorOp", "Vop", 5, "Per-lane operations of the vector unit (see model/vector/vlane.h for their meaning)."},
+    {"vector_kinds", "VectorKind", "Vk", 3, "What a VEC instruction does with its lanes (docs/isa.md)."},
+    {"vector_bmodes", "VectorBMode", "Vb", 2, "Where a VEC instruction takes its b operand."},
+};
 const std::vector<std::string> kPlatformParams = {"MemLatency", "MemBytesPerCycle"};
 
 // sram_beat -> SramBeat: the lowRISC style for SystemVerilog parameters.
@@ -53,6 +70,10 @@ void validate_config(const std::string& name, const json& c) {
   require(c["WDepth"].get<int64_t>() <= 255, name + ": WDepth must fit the 8-bit depth field");
   require(c["AccW"].get<int64_t>() >= 23 && c["AccW"].get<int64_t>() <= 32,
           name + ": AccW must be 23..32 bits (K <= 16384 int8 x ternary needs 23)");
+  require(pow2(c["VRows"].get<int64_t>()) && c["VRows"].get<int64_t>() <= 32768, name + ": VRows must be a power of two <= 32768");
+  // TO_ACT packs one scratchpad row (64 int8) into one bus beat; FROM_OUT places whole output words.
+  require(bb == 64, name + ": the vector unit needs BusBytes = 64 (one packed int8 row per beat)");
+  require(r <= 64, name + ": Rows must divide the 64 vector lanes");
 }
 
 void write_file(const std::string& path, const std::string& text) {
@@ -67,12 +88,12 @@ std::string gen_sv(const json& a) {
     << "// ISA encoding, register map and error codes shared by every RTL unit.\n"
     << "package tasu_pkg;\n\n"
     << "  localparam int InsnBits = " << a["insn_bits"].get<int>() << ";\n\n";
-  for (auto& [k, v] : a["opcodes"].items()) o << "  localparam logic [3:0] Op" << k << " = 4'd" << v.get<int>() << ";\n";
-  o << "\n";
-  for (auto& [k, v] : a["load_dst"].items()) o << "  localparam logic [1:0] Dst" << k << " = 2'd" << v.get<int>() << ";\n";
-  o << "\n";
-  for (auto& [k, v] : a["vector_ops"].items()) o << "  localparam logic [4:0] Vop" << k << " = 5'd" << v.get<int>() << ";\n";
-  o << "\n";
+  o << "  localparam int VLanes = " << a["vector_lanes"].get<int>() << ";\n\n";
+  for (const auto& e : kEnums) {
+    for (auto& [k, v] : a[e.key].items())
+      o << "  localparam logic [" << e.bits - 1 << ":0] " << e.sv << k << " = " << e.bits << "'d" << v.get<int>() << ";\n";
+    o << "\n";
+  }
   for (auto& f : a["fields"]) {
     const std::string n = camel(f["name"]);
     o << "  localparam int F" << n << "Lsb = " << f["lsb"].get<int>() << ";\n"
@@ -94,14 +115,14 @@ std::string gen_header(const json& a) {
     << "namespace tasu::arch {\n\n"
     << "inline constexpr int kInsnBits = " << a["insn_bits"].get<int>() << ";\n"
     << "inline constexpr int kInsnBytes = kInsnBits / 8;\n\n";
-  o << "enum class Opcode : uint8_t {\n";
-  for (auto& [k, v] : a["opcodes"].items()) o << "  " << k << " = " << v.get<int>() << ",\n";
-  o << "};\n\nenum class LoadDst : uint8_t {\n";
-  for (auto& [k, v] : a["load_dst"].items()) o << "  " << k << " = " << v.get<int>() << ",\n";
-  o << "};\n\n// Per-lane operations of the vector unit (see model/vector/vlane.h for their meaning).\n"
-    << "enum class VectorOp : uint8_t {\n";
-  for (auto& [k, v] : a["vector_ops"].items()) o << "  " << k << " = " << v.get<int>() << ",\n";
-  o << "};\n\nenum class ErrorCode : uint32_t {\n";
+  o << "// Lanes of the vector unit; it fixes the order of every vector reduction.\n"
+    << "inline constexpr int kVectorLanes = " << a["vector_lanes"].get<int>() << ";\n\n";
+  for (const auto& e : kEnums) {
+    o << "// " << e.doc << "\nenum class " << e.cpp << " : uint8_t {\n";
+    for (auto& [k, v] : a[e.key].items()) o << "  " << k << " = " << v.get<int>() << ",\n";
+    o << "};\n\n";
+  }
+  o << "enum class ErrorCode : uint32_t {\n";
   for (auto& [k, v] : a["error_codes"].items()) o << "  " << k << " = " << v.get<int>() << ",\n";
   o << "};\n\n";
   o << "inline constexpr std::string_view error_name(ErrorCode e) {\n  switch (e) {\n";
@@ -118,7 +139,7 @@ std::string gen_header(const json& a) {
       << f["lsb"].get<int>() << ", " << f["width"].get<int>() << "};\n";
   o << "}  // namespace field\n\n";
   o << "// Fields each opcode uses, besides opcode and the four dependency flags.\n"
-    << "struct OpcodeFields {\n  Opcode op;\n  std::array<Field, 8> fields;\n  int count;\n};\n"
+    << "struct OpcodeFields {\n  Opcode op;\n  std::array<Field, 12> fields;\n  int count;\n};\n"
     << "inline constexpr std::array<OpcodeFields, " << a["opcodes"].size() << "> kOpcodeFields{{\n";
   for (auto& [k, v] : a["opcodes"].items()) {
     std::vector<std::string> used;
@@ -149,6 +170,8 @@ std::string gen_header(const json& a) {
     << "  constexpr uint32_t wgt_beats_per_word() const { return wgt_word_bytes() / BusBytes; }\n"
     << "  constexpr uint32_t out_beats_per_word() const { return out_word_bytes() / BusBytes; }\n"
     << "  constexpr uint32_t wgt_buffer_beats() const { return WDepth * Tiles * wgt_beats_per_word(); }\n"
+    << "  constexpr uint32_t vsp_row_bytes() const { return kVectorLanes * 4; }\n"
+    << "  constexpr uint32_t vsp_beats() const { return VRows * vsp_row_bytes() / BusBytes; }\n"
     << "};\n\n";
   o << "inline constexpr std::array<Config, " << a["configs"].size() << "> kConfigs{{\n";
   for (auto& [name, c] : a["configs"].items()) {

@@ -29,7 +29,7 @@ struct DstName {
   arch::LoadDst dst;
   std::string_view name;
 };
-constexpr DstName kDstNames[] = {{arch::LoadDst::WGT, "wgt"}, {arch::LoadDst::ACT, "act"}};
+constexpr DstName kDstNames[] = {{arch::LoadDst::WGT, "wgt"}, {arch::LoadDst::ACT, "act"}, {arch::LoadDst::VSP, "vsp"}};
 
 bool same(const Field& a, const Field& b) { return a.lsb == b.lsb && a.width == b.width && a.name == b.name; }
 
@@ -63,6 +63,7 @@ bool flag_allowed(Opcode op, const Field& f) {
     case Opcode::STORE:
       return same(f, arch::field::pop_prev) || same(f, arch::field::push_prev);
     case Opcode::MATMUL:
+    case Opcode::VEC:
       return true;
     default:
       return false;
@@ -220,6 +221,11 @@ Insn parse_insn(size_t line, const std::vector<std::string_view>& toks) {
           set(f, 1);
           done = true;
         }
+      if (!done && of->op == Opcode::STORE && tok == "vsp") {
+        mark(arch::field::src);
+        set(arch::field::src, static_cast<uint64_t>(arch::StoreSrc::VSP));
+        done = true;
+      }
       if (!done && of->op == Opcode::LOAD)
         for (const auto& d : kDstNames)
           if (d.name == tok) {
@@ -263,7 +269,10 @@ std::string disassemble(const Insn& x) {
   for (int i = 0; i < of->count; ++i) {
     const Field& f = of->fields[i];
     const uint64_t v = x.get(f);
-    if (same(f, arch::field::dst)) {
+    if (same(f, arch::field::src)) {
+      if (v == static_cast<uint64_t>(arch::StoreSrc::VSP)) s += " vsp";
+      else if (v != 0) s += " src=" + std::to_string(v);
+    } else if (same(f, arch::field::dst)) {
       std::string_view name;
       for (const auto& d : kDstNames)
         if (static_cast<uint64_t>(d.dst) == v) name = d.name;

@@ -82,8 +82,9 @@ inline Insn make_load(arch::LoadDst dst, const Transfer& t, Deps d = {}) {
   return x;
 }
 
-inline Insn make_store(const Transfer& t, Deps d = {}) {
+inline Insn make_store(const Transfer& t, Deps d = {}, arch::StoreSrc src = arch::StoreSrc::OUT) {
   Insn x = make(arch::Opcode::STORE, d);
+  x.set(arch::field::src, static_cast<uint64_t>(src));
   x.set(arch::field::sram_beat, t.sram_beat).set(arch::field::dram_addr, t.dram_addr);
   x.set(arch::field::rows, t.rows).set(arch::field::row_beats, t.row_beats).set(arch::field::dram_stride, t.dram_stride);
   return x;
@@ -102,6 +103,43 @@ inline Insn make_matmul(const Matmul& m, Deps d = {}) {
   x.set(arch::field::act_stride, m.act_stride).set(arch::field::out_word, m.out_word);
   x.set(arch::field::tokens, m.tokens);
   return x;
+}
+
+// One vector-unit instruction (docs/isa.md): kind ELEM applies op per element, DOT and MAX
+// reduce into element (dst, lane), FROM_OUT copies engine output words from word src1 with stride
+// src2, TO_ACT packs int8 rows into activation beats from beat dst.
+struct Vec {
+  arch::VectorKind kind = arch::VectorKind::ELEM;
+  arch::VectorOp op = arch::VectorOp::ADD;
+  uint32_t dst = 0, src1 = 0, src2 = 0, len = 1;
+  arch::VectorBMode bmode = arch::VectorBMode::VEC;
+  uint32_t lane = 0;
+  bool swap = false;
+  uint32_t imm = 0;
+};
+
+inline Insn make_vec(const Vec& v, Deps d = {}) {
+  Insn x = make(arch::Opcode::VEC, d);
+  x.set(arch::field::vkind, static_cast<uint64_t>(v.kind)).set(arch::field::vop, static_cast<uint64_t>(v.op));
+  x.set(arch::field::vdst, v.dst).set(arch::field::vsrc1, v.src1).set(arch::field::vsrc2, v.src2);
+  x.set(arch::field::vlen, v.len).set(arch::field::vbmode, static_cast<uint64_t>(v.bmode));
+  x.set(arch::field::vlane, v.lane).set(arch::field::vswap, v.swap).set(arch::field::vimm, v.imm);
+  return x;
+}
+
+inline Vec vec_of(const Insn& x) {
+  Vec v;
+  v.kind = static_cast<arch::VectorKind>(x.get(arch::field::vkind));
+  v.op = static_cast<arch::VectorOp>(x.get(arch::field::vop));
+  v.dst = static_cast<uint32_t>(x.get(arch::field::vdst));
+  v.src1 = static_cast<uint32_t>(x.get(arch::field::vsrc1));
+  v.src2 = static_cast<uint32_t>(x.get(arch::field::vsrc2));
+  v.len = static_cast<uint32_t>(x.get(arch::field::vlen));
+  v.bmode = static_cast<arch::VectorBMode>(x.get(arch::field::vbmode));
+  v.lane = static_cast<uint32_t>(x.get(arch::field::vlane));
+  v.swap = x.get(arch::field::vswap) != 0;
+  v.imm = static_cast<uint32_t>(x.get(arch::field::vimm));
+  return v;
 }
 
 inline Insn make_finish() { return make(arch::Opcode::FINISH); }

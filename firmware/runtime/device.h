@@ -14,7 +14,9 @@
 namespace tasu::rt {
 
 struct Counters {
-  uint64_t cycles = 0, ex_busy = 0, rd_bytes = 0, wr_bytes = 0, stall = 0, ld_busy = 0, st_busy = 0, insns = 0;
+  // ex_busy: the ternary engine; vu_busy: the vector unit (they share the execute queue).
+  uint64_t cycles = 0, ex_busy = 0, vu_busy = 0, rd_bytes = 0, wr_bytes = 0, stall = 0, ld_busy = 0, st_busy = 0,
+           insns = 0;
 };
 
 // An error reported by the device (status ERROR) or by the runtime's watchdog. what() is a

@@ -11,6 +11,7 @@
 #include <stdexcept>
 
 #include "asm/asm.h"
+#include "vector/vlane.h"
 
 namespace tasu::model {
 
@@ -114,7 +115,8 @@ FunctionalModel::FunctionalModel(const arch::Config& cfg, uint64_t dram_bytes, u
   const uint32_t bus = cfg.BusBytes;
   // The RTL selects tiles and beats with address bits, so these must divide evenly.
   if (!is_pow2(bus) || !is_pow2(cfg.Tiles) || cfg.Rows == 0 || cfg.Lanes == 0 || cfg.WDepth == 0 || cfg.ActWords == 0 ||
-      cfg.OutWords == 0 || cfg.MaxBurst == 0 || cfg.AccW == 0 || cfg.AccW > 32 ||
+      cfg.OutWords == 0 || cfg.VRows == 0 || bus != arch::kVectorLanes || 64 % cfg.Rows != 0 ||
+      cfg.MaxBurst == 0 || cfg.AccW == 0 || cfg.AccW > 32 ||
       (cfg.Rows * cfg.Lanes * 2) % (bus * 8) != 0 || (cfg.Tiles * cfg.Lanes) % bus != 0 || (cfg.Rows * 4) % bus != 0)
     throw std::invalid_argument(fmt::format("tasu model: configuration '{}' has unsupported sizes", cfg.name));
   if (dram_bytes == 0 || rt::Device::kDramBase + dram_bytes > (uint64_t{1} << 32))
@@ -126,11 +128,13 @@ FunctionalModel::FunctionalModel(const arch::Config& cfg, uint64_t dram_bytes, u
   wgt_beats_ = uint64_t{2} * cfg.WDepth * cfg.Tiles * wb_;
   act_beats_ = uint64_t{cfg.ActWords} * ab_;
   out_beats_ = uint64_t{cfg.OutWords} * ob_;
+  vsp_beats_ = uint64_t{cfg.VRows} * cfg.vsp_row_bytes() / bus;
   dram_.reset(static_cast<uint8_t*>(std::calloc(dram_bytes, 1)));
   if (!dram_) throw std::bad_alloc();
   wgt_.assign(size_t{2} * cfg.Rows * cfg.WDepth * K_, 0);
   act_.assign(size_t{cfg.ActWords} * K_, 0);
   out_.assign(size_t{cfg.OutWords} * cfg.Rows, 0);
+  vsp_.assign(size_t{cfg.VRows} * arch::kVectorLanes, 0);
 }
 
 bool FunctionalModel::dram_ok(uint64_t addr, uint64_t bytes) const {
@@ -165,6 +169,11 @@ int8_t FunctionalModel::act(uint32_t word, uint32_t byte) const {
 int32_t FunctionalModel::out(uint32_t word, uint32_t row) const {
   if (word >= cfg_.OutWords || row >= cfg_.Rows) throw std::out_of_range("tasu model: output index out of range");
   return out_[size_t{word} * cfg_.Rows + row];
+}
+
+uint32_t FunctionalModel::vsp(uint32_t row, uint32_t lane) const {
+  if (row >= cfg_.VRows || lane >= arch::kVectorLanes) throw std::out_of_range("tasu model: scratchpad index out of range");
+  return vsp_[size_t{row} * arch::kVectorLanes + lane];
 }
 
 // A beat is a slice of one tile's word of Rows x Lanes 2-bit codes (bit 0 "use", bit 1 "negate");
@@ -214,11 +223,12 @@ void FunctionalModel::exec_load(const Op& op, Run& r) {
   const uint32_t dst = static_cast<uint32_t>(op.insn.get(arch::field::dst));
   const uint32_t bus = cfg_.BusBytes;
   check_aligned(op, r, t);
-  if (t.rows == 0 || t.row_beats == 0 || dst > 1)
+  if (t.rows == 0 || t.row_beats == 0 || dst > static_cast<uint32_t>(arch::LoadDst::VSP))
     raise(cfg_, r.state(), ErrorCode::BAD_OPERAND, op.pc, (dst << 16) | t.rows, &op.insn, op.pc,
-          "LOAD needs rows >= 1, row_beats >= 1 and dst wgt or act");
+          "LOAD needs rows >= 1, row_beats >= 1 and dst wgt, act or vsp");
   const bool to_act = dst == static_cast<uint32_t>(arch::LoadDst::ACT);
-  const uint64_t cap = to_act ? act_beats_ : wgt_beats_;
+  const bool to_vsp = dst == static_cast<uint32_t>(arch::LoadDst::VSP);
+  const uint64_t cap = to_act ? act_beats_ : to_vsp ? vsp_beats_ : wgt_beats_;
   // The request side checks every burst before its data comes back (and drops all data after an
   // error), so a capacity error wins over a bus error and nothing of this LOAD lands.
   uint64_t bad;
@@ -231,6 +241,11 @@ void FunctionalModel::exec_load(const Op& op, Run& r) {
   for_each_burst(op, r, t, false, [&](uint64_t beat, uint8_t* src, uint32_t len) {
     if (to_act) {
       std::memcpy(act_.data() + beat * bus, src, size_t{len} * bus);
+    } else if (to_vsp) {
+      const uint32_t per_beat = bus / 4;
+      for (size_t e = 0; e < size_t{len} * per_beat; ++e)
+        vsp_[beat * per_beat + e] = static_cast<uint32_t>(src[4 * e]) | static_cast<uint32_t>(src[4 * e + 1]) << 8 |
+                                    static_cast<uint32_t>(src[4 * e + 2]) << 16 | static_cast<uint32_t>(src[4 * e + 3]) << 24;
     } else {
       for (uint32_t k = 0; k < len; ++k) write_wgt_beat(beat + k, src + size_t{k} * bus);
     }
@@ -272,22 +287,137 @@ void FunctionalModel::exec_store(const Op& op, Run& r) {
           "STORE needs rows >= 1 and row_beats >= 1");
   // The data side reads the output buffer beat by beat, well ahead of the write responses, and
   // stops at the first beat outside it: that beat is the info, and the error wins over a bus error.
+  const bool from_vsp = op.insn.get(arch::field::src) == static_cast<uint64_t>(arch::StoreSrc::VSP);
+  const uint64_t cap = from_vsp ? vsp_beats_ : out_beats_;
   const uint64_t end = uint64_t{t.sram_beat} + uint64_t{t.rows} * t.row_beats;
-  if (end > out_beats_)
-    raise(cfg_, r.state(), ErrorCode::BAD_OPERAND, op.pc,
-          static_cast<uint32_t>(std::max<uint64_t>(t.sram_beat, out_beats_)), &op.insn, op.pc,
-          fmt::format("reads beats {}..{} of the {}-beat output space", t.sram_beat, end - 1, out_beats_));
+  if (end > cap)
+    raise(cfg_, r.state(), ErrorCode::BAD_OPERAND, op.pc, static_cast<uint32_t>(std::max<uint64_t>(t.sram_beat, cap)),
+          &op.insn, op.pc,
+          fmt::format("reads beats {}..{} of the {}-beat {} space", t.sram_beat, end - 1, cap,
+                      from_vsp ? "scratchpad" : "output"));
   const uint32_t per_beat = bus / 4;  // int32 results per beat
   for_each_burst(op, r, t, true, [&](uint64_t beat, uint8_t* p, uint32_t len) {
-    const int32_t* src = out_.data() + beat * per_beat;
     for (size_t e = 0; e < size_t{len} * per_beat; ++e) {
-      const uint32_t v = static_cast<uint32_t>(src[e]);
+      const uint32_t v = from_vsp ? vsp_[beat * per_beat + e] : static_cast<uint32_t>(out_[beat * per_beat + e]);
       p[4 * e] = static_cast<uint8_t>(v);
       p[4 * e + 1] = static_cast<uint8_t>(v >> 8);
       p[4 * e + 2] = static_cast<uint8_t>(v >> 16);
       p[4 * e + 3] = static_cast<uint8_t>(v >> 24);
     }
   });
+}
+
+// The vector unit (rtl/tasu_vu.sv): operand checks first (nothing runs on a bad instruction),
+// then the rows in order. FROM_OUT checks each output word as it is issued, so the words before
+// a bad one are already copied, as in the RTL.
+void FunctionalModel::exec_vec(const Op& op, Run& r) {
+  using arch::VectorBMode;
+  using arch::VectorKind;
+  const isa::Vec v = isa::vec_of(op.insn);
+  constexpr uint32_t L = arch::kVectorLanes;
+  const uint64_t rows = (uint64_t{v.len} + L - 1) / L, vr = cfg_.VRows;
+  const uint32_t info = (static_cast<uint32_t>(v.kind) << 29) | v.len;
+  auto bad = [&](const std::string& why) {
+    raise(cfg_, r.state(), ErrorCode::BAD_OPERAND, op.pc, info, &op.insn, op.pc, "VEC " + why);
+  };
+  const bool b_vec = v.bmode == VectorBMode::VEC, b_scalar = v.bmode == VectorBMode::SCALAR;
+  auto overlaps = [&](uint64_t s) { return s != v.dst && s < v.dst + rows && v.dst < s + rows; };
+  const bool bad_b = static_cast<uint32_t>(v.bmode) > static_cast<uint32_t>(VectorBMode::IMM) ||
+                     (b_vec && v.src2 + rows > vr) || (b_scalar && v.src2 >= vr);
+  const bool bad_src1 = v.src1 + rows > vr;
+  if (v.len == 0) bad("needs len >= 1");
+  switch (v.kind) {
+    case VectorKind::ELEM:
+      if (static_cast<uint32_t>(v.op) > static_cast<uint32_t>(arch::VectorOp::CLAMP8)) bad("has an unknown vop");
+      if (bad_b || bad_src1 || v.dst + rows > vr)
+        bad(fmt::format("operands leave the {}-row scratchpad (or vbmode is invalid)", vr));
+      if (overlaps(v.src1) || (b_vec && overlaps(v.src2)))
+        bad("writes rows that overlap a source vector at another offset");
+      break;
+    case VectorKind::DOT:
+      if (bad_b || bad_src1 || v.dst >= vr) bad(fmt::format("operands leave the {}-row scratchpad", vr));
+      break;
+    case VectorKind::MAX:
+      if (bad_src1 || v.dst >= vr) bad(fmt::format("operands leave the {}-row scratchpad", vr));
+      break;
+    case VectorKind::FROM_OUT:
+      if (v.dst + rows > vr) bad(fmt::format("writes past the {}-row scratchpad", vr));
+      break;
+    case VectorKind::TO_ACT:
+      if (bad_src1 || v.dst + rows > act_beats_)
+        bad(fmt::format("reads past the scratchpad or writes past the {}-beat activation space", act_beats_));
+      break;
+    default:
+      bad("has an unknown vkind");
+  }
+
+  uint32_t* sp = vsp_.data();
+  auto b_at = [&](uint64_t i) {
+    return b_vec ? sp[v.src2 * L + i] : b_scalar ? sp[v.src2 * L + v.lane] : v.imm;
+  };
+  switch (v.kind) {
+    case VectorKind::ELEM: {
+      const uint32_t scalar = b_scalar ? sp[v.src2 * L + v.lane] : 0;  // read once, before any write
+      for (uint64_t i = 0; i < v.len; ++i) {
+        const uint32_t a = sp[v.src1 * L + i], b = b_scalar ? scalar : b_at(i);
+        sp[v.dst * L + i] = v.swap ? vec::lane(v.op, b, a) : vec::lane(v.op, a, b);
+      }
+      break;
+    }
+    case VectorKind::DOT: {
+      vec::LaneReduce red(arch::VectorOp::ADD, 0);
+      std::array<uint32_t, L> p{};
+      for (uint64_t i = 0; i < v.len; i += L) {
+        const int n = static_cast<int>(std::min<uint64_t>(L, v.len - i));
+        for (int l = 0; l < n; ++l) {
+          const uint32_t a = sp[v.src1 * L + i + l], b = b_at(i + l);
+          p[static_cast<size_t>(l)] = v.swap ? vec::lane(arch::VectorOp::MUL, b, a) : vec::lane(arch::VectorOp::MUL, a, b);
+        }
+        red.row(p.data(), n);
+      }
+      sp[v.dst * L + v.lane] = red.finish();
+      break;
+    }
+    case VectorKind::MAX: {
+      vec::LaneReduce red(arch::VectorOp::MAX, v.imm);
+      red.elements(sp + v.src1 * L, v.len);
+      sp[v.dst * L + v.lane] = red.finish();
+      break;
+    }
+    case VectorKind::FROM_OUT: {
+      const uint64_t words = (uint64_t{v.len} + cfg_.Rows - 1) / cfg_.Rows;
+      for (uint64_t w = 0; w < words; ++w) {
+        const uint64_t o = v.src1 + w * v.src2;
+        if (o >= cfg_.OutWords)
+          raise(cfg_, r.state(), ErrorCode::BAD_OPERAND, op.pc, info, &op.insn, op.pc,
+                fmt::format("VEC FROM_OUT reads output word {} of {}", o, cfg_.OutWords));
+        for (uint64_t e = w * cfg_.Rows; e < std::min<uint64_t>(v.len, (w + 1) * cfg_.Rows); ++e)
+          sp[v.dst * L + e] = static_cast<uint32_t>(out_[o * cfg_.Rows + e % cfg_.Rows]);
+      }
+      break;
+    }
+    case VectorKind::TO_ACT: {
+      // One beat (L bytes) per scratchpad row; bytes past len are zero.
+      for (uint64_t row = 0; row < rows; ++row)
+        for (uint32_t l = 0; l < L; ++l) {
+          const uint64_t i = row * L + l;
+          act_[(v.dst + row) * L + l] = static_cast<int8_t>(i < v.len ? static_cast<uint8_t>(sp[v.src1 * L + i]) : 0);
+        }
+      break;
+    }
+  }
+}
+
+uint64_t FunctionalModel::vec_cycles(const isa::Insn& insn) const {
+  const isa::Vec v = isa::vec_of(insn);
+  const uint64_t rows = (uint64_t{v.len} + arch::kVectorLanes - 1) / arch::kVectorLanes;
+  const uint64_t scalar = v.bmode == arch::VectorBMode::SCALAR ? 2 : 0;
+  switch (v.kind) {
+    case arch::VectorKind::DOT: return scalar + 2 * rows + 1 + 6 + 1;  // rows, drain, tree, result
+    case arch::VectorKind::MAX: return rows + 1 + 6 + 1;
+    case arch::VectorKind::FROM_OUT: return (uint64_t{v.len} + cfg_.Rows - 1) / cfg_.Rows + 2;
+    default: return scalar + rows + 2;
+  }
 }
 
 void FunctionalModel::check_aligned(const Op& op, Run& r, const isa::Transfer& t) {
@@ -380,11 +510,17 @@ void FunctionalModel::run(uint64_t prog_addr, uint32_t n_insns) {
     } else if (u == kEx) {
       if (d.pop_prev) take(kL2E, start);
       if (d.pop_next) take(kS2E, start);
-      exec_matmul(op, r);
-      const isa::Matmul m = isa::matmul_of(op.insn);
-      done = start + uint64_t{m.depth} * m.tokens + kEnginePipe;
+      if (op.insn.opcode() == Opcode::VEC) {
+        exec_vec(op, r);
+        done = start + vec_cycles(op.insn);
+        counters_.vu_busy += done - start;
+      } else {
+        exec_matmul(op, r);
+        const isa::Matmul m = isa::matmul_of(op.insn);
+        done = start + uint64_t{m.depth} * m.tokens + kEnginePipe;
+        counters_.ex_busy += done - start;
+      }
       r.unit_free[u] = done + 1;
-      counters_.ex_busy += done - start;
       if (d.push_prev) give(kE2L, done, op);
       if (d.push_next) give(kE2S, done, op);
     } else {
@@ -469,6 +605,7 @@ void FunctionalModel::run(uint64_t prog_addr, uint32_t n_insns) {
         u = kLd;
         break;
       case Opcode::MATMUL:
+      case Opcode::VEC:
         u = kEx;
         break;
       case Opcode::STORE:
@@ -482,7 +619,7 @@ void FunctionalModel::run(uint64_t prog_addr, uint32_t n_insns) {
         break;
       default:
         raise(cfg_, r.state(), ErrorCode::ILLEGAL_OPCODE, r.pc, low, &insn, r.pc,
-              fmt::format("opcode {} is not LOAD, MATMUL, STORE or FINISH", static_cast<unsigned>(opc)));
+              fmt::format("opcode {} is not LOAD, MATMUL, STORE, VEC or FINISH", static_cast<unsigned>(opc)));
     }
     r.t_dispatch = std::max({r.t_dispatch + 1, t_fetch_ready + beat});
     if (u < 0) {

@@ -59,11 +59,13 @@ class FunctionalModel {
   int8_t weight(uint32_t buf, uint32_t depth, uint32_t tile, uint32_t row, uint32_t lane) const;
   int8_t act(uint32_t word, uint32_t byte) const;
   int32_t out(uint32_t word, uint32_t row) const;
+  uint32_t vsp(uint32_t row, uint32_t lane) const;  // vector scratchpad word
 
   // Buffer sizes in bus beats (the sram_beat spaces of LOAD and STORE).
   uint64_t wgt_beats() const { return wgt_beats_; }
   uint64_t act_beats() const { return act_beats_; }
   uint64_t out_beats() const { return out_beats_; }
+  uint64_t vsp_beats() const { return vsp_beats_; }
 
  private:
   struct Op;  // a dispatched instruction
@@ -72,6 +74,8 @@ class FunctionalModel {
   void exec_load(const Op& op, Run& r);
   void exec_matmul(const Op& op, Run& r);
   void exec_store(const Op& op, Run& r);
+  void exec_vec(const Op& op, Run& r);
+  uint64_t vec_cycles(const isa::Insn& insn) const;  // estimate, from rtl/tasu_vu.sv's sequencer
   // What LOAD and STORE share, as the two DMA engines do: the alignment rule, and the walk over
   // rows and MaxBurst-beat bursts with the DRAM bounds check of each burst. move(beat, dram,
   // beats) copies one burst between the on-chip beat space and DRAM.
@@ -87,7 +91,7 @@ class FunctionalModel {
   uint32_t mem_latency_, mem_bytes_per_cycle_;
   uint32_t K_;             // Tiles * Lanes: one activation word, one row of a weight word across tiles
   uint32_t wb_, ab_, ob_;  // bus beats per tile weight word, activation word, output word
-  uint64_t wgt_beats_, act_beats_, out_beats_;
+  uint64_t wgt_beats_, act_beats_, out_beats_, vsp_beats_;
 
   struct FreeDeleter {
     void operator()(uint8_t* p) const { std::free(p); }
@@ -100,6 +104,7 @@ class FunctionalModel {
   std::vector<int8_t> wgt_;
   std::vector<int8_t> act_;   // [word][tile * Lanes + lane]: the beat space is linear bytes
   std::vector<int32_t> out_;  // [word][row]
+  std::vector<uint32_t> vsp_;  // [row][lane]: raw 32-bit words (binary32 or int32)
   rt::Counters counters_;
 };
 

@@ -30,9 +30,17 @@ uint32_t float_to_bits(float f) {
   return b;
 }
 
-// Reads an operand: subnormals count as zero (their sign is kept, it does not matter).
+// Reads an operand: subnormals count as zero (their sign is kept, it does not matter). The
+// pattern of infinities and NaNs (exponent field 255) never comes out of an arithmetic
+// operation, but integer operations can make it; like the RTL, it reads as the finite value
+// 1.m x 2^128, so every 32-bit pattern has one defined meaning.
 double operand(vf32 x) {
-  if ((x & 0x7f800000u) == 0) return 0.0;
+  const uint32_t e = (x >> 23) & 0xffu;
+  if (e == 0) return 0.0;
+  if (e == 0xffu) {
+    const double v = std::ldexp(1.0 + static_cast<double>(x & 0x7fffffu) / 8388608.0, 128);
+    return (x & kSign) ? -v : v;
+  }
   return static_cast<double>(bits_to_float(x));
 }
 
@@ -74,6 +82,10 @@ float to_float(vf32 x) {
 }
 
 vf32 add(vf32 a, vf32 b) {
+  // A zero operand passes the other through unchanged (the same as rounding it, except for the
+  // exponent-255 patterns, which the adder does not touch).
+  if (operand(a) == 0.0 && operand(b) != 0.0) return b;
+  if (operand(b) == 0.0 && operand(a) != 0.0) return a;
   const double s = operand(a) + operand(b);
   if (s == 0.0) {
     // IEEE under round to nearest: x + (-x) = +0, and only -0 + -0 = -0.

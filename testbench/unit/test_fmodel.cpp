@@ -362,9 +362,9 @@ TEST_F(FModel, DecodeBadOperand) {
 TEST_F(FModel, LoadBadOperand) {
   expect_error({ld(ACT, 0, kData, 0, 1, 0), kFinish}, ErrorCode::BAD_OPERAND, 0, 1u << 16);  // {dst, rows}
   expect_error({ld(WGT, 0, kData, 3, 0, 0), kFinish}, ErrorCode::BAD_OPERAND, 0, 3);
-  Insn d2 = ld(WGT, 0, kData, 5, 1, 0);
-  d2.set(arch::field::dst, 2);
-  expect_error({ld(ACT, 0, kData, 1, 1, 0), d2, kFinish}, ErrorCode::BAD_OPERAND, 1, (2u << 16) | 5u);
+  Insn d3 = ld(WGT, 0, kData, 5, 1, 0);
+  d3.set(arch::field::dst, 3);  // WGT, ACT and VSP are 0..2
+  expect_error({ld(ACT, 0, kData, 1, 1, 0), d3, kFinish}, ErrorCode::BAD_OPERAND, 1, (3u << 16) | 5u);
   // Capacity, checked per burst (MaxBurst = 16 on ci): row 1's first burst is [60, 76) > 64.
   const uint32_t wcap = static_cast<uint32_t>(dev->model().wgt_beats());
   ASSERT_EQ(wcap, 64u);

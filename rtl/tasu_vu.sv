@@ -1,0 +1,372 @@
+// Vector unit: executes VEC instructions with VLanes lanes (tasu_vu_lane) over its scratchpad
+// (tasu_vu_spad). It does the layer's non-ternary work: norms, quantization, RoPE, softmax,
+// dequantization, residuals. The reference is the functional model (model/functional), whose
+// reductions follow model (b)'s order: lane l takes elements l, l + VLanes, ... in order, then
+// the lanes combine pairwise, halving.
+//
+// One scratchpad row per cycle for ELEM, MAX, FROM_OUT (one engine output word per cycle) and
+// TO_ACT (one packed int8 beat per cycle); DOT takes two cycles per row because it sends each
+// row through the lanes twice (multiply, then accumulate) to keep one adder and one
+// multiplier per lane.
+module tasu_vu #(
+  parameter int VRows    = 512,
+  parameter int Rows     = 16,    // 32-bit elements per engine output word
+  parameter int OutWords = 128,
+  parameter int ActBeats = 256,
+  parameter int BusBytes = 64,
+  localparam int VLanes      = tasu_pkg::VLanes,
+  localparam int RowBits     = VLanes * 32,
+  localparam int BusBits     = BusBytes * 8,
+  localparam int OutWordBits = Rows * 32,
+  localparam int VAddrW      = $clog2(VRows),
+  localparam int VBeatW      = $clog2(VRows * (RowBits / BusBits)),
+  localparam int OutAddrW    = $clog2(OutWords),
+  localparam int ActBeatW    = $clog2(ActBeats),
+  localparam int WordsPerRow = VLanes / Rows
+) (
+  input  logic                   clk_i,
+  input  logic                   rst_ni,
+  input  logic                   cmd_valid_i,
+  output logic                   cmd_ready_o,
+  input  logic [127:0]           cmd_insn_i,
+  output logic                   done_o,
+  output logic                   err_o,
+  output logic [31:0]            err_info_o,
+  output logic                   busy_o,
+  // Engine output buffer, read port (data one cycle after the address).
+  output logic                   ob_rd_valid_o,
+  output logic [OutAddrW-1:0]    ob_rd_word_o,
+  input  logic [OutWordBits-1:0] ob_rd_data_i,
+  // Engine activation buffer, write port.
+  output logic                   act_wr_valid_o,
+  output logic [ActBeatW-1:0]    act_wr_beat_o,
+  output logic [BusBits-1:0]     act_wr_data_o,
+  // Scratchpad fill (load DMA) and drain (store DMA, data one cycle after the address).
+  input  logic                   fill_valid_i,
+  input  logic [VBeatW-1:0]      fill_beat_i,
+  input  logic [BusBits-1:0]     fill_data_i,
+  input  logic                   drain_valid_i,
+  input  logic [VBeatW-1:0]      drain_beat_i,
+  output logic [BusBits-1:0]     drain_data_o
+);
+  typedef enum logic [2:0] {StIdle, StScalar, StScalarLatch, StRun, StTree, StResult} state_e;
+  state_e state_q, state_d;
+
+  // ---- Command decode and operand checks ------------------------------------------------------
+  logic [4:0]  c_op;
+  logic [2:0]  c_kind;
+  logic [15:0] c_dst, c_src1, c_src2, c_len;
+  logic [1:0]  c_bmode;
+  logic [16:0] c_rows, dst_end, src1_end, src2_end;
+  assign c_op     = cmd_insn_i[tasu_pkg::FVopLsb +: tasu_pkg::FVopW];
+  assign c_kind   = cmd_insn_i[tasu_pkg::FVkindLsb +: tasu_pkg::FVkindW];
+  assign c_dst    = cmd_insn_i[tasu_pkg::FVdstLsb +: tasu_pkg::FVdstW];
+  assign c_src1   = cmd_insn_i[tasu_pkg::FVsrc1Lsb +: tasu_pkg::FVsrc1W];
+  assign c_src2   = cmd_insn_i[tasu_pkg::FVsrc2Lsb +: tasu_pkg::FVsrc2W];
+  assign c_len    = cmd_insn_i[tasu_pkg::FVlenLsb +: tasu_pkg::FVlenW];
+  assign c_bmode  = cmd_insn_i[tasu_pkg::FVbmodeLsb +: tasu_pkg::FVbmodeW];
+  assign c_rows   = ({1'b0, c_len} + 17'd63) >> 6;
+  assign dst_end  = {1'b0, c_dst} + c_rows;
+  assign src1_end = {1'b0, c_src1} + c_rows;
+  assign src2_end = {1'b0, c_src2} + c_rows;
+
+  logic is_elem, is_dot, is_max, is_from, b_vec, b_scalar;
+  assign is_elem  = (c_kind == tasu_pkg::VkELEM);
+  assign is_dot   = (c_kind == tasu_pkg::VkDOT);
+  assign is_max   = (c_kind == tasu_pkg::VkMAX);
+  assign is_from  = (c_kind == tasu_pkg::VkFROM_OUT);
+  assign b_vec    = (c_bmode == tasu_pkg::VbVEC);
+  assign b_scalar = (c_bmode == tasu_pkg::VbSCALAR);
+
+  logic bad_b, bad_src1, bad_overlap, cmd_bad;
+  // A vector written while it is read at another offset would see some of its own results.
+  assign bad_overlap = (c_src1 != c_dst && c_src1 < dst_end[15:0] && c_dst < src1_end[15:0]) ||
+                       (b_vec && c_src2 != c_dst && c_src2 < dst_end[15:0] && c_dst < src2_end[15:0]);
+  assign bad_b       = (c_bmode > tasu_pkg::VbIMM) ||
+                       (b_vec && src2_end > 17'(VRows)) || (b_scalar && {1'b0, c_src2} >= 17'(VRows));
+  assign bad_src1    = src1_end > 17'(VRows);
+  always_comb begin
+    unique case (c_kind)
+      tasu_pkg::VkELEM:     cmd_bad = (c_op > tasu_pkg::VopCLAMP8) || bad_b || bad_src1 ||
+                                      dst_end > 17'(VRows) || bad_overlap;
+      tasu_pkg::VkDOT:      cmd_bad = bad_b || bad_src1 || {1'b0, c_dst} >= 17'(VRows);
+      tasu_pkg::VkMAX:      cmd_bad = bad_src1 || {1'b0, c_dst} >= 17'(VRows);
+      tasu_pkg::VkFROM_OUT: cmd_bad = dst_end > 17'(VRows);
+      tasu_pkg::VkTO_ACT:   cmd_bad = bad_src1 || dst_end > 17'(ActBeats);
+      default:              cmd_bad = 1'b1;
+    endcase
+    if (c_len == '0) cmd_bad = 1'b1;
+  end
+
+  // ---- Latched command ----------------------------------------------------------------------
+  logic [4:0]  op_q;
+  logic [2:0]  kind_q;
+  logic [15:0] dst_q, src1_q, src2_q, len_q;
+  logic [1:0]  bmode_q;
+  logic [5:0]  lane_q;
+  logic        swap_q;
+  logic [31:0] imm_q, scalar_q;
+  logic [10:0] rows_q;       // scratchpad rows (or output words for FROM_OUT) to issue
+  logic [31:0] info_q;
+
+  // Issue side.
+  logic [10:0] iss_q, iss_d;
+  logic [16:0] oaddr_q, oaddr_d;     // FROM_OUT: next output word
+  logic        issue, iss_done;
+  // Data side: the row (or output word) read last cycle, and DOT's accumulate stage.
+  logic        v_q, v2_q;
+  logic [10:0] j_q, j2_q;
+  logic [2:0]  lvl_q, lvl_d;         // tree level: stride VLanes >> (lvl + 1)
+
+  logic [RowBits-1:0] a_row, b_row, acc_q, acc_d, p_q, lane_y;
+  logic [VLanes-1:0]  row_mask, row_mask2;
+
+  assign iss_done = (iss_q == rows_q);
+  assign issue    = (state_q == StRun) && !iss_done && !(kind_q == tasu_pkg::VkDOT && v_q);
+
+  // FROM_OUT past the end of the output buffer is found as the words are issued (the address
+  // is a running sum of the stride); rows already copied stay copied.
+  logic oaddr_bad;
+  assign oaddr_bad = issue && (kind_q == tasu_pkg::VkFROM_OUT) && (oaddr_q >= 17'(OutWords));
+
+  always_comb begin
+    state_d     = state_q;
+    iss_d       = iss_q;
+    oaddr_d     = oaddr_q;
+    lvl_d       = lvl_q;
+    cmd_ready_o = 1'b0;
+    done_o      = 1'b0;
+    err_o       = 1'b0;
+    err_info_o  = info_q;
+    unique case (state_q)
+      StIdle: begin
+        cmd_ready_o = 1'b1;
+        if (cmd_valid_i) begin
+          if (cmd_bad) begin
+            err_o      = 1'b1;
+            err_info_o = {c_kind, 13'd0, c_len};
+          end else begin
+            state_d = (c_bmode == tasu_pkg::VbSCALAR && (is_elem || is_dot)) ? StScalar : StRun;
+            iss_d   = '0;
+            oaddr_d = {1'b0, c_src1};
+          end
+        end
+      end
+      StScalar:      state_d = StScalarLatch;
+      StScalarLatch: state_d = StRun;
+      StRun: begin
+        if (oaddr_bad) begin
+          err_o   = 1'b1;
+          state_d = StIdle;
+        end else begin
+          if (issue) begin
+            iss_d   = iss_q + 11'd1;
+            oaddr_d = oaddr_q + {1'b0, src2_q};
+          end
+          if (iss_done && !v_q && !v2_q) begin
+            if (kind_q == tasu_pkg::VkDOT || kind_q == tasu_pkg::VkMAX) begin
+              state_d = StTree;
+              lvl_d   = '0;
+            end else begin
+              done_o  = 1'b1;
+              state_d = StIdle;
+            end
+          end
+        end
+      end
+      StTree: begin
+        lvl_d = lvl_q + 3'd1;
+        if (tree_s == 7'd1) state_d = StResult;
+      end
+      StResult: begin
+        done_o  = 1'b1;
+        state_d = StIdle;
+      end
+      default: state_d = StIdle;
+    endcase
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      state_q  <= StIdle;
+      op_q     <= '0;
+      kind_q   <= '0;
+      dst_q    <= '0;
+      src1_q   <= '0;
+      src2_q   <= '0;
+      len_q    <= '0;
+      bmode_q  <= '0;
+      lane_q   <= '0;
+      swap_q   <= 1'b0;
+      imm_q    <= '0;
+      scalar_q <= '0;
+      rows_q   <= '0;
+      info_q   <= '0;
+      iss_q    <= '0;
+      oaddr_q  <= '0;
+      lvl_q    <= '0;
+      v_q      <= 1'b0;
+      v2_q     <= 1'b0;
+      j_q      <= '0;
+      j2_q     <= '0;
+    end else begin
+      state_q <= state_d;
+      iss_q   <= iss_d;
+      oaddr_q <= oaddr_d;
+      lvl_q   <= lvl_d;
+      v_q     <= issue && !oaddr_bad;
+      j_q     <= iss_q;
+      v2_q    <= v_q && (kind_q == tasu_pkg::VkDOT);
+      j2_q    <= j_q;
+      if (state_q == StIdle && cmd_valid_i && !cmd_bad) begin
+        op_q    <= c_op;
+        kind_q  <= c_kind;
+        dst_q   <= c_dst;
+        src1_q  <= c_src1;
+        src2_q  <= c_src2;
+        len_q   <= c_len;
+        bmode_q <= c_bmode;
+        lane_q  <= cmd_insn_i[tasu_pkg::FVlaneLsb +: tasu_pkg::FVlaneW];
+        swap_q  <= cmd_insn_i[tasu_pkg::FVswapLsb];
+        imm_q   <= cmd_insn_i[tasu_pkg::FVimmLsb +: tasu_pkg::FVimmW];
+        info_q  <= {c_kind, 13'd0, c_len};
+        // FROM_OUT issues output words; everything else scratchpad rows.
+        rows_q  <= is_from ? 11'(({1'b0, c_len} + 17'(Rows - 1)) >> $clog2(Rows)) : c_rows[10:0];
+      end
+      if (state_q == StScalarLatch) scalar_q <= b_row[lane_q * 32 +: 32];
+    end
+  end
+
+  assign busy_o = (state_q != StIdle);
+
+  // ---- Scratchpad -----------------------------------------------------------------------------
+  logic               wr_valid;
+  logic [VAddrW-1:0]  wr_row;
+  logic [VLanes-1:0]  wr_mask;
+  logic [RowBits-1:0] wr_data;
+
+  tasu_vu_spad #(.Words(VRows), .BusBytes(BusBytes)) u_spad (
+    .clk_i,
+    .a_rd_valid_i  (issue && kind_q != tasu_pkg::VkFROM_OUT),
+    .a_rd_row_i    (VAddrW'(src1_q + 16'(iss_q))),
+    .a_rd_data_o   (a_row),
+    .b_rd_valid_i  ((issue && bmode_q == tasu_pkg::VbVEC) || state_q == StScalar),
+    .b_rd_row_i    (VAddrW'((state_q == StScalar) ? src2_q : src2_q + 16'(iss_q))),
+    .b_rd_data_o   (b_row),
+    .wr_valid_i    (wr_valid),
+    .wr_row_i      (wr_row),
+    .wr_mask_i     (wr_mask),
+    .wr_data_i     (wr_data),
+    .fill_valid_i,
+    .fill_beat_i,
+    .fill_data_i,
+    .drain_valid_i,
+    .drain_beat_i,
+    .drain_data_o
+  );
+
+  assign ob_rd_valid_o = issue && (kind_q == tasu_pkg::VkFROM_OUT) && !oaddr_bad;
+  assign ob_rd_word_o  = OutAddrW'(oaddr_q);
+
+  // Lanes of the last row beyond len are left alone (not written, not accumulated).
+  logic [6:0] last_cnt;
+  assign last_cnt = (len_q[5:0] == '0) ? 7'd64 : {1'b0, len_q[5:0]};
+  always_comb begin
+    for (int l = 0; l < VLanes; l++) begin
+      row_mask[l]  = (j_q != rows_q - 11'd1) || (7'(l) < last_cnt);
+      row_mask2[l] = (j2_q != rows_q - 11'd1) || (7'(l) < last_cnt);
+    end
+  end
+
+  // ---- Lanes ----------------------------------------------------------------------------------
+  logic [4:0]         lane_op;
+  logic [RowBits-1:0] lane_a, lane_b, b_src, acc_hi;
+  logic [6:0]         tree_s;  // lanes still combining: VLanes / 2 at level 0, then halving
+  assign tree_s = 7'(VLanes / 2) >> lvl_q;
+  assign acc_hi = acc_q >> (32'(tree_s) * 32'd32);
+
+  always_comb begin
+    for (int l = 0; l < VLanes; l++)
+      b_src[l * 32 +: 32] = (bmode_q == tasu_pkg::VbVEC)    ? b_row[l * 32 +: 32] :
+                            (bmode_q == tasu_pkg::VbSCALAR) ? scalar_q : imm_q;
+    if (state_q == StTree) begin
+      lane_op = (kind_q == tasu_pkg::VkDOT) ? tasu_pkg::VopADD : tasu_pkg::VopMAX;
+      lane_a  = acc_q;
+      lane_b  = acc_hi;
+    end else if (v2_q) begin
+      lane_op = tasu_pkg::VopADD;
+      lane_a  = acc_q;
+      lane_b  = p_q;
+    end else if (kind_q == tasu_pkg::VkMAX) begin
+      lane_op = tasu_pkg::VopMAX;
+      lane_a  = acc_q;
+      lane_b  = a_row;
+    end else begin
+      lane_op = (kind_q == tasu_pkg::VkDOT) ? tasu_pkg::VopMUL : op_q;
+      lane_a  = swap_q ? b_src : a_row;
+      lane_b  = swap_q ? a_row : b_src;
+    end
+  end
+
+  for (genvar l = 0; l < VLanes; l++) begin : g_lane
+    tasu_vu_lane u_lane (
+      .op_i (lane_op),
+      .a_i  (lane_a[l * 32 +: 32]),
+      .b_i  (lane_b[l * 32 +: 32]),
+      .y_o  (lane_y[l * 32 +: 32])
+    );
+  end
+
+  // Accumulators: +0 for DOT, the immediate for MAX; updated by the rows, then by the tree.
+  always_comb begin
+    acc_d = acc_q;
+    if (state_q == StIdle && cmd_valid_i) begin
+      for (int l = 0; l < VLanes; l++) acc_d[l * 32 +: 32] = is_max ? cmd_insn_i[tasu_pkg::FVimmLsb +: 32] : 32'd0;
+    end else if (state_q == StTree) begin
+      for (int l = 0; l < VLanes; l++)
+        if (7'(l) < tree_s) acc_d[l * 32 +: 32] = lane_y[l * 32 +: 32];
+    end else if (v2_q) begin
+      for (int l = 0; l < VLanes; l++) if (row_mask2[l]) acc_d[l * 32 +: 32] = lane_y[l * 32 +: 32];
+    end else if (v_q && kind_q == tasu_pkg::VkMAX) begin
+      for (int l = 0; l < VLanes; l++) if (row_mask[l]) acc_d[l * 32 +: 32] = lane_y[l * 32 +: 32];
+    end
+  end
+
+  always_ff @(posedge clk_i) begin
+    acc_q <= acc_d;
+    if (v_q && kind_q == tasu_pkg::VkDOT) p_q <= lane_y;
+  end
+
+  // ---- Writes: element results, copied output words, reduction results, packed int8 ----------
+  logic [10:0] from_sub;       // output word index within its scratchpad row
+  logic [16:0] from_elem;      // flat index of the word's first element
+  assign from_sub  = (WordsPerRow > 1) ? (j_q & 11'(WordsPerRow - 1)) : 11'd0;
+  assign from_elem = 17'(j_q) << $clog2(Rows);
+
+  always_comb begin
+    wr_valid = 1'b0;
+    wr_row   = VAddrW'(dst_q + 16'(j_q));
+    wr_mask  = row_mask;
+    wr_data  = lane_y;
+    if (state_q == StResult) begin
+      wr_valid = 1'b1;
+      wr_row   = VAddrW'(dst_q);
+      wr_mask  = VLanes'(1) << lane_q;
+      wr_data  = {VLanes{acc_q[31:0]}};
+    end else if (v_q && kind_q == tasu_pkg::VkELEM) begin
+      wr_valid = 1'b1;
+    end else if (v_q && kind_q == tasu_pkg::VkFROM_OUT) begin
+      wr_valid = 1'b1;
+      wr_row   = VAddrW'(dst_q + (16'(j_q) >> $clog2(WordsPerRow)));
+      wr_data  = {WordsPerRow{ob_rd_data_i}};
+      for (int w = 0; w < VLanes; w++)
+        wr_mask[w] = (11'(w / Rows) == from_sub) && (from_elem + 17'(w % Rows) < {1'b0, len_q});
+    end
+  end
+
+  assign act_wr_valid_o = v_q && (kind_q == tasu_pkg::VkTO_ACT);
+  assign act_wr_beat_o  = ActBeatW'(dst_q + 16'(j_q));
+  always_comb begin
+    for (int l = 0; l < VLanes; l++) act_wr_data_o[l * 8 +: 8] = row_mask[l] ? a_row[l * 32 +: 8] : 8'd0;
+  end
+endmodule

@@ -1,0 +1,245 @@
+// Vector unit on the Verilated platform: random VEC programs (every kind, operation and operand
+// mode, with scratchpad loads and stores and the engine paths FROM_OUT and TO_ACT) run on the
+// RTL and on the functional model must leave the same DRAM behind; VEC operand errors report
+// the same code, pc and info on both. One process per test (SystemC elaborates once).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstring>
+#include <random>
+#include <vector>
+
+#include "../common_sc_main.h"
+#include "isa/insn.h"
+#include "runtime/device.h"
+
+namespace {
+
+using tasu::arch::ErrorCode;
+using tasu::arch::LoadDst;
+using tasu::arch::StoreSrc;
+using tasu::arch::VectorBMode;
+using tasu::arch::VectorKind;
+using tasu::arch::VectorOp;
+namespace isa = tasu::isa;
+namespace rt = tasu::rt;
+
+constexpr uint32_t kL = tasu::arch::kVectorLanes;
+
+// Scratchpad words: mostly binary32 of moderate range (the layer's values), some small
+// integers (indices, int8 codes) and some raw bit patterns.
+uint32_t random_word(std::mt19937& rng) {
+  const int kind = std::uniform_int_distribution<int>(0, 9)(rng);
+  if (kind < 6) {
+    const float f = std::uniform_real_distribution<float>(-1.0f, 1.0f)(rng) *
+                    std::pow(2.0f, static_cast<float>(std::uniform_int_distribution<int>(-20, 20)(rng)));
+    uint32_t u;
+    std::memcpy(&u, &f, 4);
+    return u;
+  }
+  if (kind < 8) return static_cast<uint32_t>(std::uniform_int_distribution<int>(-300, 300)(rng));
+  if (kind < 9) return 0;
+  return static_cast<uint32_t>(rng());
+}
+
+struct Pair {
+  std::unique_ptr<rt::Device> rtl = rt::open_device("rtl", "ci");
+  std::unique_ptr<rt::Device> model = rt::open_device("model", "ci");
+};
+
+// Writes `in` at in_addr and zeros at out_addr, runs prog and returns the out_bytes it left there.
+std::vector<uint8_t> run_on(rt::Device& dev, const std::vector<isa::Insn>& prog, const std::vector<uint8_t>& in,
+                            size_t out_bytes, uint32_t in_addr, uint32_t out_addr) {
+  const uint64_t paddr = dev.alloc(prog.size() * 16);
+  std::vector<uint8_t> bytes(prog.size() * 16), zero(out_bytes, 0);
+  for (size_t i = 0; i < prog.size(); ++i) prog[i].to_bytes(bytes.data() + 16 * i);
+  dev.write(in_addr, in.data(), in.size());
+  dev.write(out_addr, zero.data(), zero.size());
+  dev.write(paddr, bytes.data(), bytes.size());
+  dev.start(paddr, static_cast<uint32_t>(prog.size()));
+  dev.wait(2'000'000);
+  std::vector<uint8_t> out(out_bytes);
+  dev.read(out_addr, out.data(), out.size());
+  return out;
+}
+
+TEST(RtlVsModel, RandomVectorPrograms) {
+  const auto& cfg = *tasu::arch::find_config("ci");
+  Pair p;
+  std::mt19937 rng(7);
+  auto uni = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+  const uint32_t bus = cfg.BusBytes, vrows = 256;  // rows used by the test (of cfg.VRows)
+  const uint32_t row_beats = cfg.vsp_row_bytes() / bus;
+  const uint32_t act_beats = cfg.ActWords * cfg.act_beats_per_word();
+  const uint32_t out_words = cfg.OutWords;
+  int kinds_seen[5] = {};
+  for (int trial = 0; trial < 8; ++trial) {
+    // Input: the scratchpad image, then weight and activation bytes for one MATMUL.
+    const size_t vsp_bytes = size_t{vrows} * cfg.vsp_row_bytes();
+    const size_t wgt_bytes = size_t{cfg.wgt_buffer_beats()} * bus, act_bytes = size_t{act_beats} * bus;
+    std::vector<uint8_t> in(vsp_bytes + wgt_bytes + act_bytes);
+    for (size_t i = 0; i < vsp_bytes; i += 4) {
+      const uint32_t w = random_word(rng);
+      std::memcpy(in.data() + i, &w, 4);
+    }
+    for (size_t i = vsp_bytes; i < in.size(); ++i) in[i] = static_cast<uint8_t>(rng());
+    const uint32_t vsp_total_beats = vrows * row_beats;
+
+    std::vector<isa::Insn> prog;
+    auto xfer = [&](uint32_t sram, uint32_t off, uint32_t beats) {
+      isa::Transfer t;
+      t.sram_beat = sram;
+      t.dram_addr = off;  // offset: the base is added per device
+      t.rows = 1;
+      t.row_beats = beats;
+      return t;
+    };
+    isa::Deps last_load;
+    last_load.push_next = true;
+    prog.push_back(isa::make_load(LoadDst::VSP, xfer(0, 0, vsp_total_beats)));
+    prog.push_back(isa::make_load(LoadDst::WGT, xfer(0, static_cast<uint32_t>(vsp_bytes), cfg.wgt_buffer_beats())));
+    prog.push_back(isa::make_load(LoadDst::ACT, xfer(0, static_cast<uint32_t>(vsp_bytes + wgt_bytes), act_beats),
+                                  last_load));
+    isa::Matmul mm;
+    mm.depth = cfg.WDepth;
+    mm.tokens = out_words;
+    mm.act_stride = 1;
+    isa::Deps pop;
+    pop.pop_prev = true;
+    prog.push_back(isa::make_matmul(mm, pop));  // fills every output word
+
+    const int n_vec = uni(20, 60);
+    for (int k = 0; k < n_vec; ++k) {
+      isa::Vec v;
+      v.kind = static_cast<VectorKind>(uni(0, 4));
+      v.len = static_cast<uint32_t>(uni(0, 3) == 0 ? uni(1, 4) : uni(1, 320));
+      const uint32_t rows = (v.len + kL - 1) / kL;
+      v.op = static_cast<VectorOp>(uni(0, static_cast<int>(VectorOp::CLAMP8)));
+      v.bmode = static_cast<VectorBMode>(uni(0, 2));
+      v.swap = uni(0, 1) != 0;
+      v.lane = static_cast<uint32_t>(uni(0, kL - 1));
+      v.imm = random_word(rng);
+      auto row = [&](uint32_t n) { return static_cast<uint32_t>(uni(0, static_cast<int>(vrows - n))); };
+      switch (v.kind) {
+        case VectorKind::ELEM: {
+          v.src1 = row(rows);
+          v.src2 = row(rows);
+          // In place, or a destination clear of the vector sources.
+          auto clear = [&](uint32_t d, uint32_t s) { return d == s || d + rows <= s || s + rows <= d; };
+          do v.dst = uni(0, 2) == 0 ? v.src1 : row(rows);
+          while (!clear(v.dst, v.src1) || (v.bmode == VectorBMode::VEC && !clear(v.dst, v.src2)));
+          break;
+        }
+        case VectorKind::DOT:
+        case VectorKind::MAX:
+          v.src1 = row(rows);
+          v.src2 = row(rows);
+          v.dst = row(1);
+          break;
+        case VectorKind::FROM_OUT: {
+          const uint32_t words = (v.len + cfg.Rows - 1) / cfg.Rows;
+          v.src2 = static_cast<uint32_t>(uni(0, 3));
+          v.src1 = static_cast<uint32_t>(uni(0, static_cast<int>(out_words - 1 - (words - 1) * v.src2)));
+          v.dst = row(rows);
+          break;
+        }
+        case VectorKind::TO_ACT:
+          v.src1 = row(rows);
+          v.dst = static_cast<uint32_t>(uni(0, static_cast<int>(act_beats - rows)));
+          break;
+      }
+      ++kinds_seen[static_cast<int>(v.kind)];
+      prog.push_back(isa::make_vec(v));
+    }
+    // The activation buffer (TO_ACT's target) reaches DRAM through one more MATMUL.
+    isa::Deps push;
+    push.push_next = true;
+    prog.push_back(isa::make_matmul(mm, push));
+    isa::Deps st_pop;
+    st_pop.pop_prev = true;
+    const uint32_t out_beats = out_words * cfg.out_beats_per_word();
+    const size_t out_bytes = vsp_bytes + size_t{out_beats} * bus;
+    prog.push_back(isa::make_store(xfer(0, 0, vsp_total_beats), st_pop, StoreSrc::VSP));
+    prog.push_back(isa::make_store(xfer(0, static_cast<uint32_t>(vsp_bytes), out_beats), {}, StoreSrc::OUT));
+    prog.push_back(isa::make_finish());
+
+    std::vector<uint8_t> res[2];
+    int i = 0;
+    for (rt::Device* dev : {p.rtl.get(), p.model.get()}) {
+      // The DRAM fields hold offsets: add this device's allocations.
+      std::vector<isa::Insn> pr = prog;
+      dev->reset();
+      dev->free_all();
+      const auto in_addr = static_cast<uint32_t>(dev->alloc(in.size()));
+      const auto out_addr = static_cast<uint32_t>(dev->alloc(out_bytes));
+      for (auto& x : pr) {
+        if (x.opcode() == tasu::arch::Opcode::LOAD)
+          x.set(tasu::arch::field::dram_addr, in_addr + x.get(tasu::arch::field::dram_addr));
+        if (x.opcode() == tasu::arch::Opcode::STORE)
+          x.set(tasu::arch::field::dram_addr, out_addr + x.get(tasu::arch::field::dram_addr));
+      }
+      res[i++] = run_on(*dev, pr, in, out_bytes, in_addr, out_addr);
+    }
+    ASSERT_EQ(res[0].size(), res[1].size());
+    size_t first_diff = 0;
+    while (first_diff < res[0].size() && res[0][first_diff] == res[1][first_diff]) ++first_diff;
+    ASSERT_EQ(first_diff, res[0].size()) << "trial " << trial << ": first difference at byte " << first_diff
+                                         << " (scratchpad row " << first_diff / cfg.vsp_row_bytes() << ")";
+  }
+  for (int k = 0; k < 5; ++k) EXPECT_GT(kinds_seen[k], 5) << "vkind " << k << " barely exercised";
+}
+
+// A bad VEC instruction stops the program with BAD_OPERAND, its pc and {vkind, len}, on both.
+void expect_vec_error(Pair& p, const isa::Vec& v, uint32_t info) {
+  std::vector<isa::Insn> prog = {isa::make_vec(isa::Vec{}), isa::make_vec(v), isa::make_finish()};
+  for (rt::Device* dev : {p.rtl.get(), p.model.get()}) {
+    dev->reset();
+    dev->free_all();
+    const uint64_t paddr = dev->alloc(prog.size() * 16);
+    std::vector<uint8_t> bytes(prog.size() * 16);
+    for (size_t i = 0; i < prog.size(); ++i) prog[i].to_bytes(bytes.data() + 16 * i);
+    dev->write(paddr, bytes.data(), bytes.size());
+    dev->start(paddr, static_cast<uint32_t>(prog.size()));
+    try {
+      dev->wait(100000);
+      ADD_FAILURE() << dev->backend() << ": the program did not fail";
+    } catch (const rt::DeviceError& e) {
+      EXPECT_EQ(e.code(), ErrorCode::BAD_OPERAND) << dev->backend() << "\n" << e.what();
+      EXPECT_EQ(e.pc(), 1u) << dev->backend();
+      EXPECT_EQ(e.info(), info) << dev->backend();
+    }
+  }
+}
+
+TEST(RtlVectorErrors, OperandsAreChecked) {
+  const auto& cfg = *tasu::arch::find_config("ci");
+  Pair p;
+  auto info = [](const isa::Vec& v) { return (static_cast<uint32_t>(v.kind) << 29) | v.len; };
+  isa::Vec v;
+  v.len = 0;  // empty vector
+  expect_vec_error(p, v, info(v));
+  v.len = 100;
+  v.src1 = cfg.VRows - 1;  // runs off the scratchpad
+  expect_vec_error(p, v, info(v));
+  v.src1 = 10;
+  v.dst = 11;  // overlaps its source at another offset
+  expect_vec_error(p, v, info(v));
+  v.dst = 20;
+  v.op = static_cast<VectorOp>(31);  // no such lane operation
+  expect_vec_error(p, v, info(v));
+  v.op = VectorOp::ADD;
+  v.kind = static_cast<VectorKind>(6);  // no such kind
+  expect_vec_error(p, v, info(v));
+  v.kind = VectorKind::FROM_OUT;  // output words src1 + i * src2 leave the buffer
+  v.src1 = cfg.OutWords - 2;
+  v.src2 = 1;
+  v.len = cfg.Rows * 3;
+  expect_vec_error(p, v, info(v));
+  v.kind = VectorKind::TO_ACT;  // packs past the activation buffer
+  v.src1 = 0;
+  v.dst = cfg.ActWords * cfg.act_beats_per_word() - 1;
+  v.len = 2 * kL;
+  expect_vec_error(p, v, info(v));
+}
+
+}  // namespace
