@@ -9,6 +9,7 @@
 
 #include "golden/bitlinear.h"
 #include "vector/vfunc.h"
+#include "vector/vlane.h"
 
 namespace tasu::layer {
 namespace {
@@ -17,11 +18,15 @@ using namespace tasu::vec;
 
 vf32 kf(float f) { return from_float(f); }
 
-vf32 reduce_max_abs(const vf32* x, int64_t n) {
-  vf32 m = 0;
-  for (int64_t i = 0; i < n; ++i) m = max(m, abs(x[i]));  // order-independent: max is exact
-  return m;
+// MAX reduction in the vector unit's order, from `init`.
+vf32 reduce_max(const vf32* x, int64_t n, vf32 init) {
+  LaneReduce red(arch::VectorOp::MAX, init);
+  red.elements(x, n);
+  return red.finish();
 }
+
+// The most negative finite binary32: the start of a max over arbitrary scores.
+constexpr vf32 kMinusMax = 0xff7fffffu;
 
 vf32 dot(const vf32* a, const vf32* b, int64_t n) {
   std::vector<vf32> prod(static_cast<size_t>(n));
@@ -29,7 +34,8 @@ vf32 dot(const vf32* a, const vf32* b, int64_t n) {
   return reduce_sum(prod.data(), n);
 }
 
-// Rotate-half RoPE of one head vector in place at position pos.
+// Rotate-half RoPE of one head vector in place at position pos, in the device's form:
+// a' = a*c + b*(-s) (= a*c - b*s exactly), b' = b*c + a*s.
 void rope(vf32* x, int64_t head_dim, int64_t pos, float theta) {
   const int64_t half = head_dim / 2;
   std::vector<vf32> c(static_cast<size_t>(half)), s(static_cast<size_t>(half));
@@ -43,7 +49,7 @@ void rope(vf32* x, int64_t head_dim, int64_t pos, float theta) {
   }
   for (int64_t i = 0; i < half; ++i) {
     const vf32 a = x[i], b = x[i + half];
-    x[i] = sub(mul(a, c[static_cast<size_t>(i)]), mul(b, s[static_cast<size_t>(i)]));
+    x[i] = add(mul(a, c[static_cast<size_t>(i)]), mul(b, neg(s[static_cast<size_t>(i)])));
     x[i + half] = add(mul(b, c[static_cast<size_t>(i)]), mul(a, s[static_cast<size_t>(i)]));
   }
 }
@@ -70,11 +76,9 @@ void check_params(const LayerParams& p) {
 }  // namespace
 
 vf32 reduce_sum(const vf32* x, int64_t n) {
-  vf32 lane[kVectorLanes] = {};
-  for (int64_t i = 0; i < n; ++i) lane[i % kVectorLanes] = add(lane[i % kVectorLanes], x[i]);
-  for (int stride = kVectorLanes / 2; stride >= 1; stride /= 2)
-    for (int l = 0; l < stride; ++l) lane[l] = add(lane[l], lane[l + stride]);
-  return lane[0];
+  LaneReduce red(arch::VectorOp::ADD, 0);
+  red.elements(x, n);
+  return red.finish();
 }
 
 std::vector<vf32> rms_norm(const std::vector<vf32>& x, int64_t tokens, const std::vector<vf32>& gain, float eps) {
@@ -97,7 +101,9 @@ std::vector<vf32> quantize(const std::vector<vf32>& x, int64_t tokens, int64_t n
   std::vector<vf32> deq(static_cast<size_t>(tokens));
   for (int64_t t = 0; t < tokens; ++t) {
     const vf32* xt = x.data() + t * n;
-    const vf32 amax = max(reduce_max_abs(xt, n), kf(1e-5f));
+    std::vector<vf32> ax(xt, xt + n);
+    for (auto& v : ax) v = abs(v);
+    const vf32 amax = reduce_max(ax.data(), n, kf(1e-5f));
     const vf32 s = mul(kf(127.0f), recip(amax));
     for (int64_t i = 0; i < n; ++i)
       q[static_cast<size_t>(t * n + i)] = static_cast<int8_t>(std::clamp(to_int_rne(mul(xt[i], s)), -128, 127));
@@ -149,14 +155,13 @@ LayerOutputs accel_layer_forward(const LayerParams& p, std::vector<vf32>& x, int
     for (int64_t h = 0; h < sh.heads; ++h) {
       const int64_t g = h / group;
       const vf32* qh = q.data() + (t * sh.heads + h) * hd;
-      vf32 m = 0;
-      for (int64_t j = 0; j < visible; ++j) {
-        const vf32 s = mul(dot(qh, cache.k.data() + (j * nkv + g) * hd, hd), scale);
-        score[static_cast<size_t>(j)] = s;
-        m = (j == 0) ? s : max(m, s);
-      }
+      for (int64_t j = 0; j < visible; ++j)
+        score[static_cast<size_t>(j)] = mul(dot(qh, cache.k.data() + (j * nkv + g) * hd, hd), scale);
+      const vf32 m = reduce_max(score.data(), visible, kMinusMax);
       for (auto& s : score) s = exp_nonpos(sub(s, m));
-      const vf32 rz = recip(reduce_sum(score.data(), visible));
+      // The sum runs as a DOT with 1.0 (each term times 1.0 is itself).
+      const std::vector<vf32> ones(score.size(), kf(1.0f));
+      const vf32 rz = recip(dot(score.data(), ones.data(), visible));
       vf32* out = attn.data() + t * H + h * hd;
       for (int64_t j = 0; j < visible; ++j) {
         const vf32 pj = mul(score[static_cast<size_t>(j)], rz);

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "tasu_arch.h"
 #include "vector/vfloat.h"
 
 namespace tasu::layer {
@@ -46,7 +47,7 @@ struct LayerOutputs {
 
 // The vector unit's lane count: it fixes the order of every reduction (lane l accumulates
 // elements l, l + Lanes, ... in order; then the lanes are added pairwise, halving).
-inline constexpr int kVectorLanes = 64;
+inline constexpr int kVectorLanes = arch::kVectorLanes;
 
 vf32 reduce_sum(const vf32* x, int64_t n);
 
