@@ -70,20 +70,22 @@ module tasu_vu #(
   assign src1_end = {1'b0, c_src1} + c_rows;
   assign src2_end = {1'b0, c_src2} + c_rows;
 
-  logic is_elem, is_dot, is_max, is_from, b_vec, b_scalar;
+  logic is_elem, is_dot, is_max, is_from, b_vec, b_scalar, b_rep;
   assign is_elem  = (c_kind == tasu_pkg::VkELEM);
   assign is_dot   = (c_kind == tasu_pkg::VkDOT);
   assign is_max   = (c_kind == tasu_pkg::VkMAX);
   assign is_from  = (c_kind == tasu_pkg::VkFROM_OUT);
   assign b_vec    = (c_bmode == tasu_pkg::VbVEC);
   assign b_scalar = (c_bmode == tasu_pkg::VbSCALAR);
+  assign b_rep    = (c_bmode == tasu_pkg::VbROW);
 
   logic bad_b, bad_src1, bad_overlap, cmd_bad;
   // A vector written while it is read at another offset would see some of its own results.
+  // A repeated row (ROW) must not be among the rows written.
   assign bad_overlap = (c_src1 != c_dst && c_src1 < dst_end[15:0] && c_dst < src1_end[15:0]) ||
-                       (b_vec && c_src2 != c_dst && c_src2 < dst_end[15:0] && c_dst < src2_end[15:0]);
-  assign bad_b       = (c_bmode > tasu_pkg::VbIMM) ||
-                       (b_vec && src2_end > 17'(VRows)) || (b_scalar && {1'b0, c_src2} >= 17'(VRows));
+                       (b_vec && c_src2 != c_dst && c_src2 < dst_end[15:0] && c_dst < src2_end[15:0]) ||
+                       (b_rep && c_src2 >= c_dst && c_src2 < dst_end[15:0]);
+  assign bad_b       = (b_vec && src2_end > 17'(VRows)) || ((b_scalar || b_rep) && {1'b0, c_src2} >= 17'(VRows));
   assign bad_src1    = src1_end > 17'(VRows);
   always_comb begin
     unique case (c_kind)
@@ -104,7 +106,7 @@ module tasu_vu #(
   logic [15:0] dst_q, src1_q, src2_q, len_q;
   logic [1:0]  bmode_q;
   logic [5:0]  lane_q;
-  logic        swap_q;
+  logic        swap_q, rot_q;
   logic [31:0] imm_q, scalar_q;
   logic [10:0] rows_q;       // scratchpad rows (or output words for FROM_OUT) to issue
   logic [31:0] info_q;
@@ -198,6 +200,7 @@ module tasu_vu #(
       bmode_q  <= '0;
       lane_q   <= '0;
       swap_q   <= 1'b0;
+      rot_q    <= 1'b0;
       imm_q    <= '0;
       scalar_q <= '0;
       rows_q   <= '0;
@@ -228,6 +231,7 @@ module tasu_vu #(
         bmode_q <= c_bmode;
         lane_q  <= cmd_insn_i[tasu_pkg::FVlaneLsb +: tasu_pkg::FVlaneW];
         swap_q  <= cmd_insn_i[tasu_pkg::FVswapLsb];
+        rot_q   <= cmd_insn_i[tasu_pkg::FVrotLsb];
         imm_q   <= cmd_insn_i[tasu_pkg::FVimmLsb +: tasu_pkg::FVimmW];
         info_q  <= {c_kind, 13'd0, c_len};
         // FROM_OUT issues output words; everything else scratchpad rows.
@@ -250,8 +254,8 @@ module tasu_vu #(
     .a_rd_valid_i  (issue && kind_q != tasu_pkg::VkFROM_OUT),
     .a_rd_row_i    (VAddrW'(src1_q + 16'(iss_q))),
     .a_rd_data_o   (a_row),
-    .b_rd_valid_i  ((issue && bmode_q == tasu_pkg::VbVEC) || state_q == StScalar),
-    .b_rd_row_i    (VAddrW'((state_q == StScalar) ? src2_q : src2_q + 16'(iss_q))),
+    .b_rd_valid_i  ((issue && (bmode_q == tasu_pkg::VbVEC || bmode_q == tasu_pkg::VbROW)) || state_q == StScalar),
+    .b_rd_row_i    (VAddrW'((state_q == StScalar || bmode_q == tasu_pkg::VbROW) ? src2_q : src2_q + 16'(iss_q))),
     .b_rd_data_o   (b_row),
     .wr_valid_i    (wr_valid),
     .wr_row_i      (wr_row),
@@ -281,13 +285,15 @@ module tasu_vu #(
   // ---- Lanes ----------------------------------------------------------------------------------
   logic [4:0]         lane_op;
   logic [RowBits-1:0] lane_a, lane_b, b_src, acc_hi;
+  logic [RowBits-1:0] a_use;  // ELEM and DOT: a, or a with its row halves exchanged (vrot)
+  assign a_use = rot_q ? {a_row[RowBits/2-1:0], a_row[RowBits-1:RowBits/2]} : a_row;
   logic [6:0]         tree_s;  // lanes still combining: VLanes / 2 at level 0, then halving
   assign tree_s = 7'(VLanes / 2) >> lvl_q;
   assign acc_hi = acc_q >> (32'(tree_s) * 32'd32);
 
   always_comb begin
     for (int l = 0; l < VLanes; l++)
-      b_src[l * 32 +: 32] = (bmode_q == tasu_pkg::VbVEC)    ? b_row[l * 32 +: 32] :
+      b_src[l * 32 +: 32] = (bmode_q == tasu_pkg::VbVEC || bmode_q == tasu_pkg::VbROW) ? b_row[l * 32 +: 32] :
                             (bmode_q == tasu_pkg::VbSCALAR) ? scalar_q : imm_q;
     if (state_q == StTree) begin
       lane_op = (kind_q == tasu_pkg::VkDOT) ? tasu_pkg::VopADD : tasu_pkg::VopMAX;
@@ -303,8 +309,8 @@ module tasu_vu #(
       lane_b  = a_row;
     end else begin
       lane_op = (kind_q == tasu_pkg::VkDOT) ? tasu_pkg::VopMUL : op_q;
-      lane_a  = swap_q ? b_src : a_row;
-      lane_b  = swap_q ? a_row : b_src;
+      lane_a  = swap_q ? b_src : a_use;
+      lane_b  = swap_q ? a_use : b_src;
     end
   end
 

@@ -114,7 +114,7 @@ struct Vec {
   uint32_t dst = 0, src1 = 0, src2 = 0, len = 1;
   arch::VectorBMode bmode = arch::VectorBMode::VEC;
   uint32_t lane = 0;
-  bool swap = false;
+  bool swap = false, rot = false;
   uint32_t imm = 0;
 };
 
@@ -138,6 +138,7 @@ inline Vec vec_of(const Insn& x) {
   v.bmode = static_cast<arch::VectorBMode>(x.get(arch::field::vbmode));
   v.lane = static_cast<uint32_t>(x.get(arch::field::vlane));
   v.swap = x.get(arch::field::vswap) != 0;
+  v.rot = x.get(arch::field::vrot) != 0;
   v.imm = static_cast<uint32_t>(x.get(arch::field::vimm));
   return v;
 }

@@ -321,18 +321,19 @@ void FunctionalModel::exec_vec(const Op& op, Run& r) {
     raise(cfg_, r.state(), ErrorCode::BAD_OPERAND, op.pc, info, &op.insn, op.pc, "VEC " + why);
   };
   const bool b_vec = v.bmode == VectorBMode::VEC, b_scalar = v.bmode == VectorBMode::SCALAR;
+  const bool b_row = v.bmode == VectorBMode::ROW;
   auto overlaps = [&](uint64_t s) { return s != v.dst && s < v.dst + rows && v.dst < s + rows; };
-  const bool bad_b = static_cast<uint32_t>(v.bmode) > static_cast<uint32_t>(VectorBMode::IMM) ||
-                     (b_vec && v.src2 + rows > vr) || (b_scalar && v.src2 >= vr);
+  const bool bad_b = (b_vec && v.src2 + rows > vr) || ((b_scalar || b_row) && v.src2 >= vr);
   const bool bad_src1 = v.src1 + rows > vr;
   if (v.len == 0) bad("needs len >= 1");
   switch (v.kind) {
     case VectorKind::ELEM:
       if (static_cast<uint32_t>(v.op) > static_cast<uint32_t>(arch::VectorOp::CLAMP8)) bad("has an unknown vop");
       if (bad_b || bad_src1 || v.dst + rows > vr)
-        bad(fmt::format("operands leave the {}-row scratchpad (or vbmode is invalid)", vr));
+        bad(fmt::format("operands leave the {}-row scratchpad", vr));
       if (overlaps(v.src1) || (b_vec && overlaps(v.src2)))
         bad("writes rows that overlap a source vector at another offset");
+      if (b_row && v.src2 >= v.dst && v.src2 < v.dst + rows) bad("writes the row it repeats as b");
       break;
     case VectorKind::DOT:
       if (bad_b || bad_src1 || v.dst >= vr) bad(fmt::format("operands leave the {}-row scratchpad", vr));
@@ -353,14 +354,22 @@ void FunctionalModel::exec_vec(const Op& op, Run& r) {
 
   uint32_t* sp = vsp_.data();
   auto b_at = [&](uint64_t i) {
-    return b_vec ? sp[v.src2 * L + i] : b_scalar ? sp[v.src2 * L + v.lane] : v.imm;
+    return b_vec ? sp[v.src2 * L + i] : b_row ? sp[v.src2 * L + i % L] : b_scalar ? sp[v.src2 * L + v.lane] : v.imm;
   };
+  // vrot: lane l of a row reads lane l xor L/2 (ELEM and DOT).
+  auto a_at = [&](uint64_t i) { return sp[v.src1 * L + (v.rot ? (i ^ (L / 2)) : i)]; };
   switch (v.kind) {
     case VectorKind::ELEM: {
+      // Row by row, each row read whole before it is written (in place with vrot reads across it).
       const uint32_t scalar = b_scalar ? sp[v.src2 * L + v.lane] : 0;  // read once, before any write
-      for (uint64_t i = 0; i < v.len; ++i) {
-        const uint32_t a = sp[v.src1 * L + i], b = b_scalar ? scalar : b_at(i);
-        sp[v.dst * L + i] = v.swap ? vec::lane(v.op, b, a) : vec::lane(v.op, a, b);
+      std::array<uint32_t, L> y{};
+      for (uint64_t i0 = 0; i0 < v.len; i0 += L) {
+        const uint64_t n = std::min<uint64_t>(L, v.len - i0);
+        for (uint64_t i = i0; i < i0 + n; ++i) {
+          const uint32_t a = a_at(i), b = b_scalar ? scalar : b_at(i);
+          y[i - i0] = v.swap ? vec::lane(v.op, b, a) : vec::lane(v.op, a, b);
+        }
+        std::copy(y.begin(), y.begin() + static_cast<std::ptrdiff_t>(n), sp + v.dst * L + i0);
       }
       break;
     }
@@ -370,7 +379,7 @@ void FunctionalModel::exec_vec(const Op& op, Run& r) {
       for (uint64_t i = 0; i < v.len; i += L) {
         const int n = static_cast<int>(std::min<uint64_t>(L, v.len - i));
         for (int l = 0; l < n; ++l) {
-          const uint32_t a = sp[v.src1 * L + i + l], b = b_at(i + l);
+          const uint32_t a = a_at(i + l), b = b_at(i + l);
           p[static_cast<size_t>(l)] = v.swap ? vec::lane(arch::VectorOp::MUL, b, a) : vec::lane(arch::VectorOp::MUL, a, b);
         }
         red.row(p.data(), n);

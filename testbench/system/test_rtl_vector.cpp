@@ -115,8 +115,9 @@ TEST(RtlVsModel, RandomVectorPrograms) {
       v.len = static_cast<uint32_t>(uni(0, 3) == 0 ? uni(1, 4) : uni(1, 320));
       const uint32_t rows = (v.len + kL - 1) / kL;
       v.op = static_cast<VectorOp>(uni(0, static_cast<int>(VectorOp::CLAMP8)));
-      v.bmode = static_cast<VectorBMode>(uni(0, 2));
+      v.bmode = static_cast<VectorBMode>(uni(0, 3));
       v.swap = uni(0, 1) != 0;
+      v.rot = uni(0, 3) == 0;
       v.lane = static_cast<uint32_t>(uni(0, kL - 1));
       v.imm = random_word(rng);
       auto row = [&](uint32_t n) { return static_cast<uint32_t>(uni(0, static_cast<int>(vrows - n))); };
@@ -127,7 +128,8 @@ TEST(RtlVsModel, RandomVectorPrograms) {
           // In place, or a destination clear of the vector sources.
           auto clear = [&](uint32_t d, uint32_t s) { return d == s || d + rows <= s || s + rows <= d; };
           do v.dst = uni(0, 2) == 0 ? v.src1 : row(rows);
-          while (!clear(v.dst, v.src1) || (v.bmode == VectorBMode::VEC && !clear(v.dst, v.src2)));
+          while (!clear(v.dst, v.src1) || (v.bmode == VectorBMode::VEC && !clear(v.dst, v.src2)) ||
+                 (v.bmode == VectorBMode::ROW && v.src2 >= v.dst && v.src2 < v.dst + rows));
           break;
         }
         case VectorKind::DOT:
