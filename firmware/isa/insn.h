@@ -123,7 +123,8 @@ inline Insn make_vec(const Vec& v, Deps d = {}) {
   x.set(arch::field::vkind, static_cast<uint64_t>(v.kind)).set(arch::field::vop, static_cast<uint64_t>(v.op));
   x.set(arch::field::vdst, v.dst).set(arch::field::vsrc1, v.src1).set(arch::field::vsrc2, v.src2);
   x.set(arch::field::vlen, v.len).set(arch::field::vbmode, static_cast<uint64_t>(v.bmode));
-  x.set(arch::field::vlane, v.lane).set(arch::field::vswap, v.swap).set(arch::field::vimm, v.imm);
+  x.set(arch::field::vlane, v.lane).set(arch::field::vswap, v.swap).set(arch::field::vrot, v.rot);
+  x.set(arch::field::vimm, v.imm);
   return x;
 }
 

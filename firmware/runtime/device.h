@@ -17,6 +17,18 @@ struct Counters {
   // ex_busy: the ternary engine; vu_busy: the vector unit (they share the execute queue).
   uint64_t cycles = 0, ex_busy = 0, vu_busy = 0, rd_bytes = 0, wr_bytes = 0, stall = 0, ld_busy = 0, st_busy = 0,
            insns = 0;
+  Counters& operator+=(const Counters& o) {
+    cycles += o.cycles;
+    ex_busy += o.ex_busy;
+    vu_busy += o.vu_busy;
+    rd_bytes += o.rd_bytes;
+    wr_bytes += o.wr_bytes;
+    stall += o.stall;
+    ld_busy += o.ld_busy;
+    st_busy += o.st_busy;
+    insns += o.insns;
+    return *this;
+  }
 };
 
 // An error reported by the device (status ERROR) or by the runtime's watchdog. what() is a
@@ -63,6 +75,10 @@ class Device {
   // Bump allocation in device DRAM, BusBytes-aligned; free_all() releases everything.
   uint64_t alloc(uint64_t bytes);
   void free_all() { next_free_ = kDramBase; }
+  // Releases every allocation from addr on (addr: a value alloc() returned).
+  void free_to(uint64_t addr) {
+    if (addr >= kDramBase && addr <= next_free_) next_free_ = addr;
+  }
   uint64_t dram_bytes() const { return dram_bytes_; }
 
   // The DRAM window starts above 0 so that a zero address in a program is caught as a bus error.

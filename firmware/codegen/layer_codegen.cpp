@@ -1,0 +1,522 @@
+// Decoder-layer program generation; see layer_codegen.h. Each step names the model (b)
+// operation it reproduces (model/layer/accel_layer.cpp); the program builder derives the
+// dependency tokens from the declared accesses.
+#include "codegen/layer_codegen.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <functional>
+#include <stdexcept>
+
+#include "codegen/bitlinear_codegen.h"
+#include "codegen/program_builder.h"
+#include "vector/vprog.h"
+
+namespace tasu::codegen {
+namespace {
+
+using arch::VectorBMode;
+using arch::VectorKind;
+using arch::VectorOp;
+using layer::vf32;
+
+constexpr uint32_t L = arch::kVectorLanes;
+constexpr uint32_t kRowBytes = L * 4;
+constexpr vf32 kMinusMax = 0xff7fffffu;  // the start of a max over arbitrary scores
+
+int64_t rows_of(int64_t n) { return (n + L - 1) / L; }
+vf32 kf(float f) { return vec::from_float(f); }
+
+// Scratchpad allocation: a fixed block for the whole program, then scratch that each step
+// takes and gives back.
+class Vsp {
+ public:
+  explicit Vsp(uint32_t rows) : limit_(rows - 1) {}  // the last row is the builder's NOP row
+  uint32_t alloc(int64_t n) {
+    const auto r = static_cast<uint32_t>(rows_of(n));
+    if (top_ + r > limit_)
+      throw std::invalid_argument(fmt::format(
+          "the layer's working set needs more than the {} rows of the vector scratchpad (use a larger configuration "
+          "or fewer tokens per program)",
+          limit_ + 1));
+    const uint32_t at = top_;
+    top_ += r;
+    return at;
+  }
+  uint32_t mark() const { return top_; }
+  void release(uint32_t m) { top_ = m; }
+  uint32_t nop_row() const { return limit_; }
+
+ private:
+  uint32_t limit_, top_ = 0;
+};
+
+class LayerGen {
+ public:
+  LayerGen(const arch::Config& cfg, const layer::LayerParams& p, int64_t tokens, int64_t pos0, const LayerAddrs& a)
+      : cfg_(cfg), p_(p), s_(p.shape), T_(tokens), pos0_(pos0), a_(a), vsp_(cfg.VRows), b_(vsp_.nop_row()) {}
+
+  std::vector<isa::Insn> run();
+
+ private:
+  // ---- one VEC instruction with its scratchpad accesses ------------------------------------
+  struct B {  // the b operand
+    VectorBMode mode = VectorBMode::IMM;
+    uint32_t row = 0, lane = 0, imm = 0;
+  };
+  static B vecb(uint32_t row) { return {VectorBMode::VEC, row, 0, 0}; }
+  static B scalar(uint32_t row, uint32_t lane) { return {VectorBMode::SCALAR, row, lane, 0}; }
+  static B rowb(uint32_t row) { return {VectorBMode::ROW, row, 0, 0}; }
+  static B imm(vf32 v) { return {VectorBMode::IMM, 0, 0, v}; }
+
+  Span vsp(uint32_t row, int64_t n) const { return {Space::VSP, row, row + static_cast<uint64_t>(rows_of(n))}; }
+  std::vector<Span> b_reads(const B& b, int64_t n) const {
+    switch (b.mode) {
+      case VectorBMode::VEC: return {vsp(b.row, n)};
+      case VectorBMode::IMM: return {};
+      default: return {vsp(b.row, 1)};
+    }
+  }
+  void emit_vec(const isa::Vec& v, std::vector<Span> reads, std::vector<Span> writes) {
+    b_.add(isa::make_vec(v), reads, writes);
+  }
+  // dst = op(a, b) (or op(b, a) with swap) over n elements.
+  void elem(VectorOp op, uint32_t dst, uint32_t a, int64_t n, const B& b, bool swap = false, bool rot = false) {
+    isa::Vec v;
+    v.kind = VectorKind::ELEM;
+    v.op = op;
+    v.dst = dst;
+    v.src1 = a;
+    v.src2 = b.row;
+    v.len = static_cast<uint32_t>(n);
+    v.bmode = b.mode;
+    v.lane = b.lane;
+    v.imm = b.imm;
+    v.swap = swap;
+    v.rot = rot;
+    auto reads = b_reads(b, n);
+    reads.push_back(vsp(a, n));
+    emit_vec(v, reads, {vsp(dst, n)});
+  }
+  // Element (dst, lane) = sum of a[i] * b[i] in the unit's reduction order.
+  void dot(uint32_t dst, uint32_t lane, uint32_t a, int64_t n, const B& b) {
+    isa::Vec v;
+    v.kind = VectorKind::DOT;
+    v.dst = dst;
+    v.lane = lane;
+    v.src1 = a;
+    v.src2 = b.row;
+    v.len = static_cast<uint32_t>(n);
+    v.bmode = b.mode;
+    v.imm = b.imm;
+    if (b.mode == VectorBMode::SCALAR) throw std::logic_error("dot with a scalar b is not used");
+    auto reads = b_reads(b, n);
+    reads.push_back(vsp(a, n));
+    emit_vec(v, reads, {vsp(dst, 1)});
+  }
+  void vmax(uint32_t dst, uint32_t lane, uint32_t a, int64_t n, vf32 init) {
+    isa::Vec v;
+    v.kind = VectorKind::MAX;
+    v.dst = dst;
+    v.lane = lane;
+    v.src1 = a;
+    v.len = static_cast<uint32_t>(n);
+    v.imm = init;
+    emit_vec(v, {vsp(a, n)}, {vsp(dst, 1)});
+  }
+  // A special function over n elements at `in`; returns the row of the result. Registers share
+  // a pool of n-element blocks, a block returning to the pool after its register's last use
+  // (so a step may write in place over a source it consumes); the result ends in the pool's
+  // first block and the rest is given back.
+  uint32_t prog(const vec::VProg& pg, uint32_t in, int64_t n) {
+    const auto regs = static_cast<size_t>(pg.regs);
+    std::vector<size_t> last(regs, 0);
+    for (size_t i = 0; i < pg.steps.size(); ++i) {
+      last[static_cast<size_t>(pg.steps[i].a)] = i;
+      if (pg.steps[i].b >= 0) last[static_cast<size_t>(pg.steps[i].b)] = i;
+    }
+    last[static_cast<size_t>(pg.out)] = pg.steps.size();
+    std::vector<uint32_t> reg(regs), blocks, free_blocks;
+    reg[0] = in;
+    for (size_t i = 0; i < pg.steps.size(); ++i) {
+      const vec::VStep& st = pg.steps[i];
+      for (int src : {st.a, st.b})
+        if (src > 0 && last[static_cast<size_t>(src)] == i &&
+            std::find(free_blocks.begin(), free_blocks.end(), reg[static_cast<size_t>(src)]) == free_blocks.end())
+          free_blocks.push_back(reg[static_cast<size_t>(src)]);
+      uint32_t d;
+      if (!free_blocks.empty()) {
+        d = free_blocks.back();
+        free_blocks.pop_back();
+      } else {
+        d = vsp_.alloc(n);
+        blocks.push_back(d);
+      }
+      reg[static_cast<size_t>(st.dst)] = d;
+      const B b = st.b < 0 ? imm(st.imm) : vecb(reg[static_cast<size_t>(st.b)]);
+      elem(st.op, d, reg[static_cast<size_t>(st.a)], n, b, st.swap);
+    }
+    uint32_t out = reg[static_cast<size_t>(pg.out)];
+    if (out != blocks.front()) {
+      elem(VectorOp::AND, blocks.front(), out, n, imm(0xffffffffu));  // a bit copy
+      out = blocks.front();
+    }
+    vsp_.release(blocks.front() + static_cast<uint32_t>(rows_of(n)));
+    return out;
+  }
+
+  // ---- DMA -----------------------------------------------------------------------------------
+  // `rows` DRAM rows of row_bytes each (stride apart) into consecutive scratchpad beats.
+  void load(uint32_t row, uint32_t dram, int64_t rows, int64_t row_bytes, int64_t stride) {
+    isa::Transfer t;
+    t.sram_beat = row * (kRowBytes / cfg_.BusBytes);
+    t.dram_addr = dram;
+    t.rows = static_cast<uint32_t>(rows);
+    t.row_beats = static_cast<uint32_t>(row_bytes / cfg_.BusBytes);
+    t.dram_stride = static_cast<uint32_t>(stride);
+    std::vector<Span> reads;
+    for (int64_t r = 0; r < rows; ++r)
+      reads.push_back({Space::DRAM, dram + static_cast<uint64_t>(r * stride), dram + static_cast<uint64_t>(r * stride + row_bytes)});
+    const int64_t vrows = (rows * row_bytes + kRowBytes - 1) / kRowBytes;
+    b_.add(isa::make_load(arch::LoadDst::VSP, t), reads, {{Space::VSP, row, row + static_cast<uint64_t>(vrows)}});
+  }
+  void load_vec(uint32_t row, uint32_t dram, int64_t n) { load(row, dram, 1, rows_of(n) * kRowBytes, 0); }
+  // n elements from `row` to DRAM, whole beats.
+  void store_vec(uint32_t row, uint32_t dram, int64_t n) {
+    isa::Transfer t;
+    t.sram_beat = row * (kRowBytes / cfg_.BusBytes);
+    t.dram_addr = dram;
+    t.rows = 1;
+    const int64_t bytes = (n * 4 + cfg_.BusBytes - 1) / cfg_.BusBytes * cfg_.BusBytes;
+    t.row_beats = static_cast<uint32_t>(bytes / cfg_.BusBytes);
+    b_.add(isa::make_store(t, {}, arch::StoreSrc::VSP), {vsp(row, n)},
+           {{Space::DRAM, dram, dram + static_cast<uint64_t>(bytes)}});
+  }
+
+  // ---- model (b) steps -----------------------------------------------------------------------
+  uint32_t rms_norm(uint32_t x, int64_t n, uint32_t gain);
+  void quantize(uint32_t xn, int64_t n, int64_t t, uint32_t deq_row, int64_t depth_words);
+  void project(const layer::TernaryProjection& w, uint32_t w_addr, uint32_t deq_row, uint32_t dst, int64_t dst_stride);
+  void rope(uint32_t x, int64_t heads, int64_t pos);
+  void attention(uint32_t q, uint32_t att, int64_t pos);
+  void norm_quant_token(uint32_t x, int64_t n, uint32_t gain, int64_t t, uint32_t deq_row, int64_t depth_words) {
+    quantize(rms_norm(x, n, gain), n, t, deq_row, depth_words);
+  }
+  // Scratch of per-token loops alternates between two halves so that the loads of token t + 1
+  // can run while token t computes.
+  void per_token(const std::function<void(int64_t)>& body);
+
+  const arch::Config& cfg_;
+  const layer::LayerParams& p_;
+  const layer::LayerShape& s_;
+  int64_t T_, pos0_;
+  LayerAddrs a_;
+  Vsp vsp_;
+  ProgramBuilder b_;
+  int64_t job_ = 0;  // weight-buffer parity across projections
+  uint32_t c_in_ = 0, c_attn_ = 0, c_post_ = 0, c_ffn_ = 0, c_invf_ = 0, c_mask_ = 0;
+  uint32_t scratch_lo_ = 0, scratch_mid_ = 0;
+};
+
+// rms_norm: sum of squares (DOT), mean (x 1/n), + eps, rsqrt, x * r, * gain.
+uint32_t LayerGen::rms_norm(uint32_t x, int64_t n, uint32_t gain) {
+  const uint32_t sum = vsp_.alloc(1), mean = vsp_.alloc(1), me = vsp_.alloc(1), y = vsp_.alloc(n);
+  dot(sum, 0, x, n, vecb(x));
+  elem(VectorOp::MUL, mean, sum, 1, imm(kf(1.0f / static_cast<float>(n))));
+  elem(VectorOp::ADD, me, mean, 1, imm(kf(s_.rms_norm_eps)));
+  const uint32_t r = prog(vec::prog_rsqrt(), me, 1);
+  elem(VectorOp::MUL, y, x, n, scalar(r, 0));
+  elem(VectorOp::MUL, y, y, n, vecb(gain));
+  return y;
+}
+
+// quantize: amax = max(|x|) from 1e-5, s = 127 * recip(amax), q = clamp8(rne(x * s)) packed into
+// the token's activation words; deq = amax * (1/127) into (deq_row, lane t).
+void LayerGen::quantize(uint32_t xn, int64_t n, int64_t t, uint32_t deq_row, int64_t depth_words) {
+  const uint32_t ax = vsp_.alloc(n), amax = vsp_.alloc(1), s = vsp_.alloc(1);
+  elem(VectorOp::ABS, ax, xn, n, imm(0));
+  vmax(amax, 0, ax, n, kf(1e-5f));
+  const uint32_t rc = prog(vec::prog_recip(), amax, 1);
+  elem(VectorOp::MUL, s, rc, 1, imm(kf(127.0f)), true);
+  elem(VectorOp::MUL, ax, xn, n, scalar(s, 0));
+  elem(VectorOp::F2I, ax, ax, n, imm(0));
+  elem(VectorOp::CLAMP8, ax, ax, n, imm(0));
+  isa::Vec v;
+  v.kind = VectorKind::TO_ACT;
+  v.dst = static_cast<uint32_t>(t * depth_words * cfg_.act_beats_per_word());
+  v.src1 = ax;
+  v.len = static_cast<uint32_t>(n);
+  emit_vec(v, {vsp(ax, n)}, {});
+  dot(deq_row, static_cast<uint32_t>(t), amax, 1, imm(kf(1.0f / 127.0f)));
+}
+
+// project: the engine's integer products for all tokens, batch by batch of row blocks in the
+// output buffer, then per token y = (float(acc) * deq) * w_mul stored at dst + t * dst_stride.
+void LayerGen::project(const layer::TernaryProjection& w, uint32_t w_addr, uint32_t deq_row, uint32_t dst,
+                       int64_t dst_stride) {
+  const BitLinearPlan pl = plan_bitlinear(cfg_, {w.out, w.in, T_});
+  const int64_t per_batch = std::max<int64_t>(1, std::min<int64_t>(pl.row_blocks, cfg_.OutWords / T_));
+  const uint32_t m0 = vsp_.mark();
+  const uint32_t y[2] = {vsp_.alloc(per_batch * cfg_.Rows), vsp_.alloc(per_batch * cfg_.Rows)};
+  int64_t drained = 0;
+  for (int64_t rb0 = 0; rb0 < pl.row_blocks; rb0 += per_batch) {
+    const int64_t nb = std::min(per_batch, pl.row_blocks - rb0);
+    for (int64_t rb = rb0; rb < rb0 + nb; ++rb)
+      for (int64_t kc = 0; kc < pl.k_chunks; ++kc, ++job_) {
+        const int64_t depth = std::min<int64_t>(cfg_.WDepth, pl.depth_total - kc * cfg_.WDepth);
+        const uint32_t buf = static_cast<uint32_t>(job_ % 2);
+        isa::Transfer t;
+        t.sram_beat = buf * cfg_.WDepth * cfg_.Tiles * cfg_.wgt_beats_per_word();
+        t.dram_addr = w_addr + static_cast<uint32_t>((rb * pl.depth_total + kc * cfg_.WDepth) * cfg_.Tiles *
+                                                     cfg_.wgt_word_bytes());
+        t.rows = 1;
+        t.row_beats = static_cast<uint32_t>(depth * cfg_.Tiles * cfg_.wgt_beats_per_word());
+        b_.add(isa::make_load(arch::LoadDst::WGT, t), {}, {{Space::WGT, buf, buf + 1}});
+        isa::Matmul mm;
+        mm.wbuf = buf;
+        mm.accumulate = kc > 0;
+        mm.depth = static_cast<uint32_t>(depth);
+        mm.act_word = static_cast<uint32_t>(kc * cfg_.WDepth);
+        mm.act_stride = static_cast<uint32_t>(pl.depth_total);
+        mm.out_word = static_cast<uint32_t>((rb - rb0) * T_);
+        mm.tokens = static_cast<uint32_t>(T_);
+        b_.add(isa::make_matmul(mm), {{Space::WGT, buf, buf + 1}}, {});
+      }
+    const int64_t n = std::min(nb * cfg_.Rows, w.out - rb0 * cfg_.Rows);
+    for (int64_t t = 0; t < T_; ++t, ++drained) {
+      const uint32_t yr = y[drained % 2];
+      isa::Vec v;
+      v.kind = VectorKind::FROM_OUT;
+      v.dst = yr;
+      v.src1 = static_cast<uint32_t>(t);
+      v.src2 = static_cast<uint32_t>(T_);
+      v.len = static_cast<uint32_t>(n);
+      emit_vec(v, {}, {vsp(yr, n)});
+      elem(VectorOp::I2F, yr, yr, n, imm(0));
+      elem(VectorOp::MUL, yr, yr, n, scalar(deq_row, static_cast<uint32_t>(t)));
+      elem(VectorOp::MUL, yr, yr, n, imm(w.w_mul));
+      store_vec(yr, dst + static_cast<uint32_t>(t * dst_stride + rb0 * cfg_.Rows * 4), n);
+    }
+  }
+  vsp_.release(m0);
+}
+
+// rope: angle = pos * inv_freq, c = cos, s = sin; x' = x * c + rot(x) * (-s | s) (see
+// accel_layer.cpp's rope). head_dim 64: one row per head, rot is the vrot lane exchange and the
+// constants hold two copies of the 32 frequencies. head_dim 128: the halves are rows.
+void LayerGen::rope(uint32_t x, int64_t heads, int64_t pos) {
+  const int64_t hd = s_.head_dim, n = heads * hd;
+  const uint32_t ang = vsp_.alloc(L);
+  elem(VectorOp::MUL, ang, c_invf_, L, imm(vec::from_int(static_cast<int32_t>(pos))), true);
+  const uint32_t c = prog(vec::prog_cos(), ang, L), s = prog(vec::prog_sin(), ang, L);
+  const uint32_t ns = vsp_.alloc(L), pr = vsp_.alloc(n), rr = vsp_.alloc(n);
+  elem(VectorOp::NEG, ns, s, L, imm(0));
+  elem(VectorOp::MUL, pr, x, n, rowb(c));
+  if (hd == 64) {
+    const uint32_t a = vsp_.alloc(L), bb = vsp_.alloc(L), ss = vsp_.alloc(L);
+    elem(VectorOp::AND, a, ns, L, vecb(c_mask_));   // -s in lanes 0..31
+    elem(VectorOp::ANDN, bb, s, L, vecb(c_mask_));  // s in lanes 32..63
+    elem(VectorOp::OR, ss, a, L, vecb(bb));
+    elem(VectorOp::MUL, rr, x, n, rowb(ss), false, true);
+  } else {
+    for (int64_t h = 0; h < heads; ++h) {
+      const auto r0 = static_cast<uint32_t>(h * 2);
+      elem(VectorOp::MUL, rr + r0, x + r0 + 1, L, vecb(ns));
+      elem(VectorOp::MUL, rr + r0 + 1, x + r0, L, vecb(s));
+    }
+  }
+  elem(VectorOp::ADD, x, pr, n, vecb(rr));
+}
+
+// attention of one token at position pos over the cache (positions 0 .. pos, this token's key
+// and value included), per KV group: scores = (q . k_j) * scale, softmax with max subtraction,
+// out = sum_j p_j * v_j in order.
+void LayerGen::attention(uint32_t q, uint32_t att, int64_t pos) {
+  const int64_t hd = s_.head_dim, hr = hd / L, nkv = s_.kv_heads, gh = s_.heads / nkv, vis = pos + 1;
+  const int64_t kvrow = nkv * hd * 4, R = rows_of(vis);
+  const vf32 scale = kf(1.0f / std::sqrt(static_cast<float>(hd)));
+  for (int64_t g = 0; g < nkv; ++g) {
+    const uint32_t m0 = vsp_.mark();
+    const uint32_t kb = vsp_.alloc(vis * hd), vb = vsp_.alloc(vis * hd);
+    load(kb, a_.kcache + static_cast<uint32_t>(g * hd * 4), vis, hd * 4, kvrow);
+    load(vb, a_.vcache + static_cast<uint32_t>(g * hd * 4), vis, hd * 4, kvrow);
+    const uint32_t sc = vsp_.alloc(gh * R * L), mx = vsp_.alloc(gh), z = vsp_.alloc(gh), tmp = vsp_.alloc(hd);
+    for (int64_t hi = 0; hi < gh; ++hi) {
+      const auto h = g * gh + hi;
+      for (int64_t j = 0; j < vis; ++j)
+        dot(sc + static_cast<uint32_t>(hi * R + j / L), static_cast<uint32_t>(j % L),
+            q + static_cast<uint32_t>(h * hr), hd, vecb(kb + static_cast<uint32_t>(j * hr)));
+    }
+    elem(VectorOp::MUL, sc, sc, gh * R * L, imm(scale));
+    for (int64_t hi = 0; hi < gh; ++hi) {
+      const auto sh = sc + static_cast<uint32_t>(hi * R);
+      vmax(mx, static_cast<uint32_t>(hi), sh, vis, kMinusMax);
+      elem(VectorOp::SUB, sh, sh, vis, scalar(mx, static_cast<uint32_t>(hi)));
+    }
+    const uint32_t e = prog(vec::prog_exp_nonpos(), sc, gh * R * L);
+    for (int64_t hi = 0; hi < gh; ++hi)
+      dot(z, static_cast<uint32_t>(hi), e + static_cast<uint32_t>(hi * R), vis, imm(kf(1.0f)));
+    const uint32_t rz = prog(vec::prog_recip(), z, gh);
+    for (int64_t hi = 0; hi < gh; ++hi) {
+      const auto eh = e + static_cast<uint32_t>(hi * R);
+      elem(VectorOp::MUL, eh, eh, vis, scalar(rz, static_cast<uint32_t>(hi)));
+      const auto out = att + static_cast<uint32_t>((g * gh + hi) * hr);
+      elem(VectorOp::AND, out, out, hd, imm(0));
+      for (int64_t j = 0; j < vis; ++j) {
+        elem(VectorOp::MUL, tmp, vb + static_cast<uint32_t>(j * hr), hd,
+             scalar(eh + static_cast<uint32_t>(j / L), static_cast<uint32_t>(j % L)), true);
+        elem(VectorOp::ADD, out, out, hd, vecb(tmp));
+      }
+    }
+    vsp_.release(m0);
+  }
+}
+
+void LayerGen::per_token(const std::function<void(int64_t)>& body) {
+  for (int64_t t = 0; t < T_; ++t) {
+    vsp_.release(t % 2 ? scratch_mid_ : scratch_lo_);
+    body(t);
+    if (t % 2 == 0 && vsp_.mark() > scratch_mid_)
+      throw std::invalid_argument(fmt::format("the per-token working set ({} rows) exceeds half the scratchpad left",
+                                              vsp_.mark() - scratch_lo_));
+  }
+}
+
+std::vector<isa::Insn> LayerGen::run() {
+  const int64_t H = s_.hidden, I = s_.intermediate, hd = s_.head_dim, nkv = s_.kv_heads;
+  const int64_t kvd = nkv * hd;
+  const int64_t sh = static_cast<int64_t>(vector_bytes(cfg_, H)), si = static_cast<int64_t>(vector_bytes(cfg_, I));
+  const int64_t kvrow = kvd * 4;
+  const int64_t dt_h = plan_bitlinear(cfg_, {H, H, T_}).depth_total;
+  const int64_t dt_i = plan_bitlinear(cfg_, {H, I, T_}).depth_total;
+
+  // Constants and the per-token scalar rows (one lane per token).
+  const std::vector<uint8_t> consts = pack_layer_constants(cfg_, p_);
+  c_in_ = vsp_.alloc(H);
+  c_attn_ = vsp_.alloc(H);
+  c_post_ = vsp_.alloc(H);
+  c_ffn_ = vsp_.alloc(I);
+  c_invf_ = vsp_.alloc(L);
+  c_mask_ = vsp_.alloc(L);
+  load(c_in_, a_.consts, 1, static_cast<int64_t>(consts.size()), 0);
+  const uint32_t deq_a = vsp_.alloc(L), deq_o = vsp_.alloc(L), deq_m = vsp_.alloc(L), deq_d = vsp_.alloc(L);
+  scratch_lo_ = vsp_.mark();
+  scratch_mid_ = scratch_lo_ + (cfg_.VRows - 1 - scratch_lo_) / 2;
+
+  // Attention block: input norm and quantization, q/k/v, RoPE and the cache, attention,
+  // sub-norm, o_proj, residual.
+  per_token([&](int64_t t) {
+    const uint32_t x = vsp_.alloc(H);
+    load_vec(x, a_.x_in + static_cast<uint32_t>(t * sh), H);
+    norm_quant_token(x, H, c_in_, t, deq_a, dt_h);
+  });
+  vsp_.release(scratch_lo_);
+  project(p_.q, a_.wq, deq_a, a_.q, sh);
+  project(p_.k, a_.wk, deq_a, a_.kcache + static_cast<uint32_t>(pos0_ * kvrow), kvrow);
+  project(p_.v, a_.wv, deq_a, a_.vcache + static_cast<uint32_t>(pos0_ * kvrow), kvrow);
+  per_token([&](int64_t t) {
+    const int64_t pos = pos0_ + t;
+    const uint32_t q = vsp_.alloc(H), k = vsp_.alloc(kvd), att = vsp_.alloc(H);
+    const uint32_t kaddr = a_.kcache + static_cast<uint32_t>(pos * kvrow);
+    load_vec(q, a_.q + static_cast<uint32_t>(t * sh), H);
+    load_vec(k, kaddr, kvd);
+    rope(q, s_.heads, pos);
+    rope(k, nkv, pos);
+    store_vec(k, kaddr, kvd);
+    attention(q, att, pos);
+    norm_quant_token(att, H, c_attn_, t, deq_o, dt_h);
+  });
+  vsp_.release(scratch_lo_);
+  project(p_.o, a_.wo, deq_o, a_.attn_out, sh);
+  per_token([&](int64_t t) {
+    const uint32_t x = vsp_.alloc(H), ao = vsp_.alloc(H);
+    load_vec(x, a_.x_in + static_cast<uint32_t>(t * sh), H);
+    load_vec(ao, a_.attn_out + static_cast<uint32_t>(t * sh), H);
+    elem(VectorOp::ADD, x, x, H, vecb(ao));
+    store_vec(x, a_.x1 + static_cast<uint32_t>(t * sh), H);
+    norm_quant_token(x, H, c_post_, t, deq_m, dt_h);
+  });
+  vsp_.release(scratch_lo_);
+
+  // MLP block: gate and up, relu(gate)^2 * up, sub-norm, down_proj, residual.
+  project(p_.gate, a_.wgate, deq_m, a_.gate, si);
+  project(p_.up, a_.wup, deq_m, a_.up, si);
+  per_token([&](int64_t t) {
+    const uint32_t g = vsp_.alloc(I), u = vsp_.alloc(I), act = vsp_.alloc(I);
+    load_vec(g, a_.gate + static_cast<uint32_t>(t * si), I);
+    load_vec(u, a_.up + static_cast<uint32_t>(t * si), I);
+    elem(VectorOp::MAX, g, g, I, imm(0));
+    elem(VectorOp::MUL, act, g, I, vecb(g));
+    elem(VectorOp::MUL, act, act, I, vecb(u));
+    norm_quant_token(act, I, c_ffn_, t, deq_d, dt_i);
+  });
+  vsp_.release(scratch_lo_);
+  project(p_.down, a_.wdown, deq_d, a_.mlp_out, sh);
+  per_token([&](int64_t t) {
+    const uint32_t x = vsp_.alloc(H), mo = vsp_.alloc(H);
+    load_vec(x, a_.x1 + static_cast<uint32_t>(t * sh), H);
+    load_vec(mo, a_.mlp_out + static_cast<uint32_t>(t * sh), H);
+    elem(VectorOp::ADD, x, x, H, vecb(mo));
+    store_vec(x, a_.x_out + static_cast<uint32_t>(t * sh), H);
+  });
+  return b_.finish();
+}
+
+}  // namespace
+
+uint64_t vector_bytes(const arch::Config&, int64_t n) { return static_cast<uint64_t>(rows_of(n)) * kRowBytes; }
+
+int64_t max_layer_tokens(const arch::Config& cfg, const layer::LayerShape& s) {
+  const int64_t dt = plan_bitlinear(cfg, {s.hidden, std::max(s.hidden, s.intermediate), 1}).depth_total;
+  return std::min<int64_t>({int64_t{L}, cfg.ActWords / dt, int64_t{cfg.OutWords}});
+}
+
+std::vector<uint8_t> pack_layer_constants(const arch::Config& cfg, const layer::LayerParams& p) {
+  const layer::LayerShape& s = p.shape;
+  std::vector<vf32> words;
+  auto put = [&](const std::vector<vf32>& v) {
+    words.insert(words.end(), v.begin(), v.end());
+    words.resize(static_cast<size_t>(rows_of(static_cast<int64_t>(words.size())) * L), 0);
+  };
+  put(p.input_norm);
+  put(p.attn_sub_norm);
+  put(p.post_attn_norm);
+  put(p.ffn_sub_norm);
+  // inv_freq as Hugging Face computes it in binary32 (a model constant); head_dim 64 needs two
+  // copies so that each lane of a row finds its own frequency.
+  const int64_t half = s.head_dim / 2;
+  std::vector<vf32> invf(L);
+  for (uint32_t l = 0; l < L; ++l) {
+    const auto i = static_cast<int64_t>(l) % half;
+    invf[l] = kf(1.0f / std::pow(s.rope_theta, static_cast<float>(2 * i) / static_cast<float>(s.head_dim)));
+  }
+  put(invf);
+  std::vector<vf32> mask(L, 0);
+  for (uint32_t l = 0; l < L / 2; ++l) mask[l] = 0xffffffffu;
+  put(mask);
+  (void)cfg;
+  std::vector<uint8_t> bytes(words.size() * 4);
+  std::memcpy(bytes.data(), words.data(), bytes.size());
+  return bytes;
+}
+
+std::vector<isa::Insn> generate_layer(const arch::Config& cfg, const layer::LayerParams& p, int64_t tokens,
+                                      int64_t pos0, const LayerAddrs& a) {
+  const layer::LayerShape& s = p.shape;
+  if (s.head_dim != 64 && s.head_dim != 128)
+    throw std::invalid_argument(fmt::format("head_dim {} is not supported by the layer code generator (64 or 128)",
+                                            s.head_dim));
+  if (s.heads % s.kv_heads != 0 || s.heads * s.head_dim != s.hidden)
+    throw std::invalid_argument("inconsistent decoder layer shape");
+  if (tokens < 1 || tokens > max_layer_tokens(cfg, s))
+    throw std::invalid_argument(fmt::format("{} tokens in one layer program; this configuration takes 1..{}", tokens,
+                                            max_layer_tokens(cfg, s)));
+  if (pos0 < 0) throw std::invalid_argument("negative position");
+  LayerGen g(cfg, p, tokens, pos0, a);
+  return g.run();
+}
+
+}  // namespace tasu::codegen

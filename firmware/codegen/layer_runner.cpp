@@ -1,0 +1,137 @@
+// Decoder layers on a device; see layer_runner.h.
+#include "codegen/layer_runner.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstring>
+#include <stdexcept>
+
+#include "codegen/bitlinear_codegen.h"
+
+namespace tasu::codegen {
+namespace {
+
+// A generous watchdog: every program moves its weights at least once.
+uint64_t watchdog_for(const arch::Config& cfg, size_t insns, uint64_t weight_bytes) {
+  return 1'000'000 + 64 * insns + 16 * weight_bytes / cfg.MemBytesPerCycle;
+}
+
+}  // namespace
+
+DeviceLayers::DeviceLayers(rt::Device& dev, std::vector<const layer::LayerParams*> layers, int64_t max_positions)
+    : dev_(dev), max_positions_(max_positions) {
+  if (layers.empty()) throw std::invalid_argument("no layers to place on the device");
+  const arch::Config& cfg = dev.config();
+  const layer::LayerShape& s = layers.front()->shape;
+  chunk_ = max_layer_tokens(cfg, s);
+  dev_.free_all();
+  auto put = [&](const std::vector<uint8_t>& bytes) {
+    const auto at = static_cast<uint32_t>(dev_.alloc(bytes.size()));
+    dev_.write(at, bytes.data(), bytes.size());
+    return at;
+  };
+  auto weights = [&](const layer::TernaryProjection& w) {
+    const BitLinearPlan pl = plan_bitlinear(cfg, {w.out, w.in, 1});
+    return put(pack_weights(cfg, pl, w.w.data()));
+  };
+  const uint64_t sh = vector_bytes(cfg, s.hidden), si = vector_bytes(cfg, s.intermediate);
+  const uint64_t kv = static_cast<uint64_t>(max_positions) * s.kv_heads * s.head_dim * 4;
+  for (const layer::LayerParams* p : layers) {
+    if (p->shape.hidden != s.hidden || p->shape.intermediate != s.intermediate)
+      throw std::invalid_argument("layers of different shapes");
+    Placed pl{p, {}};
+    pl.a.wq = weights(p->q);
+    pl.a.wk = weights(p->k);
+    pl.a.wv = weights(p->v);
+    pl.a.wo = weights(p->o);
+    pl.a.wgate = weights(p->gate);
+    pl.a.wup = weights(p->up);
+    pl.a.wdown = weights(p->down);
+    pl.a.consts = put(pack_layer_constants(cfg, *p));
+    pl.a.kcache = static_cast<uint32_t>(dev_.alloc(kv));
+    pl.a.vcache = static_cast<uint32_t>(dev_.alloc(kv));
+    layers_.push_back(pl);
+  }
+  // Activations for one chunk; layer i + 1 reads layer i's output where it was written.
+  const auto c = static_cast<uint64_t>(chunk_);
+  auto buf = [&](uint64_t row) { return static_cast<uint32_t>(dev_.alloc(c * row)); };
+  uint32_t x = buf(sh);
+  for (Placed& pl : layers_) {
+    pl.a.x_in = x;
+    pl.a.q = buf(sh);
+    pl.a.attn_out = buf(sh);
+    pl.a.x1 = buf(sh);
+    pl.a.gate = buf(si);
+    pl.a.up = buf(si);
+    pl.a.mlp_out = buf(sh);
+    pl.a.x_out = buf(sh);
+    x = pl.a.x_out;
+  }
+}
+
+uint64_t DeviceLayers::kv_cache_bytes() const {
+  const layer::LayerShape& s = layers_.front().p->shape;
+  return layers_.size() * 2 * static_cast<uint64_t>(max_positions_) * s.kv_heads * s.head_dim * 4;
+}
+
+std::vector<LayerStepOutputs> DeviceLayers::forward(const std::vector<layer::vf32>& x, int64_t tokens,
+                                                    StepStats& stats,
+                                                    const std::function<void(int64_t, int64_t)>& progress) {
+  const arch::Config& cfg = dev_.config();
+  const layer::LayerShape& s = layers_.front().p->shape;
+  const int64_t H = s.hidden;
+  if (tokens < 1 || static_cast<int64_t>(x.size()) != tokens * H)
+    throw std::invalid_argument(fmt::format("layer input has {} values, expected {} tokens x {}", x.size(), tokens, H));
+  if (positions_ + tokens > max_positions_)
+    throw std::invalid_argument(fmt::format("{} positions exceed the KV cache ({} positions)", positions_ + tokens,
+                                            max_positions_));
+  const uint64_t sh = vector_bytes(cfg, H);
+  std::vector<LayerStepOutputs> outs(layers_.size());
+  for (auto& o : outs) {
+    o.attn_out.resize(x.size());
+    o.mlp_out.resize(x.size());
+    o.out.resize(x.size());
+  }
+  const int64_t chunks = (tokens + chunk_ - 1) / chunk_;
+  const int64_t total = chunks * static_cast<int64_t>(layers_.size());
+  int64_t done = 0;
+  std::vector<uint8_t> row(sh, 0);
+  auto read_rows = [&](uint32_t at, int64_t t0, int64_t n, std::vector<layer::vf32>& dst) {
+    for (int64_t t = 0; t < n; ++t) {
+      dev_.read(at + t * sh, row.data(), sh);
+      std::memcpy(dst.data() + (t0 + t) * H, row.data(), static_cast<size_t>(H) * 4);
+    }
+  };
+  for (int64_t c0 = 0; c0 < tokens; c0 += chunk_) {
+    const int64_t n = std::min(chunk_, tokens - c0);
+    for (int64_t t = 0; t < n; ++t) {
+      std::fill(row.begin(), row.end(), 0);
+      std::memcpy(row.data(), x.data() + (c0 + t) * H, static_cast<size_t>(H) * 4);
+      dev_.write(layers_.front().a.x_in + t * sh, row.data(), sh);
+    }
+    for (size_t li = 0; li < layers_.size(); ++li) {
+      const Placed& pl = layers_[li];
+      const std::vector<isa::Insn> prog = generate_layer(cfg, *pl.p, n, positions_ + c0, pl.a);
+      std::vector<uint8_t> bytes(prog.size() * arch::kInsnBytes);
+      for (size_t i = 0; i < prog.size(); ++i) prog[i].to_bytes(bytes.data() + i * arch::kInsnBytes);
+      const uint64_t paddr = dev_.alloc(bytes.size());
+      dev_.write(paddr, bytes.data(), bytes.size());
+      dev_.start(paddr, static_cast<uint32_t>(prog.size()));
+      dev_.wait(watchdog_for(cfg, prog.size(), static_cast<uint64_t>(s.hidden) * (4 * s.hidden + 3 * s.intermediate)));
+      stats.counters += dev_.counters();
+      ++stats.programs;
+      stats.insns += prog.size();
+      read_rows(pl.a.attn_out, c0, n, outs[li].attn_out);
+      read_rows(pl.a.mlp_out, c0, n, outs[li].mlp_out);
+      read_rows(pl.a.x_out, c0, n, outs[li].out);
+      // Programs are not kept: the next one reuses the space.
+      dev_.free_to(paddr);
+      if (progress) progress(++done, total);
+    }
+  }
+  positions_ += tokens;
+  return outs;
+}
+
+}  // namespace tasu::codegen

@@ -1,0 +1,91 @@
+// Shared by the unit (functional model) and system (RTL) layer benches: random decoder layers
+// in model (b)'s form, and a run of prefill + decode steps on a device compared bit for bit
+// with model (b) (model/layer/accel_layer.h).
+#pragma once
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdio>
+#include <random>
+#include <vector>
+
+#include "codegen/layer_runner.h"
+#include "layer/accel_layer.h"
+
+namespace tasu::bench {
+
+inline layer::LayerParams random_layer(const layer::LayerShape& s, uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::normal_distribution<float> gauss(0.0f, 1.0f);
+  layer::LayerParams p;
+  p.shape = s;
+  auto gain = [&](int64_t n) {
+    std::vector<vec::vf32> g(static_cast<size_t>(n));
+    for (auto& v : g) v = vec::from_float(1.0f + 0.2f * gauss(rng));
+    return g;
+  };
+  auto proj = [&](int64_t out, int64_t in) {
+    layer::TernaryProjection t;
+    t.out = out;
+    t.in = in;
+    t.w.resize(static_cast<size_t>(out * in));
+    for (auto& w : t.w) w = static_cast<int8_t>(std::uniform_int_distribution<int>(-1, 1)(rng));
+    t.w_mul = vec::from_float(0.02f + 0.01f * std::abs(gauss(rng)));
+    return t;
+  };
+  p.input_norm = gain(s.hidden);
+  p.attn_sub_norm = gain(s.hidden);
+  p.post_attn_norm = gain(s.hidden);
+  p.ffn_sub_norm = gain(s.intermediate);
+  const int64_t kv = s.kv_heads * s.head_dim;
+  p.q = proj(s.hidden, s.hidden);
+  p.k = proj(kv, s.hidden);
+  p.v = proj(kv, s.hidden);
+  p.o = proj(s.hidden, s.hidden);
+  p.gate = proj(s.intermediate, s.hidden);
+  p.up = proj(s.intermediate, s.hidden);
+  p.down = proj(s.hidden, s.intermediate);
+  return p;
+}
+
+inline std::vector<vec::vf32> random_hidden(int64_t tokens, int64_t hidden, uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::normal_distribution<float> gauss(0.0f, 1.0f);
+  std::vector<vec::vf32> x(static_cast<size_t>(tokens * hidden));
+  for (auto& v : x) v = vec::from_float(gauss(rng));
+  return x;
+}
+
+// Prefill of P tokens then `decode` single tokens through `layers` layers on dev; every layer
+// output equals model (b)'s bit for bit.
+inline void expect_layers_bit_exact(rt::Device& dev, const layer::LayerShape& s, int n_layers, int64_t P, int64_t decode) {
+  std::vector<layer::LayerParams> params;
+  for (int i = 0; i < n_layers; ++i) params.push_back(random_layer(s, 100 + static_cast<uint32_t>(i)));
+  std::vector<const layer::LayerParams*> ptrs;
+  for (const auto& p : params) ptrs.push_back(&p);
+  codegen::DeviceLayers dl(dev, ptrs, P + decode);
+  std::vector<layer::KvCache> caches(static_cast<size_t>(n_layers));
+  for (int64_t step = 0; step <= decode; ++step) {
+    const int64_t n = step == 0 ? P : 1;
+    std::vector<vec::vf32> x = random_hidden(n, s.hidden, 7 + static_cast<uint32_t>(step));
+    codegen::StepStats st;
+    const auto outs = dl.forward(x, n, st);
+    std::printf("%s step %lld: %llu cycles, %llu instructions in %llu programs\n", dev.backend().c_str(),
+                static_cast<long long>(step), static_cast<unsigned long long>(st.counters.cycles),
+                static_cast<unsigned long long>(st.insns), static_cast<unsigned long long>(st.programs));
+    for (int i = 0; i < n_layers; ++i) {
+      const layer::LayerOutputs ref = layer::accel_layer_forward(params[static_cast<size_t>(i)], x, n, caches[static_cast<size_t>(i)]);
+      const auto& o = outs[static_cast<size_t>(i)];
+      auto first_diff = [](const std::vector<vec::vf32>& a, const std::vector<vec::vf32>& b) {
+        size_t k = 0;
+        while (k < a.size() && a[k] == b[k]) ++k;
+        return k;
+      };
+      ASSERT_EQ(first_diff(o.attn_out, ref.attn_out), ref.attn_out.size()) << "layer " << i << " step " << step << " attn_out";
+      ASSERT_EQ(first_diff(o.mlp_out, ref.mlp_out), ref.mlp_out.size()) << "layer " << i << " step " << step << " mlp_out";
+      ASSERT_EQ(first_diff(o.out, x), x.size()) << "layer " << i << " step " << step << " out";
+    }
+  }
+}
+
+}  // namespace tasu::bench
