@@ -1,5 +1,6 @@
-// The tasu command line: `tasu bitlinear` runs one BitLinear on the accelerator (RTL or model
-// backend), checks it against the golden model and prints the performance figures.
+// The tasu command line: `tasu run` simulates BitNet decoder layers on the accelerator (the
+// embedded synthetic 2B4T-sized model or a checkpoint) and checks them; `tasu bitlinear` runs one
+// BitLinear against the golden model. Both print the performance figures.
 // SystemC owns the process entry (sim/sc_entry.h), so this is sc_main.
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -11,6 +12,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "cli/run_command.h"
 #include "codegen/bitlinear_runner.h"
 #include "runtime/device.h"
 #include "sc_entry.h"
@@ -93,6 +95,21 @@ int sc_main(int argc, char** argv) {
   bl->add_option("--mem-latency", latency, "DRAM latency in cycles (default: the configuration's)");
   bl->add_option("--mem-bw", bw, "DRAM bytes per cycle (default: the configuration's)");
 
+  tasu::cli::RunArgs ra;
+  auto* run = app.add_subcommand("run", "simulate BitNet decoder layers (prefill, then decode) and check every result");
+  run->add_option("--model", ra.model_dir, "Hugging Face BitNet checkpoint directory (default: embedded synthetic 2B4T-sized model)");
+  run->add_option("--layers", ra.layers, "decoder layers A:B to run (default: all; 0:1 for the embedded model)");
+  run->add_option("--prefill", ra.prefill, "prompt tokens P")->capture_default_str();
+  run->add_option("--decode", ra.decode, "decode steps D")->capture_default_str();
+  run->add_option("--reference", ra.reference, "reference safetensors (tokens, P and D come from it); print per-key errors");
+  run->add_option("--dump", ra.dump, "write this run's results as safetensors under the reference key names");
+  run->add_option("--backend", ra.backend, "rtl (Verilated, cycle-accurate) or model (functional)")
+      ->check(CLI::IsMember({"rtl", "model"}))->capture_default_str();
+  run->add_option("--config", ra.config, "accelerator configuration")->check(CLI::IsMember(names))->capture_default_str();
+  run->add_option("--trace", ra.trace, "write a VCD of the accelerator's pins (rtl backend)");
+  run->add_option("--json", ra.json, "also write the results as JSON");
+  run->add_option("--seed", ra.seed, "seed of the embedded model's weights")->capture_default_str();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -102,9 +119,20 @@ int sc_main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     // A usage error: say what was wrong, then show the usage of the command concerned.
     std::cerr << "tasu: " << e.what() << "\n\n";
-    const CLI::App* sub = bl->parsed() ? bl : &app;
+    const CLI::App* sub = bl->parsed() ? bl : run->parsed() ? run : &app;
     std::cerr << sub->help();
     return 2;
+  }
+
+  if (run->parsed()) {
+    ra.prefill_given = run->count("--prefill") > 0;
+    ra.decode_given = run->count("--decode") > 0;
+    try {
+      return tasu::cli::run_layers(ra);
+    } catch (const std::exception& e) {
+      std::cerr << "tasu: error: " << e.what() << "\n";
+      return 2;
+    }
   }
 
   try {

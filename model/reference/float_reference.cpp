@@ -296,13 +296,7 @@ TensorMap run_float_reference(const ckpt::BitNetModel& model, const std::vector<
     if (static_cast<int64_t>(input_ids.size()) < total) {
       bad(fmt::format("{} input ids for {} prefill + {} decode tokens", input_ids.size(), P, D));
     }
-    input = Matrix(total, c.hidden);
-    for (int64_t t = 0; t < total; ++t) {
-      const int64_t id = input_ids[static_cast<size_t>(t)];
-      if (id < 0 || id >= c.vocab) bad(fmt::format("input id {} at position {} is outside [0, {})", id, t, c.vocab));
-      const float* e = model.embed_tokens.data() + id * c.hidden;
-      std::copy(e, e + c.hidden, input.row(t));
-    }
+    input = embed(model, input_ids, total);
   } else {
     if (o.input_hidden.rows != total || o.input_hidden.cols != c.hidden) {
       bad(fmt::format("input_hidden is [{}, {}], expected [{}, {}]", o.input_hidden.rows,
@@ -324,22 +318,42 @@ TensorMap run_float_reference(const ckpt::BitNetModel& model, const std::vector<
       x = std::move(r.out);
       out[fmt::format("{}layer.{}.out", prefix, i)] = x;
     }
-    if (!with_head) continue;
-    Matrix fn = rms_norm(x, model.final_norm, c.rms_norm_eps, o.numerics);
-    Matrix logits(fn.rows, c.vocab);  // lm_head is a plain nn.Linear in the model dtype
-    for (int64_t t = 0; t < fn.rows; ++t) {
-      const double* hr = fn.row(t);
-      for (int64_t v = 0; v < c.vocab; ++v) {
-        const float* w = model.lm_head_weight().data() + v * c.hidden;
-        double acc = 0.0;
-        for (int64_t j = 0; j < c.hidden; ++j) acc += static_cast<double>(w[j]) * hr[j];
-        logits.row(t)[v] = acc;
-      }
-    }
-    out[prefix + "final_norm"] = std::move(fn);
-    out[prefix + "logits"] = std::move(logits);
+    if (with_head) head(model, x, prefix, out, o.numerics);
   }
   return out;
+}
+
+Matrix embed(const ckpt::BitNetModel& model, const std::vector<int64_t>& input_ids, int64_t count) {
+  const auto& c = model.config;
+  if (!model.has_embeddings_and_head()) throw std::invalid_argument("the model was loaded without embeddings");
+  if (static_cast<int64_t>(input_ids.size()) < count)
+    throw std::invalid_argument(fmt::format("{} input ids for {} tokens", input_ids.size(), count));
+  Matrix input(count, c.hidden);
+  for (int64_t t = 0; t < count; ++t) {
+    const int64_t id = input_ids[static_cast<size_t>(t)];
+    if (id < 0 || id >= c.vocab)
+      throw std::invalid_argument(fmt::format("input id {} at position {} is outside [0, {})", id, t, c.vocab));
+    const float* e = model.embed_tokens.data() + id * c.hidden;
+    std::copy(e, e + c.hidden, input.row(t));
+  }
+  return input;
+}
+
+void head(const ckpt::BitNetModel& model, const Matrix& x, const std::string& prefix, TensorMap& out, Numerics numerics) {
+  const auto& c = model.config;
+  Matrix fn = rms_norm(x, model.final_norm, c.rms_norm_eps, numerics);
+  Matrix logits(fn.rows, c.vocab);  // lm_head is a plain nn.Linear in the model dtype
+  for (int64_t t = 0; t < fn.rows; ++t) {
+    const double* hr = fn.row(t);
+    for (int64_t v = 0; v < c.vocab; ++v) {
+      const float* w = model.lm_head_weight().data() + v * c.hidden;
+      double acc = 0.0;
+      for (int64_t j = 0; j < c.hidden; ++j) acc += static_cast<double>(w[j]) * hr[j];
+      logits.row(t)[v] = acc;
+    }
+  }
+  out[prefix + "final_norm"] = std::move(fn);
+  out[prefix + "logits"] = std::move(logits);
 }
 
 ReferenceFile load_reference_file(const std::string& path) {

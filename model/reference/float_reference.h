@@ -69,6 +69,15 @@ struct ReferenceOptions {
 TensorMap run_float_reference(const ckpt::BitNetModel& model, const std::vector<int64_t>& input_ids,
                               const ReferenceOptions& options);
 
+// The token embeddings of the first `count` ids ([count][hidden]); throws std::invalid_argument on
+// an id outside the vocabulary or a model loaded without embeddings.
+Matrix embed(const ckpt::BitNetModel& model, const std::vector<int64_t>& input_ids, int64_t count);
+
+// The model's final norm and lm_head on hidden states x: adds prefix + "final_norm" and
+// prefix + "logits" to out.
+void head(const ckpt::BitNetModel& model, const Matrix& x, const std::string& prefix, TensorMap& out,
+          Numerics numerics = Numerics::HuggingFace);
+
 // A reference file (reference.safetensors / reference-fp64.safetensors layout, or a tasu dump).
 struct ReferenceFile {
   std::vector<int64_t> input_ids;  // flattened [1, P + D]

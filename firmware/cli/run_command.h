@@ -1,0 +1,23 @@
+// `tasu run`: BitNet decoder layers on the accelerator from a checkpoint (or the embedded
+// synthetic 2B4T-sized model), checked bit for bit against model (b) and, with a reference
+// file, against the float reference's keys.
+#pragma once
+#include <cstdint>
+#include <string>
+
+namespace tasu::cli {
+
+struct RunArgs {
+  std::string model_dir;       // empty: the embedded synthetic model
+  std::string layers;          // "A:B"; empty: all layers of a checkpoint, 0:1 for the synthetic model
+  int64_t prefill = 32, decode = 4;
+  bool prefill_given = false, decode_given = false;
+  std::string reference, dump, backend = "rtl", config = "default", trace, json;
+  uint64_t seed = 1;
+};
+
+// Returns the process exit code: 0 bit-exact (and within tolerance when a reference is given),
+// 1 otherwise; throws on bad input (the caller prints it and exits 2).
+int run_layers(const RunArgs& args);
+
+}  // namespace tasu::cli
