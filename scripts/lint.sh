@@ -10,17 +10,21 @@ mkdir -p "$gen"
 c++ -std=c++17 -O1 "$root/firmware/arch/gen_arch.cpp" -o "$gen/gen_arch"
 "$gen/gen_arch" "$root/firmware/arch/tasu_arch.json" "$gen"
 
-rtl=("$gen/tasu_pkg.sv" "$root"/rtl/tasu_fifo.sv "$root"/rtl/tasu_tile.sv "$root"/rtl/tasu_act_buffer.sv
+rtl=("$gen/tasu_pkg.sv" "$root"/rtl/tasu_fifo.sv "$root"/rtl/tasu_dot_tern_tree.sv "$root"/rtl/tasu_tile.sv "$root"/rtl/tasu_act_buffer.sv
      "$root"/rtl/tasu_out_buffer.sv "$root"/rtl/tasu_engine.sv "$root"/rtl/tasu_dma_rd.sv
      "$root"/rtl/tasu_dma_wr.sv "$root"/rtl/tasu_mem_arbiter.sv "$root"/rtl/tasu_cmd_proc.sv
      "$root"/rtl/tasu_regs.sv "$root"/rtl/tasu_vu_fadd.sv "$root"/rtl/tasu_vu_fmul.sv
      "$root"/rtl/tasu_vu_cvt.sv "$root"/rtl/tasu_vu_lane.sv "$root"/rtl/tasu_vu_spad.sv "$root"/rtl/tasu_vu.sv
      "$root"/rtl/tasu_top.sv)
+# The silicon-comparison rows (scripts/ppa.sh), outside tasu_top.
+ppa=("$gen/tasu_pkg.sv" "$root"/rtl/tasu_vu_fadd.sv "$root"/rtl/tasu_vu_fmul.sv "$root"/rtl/tasu_dot_tern_chain.sv
+     "$root"/rtl/tasu_dot_tern_tree.sv "$root"/rtl/tasu_dot_tern_csa.sv "$root"/rtl/tasu_dot_int8.sv
+     "$root"/rtl/tasu_dot_bf16.sv "$root"/rtl/tasu_ppa_wstore.sv "$root"/rtl/tasu_ppa_row.sv)
 
 # Every RTL file must be in one of the lists above, so a new module cannot escape lint.
 for f in "$root"/rtl/*.sv; do
   m=$(basename "$f" .sv)
-  printf '%s\n' "${rtl[@]}" | grep -qxF "$f" ||
+  printf '%s\n' "${rtl[@]}" "${ppa[@]}" | grep -qxF "$f" ||
     { echo "lint: $f is not in scripts/lint.sh's file lists"; exit 1; }
 done
 
@@ -28,6 +32,27 @@ for cfg in $(sed -n 's/^params_\(.*\)\.vc$/\1/p' <(ls "$gen")); do
   echo "lint: verilator -Wall ($cfg)"
   verilator --lint-only -Wall -sv --top-module tasu_top -f "$gen/params_$cfg.vc" \
     "$root/rtl/lint/verilator_waivers.vlt" "${rtl[@]}"
+done
+
+for kind in 0 1 2 3 4; do
+  echo "lint: verilator -Wall (tasu_ppa_row kind $kind)"
+  verilator --lint-only -Wall -sv --top-module tasu_ppa_row -GKind=$kind "$root/rtl/lint/verilator_waivers.vlt" "${ppa[@]}"
+done
+# The ternary rows hold no multiplier either (the INT8 and BF16 baselines do, by design).
+for kind in 0 1 2; do
+  yosys -q -p "read_verilog -sv ${ppa[*]}; chparam -set Kind $kind tasu_ppa_row; synth -top tasu_ppa_row -run begin:coarse;
+               proc; opt -fast; select -assert-none t:\$mul t:\$div t:\$mod t:\$pow; synth -top tasu_ppa_row -run coarse:fine;
+               check -assert; select -assert-none t:\$dlatch t:\$adlatch t:\$dlatchsr" > /dev/null
+done
+# Each optimized ternary dot product is equivalent to the plain chain: a miter proven by SAT
+# over every input (at Lanes = 2: the generators are the same code at every width; Lanes = 4
+# takes 40 s and 96 s and was proven once, see docs/ppa.md).
+for impl in tasu_dot_tern_tree tasu_dot_tern_csa; do
+  echo "lint: $impl == tasu_dot_tern_chain (yosys miter + sat -prove)"
+  yosys -q -p "read_verilog -sv $root/rtl/tasu_dot_tern_chain.sv $root/rtl/$impl.sv;
+               chparam -set Lanes 2 tasu_dot_tern_chain $impl; proc; opt -fast;
+               miter -equiv -flatten -make_assert tasu_dot_tern_chain $impl miter; hierarchy -top miter;
+               sat -verify -prove-asserts miter" > /dev/null
 done
 
 echo "lint: yosys synth + check -assert (ci)"

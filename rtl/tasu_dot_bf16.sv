@@ -1,0 +1,24 @@
+// BF16 x BF16 dot product with binary32 accumulation, the second baseline MAC array's row:
+// Lanes products (exact in binary32: 8 x 8 significand bits; the vector unit's multiplier
+// with the low 16 bits of each operand tied to zero, which synthesis folds away), then a
+// balanced tree of binary32 adders (the vector unit's rounding rules, model/vector/vfloat.h).
+// Combinational.
+module tasu_dot_bf16 #(
+  parameter int Lanes = 32,
+  localparam int Lv = $clog2(Lanes)
+) (
+  input  logic [Lanes*16-1:0] w_i,
+  input  logic [Lanes*16-1:0] a_i,
+  output logic [31:0]         y_o
+);
+  logic [Lanes*32-1:0] lvl [Lv+1];
+  for (genvar l = 0; l < Lanes; l++) begin : g_mul
+    tasu_vu_fmul u_mul (.a_i({w_i[l*16 +: 16], 16'd0}), .b_i({a_i[l*16 +: 16], 16'd0}), .y_o(lvl[0][l*32 +: 32]));
+  end
+  for (genvar k = 1; k <= Lv; k++) begin : g_lvl
+    for (genvar i = 0; i < (Lanes >> k); i++) begin : g_add
+      tasu_vu_fadd u_add (.a_i(lvl[k-1][(2*i)*32 +: 32]), .b_i(lvl[k-1][(2*i+1)*32 +: 32]), .y_o(lvl[k][i*32 +: 32]));
+    end
+  end
+  assign y_o = lvl[Lv][31:0];
+endmodule

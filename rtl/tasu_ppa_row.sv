@@ -1,0 +1,75 @@
+// One row of a matrix engine for the silicon comparison (scripts/ppa.sh): Lanes weights per
+// word in a weight store of Depth words, a registered activation slice, the dot product of
+// the selected kind and an accumulator, all at one dot product (Lanes operations) per cycle.
+// Kind 0: ternary, plain chain; 1: ternary, adder tree; 2: ternary, carry-save tree;
+// 3: INT8 x INT8 with an integer accumulator; 4: BF16 x BF16 with a binary32 accumulator.
+// Weight storage is synthesized as flip-flops (no SRAM compiler exists for this library).
+module tasu_ppa_row #(
+  parameter int Kind  = 0,
+  parameter int Lanes = 32,
+  parameter int Depth = 8,
+  parameter int AccW  = 24,
+  localparam int WBits = (Kind <= 2) ? 2 : ((Kind == 3) ? 8 : 16),
+  localparam int ABits = (Kind == 4) ? 16 : 8,
+  localparam int OutW  = (Kind == 4) ? 32 : AccW,
+  localparam int AddrW = $clog2(Depth)
+) (
+  input  logic                   clk_i,
+  input  logic                   rst_ni,
+  input  logic                   wr_valid_i,
+  input  logic [AddrW-1:0]       wr_addr_i,
+  input  logic [Lanes*WBits-1:0] wr_data_i,
+  input  logic                   valid_i,
+  input  logic                   clear_i,     // start a new accumulation
+  input  logic [AddrW-1:0]       rd_addr_i,
+  input  logic [Lanes*ABits-1:0] act_i,
+  output logic [OutW-1:0]        acc_o
+);
+  logic [Lanes*WBits-1:0] w_q;
+  logic [Lanes*ABits-1:0] a_q;
+  logic                   v_q, clr_q;
+
+  tasu_ppa_wstore #(.Depth(Depth), .Bits(Lanes * WBits)) u_wstore (
+    .clk_i, .wr_valid_i, .wr_addr_i, .wr_data_i, .rd_valid_i(valid_i), .rd_addr_i, .rd_data_o(w_q)
+  );
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      a_q   <= '0;
+      v_q   <= 1'b0;
+      clr_q <= 1'b0;
+    end else begin
+      a_q   <= act_i;
+      v_q   <= valid_i;
+      clr_q <= clear_i;
+    end
+  end
+
+  logic [OutW-1:0] acc_q, acc_d;
+  if (Kind == 4) begin : g_bf16
+    logic [31:0] dot, sum;
+    tasu_dot_bf16 #(.Lanes(Lanes)) u_dot (.w_i(w_q), .a_i(a_q), .y_o(dot));
+    tasu_vu_fadd u_acc (.a_i(clr_q ? 32'd0 : acc_q), .b_i(dot), .y_o(sum));
+    assign acc_d = sum;
+  end else if (Kind == 3) begin : g_int8
+    logic [16+$clog2(Lanes)-1:0] dot;
+    tasu_dot_int8 #(.Lanes(Lanes)) u_dot (.w_i(w_q), .a_i(a_q), .y_o(dot));
+    assign acc_d = (clr_q ? '0 : acc_q) + OutW'($signed(dot));
+  end else begin : g_tern
+    logic [9+$clog2(Lanes)-1:0] dot;
+    if (Kind == 0) begin : g_chain
+      tasu_dot_tern_chain #(.Lanes(Lanes)) u_dot (.w_i(w_q), .a_i(a_q), .y_o(dot));
+    end else if (Kind == 1) begin : g_tree
+      tasu_dot_tern_tree #(.Lanes(Lanes)) u_dot (.w_i(w_q), .a_i(a_q), .y_o(dot));
+    end else begin : g_csa
+      tasu_dot_tern_csa #(.Lanes(Lanes)) u_dot (.w_i(w_q), .a_i(a_q), .y_o(dot));
+    end
+    assign acc_d = (clr_q ? '0 : acc_q) + OutW'($signed(dot));
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni)  acc_q <= '0;
+    else if (v_q) acc_q <= acc_d;
+  end
+  assign acc_o = acc_q;
+endmodule
