@@ -59,7 +59,7 @@ report_power
 exit
 EOF
   # OpenSTA 2.0.17 crashes in report_power on the BF16 netlist; the report then shows n/a.
-  sta -no_init -exit "$out/$n.sta.tcl" > "$out/$n.sta.log" 2>&1 || echo "ppa: OpenSTA failed on $n (exit $?), see $out/$n.sta.log"
+  (cd "$out" && sta -no_init -exit "$n.sta.tcl" > "$n.sta.log" 2>&1) || echo "ppa: OpenSTA failed on $n (exit $?), see $out/$n.sta.log"
 done
 
 # ---- Report ---------------------------------------------------------------------------------
