@@ -43,15 +43,23 @@ module tasu_tile #(
     if (rd_valid_i) w_word_q <= mem_q[rd_word_i];
   end
 
-  // The add-only datapath: each weight selects +a, -a or nothing, and a balanced adder tree
-  // sums the lanes (tasu_dot_tern_tree: the lowest energy per operation of the variants
-  // compared in docs/ppa.md, and proven equivalent to the plain chain tasu_dot_tern_chain).
-  for (genvar r = 0; r < Rows; r++) begin : g_row
-    tasu_dot_tern_tree #(.Lanes(Lanes)) u_dot (
-      .w_i (w_word_q[r*Lanes*2 +: Lanes*2]),
-      .a_i (act_i),
-      .y_o (psum_d[r*PsW +: PsW])
-    );
+  // The add-only datapath: each weight selects +a, -a or nothing. A chain here; synthesis
+  // rebalances it and the micro-architecture variants live in their own modules.
+  logic signed [PsW-1:0] sum;
+  logic signed [PsW-1:0] a_ext;
+  always_comb begin
+    psum_d = '0;
+    for (int r = 0; r < Rows; r++) begin
+      sum = '0;
+      for (int l = 0; l < Lanes; l++) begin
+        a_ext = PsW'($signed(act_i[l*8 +: 8]));
+        if (w_word_q[(r*Lanes + l)*2]) begin
+          if (w_word_q[(r*Lanes + l)*2 + 1]) sum = sum - a_ext;
+          else                               sum = sum + a_ext;
+        end
+      end
+      psum_d[r*PsW +: PsW] = sum;
+    end
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
