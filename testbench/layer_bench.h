@@ -14,6 +14,16 @@
 
 namespace tasu::bench {
 
+inline layer::LayerShape shape(int64_t hidden, int64_t inter, int64_t heads, int64_t kv, int64_t hd) {
+  layer::LayerShape s;
+  s.hidden = hidden;
+  s.intermediate = inter;
+  s.heads = heads;
+  s.kv_heads = kv;
+  s.head_dim = hd;
+  return s;
+}
+
 inline layer::LayerParams random_layer(const layer::LayerShape& s, uint32_t seed) {
   std::mt19937 rng(seed);
   std::normal_distribution<float> gauss(0.0f, 1.0f);

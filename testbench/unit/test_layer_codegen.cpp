@@ -8,15 +8,7 @@
 
 namespace {
 
-tasu::layer::LayerShape shape(int64_t hidden, int64_t inter, int64_t heads, int64_t kv, int64_t hd) {
-  tasu::layer::LayerShape s;
-  s.hidden = hidden;
-  s.intermediate = inter;
-  s.heads = heads;
-  s.kv_heads = kv;
-  s.head_dim = hd;
-  return s;
-}
+using tasu::bench::shape;
 
 TEST(LayerProgram, HeadDim64OnCi) {
   auto dev = tasu::rt::open_device("model", "ci");
