@@ -11,14 +11,19 @@ module tasu_dot_bf16 #(
   input  logic [Lanes*16-1:0] a_i,
   output logic [31:0]         y_o
 );
-  logic [Lanes*32-1:0] lvl [Lv+1];
+  // Level k of the tree at k * LvlW in one flat vector (an array becomes a memory in Yosys);
+  // the upper part of each level above its Lanes >> k sums is unused.
+  localparam int LvlW = Lanes * 32;
+  logic [(Lv+1)*LvlW-1:0] lvl;
   for (genvar l = 0; l < Lanes; l++) begin : g_mul
-    tasu_vu_fmul u_mul (.a_i({w_i[l*16 +: 16], 16'd0}), .b_i({a_i[l*16 +: 16], 16'd0}), .y_o(lvl[0][l*32 +: 32]));
+    tasu_vu_fmul u_mul (.a_i({w_i[l*16 +: 16], 16'd0}), .b_i({a_i[l*16 +: 16], 16'd0}), .y_o(lvl[l*32 +: 32]));
   end
   for (genvar k = 1; k <= Lv; k++) begin : g_lvl
     for (genvar i = 0; i < (Lanes >> k); i++) begin : g_add
-      tasu_vu_fadd u_add (.a_i(lvl[k-1][(2*i)*32 +: 32]), .b_i(lvl[k-1][(2*i+1)*32 +: 32]), .y_o(lvl[k][i*32 +: 32]));
+      tasu_vu_fadd u_add (.a_i(lvl[(k-1)*LvlW + (2*i)*32 +: 32]), .b_i(lvl[(k-1)*LvlW + (2*i+1)*32 +: 32]),
+                          .y_o(lvl[k*LvlW + i*32 +: 32]));
     end
+    assign lvl[k*LvlW + (Lanes >> k)*32 +: LvlW - (Lanes >> k)*32] = '0;
   end
-  assign y_o = lvl[Lv][31:0];
+  assign y_o = lvl[Lv*LvlW +: 32];
 endmodule

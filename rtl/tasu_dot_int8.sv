@@ -9,15 +9,16 @@ module tasu_dot_int8 #(
   input  logic [Lanes*8-1:0] a_i,
   output logic [SumW-1:0]    y_o
 );
-  logic [Lanes*SumW-1:0] lvl [Lv+1];
+  // Level k of the tree at k * LvlW in one flat vector (an array becomes a memory in Yosys).
+  localparam int LvlW = Lanes * SumW;
+  logic [(Lv+1)*LvlW-1:0] lvl;
   always_comb begin
+    lvl = '0;
     for (int l = 0; l < Lanes; l++)
-      lvl[0][l*SumW +: SumW] = SumW'($signed(w_i[l*8 +: 8]) * $signed(a_i[l*8 +: 8]));
-    for (int k = 1; k <= Lv; k++) begin
-      lvl[k] = '0;
+      lvl[l*SumW +: SumW] = SumW'($signed(w_i[l*8 +: 8]) * $signed(a_i[l*8 +: 8]));
+    for (int k = 1; k <= Lv; k++)
       for (int i = 0; i < (Lanes >> k); i++)
-        lvl[k][i*SumW +: SumW] = lvl[k-1][(2*i)*SumW +: SumW] + lvl[k-1][(2*i+1)*SumW +: SumW];
-    end
-    y_o = lvl[Lv][SumW-1:0];
+        lvl[k*LvlW + i*SumW +: SumW] = lvl[(k-1)*LvlW + (2*i)*SumW +: SumW] + lvl[(k-1)*LvlW + (2*i+1)*SumW +: SumW];
+    y_o = lvl[Lv*LvlW +: SumW];
   end
 endmodule

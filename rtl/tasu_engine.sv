@@ -1,6 +1,9 @@
 // Ternary matrix engine: Tiles in-memory compute tiles, the reduction of their partial sums, the
 // per-row accumulators and the MATMUL sequencer, with the activation and output buffers it owns.
 // No multiplier anywhere: tiles add or subtract, the reduction and accumulators only add.
+// Engine selects the tiles' kind: the silicon comparison's INT8 and BF16 MAC arrays are the
+// same engine with multiplying tiles (tasu_tile), and for BF16 binary32 adders in the
+// reduction (tiles in order) and the accumulators; sequencing and cycle counts are identical.
 //
 // MATMUL(wbuf, depth D, tokens N, act_word, act_stride, out_word, accumulate): for each token n,
 //   out[out_word + n][r] = (accumulate ? out[out_word + n][r] : 0)
@@ -8,6 +11,7 @@
 // Pipeline: issue (S0), tile partial sums (S1), cross-tile reduction (S2), accumulate/write (S3);
 // one (token, depth) step per cycle with no bubble between tokens.
 module tasu_engine #(
+  parameter int Engine   = 0,
   parameter int Tiles    = 2,
   parameter int Rows     = 16,
   parameter int Lanes    = 32,
@@ -17,9 +21,10 @@ module tasu_engine #(
   parameter int BusBytes = 64,
   parameter int AccW     = 24,
   localparam int BusBits      = BusBytes * 8,
-  localparam int PsW          = 9 + $clog2(Lanes),
-  localparam int RedW         = PsW + $clog2(Tiles) + 1,
-  localparam int TileWordBits = Rows * Lanes * 2,
+  localparam int WBits        = (Engine == 0) ? 2 : ((Engine == 1) ? 8 : 16),
+  localparam int PsW          = (Engine == 0) ? 9 + $clog2(Lanes) : ((Engine == 1) ? 16 + $clog2(Lanes) : 32),
+  localparam int RedW         = (Engine == 2) ? 32 : PsW + $clog2(Tiles) + 1,
+  localparam int TileWordBits = Rows * Lanes * WBits,
   localparam int WgtBeatsPerW = TileWordBits / BusBits,
   localparam int WgtBeatSelW  = (WgtBeatsPerW > 1) ? $clog2(WgtBeatsPerW) : 1,
   localparam int WgtWordW     = $clog2(2 * WDepth),
@@ -234,7 +239,7 @@ module tasu_engine #(
       assign tile_sel = 1'b1;
     end
     tasu_tile #(
-      .Rows(Rows), .Lanes(Lanes), .WDepth(WDepth), .BusBytes(BusBytes)
+      .Engine(Engine), .Rows(Rows), .Lanes(Lanes), .WDepth(WDepth), .BusBytes(BusBytes)
     ) u_tile (
       .clk_i,
       .rst_ni,
@@ -251,13 +256,25 @@ module tasu_engine #(
 
   // ---- S2: reduction across tiles ------------------------------------------------------------
   logic [Rows*RedW-1:0] red_d, red_q;
-  logic signed [RedW-1:0] red_sum;
-  always_comb begin
-    red_d = '0;
-    for (int r = 0; r < Rows; r++) begin
-      red_sum = '0;
-      for (int t = 0; t < Tiles; t++) red_sum = red_sum + RedW'($signed(psums[(t*Rows + r)*PsW +: PsW]));
-      red_d[r*RedW +: RedW] = red_sum;
+  if (Engine == 2) begin : g_red_fp
+    // Binary32 partial sums added tile after tile (the order the golden model follows).
+    for (genvar r = 0; r < Rows; r++) begin : g_row
+      logic [Tiles*32-1:0] chain;
+      assign chain[31:0] = psums[r*PsW +: 32];
+      for (genvar t = 1; t < Tiles; t++) begin : g_add
+        tasu_vu_fadd u_add (.a_i(chain[(t-1)*32 +: 32]), .b_i(psums[(t*Rows + r)*PsW +: 32]), .y_o(chain[t*32 +: 32]));
+      end
+      assign red_d[r*32 +: 32] = chain[(Tiles-1)*32 +: 32];
+    end
+  end else begin : g_red_int
+    logic signed [RedW-1:0] red_sum;
+    always_comb begin
+      red_d = '0;
+      for (int r = 0; r < Rows; r++) begin
+        red_sum = '0;
+        for (int t = 0; t < Tiles; t++) red_sum = red_sum + RedW'($signed(psums[(t*Rows + r)*PsW +: PsW]));
+        red_d[r*RedW +: RedW] = red_sum;
+      end
     end
   end
 
@@ -267,20 +284,31 @@ module tasu_engine #(
   end
 
   // ---- S3: accumulate, and write the finished word ------------------------------------------
+  // The first step of a token starts from zero or, to accumulate, from the output word.
+  localparam int AccBits = (Engine == 2) ? 32 : AccW;
   logic [OutWordBits-1:0] prev_word;
   assign vu_out_rd_data_o = prev_word;
-  logic [Rows*AccW-1:0]   acc_d, acc_q;
-  logic [OutWordBits-1:0] out_word;
-  logic signed [AccW-1:0] base;
+  logic [Rows*AccBits-1:0] acc_d, acc_q, base;
+  logic [OutWordBits-1:0]  out_word;
 
   always_comb begin
-    acc_d    = acc_q;
-    out_word = '0;
     for (int r = 0; r < Rows; r++) begin
-      if (first3_q) base = accf3_q ? AccW'($signed(prev_word[r*32 +: 32])) : '0;
-      else          base = acc_q[r*AccW +: AccW];
-      acc_d[r*AccW +: AccW]  = base + AccW'($signed(red_q[r*RedW +: RedW]));
-      out_word[r*32 +: 32]   = 32'($signed(acc_d[r*AccW +: AccW]));
+      if (first3_q) base[r*AccBits +: AccBits] = accf3_q ? AccBits'(prev_word[r*32 +: 32]) : '0;
+      else          base[r*AccBits +: AccBits] = acc_q[r*AccBits +: AccBits];
+    end
+  end
+
+  if (Engine == 2) begin : g_acc_fp
+    for (genvar r = 0; r < Rows; r++) begin : g_row
+      tasu_vu_fadd u_acc (.a_i(base[r*32 +: 32]), .b_i(red_q[r*32 +: 32]), .y_o(acc_d[r*32 +: 32]));
+    end
+    assign out_word = acc_d;
+  end else begin : g_acc_int
+    always_comb begin
+      for (int r = 0; r < Rows; r++) begin
+        acc_d[r*AccW +: AccW] = base[r*AccW +: AccW] + AccW'($signed(red_q[r*RedW +: RedW]));
+        out_word[r*32 +: 32]  = 32'($signed(acc_d[r*AccW +: AccW]));
+      end
     end
   end
 

@@ -33,13 +33,13 @@ module tasu_ppa_row #(
     .clk_i, .wr_valid_i, .wr_addr_i, .wr_data_i, .rd_valid_i(valid_i), .rd_addr_i, .rd_data_o(w_q)
   );
 
+  tasu_ppa_areg #(.Bits(Lanes * ABits)) u_areg (.clk_i, .rst_ni, .d_i(act_i), .q_o(a_q));
+
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      a_q   <= '0;
       v_q   <= 1'b0;
       clr_q <= 1'b0;
     end else begin
-      a_q   <= act_i;
       v_q   <= valid_i;
       clr_q <= clear_i;
     end

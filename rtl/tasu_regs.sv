@@ -1,6 +1,7 @@
 // Host register file: control, status, error report, program location, debug snapshots and the
 // 64-bit performance counters. Reads return data one cycle after the request.
 module tasu_regs #(
+  parameter int Engine   = 0,
   parameter int Tiles    = 2,
   parameter int Rows     = 16,
   parameter int Lanes    = 32,
@@ -110,7 +111,7 @@ module tasu_regs #(
       tasu_pkg::RegINSNS_HI:    rdata_d = insns_q[63:32];
       tasu_pkg::RegCFG_SHAPE:   rdata_d = {8'(WDepth), 8'(Lanes), 8'(Rows), 8'(Tiles)};
       tasu_pkg::RegCFG_BUFS:    rdata_d = {16'(OutWords), 16'(ActWords)};
-      tasu_pkg::RegCFG_VU:      rdata_d = {8'd0, 8'(tasu_pkg::VLanes), 16'(VRows)};
+      tasu_pkg::RegCFG_VU:      rdata_d = {8'(Engine), 8'(tasu_pkg::VLanes), 16'(VRows)};
       tasu_pkg::RegVU_BUSY_LO:  rdata_d = vu_busy_q[31:0];
       tasu_pkg::RegVU_BUSY_HI:  rdata_d = vu_busy_q[63:32];
       default:                  rdata_d = '0;

@@ -1,18 +1,25 @@
-// In-memory compute tile: keeps a block of ternary weights (two buffers of WDepth words, each
-// word Rows x Lanes 2-bit codes) and, every cycle, applies one broadcast slice of Lanes int8
-// activations to all Rows weight rows of one word, by add, subtract or skip only.
+// In-memory compute tile: keeps a block of weights (two buffers of WDepth words, each word
+// Rows x Lanes weights) and, every cycle, applies one broadcast slice of Lanes int8 activations
+// to all Rows weight rows of one word. The ternary engine (Engine = tasu_pkg::EngTERNARY) does
+// it by add, subtract or skip only; the baselines of the silicon comparison multiply: INT8
+// weights with an integer sum, or BF16 weights times the activations (converted to BF16,
+// exactly) with a binary32 sum.
 //
-// Weight code (2 bits, device format): 2'b00 = 0, 2'b01 = +1, 2'b11 = -1, 2'b10 = 0 (never
-// produced by the packer). Bit 0 says "use the activation", bit 1 says "negate it", so no decode
-// is needed in front of the adders.
+// Ternary weight code (2 bits, device format): 2'b00 = 0, 2'b01 = +1, 2'b11 = -1, 2'b10 = 0
+// (never produced by the packer). Bit 0 says "use the activation", bit 1 says "negate it", so
+// no decode is needed in front of the adders. INT8 weights are two's complement bytes, BF16
+// weights 16-bit words, lane l of row r at bit (r * Lanes + l) * WBits of the word.
 module tasu_tile #(
+  parameter int Engine   = 0,
   parameter int Rows     = 16,
   parameter int Lanes    = 32,
   parameter int WDepth   = 8,
   parameter int BusBytes = 64,
-  // Width of one row's partial sum: an int8 times +-1 summed over Lanes terms.
-  localparam int PsW       = 9 + $clog2(Lanes),
-  localparam int WordBits  = Rows * Lanes * 2,
+  localparam int WBits     = (Engine == 0) ? 2 : ((Engine == 1) ? 8 : 16),
+  // Width of one row's partial sum: an int8 times +-1 (or times an int8) summed over Lanes
+  // terms; binary32 for BF16.
+  localparam int PsW       = (Engine == 0) ? 9 + $clog2(Lanes) : ((Engine == 1) ? 16 + $clog2(Lanes) : 32),
+  localparam int WordBits  = Rows * Lanes * WBits,
   localparam int BusBits   = BusBytes * 8,
   localparam int BeatsPerW = WordBits / BusBits,
   localparam int BeatSelW  = (BeatsPerW > 1) ? $clog2(BeatsPerW) : 1,
@@ -43,22 +50,41 @@ module tasu_tile #(
     if (rd_valid_i) w_word_q <= mem_q[rd_word_i];
   end
 
-  // The add-only datapath: each weight selects +a, -a or nothing. A chain here; synthesis
-  // rebalances it and the micro-architecture variants live in their own modules.
-  logic signed [PsW-1:0] sum;
-  logic signed [PsW-1:0] a_ext;
-  always_comb begin
-    psum_d = '0;
-    for (int r = 0; r < Rows; r++) begin
-      sum = '0;
+  if (Engine == 0) begin : g_ternary
+    // The add-only datapath: each weight selects +a, -a or nothing, summed by the balanced
+    // adder tree with the negations' +1s counted once (tasu_dot_tern_tree, proven equal to the
+    // plain add/subtract chain; docs/ppa.md shows why it is the default).
+    for (genvar r = 0; r < Rows; r++) begin : g_row
+      tasu_dot_tern_tree #(.Lanes(Lanes)) u_dot (
+        .w_i(w_word_q[r*Lanes*2 +: Lanes*2]), .a_i(act_i), .y_o(psum_d[r*PsW +: PsW])
+      );
+    end
+  end else if (Engine == 1) begin : g_int8
+    for (genvar r = 0; r < Rows; r++) begin : g_row
+      tasu_dot_int8 #(.Lanes(Lanes)) u_dot (
+        .w_i(w_word_q[r*Lanes*8 +: Lanes*8]), .a_i(act_i), .y_o(psum_d[r*PsW +: PsW])
+      );
+    end
+  end else begin : g_bf16
+    // int8 -> BF16 is exact (at most 8 significant bits), once per lane for all rows.
+    logic [Lanes*16-1:0] act_bf;
+    logic [8:0]          mag;
+    logic [2:0]          lead;
+    logic [6:0]          norm;         // the significand below its leading one
+    always_comb begin
+      act_bf = '0;
       for (int l = 0; l < Lanes; l++) begin
-        a_ext = PsW'($signed(act_i[l*8 +: 8]));
-        if (w_word_q[(r*Lanes + l)*2]) begin
-          if (w_word_q[(r*Lanes + l)*2 + 1]) sum = sum - a_ext;
-          else                               sum = sum + a_ext;
-        end
+        mag  = act_i[l*8 + 7] ? 9'(-$signed(act_i[l*8 +: 8])) : {1'b0, act_i[l*8 +: 8]};
+        lead = '0;
+        for (int i = 0; i < 8; i++) if (mag[i]) lead = 3'(i);
+        norm = 7'(mag[7:0] << (3'd7 - lead));
+        if (mag != 9'd0) act_bf[l*16 +: 16] = {act_i[l*8 + 7], 8'(lead) + 8'd127, norm};
       end
-      psum_d[r*PsW +: PsW] = sum;
+    end
+    for (genvar r = 0; r < Rows; r++) begin : g_row
+      tasu_dot_bf16 #(.Lanes(Lanes)) u_dot (
+        .w_i(w_word_q[r*Lanes*16 +: Lanes*16]), .a_i(act_bf), .y_o(psum_d[r*PsW +: PsW])
+      );
     end
   end
 

@@ -2,6 +2,7 @@
 // command processor, the load and store DMA engines, the ternary matrix engine and the vector
 // unit. The engine and the vector unit share the execute queue: one runs at a time.
 module tasu_top #(
+  parameter int Engine   = 0,     // tasu_pkg::Eng*: ternary, or a baseline MAC array
   parameter int Tiles    = 2,
   parameter int Rows     = 16,
   parameter int Lanes    = 32,
@@ -13,7 +14,7 @@ module tasu_top #(
   parameter int AccW     = 24,
   parameter int VRows    = 512,
   localparam int BusBits  = BusBytes * 8,
-  localparam int WgtBeats = 2 * WDepth * Tiles * (Rows * Lanes * 2 / BusBits),
+  localparam int WgtBeats = 2 * WDepth * Tiles * (Rows * Lanes * ((Engine == 0) ? 2 : ((Engine == 1) ? 8 : 16)) / BusBits),
   localparam int ActBeats = ActWords * (Tiles * Lanes * 8 / BusBits),
   localparam int OutBeats = OutWords * (Rows * 32 / BusBits),
   localparam int VspBeats = VRows * (tasu_pkg::VLanes * 32 / BusBits),
@@ -108,7 +109,7 @@ module tasu_top #(
   assign ex_err_info = vu_err ? vu_err_info : eng_err_info;
 
   tasu_regs #(
-    .Tiles(Tiles), .Rows(Rows), .Lanes(Lanes), .WDepth(WDepth),
+    .Engine(Engine), .Tiles(Tiles), .Rows(Rows), .Lanes(Lanes), .WDepth(WDepth),
     .ActWords(ActWords), .OutWords(OutWords), .BusBytes(BusBytes), .VRows(VRows)
   ) u_regs (
     .clk_i, .rst_ni, .reg_valid_i, .reg_write_i, .reg_addr_i, .reg_wdata_i, .reg_rdata_o, .irq_o,
@@ -208,7 +209,7 @@ module tasu_top #(
   );
 
   tasu_engine #(
-    .Tiles(Tiles), .Rows(Rows), .Lanes(Lanes), .WDepth(WDepth), .ActWords(ActWords),
+    .Engine(Engine), .Tiles(Tiles), .Rows(Rows), .Lanes(Lanes), .WDepth(WDepth), .ActWords(ActWords),
     .OutWords(OutWords), .BusBytes(BusBytes), .AccW(AccW)
   ) u_engine (
     .clk_i, .rst_ni,

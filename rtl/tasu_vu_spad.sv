@@ -33,24 +33,36 @@ module tasu_vu_spad #(
   input  logic [BeatW-1:0]   drain_beat_i,
   output logic [BusBits-1:0] drain_data_o
 );
-  logic [RowBits-1:0] mem_q [Words];
-
+  // One bank per lane: each bank sees one 32-bit unit write and one 32-bit fill write, which
+  // synthesis maps directly (a single wide memory with 64 masked sub-word writes plus a beat
+  // write cost Yosys's proc_mux minutes).
   logic [AddrW-1:0]    fill_row, drain_row;
-  logic [BeatSelW-1:0] fill_sel, drain_sel;
+  logic [BeatSelW-1:0] fill_sel, drain_sel, drain_sel_q;
   assign fill_row  = fill_beat_i[BeatW-1 -: AddrW];
   assign drain_row = drain_beat_i[BeatW-1 -: AddrW];
   assign fill_sel  = (RowBeats > 1) ? BeatSelW'(fill_beat_i) : '0;
   assign drain_sel = (RowBeats > 1) ? BeatSelW'(drain_beat_i) : '0;
 
-  always_ff @(posedge clk_i) begin
-    if (a_rd_valid_i) a_rd_data_o <= mem_q[a_rd_row_i];
-    if (b_rd_valid_i) b_rd_data_o <= mem_q[b_rd_row_i];
-    if (drain_valid_i) drain_data_o <= mem_q[drain_row][drain_sel * BusBits +: BusBits];
-    if (wr_valid_i) begin
-      for (int w = 0; w < VLanes; w++)
-        if (wr_mask_i[w]) mem_q[wr_row_i][w * 32 +: 32] <= wr_data_i[w * 32 +: 32];
+  localparam int LanesPerBeat = BusBits / 32;
+  logic [RowBits-1:0] drain_row_q;
+
+  for (genvar w = 0; w < VLanes; w++) begin : g_bank
+    logic [31:0] bank_q [Words];
+    logic        fill_hit, drain_hit;
+    assign fill_hit  = fill_valid_i && (RowBeats == 1 || fill_sel == BeatSelW'(w / LanesPerBeat));
+    assign drain_hit = drain_valid_i && (RowBeats == 1 || drain_sel == BeatSelW'(w / LanesPerBeat));
+    always_ff @(posedge clk_i) begin
+      if (a_rd_valid_i) a_rd_data_o[w * 32 +: 32] <= bank_q[a_rd_row_i];
+      if (b_rd_valid_i) b_rd_data_o[w * 32 +: 32] <= bank_q[b_rd_row_i];
+      if (drain_hit) drain_row_q[w * 32 +: 32] <= bank_q[drain_row];
+      if (wr_valid_i && wr_mask_i[w]) bank_q[wr_row_i] <= wr_data_i[w * 32 +: 32];
+      // The program keeps DMA and unit writes on different rows (dependency tokens).
+      if (fill_hit) bank_q[fill_row] <= fill_data_i[(w % LanesPerBeat) * 32 +: 32];
     end
-    // The program keeps DMA and unit writes on different rows (dependency tokens).
-    if (fill_valid_i) mem_q[fill_row][fill_sel * BusBits +: BusBits] <= fill_data_i;
   end
+
+  always_ff @(posedge clk_i) begin
+    if (drain_valid_i) drain_sel_q <= drain_sel;
+  end
+  assign drain_data_o = drain_row_q[drain_sel_q * BusBits +: BusBits];
 endmodule

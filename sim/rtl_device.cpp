@@ -87,6 +87,10 @@ class RtlDevice final : public rt::Device {
     if (shape != expect)
       throw std::runtime_error(fmt::format("RTL model reports shape 0x{:08x}, configuration '{}' expects 0x{:08x}",
                                            shape, cfg_.name, expect));
+    const uint32_t engine = platform_.reg_read(arch::reg::CFG_VU) >> 24;
+    if (engine != cfg_.Engine)
+      throw std::runtime_error(fmt::format("RTL model reports engine {}, configuration '{}' expects {}", engine,
+                                           cfg_.name, cfg_.Engine));
   }
 
   [[noreturn]] void fail(bool watchdog) {

@@ -16,7 +16,7 @@ using nlohmann::json;
 namespace {
 
 // Hardware parameters become RTL parameters; the others describe the platform around the RTL.
-const std::vector<std::string> kHwParams = {"Tiles",    "Rows",     "Lanes",    "WDepth", "ActWords",
+const std::vector<std::string> kHwParams = {"Engine",   "Tiles",    "Rows",     "Lanes", "WDepth", "ActWords",
                                             "OutWords", "BusBytes", "MaxBurst", "AccW",  "VRows"};
 
 // The enumerations of the definition: JSON key, C++ enum name, SystemVerilog prefix and width.
@@ -28,6 +28,7 @@ struct EnumTable {
   const char* doc;
 };
 const std::vector<EnumTable> kEnums = {
+    {"engines", "Engine", "Eng", 2, "What the matrix engine's tiles do (the MAC arrays are the silicon baselines)."},
     {"opcodes", "Opcode", "Op", 4, "Instruction classes."},
     {"load_dst", "LoadDst", "Dst", 2, "Where LOAD writes."},
     {"store_src", "StoreSrc", "Src", 1, "What STORE reads."},
@@ -58,13 +59,16 @@ void require(bool ok, const std::string& what) {
 // The RTL moves whole bus beats between DRAM and every buffer, so each buffer word must be a
 // whole number of beats; catching a bad configuration here beats a silent mis-wiring later.
 void validate_config(const std::string& name, const json& c) {
-  for (const auto& p : kHwParams) require(c.contains(p) && c[p].get<int64_t>() > 0, name + ": missing or non-positive " + p);
+  for (const auto& p : kHwParams)
+    require(c.contains(p) && (p == "Engine" ? c[p].get<int64_t>() >= 0 && c[p].get<int64_t>() <= 2 : c[p].get<int64_t>() > 0),
+            name + ": missing or out-of-range " + p);
   for (const auto& p : kPlatformParams) require(c.contains(p) && c[p].get<int64_t>() > 0, name + ": missing or non-positive " + p);
   const int64_t t = c["Tiles"], r = c["Rows"], l = c["Lanes"], bb = c["BusBytes"];
   require(pow2(t) && pow2(r) && pow2(l), name + ": Tiles, Rows and Lanes must be powers of two");
   require(pow2(bb) && bb >= 16, name + ": BusBytes must be a power of two >= 16");
   require((t * l) % bb == 0, name + ": an activation word (Tiles*Lanes bytes) must be whole beats");
-  require((r * l / 4) % bb == 0, name + ": a tile weight word (Rows*Lanes*2 bits) must be whole beats");
+  const int64_t wbits = c["Engine"] == 0 ? 2 : c["Engine"] == 1 ? 8 : 16;
+  require((r * l * wbits / 8) % bb == 0, name + ": a tile weight word (Rows*Lanes weights) must be whole beats");
   require((r * 4) % bb == 0, name + ": an output word (Rows*4 bytes) must be whole beats");
   require(pow2(c["MaxBurst"].get<int64_t>()) && c["MaxBurst"].get<int64_t>() <= 256, name + ": MaxBurst must be a power of two <= 256");
   require(c["WDepth"].get<int64_t>() <= 255, name + ": WDepth must fit the 8-bit depth field");
@@ -163,7 +167,8 @@ std::string gen_header(const json& a) {
   for (const auto& p : kPlatformParams) o << "  uint32_t " << p << ";\n";
   o << "  constexpr uint32_t ops_per_cycle() const { return Tiles * Rows * Lanes; }\n"
     << "  constexpr uint32_t act_word_bytes() const { return Tiles * Lanes; }\n"
-    << "  constexpr uint32_t wgt_word_bytes() const { return Rows * Lanes / 4; }  // one tile's word\n"
+    << "  constexpr uint32_t wgt_bits() const { return Engine == 0 ? 2 : Engine == 1 ? 8 : 16; }\n"
+    << "  constexpr uint32_t wgt_word_bytes() const { return Rows * Lanes * wgt_bits() / 8; }  // one tile's word\n"
     << "  constexpr uint32_t out_word_bytes() const { return Rows * 4; }\n"
     << "  constexpr uint32_t k_per_block() const { return WDepth * Tiles * Lanes; }\n"
     << "  constexpr uint32_t act_beats_per_word() const { return act_word_bytes() / BusBytes; }\n"

@@ -38,6 +38,10 @@ struct TokenLink {
 }  // namespace
 
 BitLinearPlan plan_bitlinear(const arch::Config& cfg, const BitLinearShape& s) {
+  if (cfg.Engine != static_cast<uint32_t>(arch::Engine::TERNARY))
+    throw std::invalid_argument(fmt::format(
+        "configuration '{}' has a {} MAC-array engine (a silicon baseline): BitLinear programs need the ternary engine",
+        cfg.name, cfg.Engine == static_cast<uint32_t>(arch::Engine::INT8) ? "INT8" : "BF16"));
   if (s.m <= 0 || s.k <= 0 || s.n <= 0)
     throw std::invalid_argument(fmt::format("BitLinear shape must be positive, got M={} K={} N={}", s.m, s.k, s.n));
   if (s.k > 16384)

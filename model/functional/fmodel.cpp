@@ -53,6 +53,27 @@ void dot_rows(const int8_t* w, size_t row_stride, const int8_t* a, size_t n, uin
   }
 }
 
+// One output of the BF16 baseline engine, in the RTL's order: per depth step, each tile's
+// Lanes products (exact in binary32) summed by a pairwise tree, the tiles added in order, and
+// the result added to the running sum (first step: to `base`, zero or the accumulated word).
+uint32_t bf16_dot(const uint16_t* w, const int8_t* a, uint32_t depth, uint32_t base, uint32_t tiles, uint32_t lanes) {
+  std::vector<vec::vf32> lvl(lanes);
+  vec::vf32 acc = base;
+  for (uint32_t d = 0; d < depth; ++d) {
+    vec::vf32 red = 0;
+    for (uint32_t t = 0; t < tiles; ++t) {
+      const size_t at = (size_t{d} * tiles + t) * lanes;
+      for (uint32_t l = 0; l < lanes; ++l)
+        lvl[l] = vec::mul(static_cast<vec::vf32>(w[at + l]) << 16, vec::from_int(a[at + l]));
+      for (uint32_t n = lanes; n > 1; n /= 2)
+        for (uint32_t i = 0; i < n / 2; ++i) lvl[i] = vec::add(lvl[2 * i], lvl[2 * i + 1]);
+      red = t == 0 ? lvl[0] : vec::add(red, lvl[0]);
+    }
+    acc = vec::add(acc, red);
+  }
+  return acc;
+}
+
 }  // namespace
 
 struct FunctionalModel::Op {
@@ -117,12 +138,12 @@ FunctionalModel::FunctionalModel(const arch::Config& cfg, uint64_t dram_bytes, u
   if (!is_pow2(bus) || !is_pow2(cfg.Tiles) || cfg.Rows == 0 || cfg.Lanes == 0 || cfg.WDepth == 0 || cfg.ActWords == 0 ||
       cfg.OutWords == 0 || cfg.VRows == 0 || bus != arch::kVectorLanes || 64 % cfg.Rows != 0 ||
       cfg.MaxBurst == 0 || cfg.AccW == 0 || cfg.AccW > 32 ||
-      (cfg.Rows * cfg.Lanes * 2) % (bus * 8) != 0 || (cfg.Tiles * cfg.Lanes) % bus != 0 || (cfg.Rows * 4) % bus != 0)
+      cfg.Engine > static_cast<uint32_t>(arch::Engine::BF16) || cfg.wgt_word_bytes() % bus != 0 || (cfg.Tiles * cfg.Lanes) % bus != 0 || (cfg.Rows * 4) % bus != 0)
     throw std::invalid_argument(fmt::format("tasu model: configuration '{}' has unsupported sizes", cfg.name));
   if (dram_bytes == 0 || rt::Device::kDramBase + dram_bytes > (uint64_t{1} << 32))
     throw std::invalid_argument("tasu model: the DRAM window must be non-empty and below 4 GiB (32-bit addresses)");
   K_ = cfg.Tiles * cfg.Lanes;
-  wb_ = cfg.Rows * cfg.Lanes * 2 / 8 / bus;
+  wb_ = cfg.wgt_word_bytes() / bus;
   ab_ = K_ / bus;
   ob_ = cfg.Rows * 4 / bus;
   wgt_beats_ = uint64_t{2} * cfg.WDepth * cfg.Tiles * wb_;
@@ -131,7 +152,10 @@ FunctionalModel::FunctionalModel(const arch::Config& cfg, uint64_t dram_bytes, u
   vsp_beats_ = uint64_t{cfg.VRows} * cfg.vsp_row_bytes() / bus;
   dram_.reset(static_cast<uint8_t*>(std::calloc(dram_bytes, 1)));
   if (!dram_) throw std::bad_alloc();
-  wgt_.assign(size_t{2} * cfg.Rows * cfg.WDepth * K_, 0);
+  if (cfg.Engine == static_cast<uint32_t>(arch::Engine::BF16))
+    wgt_bf16_.assign(size_t{2} * cfg.Rows * cfg.WDepth * K_, 0);
+  else
+    wgt_.assign(size_t{2} * cfg.Rows * cfg.WDepth * K_, 0);
   act_.assign(size_t{cfg.ActWords} * K_, 0);
   out_.assign(size_t{cfg.OutWords} * cfg.Rows, 0);
   vsp_.assign(size_t{cfg.VRows} * arch::kVectorLanes, 0);
@@ -156,9 +180,16 @@ void FunctionalModel::read_dram(uint64_t addr, void* dst, size_t bytes) const {
 }
 
 int8_t FunctionalModel::weight(uint32_t buf, uint32_t depth, uint32_t tile, uint32_t row, uint32_t lane) const {
-  if (buf > 1 || depth >= cfg_.WDepth || tile >= cfg_.Tiles || row >= cfg_.Rows || lane >= cfg_.Lanes)
-    throw std::out_of_range("tasu model: weight index out of range");
+  if (buf > 1 || depth >= cfg_.WDepth || tile >= cfg_.Tiles || row >= cfg_.Rows || lane >= cfg_.Lanes || wgt_.empty())
+    throw std::out_of_range("tasu model: weight index out of range (or a BF16 engine: use weight_bf16)");
   return wgt_[((size_t{buf} * cfg_.Rows + row) * cfg_.WDepth + depth) * K_ + tile * cfg_.Lanes + lane];
+}
+
+uint16_t FunctionalModel::weight_bf16(uint32_t buf, uint32_t depth, uint32_t tile, uint32_t row, uint32_t lane) const {
+  if (buf > 1 || depth >= cfg_.WDepth || tile >= cfg_.Tiles || row >= cfg_.Rows || lane >= cfg_.Lanes ||
+      wgt_bf16_.empty())
+    throw std::out_of_range("tasu model: weight index out of range (or not a BF16 engine)");
+  return wgt_bf16_[((size_t{buf} * cfg_.Rows + row) * cfg_.WDepth + depth) * K_ + tile * cfg_.Lanes + lane];
 }
 
 int8_t FunctionalModel::act(uint32_t word, uint32_t byte) const {
@@ -176,22 +207,29 @@ uint32_t FunctionalModel::vsp(uint32_t row, uint32_t lane) const {
   return vsp_[size_t{row} * arch::kVectorLanes + lane];
 }
 
-// A beat is a slice of one tile's word of Rows x Lanes 2-bit codes (bit 0 "use", bit 1 "negate");
-// consecutive words go to consecutive tiles, as the engine's fill decoder does.
+// A beat is a slice of one tile's word of Rows x Lanes weights, row-major; consecutive words go
+// to consecutive tiles, as the engine's fill decoder does. Ternary: 2-bit codes (bit 0 "use",
+// bit 1 "negate"); INT8: bytes; BF16: little-endian 16-bit words.
 void FunctionalModel::write_wgt_beat(uint64_t beat, const uint8_t* data) {
   const uint64_t word = beat / wb_, in_word = beat % wb_;
   const uint32_t tile = static_cast<uint32_t>(word % cfg_.Tiles);
   const uint64_t local = word / cfg_.Tiles;
   const uint64_t buf = local / cfg_.WDepth, d = local % cfg_.WDepth;
-  int8_t* base = wgt_.data() + (buf * cfg_.Rows * cfg_.WDepth + d) * K_ + tile * cfg_.Lanes;
+  const size_t base = (buf * cfg_.Rows * cfg_.WDepth + d) * K_ + tile * cfg_.Lanes;
   const size_t row_step = size_t{cfg_.WDepth} * K_;
-  uint64_t idx = in_word * cfg_.BusBytes * 4;
-  for (uint32_t k = 0; k < cfg_.BusBytes; ++k) {
-    const uint8_t v = data[k];
-    for (int j = 0; j < 4; ++j, ++idx) {
-      const uint32_t c = (v >> (2 * j)) & 3u;
-      const uint64_t row = idx / cfg_.Lanes, lane = idx % cfg_.Lanes;
-      base[row * row_step + lane] = static_cast<int8_t>((c & 1u) ? ((c & 2u) ? -1 : 1) : 0);
+  const uint32_t per_beat = cfg_.BusBytes * 8 / cfg_.wgt_bits();
+  for (uint64_t k = 0, idx = in_word * per_beat; k < per_beat; ++k, ++idx) {
+    const size_t at = base + (idx / cfg_.Lanes) * row_step + idx % cfg_.Lanes;
+    switch (static_cast<arch::Engine>(cfg_.Engine)) {
+      case arch::Engine::TERNARY: {
+        const uint32_t c = (data[k / 4] >> (2 * (k % 4))) & 3u;
+        wgt_[at] = static_cast<int8_t>((c & 1u) ? ((c & 2u) ? -1 : 1) : 0);
+        break;
+      }
+      case arch::Engine::INT8: wgt_[at] = static_cast<int8_t>(data[k]); break;
+      case arch::Engine::BF16:
+        wgt_bf16_[at] = static_cast<uint16_t>(data[2 * k] | data[2 * k + 1] << 8);
+        break;
     }
   }
 }
@@ -258,8 +296,9 @@ void FunctionalModel::exec_matmul(const Op& op, Run& r) {
     raise(cfg_, r.state(), ErrorCode::BAD_OPERAND, op.pc, (m.tokens << 16) | m.depth, &op.insn, op.pc,
           fmt::format("MATMUL needs depth in 1..{} and tokens >= 1", cfg_.WDepth));
   const size_t n = size_t{m.depth} * K_;
-  const int8_t* w = wgt_.data() + size_t{m.wbuf} * cfg_.Rows * cfg_.WDepth * K_;
+  const size_t buf_at = size_t{m.wbuf} * cfg_.Rows * cfg_.WDepth * K_;
   const size_t row_stride = size_t{cfg_.WDepth} * K_;
+  const bool bf16 = cfg_.Engine == static_cast<uint32_t>(arch::Engine::BF16);
   std::vector<int32_t> sums(cfg_.Rows);
   for (uint32_t tok = 0; tok < m.tokens; ++tok) {
     // Checked per token when its first step issues: earlier tokens are already written.
@@ -269,8 +308,15 @@ void FunctionalModel::exec_matmul(const Op& op, Run& r) {
       raise(cfg_, r.state(), ErrorCode::BAD_OPERAND, op.pc, static_cast<uint32_t>(a), &op.insn, op.pc,
             fmt::format("token {} reads activation words {}..{} (of {}) and writes output word {} (of {})", tok, a,
                         a + m.depth - 1, cfg_.ActWords, o, cfg_.OutWords));
-    dot_rows(w, row_stride, act_.data() + a * K_, n, cfg_.Rows, sums.data());
     int32_t* dst = out_.data() + o * cfg_.Rows;
+    if (bf16) {
+      for (uint32_t row = 0; row < cfg_.Rows; ++row)
+        dst[row] = static_cast<int32_t>(bf16_dot(wgt_bf16_.data() + buf_at + row * row_stride, act_.data() + a * K_,
+                                                 m.depth, m.accumulate ? static_cast<uint32_t>(dst[row]) : 0u,
+                                                 cfg_.Tiles, cfg_.Lanes));
+      continue;
+    }
+    dot_rows(wgt_.data() + buf_at, row_stride, act_.data() + a * K_, n, cfg_.Rows, sums.data());
     for (uint32_t row = 0; row < cfg_.Rows; ++row) {
       const uint32_t base = m.accumulate ? static_cast<uint32_t>(dst[row]) : 0u;
       dst[row] = wrap_acc(base + static_cast<uint32_t>(sums[row]), cfg_.AccW);

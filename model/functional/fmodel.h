@@ -56,7 +56,9 @@ class FunctionalModel {
   void clear_counters() { counters_ = {}; }
 
   // Buffer contents, for tests and debugging. Weights are the decoded codes (-1, 0, +1).
+  // A weight of the ternary (-1, 0, 1) or INT8 engine; the BF16 engine's as its bit pattern.
   int8_t weight(uint32_t buf, uint32_t depth, uint32_t tile, uint32_t row, uint32_t lane) const;
+  uint16_t weight_bf16(uint32_t buf, uint32_t depth, uint32_t tile, uint32_t row, uint32_t lane) const;
   int8_t act(uint32_t word, uint32_t byte) const;
   int32_t out(uint32_t word, uint32_t row) const;
   uint32_t vsp(uint32_t row, uint32_t lane) const;  // vector scratchpad word
@@ -102,6 +104,8 @@ class FunctionalModel {
   // buffer is contiguous and lines up with consecutive activation words, so one MATMUL token
   // is Rows dot products of depth * K int8 values.
   std::vector<int8_t> wgt_;
+  // The BF16 baseline engine's weights as bit patterns, in the same order (empty otherwise).
+  std::vector<uint16_t> wgt_bf16_;
   std::vector<int8_t> act_;   // [word][tile * Lanes + lane]: the beat space is linear bytes
   std::vector<int32_t> out_;  // [word][row]
   std::vector<uint32_t> vsp_;  // [row][lane]: raw 32-bit words (binary32 or int32)

@@ -176,17 +176,19 @@ TEST(RtlErrors, StartAfterErrorNeedsResetThenWorks) {
 
 // Random programs of strided 2-D transfers and MATMULs with random operands, run on the RTL
 // and on the functional model: the DRAM they leave behind and the byte counters must agree.
-// This is the random-stimulus bench of the DMA engines and the command processor.
-TEST(RtlVsModel, RandomTransferAndMatmulPrograms) {
-  const auto& cfg = *tasu::arch::find_config("ci");
-  auto rtl = tasu::rt::open_device("rtl", "ci");
-  auto model = tasu::rt::open_device("model", "ci");
+// This is the random-stimulus bench of the DMA engines and the command processor, and of the
+// MAC-array engines (random bytes are valid INT8 weights and BF16 bit patterns alike).
+void random_programs(const char* config) {
+  const auto& cfg = *tasu::arch::find_config(config);
+  auto rtl = tasu::rt::open_device("rtl", config);
+  auto model = tasu::rt::open_device("model", config);
   std::mt19937 rng(2024);
   auto uni = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
   const int bus = static_cast<int>(cfg.BusBytes);
   const int wgt_beats = static_cast<int>(cfg.wgt_buffer_beats()) * 2;
   const int act_beats = static_cast<int>(cfg.ActWords * cfg.act_beats_per_word());
   const int out_beats = static_cast<int>(cfg.OutWords * cfg.out_beats_per_word());
+  int stored_something = 0;
   for (int trial = 0; trial < 6; ++trial) {
     rtl->reset();
     // Both devices allocate alike: source, destination, then the program.
@@ -257,9 +259,15 @@ TEST(RtlVsModel, RandomTransferAndMatmulPrograms) {
     EXPECT_EQ(cnt[0].rd_bytes, cnt[1].rd_bytes) << "trial " << trial;
     EXPECT_EQ(cnt[0].wr_bytes, cnt[1].wr_bytes) << "trial " << trial;
     EXPECT_EQ(cnt[0].insns, cnt[1].insns) << "trial " << trial;
-    EXPECT_NE(out[0], zero) << "trial " << trial << " stored nothing";
+    stored_something += out[0] != zero;
   }
+  // A store may miss every word its trial's MATMUL wrote, but not most of the time.
+  EXPECT_GE(stored_something, 4) << "most trials stored only zeros: the bench tests little";
 }
+
+TEST(RtlVsModel, RandomTransferAndMatmulPrograms) { random_programs("ci"); }
+TEST(RtlVsModel, RandomProgramsOnTheInt8Engine) { random_programs("ci_int8"); }
+TEST(RtlVsModel, RandomProgramsOnTheBf16Engine) { random_programs("ci_bf16"); }
 
 TEST(RtlErrors, BusWriteNamesTheFailingRow) {
   isa::Transfer t = xfer(0x7fff0000, 1);

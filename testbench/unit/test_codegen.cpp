@@ -43,6 +43,9 @@ TEST(Codegen, PlanPadsAndRejectsOnlyWhatHardwareCannotDo) {
   EXPECT_EQ(p.depth_total, 2);
   EXPECT_THROW(tasu::codegen::plan_bitlinear(ci, {0, 5, 1}), std::invalid_argument);
   EXPECT_THROW(tasu::codegen::plan_bitlinear(ci, {5, 16385, 1}), std::invalid_argument);
+  // The MAC-array baselines hold INT8 / BF16 weights: BitLinear's ternary packing does not apply.
+  EXPECT_THROW(tasu::codegen::plan_bitlinear(*tasu::arch::find_config("ci_int8"), {33, 100, 3}), std::invalid_argument);
+  EXPECT_THROW(tasu::codegen::plan_bitlinear(*tasu::arch::find_config("ci_bf16"), {33, 100, 3}), std::invalid_argument);
 }
 
 TEST(Codegen, TokensBalance) {
