@@ -3,10 +3,13 @@
 # engine row of each kind (rtl/tasu_ppa_row.sv: weight store, dot product of Lanes weights,
 # accumulator; same interface and one dot product per cycle) synthesized by Yosys to the OSU
 # 0.18 um standard cells, timed by OpenSTA, and its power estimated by OpenSTA at the switching
-# activity of real BitNet data (build/tasu_ppa_activity). Writes report.md and report.html
-# (SVG bars) into the output directory.
+# activity of real BitNet data (build/tasu_ppa_activity); then the engine of the configuration
+# composed from those measured units (Tiles x Rows rows, one activation slice per tile), with
+# flip-flop or SRAM-model weight storage, beside the control and vector unit synthesized alike.
+# Writes report.md and report.html (SVG bars) into the output directory.
 #   usage: scripts/ppa.sh [CONFIG]        (default: default; Lanes and WDepth come from it)
-#   env:   TASU_PPA_DIR (output, default build/ppa-CONFIG), TASU_PPA_CLOCK_NS (default 10)
+#   env:   TASU_PPA_DIR (output, default build/ppa-CONFIG), TASU_PPA_CLOCK_NS (default 10),
+#          TASU_SRAM_* (the SRAM model, below), TASU_PPA_REPORT_ONLY=1 (report from the last run)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${TASU_BUILD_DIR:-$root/build}
@@ -23,12 +26,21 @@ c++ -std=c++17 -O1 "$root/firmware/arch/gen_arch.cpp" -o "$out/gen_arch"
 "$out/gen_arch" "$root/firmware/arch/tasu_arch.json" "$out"
 lanes=$(sed -n 's/^-GLanes=//p' "$out/params_$config.vc")
 depth=$(sed -n 's/^-GWDepth=//p' "$out/params_$config.vc")
+tiles=$(sed -n 's/^-GTiles=//p' "$out/params_$config.vc")
+rows=$(sed -n 's/^-GRows=//p' "$out/params_$config.vc")
+actwords=$(sed -n 's/^-GActWords=//p' "$out/params_$config.vc")
+outwords=$(sed -n 's/^-GOutWords=//p' "$out/params_$config.vc")
+vrows=$(sed -n 's/^-GVRows=//p' "$out/params_$config.vc")
+# A row's store holds what one tile row holds in the engine: two buffers of WDepth words.
+depth=$((2 * depth))
 [ -n "$lanes" ] || { echo "ppa: unknown configuration '$config'"; exit 1; }
 
 names=(ternary-chain ternary-tree ternary-csa int8-mac bf16-mac)
 rtl=("$out/tasu_pkg.sv" "$root"/rtl/tasu_vu_fadd.sv "$root"/rtl/tasu_vu_fmul.sv "$root"/rtl/tasu_dot_*.sv
-     "$root"/rtl/tasu_ppa_wstore.sv "$root"/rtl/tasu_ppa_row.sv)
+     "$root"/rtl/tasu_ppa_wstore.sv "$root"/rtl/tasu_ppa_areg.sv "$root"/rtl/tasu_ppa_row.sv)
 
+# TASU_PPA_REPORT_ONLY=1 rewrites the report from the last run's logs.
+if [ -z "${TASU_PPA_REPORT_ONLY:-}" ]; then
 for k in 0 1 2 3 4; do
   n=${names[$k]}
   echo "ppa: $n (Lanes $lanes, Depth $depth)"
@@ -40,7 +52,6 @@ for k in 0 1 2 3 4; do
     abc -liberty $lib -D $((clock_ns * 1000))
     opt_clean
     tee -q -o $out/$n.stat.txt stat -liberty $lib
-    flatten
     splitnets -ports
     opt_clean -purge
     write_verilog -noattr -noexpr -nohex -nodec $out/$n.v" > /dev/null
@@ -52,90 +63,233 @@ link_design tasu_ppa_row
 create_clock -name clk -period $clock_ns [get_ports clk_i]
 set_input_delay 0 -clock clk [delete_from_list [all_inputs] [get_ports clk_i]]
 set_output_delay 0 -clock clk [all_outputs]
+# Timing of the compute path, register to register (store read register, slice -> dot product
+# -> accumulator): paths from the ports would time the flip-flop store's address decode, whose
+# fanout ABC leaves unbuffered and which an SRAM would replace.
+set_false_path -from [all_inputs]
 report_checks -path_delay max -digits 3
 report_wns
 source $out/$n.activity.tcl
 report_power
+report_power -instances [get_cells -hierarchical *]
 exit
 EOF
   # OpenSTA 2.0.17 crashes in report_power on the BF16 netlist; the report then shows n/a.
   (cd "$out" && sta -no_init -exit "$n.sta.tcl" > "$n.sta.log" 2>&1) || echo "ppa: OpenSTA failed on $n (exit $?), see $out/$n.sta.log"
 done
 
+# OpenSTA 2.0.17 crashes (segmentation fault) in report_power on every BF16 row netlist, whatever
+# the activity given, while it handles the binary32 multiplier and adder alone: the BF16 dot
+# product's power is then estimated from those two parts at the mean switching activity of the
+# row's real activation bits (a component estimate, marked as such in the report).
+if ! grep -q '^Total' "$out/bf16-mac.sta.log"; then
+  act=$(awk '/act_i/ {for (i = 1; i <= NF; i++) if ($i == "-activity") {s += $(i + 1); c++}} END {printf "%.4f", c ? s / c : 0}' "$out/bf16-mac.activity.tcl")
+  parts=""
+  for part in tasu_vu_fmul tasu_vu_fadd; do
+    yosys -q -l "$out/$part.yosys.log" -p "read_verilog -sv $root/rtl/tasu_vu_fadd.sv $root/rtl/tasu_vu_fmul.sv
+      synth -top $part; abc -liberty $lib -D $((clock_ns * 1000)); opt_clean; splitnets -ports; opt_clean -purge
+      write_verilog -noattr -noexpr -nohex -nodec $out/$part.v" > /dev/null
+    printf 'read_liberty %s\nread_verilog %s\nlink_design %s\ncreate_clock -name clk -period %s\nset_input_delay 0 -clock clk [all_inputs]\nset_power_activity -input -activity %s -duty 0.5\nreport_power\nexit\n' \
+      "$lib" "$out/$part.v" "$part" "$clock_ns" "$act" > "$out/$part.sta.tcl"
+    (cd "$out" && sta -no_init -exit "$part.sta.tcl" > "$part.sta.log" 2>&1) || true
+    parts="$parts $(awk '/^Total/{print $5; exit}' "$out/$part.sta.log")"
+  done
+  echo "$act$parts" > "$out/bf16_parts.txt"
+else
+  rm -f "$out/bf16_parts.txt"
+fi
+
+# ---- Shared units ---------------------------------------------------------------------------
+# The rest of the accelerator is the same whatever the engine: the command processor, DMA,
+# arbiter, registers and queues ("control": tasu_top with the engine and the vector unit's
+# lanes and scratchpad as black boxes, so the vector unit's sequencer shows apart), and the
+# vector unit's lanes (one synthesized, times VLanes). Area only: their power would need an
+# activity of whole programs, which this flow does not derive.
+top_rtl=("$out/tasu_pkg.sv" "$root"/rtl/tasu_fifo.sv "$root"/rtl/tasu_act_buffer.sv "$root"/rtl/tasu_out_buffer.sv
+         "$root"/rtl/tasu_engine.sv "$root"/rtl/tasu_dma_rd.sv "$root"/rtl/tasu_dma_wr.sv "$root"/rtl/tasu_mem_arbiter.sv
+         "$root"/rtl/tasu_cmd_proc.sv "$root"/rtl/tasu_regs.sv "$root"/rtl/tasu_vu_fadd.sv "$root"/rtl/tasu_vu_fmul.sv
+         "$root"/rtl/tasu_vu_cvt.sv "$root"/rtl/tasu_vu_lane.sv "$root"/rtl/tasu_vu_spad.sv "$root"/rtl/tasu_vu.sv
+         "$root"/rtl/tasu_top.sv)
+echo "ppa: control and vector unit ($config)"
+{
+  echo "read_verilog -sv ${top_rtl[*]}"
+  echo "blackbox tasu_engine tasu_vu_lane tasu_vu_spad"
+  cat "$out/params_$config.ys"
+  echo "synth -top tasu_top; dfflibmap -liberty $lib; abc -liberty $lib -D $((clock_ns * 1000)); opt_clean"
+  echo "tee -q -o $out/control.stat.txt stat -liberty $lib"
+} > "$out/control.ys"
+yosys -q -l "$out/control.yosys.log" "$out/control.ys" > /dev/null
+yosys -q -l "$out/vu_lane.yosys.log" -p "
+  read_verilog -sv $out/tasu_pkg.sv $root/rtl/tasu_vu_fadd.sv $root/rtl/tasu_vu_fmul.sv $root/rtl/tasu_vu_cvt.sv $root/rtl/tasu_vu_lane.sv
+  synth -top tasu_vu_lane; abc -liberty $lib -D $((clock_ns * 1000)); opt_clean
+  tee -q -o $out/vu_lane.stat.txt stat -liberty $lib" > /dev/null
+ctl_total=$(sed -n "s/.*Chip area for top module.*: \([0-9.]*\)/\1/p" "$out/control.stat.txt")
+vu_seq=$(sed -n "s/.*Chip area for module .*tasu_vu': \([0-9.]*\)/\1/p" "$out/control.stat.txt")
+vu_lane=$(sed -n "s/.*Chip area for top module.*: \([0-9.]*\)/\1/p" "$out/vu_lane.stat.txt")
+vlanes=$(sed -n 's/.*localparam int VLanes = \([0-9]*\);/\1/p' "$out/tasu_pkg.sv")
+echo "$ctl_total $vu_seq $vu_lane $vlanes" > "$out/shared.txt"
+fi
+
 # ---- Report ---------------------------------------------------------------------------------
-# Per kind: total area and cells, area of the weight store and the dot product (the rest of
-# the row is activation registers, accumulator and control), WNS at the clock, power.
+# Per kind: total area and cells; area and power of the weight store, the dot product, the
+# activation slice and the rest (accumulator and control of the row); WNS at the clock; total
+# and leakage power. Power per unit sums OpenSTA's per-instance report by top-level instance.
 {
   for k in 0 1 2 3 4; do
     n=${names[$k]}
     total=$(sed -n "s/.*Chip area for top module.*: \([0-9.]*\)/\1/p" "$out/$n.stat.txt")
     cells=$(awk '/=== design hierarchy ===/{h=1} h && /Number of cells:/{print $4; exit}' "$out/$n.stat.txt")
     store=$(sed -n "s/.*Chip area for module .*tasu_ppa_wstore.*: \([0-9.]*\)/\1/p" "$out/$n.stat.txt")
+    areg=$(sed -n "s/.*Chip area for module .*tasu_ppa_areg.*: \([0-9.]*\)/\1/p" "$out/$n.stat.txt")
     dot=$(awk -F': ' '/Chip area for module .*tasu_dot_/{d=$2} END{print d+0}' "$out/$n.stat.txt")
     # The BF16 dot product instantiates the vector unit's multiplier and adders (stat gives each
-    # module its own cells): dot = everything but the store, the row's own cells and the
-    # accumulator's adder.
+    # module its own cells): dot = everything but the store, the slice, the row's own cells and
+    # the accumulator's adder.
     if [ "$k" = 4 ]; then
       row_own=$(sed -n "s/.*Chip area for module '.tasu_ppa_row': \([0-9.]*\)/\1/p" "$out/$n.stat.txt")
       fadd=$(sed -n "s/.*Chip area for module '.tasu_vu_fadd': \([0-9.]*\)/\1/p" "$out/$n.stat.txt")
-      dot=$(awk -v t="$total" -v s="$store" -v r="$row_own" -v f="$fadd" 'BEGIN{print t - s - r - f}')
+      dot=$(awk -v t="$total" -v s="$store" -v a="$areg" -v r="$row_own" -v f="$fadd" 'BEGIN{print t - s - a - r - f}')
     fi
     wns=$(sed -n 's/^wns \(.*\)/\1/p' "$out/$n.sta.log")
     power=$(awk '/^Total/{print $5; exit}' "$out/$n.sta.log")
     leak=$(awk '/^Total/{print $4; exit}' "$out/$n.sta.log")
-    echo "$n $total $cells ${store:-0} ${dot:-0} ${wns:-nan} ${power:-nan} ${leak:-nan}"
+    units=$(awk 'NF == 5 && $1 ~ /e[-+]/ && $4 ~ /e[-+]/ {
+                   split($5, p, "/"); u = (p[1] ~ /u_wstore/) ? "s" : (p[1] ~ /u_dot/) ? "d" : (p[1] ~ /u_areg/) ? "a" : "r"
+                   pw[u] += $4; any = 1 }
+                 END { if (any) printf "%g %g %g %g", pw["s"], pw["d"], pw["a"], pw["r"]; else print "nan nan nan nan" }' "$out/$n.sta.log")
+    echo "$n $total $cells ${store:-0} ${dot:-0} ${areg:-0} ${wns:-nan} ${power:-nan} ${leak:-nan} $units"
   done
 } > "$out/summary.txt"
 
-awk -v lanes="$lanes" -v depth="$depth" -v clk="$clock_ns" -v cfg="$config" -v outdir="$out" '
+# SRAM model of the weight store and the buffers (overridable): a 6T cell of 5.59 um^2 (Intel's
+# 180 nm logic process, Yang et al., IEDM 1998) at 70% array efficiency; a read costs 2.5 pJ per
+# bit: Horowitz (ISSCC 2014) gives 10 pJ for 64 bits from an 8 KB SRAM at 45 nm, 0.9 V, scaled
+# to 180 nm, 1.8 V by C V^2 (x4 capacitance, x4 voltage squared).
+sram_um2=${TASU_SRAM_BIT_UM2:-5.59}
+sram_eff=${TASU_SRAM_EFFICIENCY:-0.70}
+sram_pj=${TASU_SRAM_READ_PJ_PER_BIT:-2.5}
+read -r ctl_total vu_seq vu_lane vlanes < "$out/shared.txt"
+bf16_parts=$(cat "$out/bf16_parts.txt" 2>/dev/null || true)
+
+awk -v lanes="$lanes" -v depth="$depth" -v tiles="$tiles" -v rows="$rows" -v clk="$clock_ns" -v cfg="$config" \
+    -v outdir="$out" -v actwords="$actwords" -v outwords="$outwords" -v vrows="$vrows" \
+    -v ctl_total="$ctl_total" -v vu_seq="$vu_seq" -v vu_lane="$vu_lane" -v vlanes="$vlanes" \
+    -v sram_um2="$sram_um2" -v sram_eff="$sram_eff" -v sram_pj="$sram_pj" -v bf16_parts="$bf16_parts" '
 function fmt(x, d) { return sprintf("%." d "f", x) }
+function sram_area(bits) { return bits * sram_um2 / sram_eff }
+function rat(a, b) { return (b > 0 && a > 0) ? fmt(a / b, 2) "x" : "n/a" }
 {
-  n[NR] = $1; area[NR] = $2; cells[NR] = $3; store[NR] = $4; dot[NR] = $5; wns[NR] = $6; pw[NR] = $7; lk[NR] = $8
-  rest[NR] = $2 - $4 - $5
-  crit[NR] = clk - $6; fmax[NR] = 1000 / crit[NR]              # MHz
-  haspw[NR] = ($7 != "nan")
-  e_op[NR] = haspw[NR] ? $7 * clk * 1e-9 / lanes * 1e12 : 0     # pJ per weight operation at the clock
-  tops_w[NR] = haspw[NR] ? lanes / (clk * 1e-9) / $7 / 1e12 : 0 # weight operations per second per watt / 1e12
+  n[NR] = $1; area[NR] = $2; cells[NR] = $3; store[NR] = $4; dot[NR] = $5; areg[NR] = $6; wns[NR] = $7
+  pw[NR] = $8; lk[NR] = $9; ps[NR] = $10; pd[NR] = $11; pa[NR] = $12; pr[NR] = $13
+  rest[NR] = $2 - $4 - $5 - $6
+  crit[NR] = clk - $7; fmax[NR] = 1000 / crit[NR]              # MHz
+  haspw[NR] = ($8 != "nan" && $10 != "nan")
+  wbits[NR] = NR <= 3 ? 2 : (NR == 4 ? 8 : 16)
+  e_op[NR] = haspw[NR] ? $8 * clk * 1e-9 / lanes * 1e12 : 0     # pJ per weight operation at the clock
+  tops_w[NR] = haspw[NR] ? lanes / (clk * 1e-9) / $8 / 1e12 : 0 # weight operations per second per watt / 1e12
   gops_mm2[NR] = lanes * fmax[NR] * 1e6 / ($2 * 1e-6) / 1e9     # at Fmax
+  # The engine: Tiles x Rows rows, one activation slice per tile; each row keeps its own adder
+  # and register (Tiles - 1 reduction adders plus one accumulator per output row = one adder per
+  # tile row). Weight store as flip-flops (measured) or SRAM (model).
+  tr = tiles * rows; ops = tr * lanes
+  s_sram[NR] = sram_area(depth * lanes * wbits[NR])
+  ps_sram[NR] = lanes * wbits[NR] * sram_pj * 1e-12 / (clk * 1e-9)   # W at one word read per cycle
+  eng_ff[NR] = tr * (store[NR] + dot[NR] + rest[NR]) + tiles * areg[NR]
+  eng_sr[NR] = tr * (s_sram[NR] + dot[NR] + rest[NR]) + tiles * areg[NR]
+  eng_st[NR] = tr * s_sram[NR]; eng_dot[NR] = tr * dot[NR]; eng_act[NR] = tiles * areg[NR]; eng_rest[NR] = tr * rest[NR]
+  peng_ff[NR] = haspw[NR] ? tr * (ps[NR] + pd[NR] + pr[NR]) + tiles * pa[NR] : 0
+  peng_sr[NR] = haspw[NR] ? tr * (ps_sram[NR] + pd[NR] + pr[NR]) + tiles * pa[NR] : 0
+  eop_ff[NR] = peng_ff[NR] * clk * 1e-9 / ops * 1e12
+  eop_sr[NR] = peng_sr[NR] * clk * 1e-9 / ops * 1e12
+  # per operation, by unit (SRAM store): pJ
+  eu_s[NR] = tr * ps_sram[NR] * clk * 1e-9 / ops * 1e12; eu_d[NR] = tr * pd[NR] * clk * 1e-9 / ops * 1e12
+  eu_a[NR] = tiles * pa[NR] * clk * 1e-9 / ops * 1e12;  eu_r[NR] = tr * pr[NR] * clk * 1e-9 / ops * 1e12
 }
 END {
-  md = outdir "/report.md"
-  printf "# Silicon comparison: one engine row per kind (`%s` configuration)\n\n", cfg > md
-  printf "One row = a store of %d words of %d weights, a registered slice of %d activations, the dot product and a 24-bit (BF16: binary32) accumulator, at one dot product of %d weight operations per cycle. OSU 0.18 um standard cells (Yosys 0.23 + ABC, OpenSTA 2.0.17); power at a %s ns clock with the input switching activity of the synthetic 2B4T layer'"'"'s q_proj stream (tasu_ppa_activity), propagated by OpenSTA. Weight storage is flip-flops (no SRAM macro exists for this library).\n\n", depth, lanes, lanes, lanes, clk >> md
-  printf "| kind | cell area (um^2) | cells | weight store | dot product | acc + regs + control | critical path (ns) | Fmax (MHz) | power @ %d MHz (mW) | leakage (uW) | pJ / weight op | TOPS/W | GOPS/mm^2 @ Fmax |\n", 1000 / clk >> md
-  printf "|---|---|---|---|---|---|---|---|---|---|---|---|---|\n" >> md
-  for (i = 1; i <= NR; i++)
-    printf "| %s | %d | %d | %d | %d | %d | %s | %s | %s | %s | %s | %s | %s |\n", n[i], area[i], cells[i], store[i], dot[i], rest[i], fmt(crit[i], 2), fmt(fmax[i], 1), haspw[i] ? fmt(pw[i] * 1e3, 2) : "n/a", haspw[i] ? fmt(lk[i] * 1e6, 2) : "n/a", haspw[i] ? fmt(e_op[i], 3) : "n/a", haspw[i] ? fmt(tops_w[i], 3) : "n/a", fmt(gops_mm2[i], 2) >> md
+  ops = tiles * rows * lanes
+  control = ctl_total - vu_seq
+  vu = vu_seq + vlanes * vu_lane
+  bufs = sram_area(actwords * tiles * lanes * 8) + sram_area(outwords * rows * 32) + sram_area(vrows * vlanes * 32)
+  shared = control + vu + bufs
   best = 1
-  for (i = 2; i <= 3; i++) if (area[i] < area[best]) best = i
-  printf "\nBest ternary variant by area: **%s**. Ratios (INT8 or BF16 over it; > 1 means the ternary row is smaller or cheaper):\n\n", n[best] >> md
-  printf "| | total area | weight store | dot product | energy / op | Fmax (ternary / other) |\n|---|---|---|---|---|---|\n" >> md
+  for (i = 2; i <= 3; i++) if (eng_sr[i] < eng_sr[best]) best = i
+  beste = 1
+  for (i = 2; i <= 3; i++) if (haspw[i] && eop_sr[i] < eop_sr[beste]) beste = i
+
+  md = outdir "/report.md"
+  printf "# Silicon comparison: the ternary engine against INT8 and BF16 MAC arrays (`%s`)\n\n", cfg > md
+  printf "OSU 0.18 um standard cells (Yosys 0.23 + ABC, OpenSTA 2.0.17), clock %s ns (%d MHz); power with the switching activity of the synthetic 2B4T layer'"'"'s q_proj weights and quantized activations (tasu_ppa_activity), propagated by OpenSTA. Configuration `%s`: Tiles %d, Rows %d, Lanes %d, %d weight words per tile row (two buffers), %d weight operations per cycle for every engine.\n\n", clk, 1000 / clk, cfg, tiles, rows, lanes, depth, ops >> md
+
+  printf "## 1. One engine row per kind, synthesized (flip-flop weight store)\n\n" >> md
+  printf "A row = its weight store, a registered activation slice, the dot product of Lanes weights and an accumulator (24-bit; binary32 for BF16); one dot product per cycle.\n\n" >> md
+  printf "| kind | cell area (um^2) | cells | weight store | dot product | act. slice | acc. + control | critical path (ns) | Fmax (MHz) | power (mW) | leakage (uW) | pJ / weight op | TOPS/W | GOPS/mm^2 @ Fmax |\n" >> md
+  printf "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n" >> md
+  for (i = 1; i <= NR; i++)
+    printf "| %s | %d | %d | %d | %d | %d | %d | %s | %s | %s | %s | %s | %s | %s |\n", n[i], area[i], cells[i], store[i], dot[i], areg[i], rest[i], fmt(crit[i], 2), fmt(fmax[i], 1), haspw[i] ? fmt(pw[i] * 1e3, 2) : "n/a", haspw[i] ? fmt(lk[i] * 1e6, 2) : "n/a", haspw[i] ? fmt(e_op[i], 3) : "n/a", haspw[i] ? fmt(tops_w[i], 3) : "n/a", fmt(gops_mm2[i], 2) >> md
+  printf "\nPower by unit (mW): " >> md
+  for (i = 1; i <= NR; i++) printf "%s%s store %s, dot %s, slice %s, rest %s", (i > 1 ? "; " : ""), n[i], haspw[i] ? fmt(ps[i] * 1e3, 2) : "n/a", haspw[i] ? fmt(pd[i] * 1e3, 2) : "n/a", haspw[i] ? fmt(pa[i] * 1e3, 2) : "n/a", haspw[i] ? fmt(pr[i] * 1e3, 2) : "n/a" >> md
+  printf ".\n\n" >> md
+
+  printf "## 2. The engine of `%s`, composed from the measured units\n\n", cfg >> md
+  printf "Engine = Tiles x Rows rows (store, dot product, adder and register each) + one activation slice per tile. Weight store either as the synthesized flip-flops or as SRAM (model: %s um^2 per bit cell at %d%% array efficiency, %s pJ per bit read; see docs/ppa.md for the sources). Equal peak throughput (%d weight operations per cycle) and equal accumulator width for the integer engines.\n\n", sram_um2, sram_eff * 100, sram_pj, ops >> md
+  printf "| kind | area, FF store (mm^2) | area, SRAM store (mm^2) | of which: store | dot products | act. slices | adders + regs | pJ / op, FF store | pJ / op, SRAM store | of which: store | dot | slice | rest | TOPS/W (SRAM) | GOPS/mm^2 @ Fmax (SRAM) |\n" >> md
+  printf "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n" >> md
+  for (i = 1; i <= NR; i++)
+    printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", n[i], fmt(eng_ff[i] / 1e6, 2), fmt(eng_sr[i] / 1e6, 2), fmt(eng_st[i] / 1e6, 2), fmt(eng_dot[i] / 1e6, 2), fmt(eng_act[i] / 1e6, 3), fmt(eng_rest[i] / 1e6, 2), haspw[i] ? fmt(eop_ff[i], 3) : "n/a", haspw[i] ? fmt(eop_sr[i], 3) : "n/a", haspw[i] ? fmt(eu_s[i], 3) : "n/a", haspw[i] ? fmt(eu_d[i], 3) : "n/a", haspw[i] ? fmt(eu_a[i], 4) : "n/a", haspw[i] ? fmt(eu_r[i], 3) : "n/a", haspw[i] ? fmt(1 / eop_sr[i], 3) : "n/a", fmt(ops * fmax[i] * 1e6 / (eng_sr[i] * 1e-6) / 1e9, 2) >> md
+  printf "\nBest ternary variant: **%s** by area, **%s** by energy. Ratios, MAC array over the best ternary engine (> 1: the ternary engine is smaller or cheaper):\n\n", n[best], n[beste] >> md
+  printf "| | engine area, FF store | engine area, SRAM store | dot products alone | energy / op, FF store | energy / op, SRAM store | whole accelerator area (SRAM) | Fmax (ternary / other) |\n|---|---|---|---|---|---|---|---|\n" >> md
   for (j = 4; j <= 5; j++)
-    printf "| %s / %s | %sx | %sx | %sx | %s | %sx |\n", n[j], n[best], fmt(area[j] / area[best], 2), fmt(store[j] / store[best], 2), fmt(dot[j] / dot[best], 2), haspw[j] ? fmt(e_op[j] / e_op[best], 2) "x" : "n/a", fmt(fmax[best] / fmax[j], 2) >> md
+    printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", n[j], rat(eng_ff[j], eng_ff[best]), rat(eng_sr[j], eng_sr[best]), rat(dot[j], dot[best]), haspw[j] ? rat(eop_ff[j], eop_ff[beste]) : "n/a", haspw[j] ? rat(eop_sr[j], eop_sr[beste]) : "n/a", rat(eng_sr[j] + shared, eng_sr[best] + shared), rat(fmax[best], fmax[j]) >> md
+
+  if (bf16_parts != "") {
+    split(bf16_parts, bp, " ")
+    e_dot = (lanes * bp[2] + (lanes - 1) * bp[3]) * clk * 1e-9 / lanes * 1e12
+    e_acc = tiles * rows * bp[3] * clk * 1e-9 / ops * 1e12
+    e_bf = lanes * 16 * sram_pj * 1e-12 * 1e12 / lanes + e_dot + e_acc
+    printf "\nBF16 energy, component estimate (OpenSTA crashes on the BF16 row): one binary32 multiplier %s mW and one adder %s mW at the row'"'"'s mean activation-bit activity %s; the dot product (%d multipliers, %d adders) %s pJ / op, the accumulators %s pJ / op, with the SRAM-model store %s pJ / op: **%sx** the best ternary engine'"'"'s energy per operation (SRAM store).\n", fmt(bp[2] * 1e3, 2), fmt(bp[3] * 1e3, 2), bp[1], lanes, lanes - 1, fmt(e_dot, 2), fmt(e_acc, 3), fmt(e_bf, 2), fmt(e_bf / eop_sr[beste], 1) >> md
+  }
+  printf "\n## 3. The rest of the accelerator (the same for every engine)\n\n" >> md
+  printf "| unit | area (mm^2) | how |\n|---|---|---|\n" >> md
+  printf "| control: command processor, DMA, arbiter, registers, queues | %s | synthesized (tasu_top without engine and vector unit) |\n", fmt(control / 1e6, 2) >> md
+  printf "| vector unit: %d lanes + sequencer | %s | one lane synthesized (%d um^2) x %d, sequencer synthesized |\n", vlanes, fmt(vu / 1e6, 2), vu_lane, vlanes >> md
+  printf "| buffers: activations %d x %d B, outputs %d x %d B, scratchpad %d x %d B | %s | SRAM model |\n", actwords, tiles * lanes, outwords, rows * 4, vrows, vlanes * 4, fmt(bufs / 1e6, 2) >> md
+  printf "\nWhole accelerator (SRAM stores and buffers): " >> md
+  for (i = 1; i <= NR; i++) printf "%s%s %s mm^2", (i > 1 ? ", " : ""), n[i], fmt((eng_sr[i] + shared) / 1e6, 2) >> md
+  printf ".\n\n" >> md
+
+  # Classical scaling to 7 nm (0.7 V): area x (7/180)^2, energy x (7/180) x (0.7/1.8)^2.
+  af = (7 / 180) ^ 2; ef = (7 / 180) * (0.7 / 1.8) ^ 2
+  printf "## 4. Scaled to 7 nm (classical scaling, see docs/ppa.md: order of magnitude only)\n\n" >> md
+  printf "| kind | engine area, SRAM store (mm^2) | pJ / op, SRAM store | TOPS/W |\n|---|---|---|---|\n" >> md
+  for (i = 1; i <= NR; i++)
+    printf "| %s | %s | %s | %s |\n", n[i], fmt(eng_sr[i] * af / 1e6, 4), haspw[i] ? fmt(eop_sr[i] * ef, 4) : "n/a", haspw[i] ? fmt(1 / (eop_sr[i] * ef), 1) : "n/a" >> md
+  printf "\nRatios between engines do not change under this scaling (every unit scales alike).\n" >> md
+
   html = outdir "/report.html"
-  printf "<!doctype html><html><head><meta charset=\"utf-8\"><title>tasu silicon comparison (%s)</title></head><body style=\"font-family:sans-serif\">\n<h1>tasu: one engine row per kind (%s)</h1>\n", cfg, cfg > html
-  split("area,e_op", what, ",")
-  for (w = 1; w <= 2; w++) {
-    title = w == 1 ? "Cell area (um^2), stacked: weight store, dot product, rest" : "Energy per weight operation (pJ)"
+  printf "<!doctype html><html><head><meta charset=\"utf-8\"><title>tasu silicon comparison (%s)</title></head><body style=\"font-family:sans-serif\">\n<h1>tasu: ternary engine vs MAC arrays (%s)</h1>\n<p>Blue: weight store, orange: dot products, grey: activation slices, adders, registers. Numbers and method: report.md.</p>\n", cfg, cfg > html
+  for (w = 1; w <= 3; w++) {
+    title = w == 1 ? "One row, cell area (um^2), flip-flop store" : (w == 2 ? "Engine area (mm^2), SRAM-model store" : "Engine energy per weight operation (pJ), SRAM-model store")
     printf "<h2>%s</h2>\n<svg width=\"760\" height=\"%d\" xmlns=\"http://www.w3.org/2000/svg\">\n", title, 30 * NR + 20 >> html
     mx = 0
-    for (i = 1; i <= NR; i++) { v = w == 1 ? area[i] : e_op[i]; if (v > mx) mx = v }
+    for (i = 1; i <= NR; i++) {
+      if (w == 1)      { a1 = store[i]; a2 = dot[i]; a3 = areg[i] + rest[i] }
+      else if (w == 2) { a1 = eng_st[i] / 1e6; a2 = eng_dot[i] / 1e6; a3 = (eng_act[i] + eng_rest[i]) / 1e6 }
+      else             { a1 = eu_s[i]; a2 = eu_d[i]; a3 = eu_a[i] + eu_r[i] }
+      v1[i] = a1; v2[i] = a2; v3[i] = a3
+      if (a1 + a2 + a3 > mx) mx = a1 + a2 + a3
+    }
     for (i = 1; i <= NR; i++) {
       y = 10 + 30 * (i - 1)
       printf "<text x=\"0\" y=\"%d\" font-size=\"12\">%s</text>\n", y + 15, n[i] >> html
-      if (w == 1) {
-        x = 120; s1 = 520 * store[i] / mx; s2 = 520 * dot[i] / mx; s3 = 520 * rest[i] / mx
-        printf "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"20\" fill=\"#4e79a7\"/>", x, y, s1 >> html
-        printf "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"20\" fill=\"#f28e2b\"/>", x + s1, y, s2 >> html
-        printf "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"20\" fill=\"#bab0ac\"/>\n", x + s1 + s2, y, s3 >> html
-        printf "<text x=\"%.1f\" y=\"%d\" font-size=\"12\">%d</text>\n", x + s1 + s2 + s3 + 5, y + 15, area[i] >> html
-      } else {
-        bw = 520 * e_op[i] / mx
-        printf "<rect x=\"120\" y=\"%d\" width=\"%.1f\" height=\"20\" fill=\"#59a14f\"/><text x=\"%.1f\" y=\"%d\" font-size=\"12\">%.3f</text>\n", y, bw, 125 + bw, y + 15, e_op[i] >> html
-      }
+      if (w == 3 && !haspw[i]) { printf "<text x=\"120\" y=\"%d\" font-size=\"12\">n/a (OpenSTA crashed)</text>\n", y + 15 >> html; continue }
+      x = 120; s1 = 520 * v1[i] / mx; s2 = 520 * v2[i] / mx; s3 = 520 * v3[i] / mx
+      printf "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"20\" fill=\"#4e79a7\"/>", x, y, s1 >> html
+      printf "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"20\" fill=\"#f28e2b\"/>", x + s1, y, s2 >> html
+      printf "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"20\" fill=\"#bab0ac\"/>\n", x + s1 + s2, y, s3 >> html
+      printf "<text x=\"%.1f\" y=\"%d\" font-size=\"12\">%s</text>\n", x + s1 + s2 + s3 + 5, y + 15, fmt(v1[i] + v2[i] + v3[i], w == 1 ? 0 : 3) >> html
     }
     printf "</svg>\n" >> html
   }
-  printf "<p>Table and method: report.md beside this page.</p></body></html>\n" >> html
+  printf "</body></html>\n" >> html
 }' "$out/summary.txt"
 cat "$out/report.md"
