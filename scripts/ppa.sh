@@ -150,7 +150,8 @@ fi
       fadd=$(sed -n "s/.*Chip area for module '.tasu_vu_fadd': \([0-9.]*\)/\1/p" "$out/$n.stat.txt")
       dot=$(awk -v t="$total" -v s="$store" -v a="$areg" -v r="$row_own" -v f="$fadd" 'BEGIN{print t - s - a - r - f}')
     fi
-    wns=$(sed -n 's/^wns \(.*\)/\1/p' "$out/$n.sta.log")
+    # Slack of the worst register-to-register path (met or violated): critical path = clock - slack.
+    wns=$(awk '/Path Group: clk/ {g = 1} g && /slack \(/ {print $1; exit}' "$out/$n.sta.log")
     power=$(awk '/^Total/{print $5; exit}' "$out/$n.sta.log")
     leak=$(awk '/^Total/{print $4; exit}' "$out/$n.sta.log")
     units=$(awk 'NF == 5 && $1 ~ /e[-+]/ && $4 ~ /e[-+]/ {
