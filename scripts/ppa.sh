@@ -223,10 +223,10 @@ END {
 
   printf "## 1. One engine row per kind, synthesized (flip-flop weight store)\n\n" >> md
   printf "A row = its weight store, a registered activation slice, the dot product of Lanes weights and an accumulator (24-bit; binary32 for BF16); one dot product per cycle.\n\n" >> md
-  printf "| kind | cell area (um^2) | cells | weight store | dot product | act. slice | acc. + control | critical path (ns) | Fmax (MHz) | power (mW) | leakage (uW) | pJ / weight op | TOPS/W | GOPS/mm^2 @ Fmax |\n" >> md
+  printf "| kind | cell area (um^2) | cells | weight store | dot product | act. slice | acc. + control | critical path (ns) | Fmax (MHz) | dynamic power (mW) | leakage (uW) | pJ / weight op | TOPS/W | GOPS/mm^2 @ Fmax |\n" >> md
   printf "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n" >> md
   for (i = 1; i <= NR; i++)
-    printf "| %s | %d | %d | %d | %d | %d | %d | %s | %s | %s | %s | %s | %s | %s |\n", n[i], area[i], cells[i], store[i], dot[i], areg[i], rest[i], fmt(crit[i], 2), fmt(fmax[i], 1), haspw[i] ? fmt(pw[i] * 1e3, 2) : "n/a", haspw[i] ? fmt(lk[i] * 1e6, 2) : "n/a", haspw[i] ? fmt(e_op[i], 3) : "n/a", haspw[i] ? fmt(tops_w[i], 3) : "n/a", fmt(gops_mm2[i], 2) >> md
+    printf "| %s | %d | %d | %d | %d | %d | %d | %s | %s | %s | %s | %s | %s | %s |\n", n[i], area[i], cells[i], store[i], dot[i], areg[i], rest[i], fmt(crit[i], 2), fmt(fmax[i], 1), haspw[i] ? fmt((pw[i] - lk[i]) * 1e3, 2) : "n/a", haspw[i] ? fmt(lk[i] * 1e6, 2) : "n/a", haspw[i] ? fmt(e_op[i], 3) : "n/a", haspw[i] ? fmt(tops_w[i], 3) : "n/a", fmt(gops_mm2[i], 2) >> md
   printf "\nPower by unit (mW): " >> md
   for (i = 1; i <= NR; i++) printf "%s%s store %s, dot %s, slice %s, rest %s", (i > 1 ? "; " : ""), n[i], haspw[i] ? fmt(ps[i] * 1e3, 2) : "n/a", haspw[i] ? fmt(pd[i] * 1e3, 2) : "n/a", haspw[i] ? fmt(pa[i] * 1e3, 2) : "n/a", haspw[i] ? fmt(pr[i] * 1e3, 2) : "n/a" >> md
   printf ".\n\n" >> md
