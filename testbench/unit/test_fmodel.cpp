@@ -213,6 +213,16 @@ void load_matmul_store(ModelDevice& dev, const arch::Config& c) {
 
 TEST_F(FModel, LoadMatmulStoreCi) { load_matmul_store(*dev, *cfg); }
 
+// Each engine's weights are read through the accessor of their format; the other one refuses.
+TEST_F(FModel, WeightAccessorsFollowTheEngine) {
+  EXPECT_EQ(dev->model().weight(0, 0, 0, 0, 0), 0);
+  EXPECT_THROW((void)dev->model().weight_bf16(0, 0, 0, 0, 0), std::out_of_range);
+  open("ci_bf16");
+  EXPECT_EQ(dev->model().weight_bf16(0, 0, 0, 0, 0), 0u);
+  EXPECT_THROW((void)dev->model().weight(0, 0, 0, 0, 0), std::out_of_range);
+  EXPECT_THROW((void)dev->model().weight_bf16(2, 0, 0, 0, 0), std::out_of_range);
+}
+
 TEST_F(FModel, LoadMatmulStoreDefault) {
   open("default");
   load_matmul_store(*dev, *cfg);
