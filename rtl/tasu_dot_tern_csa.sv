@@ -1,12 +1,13 @@
 // Ternary dot product with a carry-save (3:2 compressor) tree: the selected lanes (+a as a, -a
 // as ~a with the +1s counted) are reduced in carry-save form, without carry propagation, down
-// to two numbers, and one carry-propagate adder ends it. Combinational.
+// to two numbers, and one carry-propagate adder ends it. Combinational; zero while en_i is low.
 module tasu_dot_tern_csa #(
   parameter int Lanes = 32,
   localparam int SumW = 9 + $clog2(Lanes),
   localparam int CntW = $clog2(Lanes+1),
   localparam int MaxOps = Lanes + 1   // the lanes and the count of +1s
 ) (
+  input  logic               en_i,
   input  logic [Lanes*2-1:0] w_i,
   input  logic [Lanes*8-1:0] a_i,
   output logic [SumW-1:0]    y_o
@@ -59,6 +60,6 @@ module tasu_dot_tern_csa #(
           st[(k+1)*LvW + (2*(ops_after(MaxOps, k)/3) + i)*SumW +: SumW] =
               st[k*LvW + (3*(ops_after(MaxOps, k)/3) + i)*SumW +: SumW];
     end
-    y_o = st[Rounds*LvW +: SumW] + st[Rounds*LvW + SumW +: SumW];
+    y_o = en_i ? st[Rounds*LvW +: SumW] + st[Rounds*LvW + SumW +: SumW] : '0;
   end
 endmodule

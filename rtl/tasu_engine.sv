@@ -262,25 +262,29 @@ module tasu_engine #(
       logic [Tiles*32-1:0] chain;
       assign chain[31:0] = psums[r*PsW +: 32];
       for (genvar t = 1; t < Tiles; t++) begin : g_add
-        tasu_vu_fadd u_add (.a_i(chain[(t-1)*32 +: 32]), .b_i(psums[(t*Rows + r)*PsW +: 32]), .y_o(chain[t*32 +: 32]));
+        tasu_vu_fadd u_add (.en_i(v2_q), .a_i(chain[(t-1)*32 +: 32]), .b_i(psums[(t*Rows + r)*PsW +: 32]), .y_o(chain[t*32 +: 32]));
       end
       assign red_d[r*32 +: 32] = chain[(Tiles-1)*32 +: 32];
     end
   end else begin : g_red_int
     logic signed [RedW-1:0] red_sum;
+    // Evaluated only in the cycles that carry a step (the register below holds otherwise).
     always_comb begin
-      red_d = '0;
-      for (int r = 0; r < Rows; r++) begin
-        red_sum = '0;
-        for (int t = 0; t < Tiles; t++) red_sum = red_sum + RedW'($signed(psums[(t*Rows + r)*PsW +: PsW]));
-        red_d[r*RedW +: RedW] = red_sum;
+      red_d   = '0;
+      red_sum = '0;
+      if (v2_q) begin
+        for (int r = 0; r < Rows; r++) begin
+          red_sum = '0;
+          for (int t = 0; t < Tiles; t++) red_sum = red_sum + RedW'($signed(psums[(t*Rows + r)*PsW +: PsW]));
+          red_d[r*RedW +: RedW] = red_sum;
+        end
       end
     end
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) red_q <= '0;
-    else         red_q <= red_d;
+    if (!rst_ni)   red_q <= '0;
+    else if (v2_q) red_q <= red_d;
   end
 
   // ---- S3: accumulate, and write the finished word ------------------------------------------
@@ -300,7 +304,7 @@ module tasu_engine #(
 
   if (Engine == 2) begin : g_acc_fp
     for (genvar r = 0; r < Rows; r++) begin : g_row
-      tasu_vu_fadd u_acc (.a_i(base[r*32 +: 32]), .b_i(red_q[r*32 +: 32]), .y_o(acc_d[r*32 +: 32]));
+      tasu_vu_fadd u_acc (.en_i(v3_q), .a_i(base[r*32 +: 32]), .b_i(red_q[r*32 +: 32]), .y_o(acc_d[r*32 +: 32]));
     end
     assign out_word = acc_d;
   end else begin : g_acc_int

@@ -48,21 +48,22 @@ module tasu_ppa_row #(
   logic [OutW-1:0] acc_q, acc_d;
   if (Kind == 4) begin : g_bf16
     logic [31:0] dot, sum;
-    tasu_dot_bf16 #(.Lanes(Lanes)) u_dot (.w_i(w_q), .a_i(a_q), .y_o(dot));
-    tasu_vu_fadd u_acc (.a_i(clr_q ? 32'd0 : acc_q), .b_i(dot), .y_o(sum));
+    tasu_dot_bf16 #(.Lanes(Lanes)) u_dot (.en_i(v_q), .w_i(w_q), .a_i(a_q), .y_o(dot));
+    tasu_vu_fadd u_acc (.en_i(v_q), .a_i(clr_q ? 32'd0 : acc_q), .b_i(dot), .y_o(sum));
     assign acc_d = sum;
   end else if (Kind == 3) begin : g_int8
     logic [16+$clog2(Lanes)-1:0] dot;
-    tasu_dot_int8 #(.Lanes(Lanes)) u_dot (.w_i(w_q), .a_i(a_q), .y_o(dot));
+    tasu_dot_int8 #(.Lanes(Lanes)) u_dot (.en_i(v_q), .w_i(w_q), .a_i(a_q), .y_o(dot));
     assign acc_d = (clr_q ? '0 : acc_q) + OutW'($signed(dot));
   end else begin : g_tern
+    // Operand isolation: the dot product is zero (and idle) in the cycles without a step.
     logic [9+$clog2(Lanes)-1:0] dot;
     if (Kind == 0) begin : g_chain
-      tasu_dot_tern_chain #(.Lanes(Lanes)) u_dot (.w_i(w_q), .a_i(a_q), .y_o(dot));
+      tasu_dot_tern_chain #(.Lanes(Lanes)) u_dot (.en_i(v_q), .w_i(w_q), .a_i(a_q), .y_o(dot));
     end else if (Kind == 1) begin : g_tree
-      tasu_dot_tern_tree #(.Lanes(Lanes)) u_dot (.w_i(w_q), .a_i(a_q), .y_o(dot));
+      tasu_dot_tern_tree #(.Lanes(Lanes)) u_dot (.en_i(v_q), .w_i(w_q), .a_i(a_q), .y_o(dot));
     end else begin : g_csa
-      tasu_dot_tern_csa #(.Lanes(Lanes)) u_dot (.w_i(w_q), .a_i(a_q), .y_o(dot));
+      tasu_dot_tern_csa #(.Lanes(Lanes)) u_dot (.en_i(v_q), .w_i(w_q), .a_i(a_q), .y_o(dot));
     end
     assign acc_d = (clr_q ? '0 : acc_q) + OutW'($signed(dot));
   end

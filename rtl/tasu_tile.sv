@@ -41,6 +41,9 @@ module tasu_tile #(
   logic [WordBits-1:0] mem_q [2 * WDepth];
   logic [WordBits-1:0] w_word_q;
   logic [Rows*PsW-1:0] psum_d, psum_q;
+  // The word read last cycle meets its activations this cycle: the only cycles the dot
+  // products work (and the partial-sum register is written: it holds, clock-gated, otherwise).
+  logic                dot_en_q;
 
   always_ff @(posedge clk_i) begin
     if (wr_valid_i) begin
@@ -53,16 +56,14 @@ module tasu_tile #(
   if (Engine == 0) begin : g_ternary
     // The add-only datapath: each weight selects +a, -a or nothing, summed by the balanced
     // adder tree with the negations' +1s counted once (tasu_dot_tern_tree, proven equal to the
-    // plain add/subtract chain; docs/ppa.md shows why it is the default).
-    for (genvar r = 0; r < Rows; r++) begin : g_row
-      tasu_dot_tern_tree #(.Lanes(Lanes)) u_dot (
-        .w_i(w_word_q[r*Lanes*2 +: Lanes*2]), .a_i(act_i), .y_o(psum_d[r*PsW +: PsW])
-      );
-    end
+    // plain add/subtract chain; docs/ppa.md shows why it is the default), one per row.
+    tasu_dot_tern_tree #(.Lanes(Lanes), .Rows(Rows)) u_dot (
+      .en_i(dot_en_q), .w_i(w_word_q), .a_i(act_i), .y_o(psum_d)
+    );
   end else if (Engine == 1) begin : g_int8
     for (genvar r = 0; r < Rows; r++) begin : g_row
       tasu_dot_int8 #(.Lanes(Lanes)) u_dot (
-        .w_i(w_word_q[r*Lanes*8 +: Lanes*8]), .a_i(act_i), .y_o(psum_d[r*PsW +: PsW])
+        .en_i(dot_en_q), .w_i(w_word_q[r*Lanes*8 +: Lanes*8]), .a_i(act_i), .y_o(psum_d[r*PsW +: PsW])
       );
     end
   end else begin : g_bf16
@@ -83,14 +84,19 @@ module tasu_tile #(
     end
     for (genvar r = 0; r < Rows; r++) begin : g_row
       tasu_dot_bf16 #(.Lanes(Lanes)) u_dot (
-        .w_i(w_word_q[r*Lanes*16 +: Lanes*16]), .a_i(act_bf), .y_o(psum_d[r*PsW +: PsW])
+        .en_i(dot_en_q), .w_i(w_word_q[r*Lanes*16 +: Lanes*16]), .a_i(act_bf), .y_o(psum_d[r*PsW +: PsW])
       );
     end
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) psum_q <= '0;
-    else         psum_q <= psum_d;
+    if (!rst_ni) begin
+      dot_en_q <= 1'b0;
+      psum_q   <= '0;
+    end else begin
+      dot_en_q <= rd_valid_i;
+      if (dot_en_q) psum_q <= psum_d;
+    end
   end
 
   assign psum_o = psum_q;

@@ -284,21 +284,26 @@ module tasu_vu #(
 
   // ---- Lanes ----------------------------------------------------------------------------------
   logic [4:0]         lane_op;
-  logic [RowBits-1:0] lane_a, lane_b, b_src, acc_hi;
-  logic [RowBits-1:0] a_use;  // ELEM and DOT: a, or a with its row halves exchanged (vrot)
-  assign a_use = rot_q ? {a_row[RowBits/2-1:0], a_row[RowBits-1:RowBits/2]} : a_row;
+  logic [RowBits-1:0] lane_a, lane_b, b_src;
   logic [6:0]         tree_s;  // lanes still combining: VLanes / 2 at level 0, then halving
   assign tree_s = 7'(VLanes / 2) >> lvl_q;
-  assign acc_hi = acc_q >> (32'(tree_s) * 32'd32);
+  // The cycles whose lane results are used: the reduction tree, DOT's accumulate step, and a
+  // row of ELEM, DOT or MAX. Otherwise the lanes and their operand muxes are idle.
+  logic lanes_en;
+  assign lanes_en = (state_q == StTree) || v2_q ||
+                    (v_q && (kind_q == tasu_pkg::VkELEM || kind_q == tasu_pkg::VkDOT || kind_q == tasu_pkg::VkMAX));
 
   always_comb begin
-    for (int l = 0; l < VLanes; l++)
-      b_src[l * 32 +: 32] = (bmode_q == tasu_pkg::VbVEC || bmode_q == tasu_pkg::VbROW) ? b_row[l * 32 +: 32] :
-                            (bmode_q == tasu_pkg::VbSCALAR) ? scalar_q : imm_q;
-    if (state_q == StTree) begin
+    b_src   = '0;
+    lane_op = '0;
+    lane_a  = '0;
+    lane_b  = '0;
+    if (!lanes_en) begin
+      // Idle lanes: operands stay zero.
+    end else if (state_q == StTree) begin
       lane_op = (kind_q == tasu_pkg::VkDOT) ? tasu_pkg::VopADD : tasu_pkg::VopMAX;
       lane_a  = acc_q;
-      lane_b  = acc_hi;
+      lane_b  = acc_q >> (32'(tree_s) * 32'd32);
     end else if (v2_q) begin
       lane_op = tasu_pkg::VopADD;
       lane_a  = acc_q;
@@ -308,14 +313,23 @@ module tasu_vu #(
       lane_a  = acc_q;
       lane_b  = a_row;
     end else begin
+      for (int l = 0; l < VLanes; l++)
+        b_src[l * 32 +: 32] = (bmode_q == tasu_pkg::VbVEC || bmode_q == tasu_pkg::VbROW) ? b_row[l * 32 +: 32] :
+                              (bmode_q == tasu_pkg::VbSCALAR) ? scalar_q : imm_q;
       lane_op = (kind_q == tasu_pkg::VkDOT) ? tasu_pkg::VopMUL : op_q;
-      lane_a  = swap_q ? b_src : a_use;
-      lane_b  = swap_q ? a_use : b_src;
+      // ELEM and DOT read a, or a with its row halves exchanged (vrot).
+      lane_a  = rot_q ? {a_row[RowBits/2-1:0], a_row[RowBits-1:RowBits/2]} : a_row;
+      lane_b  = b_src;
+      if (swap_q) begin
+        lane_b = lane_a;
+        lane_a = b_src;
+      end
     end
   end
 
   for (genvar l = 0; l < VLanes; l++) begin : g_lane
     tasu_vu_lane u_lane (
+      .en_i (lanes_en),
       .op_i (lane_op),
       .a_i  (lane_a[l * 32 +: 32]),
       .b_i  (lane_b[l * 32 +: 32]),

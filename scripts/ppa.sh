@@ -89,7 +89,7 @@ if ! grep -q '^Total' "$out/bf16-mac.sta.log"; then
     yosys -q -l "$out/$part.yosys.log" -p "read_verilog -sv $root/rtl/tasu_vu_fadd.sv $root/rtl/tasu_vu_fmul.sv
       synth -top $part; abc -liberty $lib -D $((clock_ns * 1000)); opt_clean; splitnets -ports; opt_clean -purge
       write_verilog -noattr -noexpr -nohex -nodec $out/$part.v" > /dev/null
-    printf 'read_liberty %s\nread_verilog %s\nlink_design %s\ncreate_clock -name clk -period %s\nset_input_delay 0 -clock clk [all_inputs]\nset_power_activity -input -activity %s -duty 0.5\nreport_power\nexit\n' \
+    printf 'read_liberty %s\nread_verilog %s\nlink_design %s\ncreate_clock -name clk -period %s\nset_input_delay 0 -clock clk [all_inputs]\nset_power_activity -input -activity %s -duty 0.5\nset_power_activity -input_ports [get_ports en_i] -activity 0 -duty 1\nreport_power\nexit\n' \
       "$lib" "$out/$part.v" "$part" "$clock_ns" "$act" > "$out/$part.sta.tcl"
     (cd "$out" && sta -no_init -exit "$part.sta.tcl" > "$part.sta.log" 2>&1) || true
     parts="$parts $(awk '/^Total/{print $5; exit}' "$out/$part.sta.log")"

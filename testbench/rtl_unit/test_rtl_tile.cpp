@@ -89,4 +89,25 @@ TEST(RtlTile, AllMinusOneTimesMinus128DoesNotOverflow) {
   for (int r = 0; r < kRows; ++r) EXPECT_EQ(out[r], 128 * kLanes);
 }
 
+
+// The dot products work only in the cycle after a read: later cycles, whatever the
+// activations do, leave the partial sums as they were (the register is clock-gated).
+TEST(RtlTile, PartialSumsHoldWhileIdle) {
+  Bench b;
+  std::vector<int8_t> w(kRows * kLanes, 1), a(kLanes, 3), other(kLanes, -7);
+  b.write_word(1, w);
+  const auto out = b.compute(1, a);
+  for (int r = 0; r < kRows; ++r) ASSERT_EQ(out[r], 3 * kLanes);
+  constexpr int kWords = (kRows * kPsW + 31) / 32;
+  auto psums = [&] {
+    std::vector<uint32_t> v(kWords);
+    for (int i = 0; i < kWords; ++i) v[i] = b.dut.psum_o[i];
+    return v;
+  };
+  const std::vector<uint32_t> held = psums();
+  tasu::bench::put_bytes(b.dut.act_i, reinterpret_cast<const uint8_t*>(other.data()));
+  for (int i = 0; i < 4; ++i) b.tick();
+  EXPECT_EQ(psums(), held);
+}
+
 }  // namespace

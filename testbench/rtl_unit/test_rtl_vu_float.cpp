@@ -42,15 +42,18 @@ std::vector<std::pair<uint32_t, uint32_t>> operands(uint32_t seed, int n) {
   return ops;
 }
 
-// Drives a two-operand unit with every operand pair and compares it with the reference.
+// Drives a two-operand unit with every operand pair and compares it with the reference; every
+// 16th pair with the unit disabled, which must give zero (operand isolation).
 template <class Dut, class Ref>
 void expect_binary_unit(uint32_t seed, Ref ref) {
   Dut dut;
+  int i = 0;
   for (const auto& [a, b] : operands(seed, 2000000)) {
+    dut.en_i = (i++ % 16) != 15;
     dut.a_i = a;
     dut.b_i = b;
     dut.eval();
-    ASSERT_EQ(dut.y_o, ref(a, b)) << std::hex << "a=0x" << a << " b=0x" << b;
+    ASSERT_EQ(dut.y_o, dut.en_i ? ref(a, b) : 0u) << std::hex << "a=0x" << a << " b=0x" << b;
   }
 }
 
@@ -70,6 +73,7 @@ TEST(RtlVuFloat, ConversionsMatchReference) {
     if (((a >> 23) & 0xffu) == 0xffu) a &= 0xbfffffffu;
     floats.push_back(a);
   }
+  dut.en_i = 1;
   for (uint32_t a : floats) {
     dut.a_i = a;
     dut.to_int_i = 1;
@@ -88,6 +92,13 @@ TEST(RtlVuFloat, ConversionsMatchReference) {
     dut.eval();
     ASSERT_EQ(dut.y_o, v::from_int(x)) << "int " << x;
   }
+  dut.en_i = 0;
+  dut.a_i = 0x3f800000u;
+  for (int to_int = 0; to_int < 2; ++to_int) {
+    dut.to_int_i = to_int;
+    dut.eval();
+    EXPECT_EQ(dut.y_o, 0u) << "disabled converter, to_int " << to_int;
+  }
 }
 
 TEST(RtlVuFloat, LaneMatchesReferenceForEveryOperation) {
@@ -95,11 +106,12 @@ TEST(RtlVuFloat, LaneMatchesReferenceForEveryOperation) {
   const auto ops = operands(10, 200000);
   for (int op = 0; op <= static_cast<int>(tasu::arch::VectorOp::CLAMP8); ++op) {
     for (const auto& [a, b] : ops) {
+      dut.en_i = ((a ^ b) & 15u) != 15u;  // one pair in 16 with the lane disabled: zero
       dut.op_i = static_cast<uint8_t>(op);
       dut.a_i = a;
       dut.b_i = b;
       dut.eval();
-      ASSERT_EQ(dut.y_o, tasu::vec::lane(static_cast<tasu::arch::VectorOp>(op), a, b))
+      ASSERT_EQ(dut.y_o, dut.en_i ? tasu::vec::lane(static_cast<tasu::arch::VectorOp>(op), a, b) : 0u)
           << "op " << op << std::hex << " a=0x" << a << " b=0x" << b;
     }
   }
