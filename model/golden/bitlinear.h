@@ -66,8 +66,9 @@ enum class WeightScaleConvention {
 WeightScaleConvention parse_weight_scale_convention(std::string_view name);
 std::string_view to_string(WeightScaleConvention c);
 
-// y[t][o] = sum_j xq[t][j] * w[o][j] with w [m][k] ternary and xq [tokens][k]; computed by
-// add / subtract / skip, accumulating in int32 (exact, see kMaxTernaryK). Throws
+// y[t][o] = sum_j xq[t][j] * w[o][j] with w [m][k] ternary and xq [tokens][k], accumulated in
+// int32 (exact, see kMaxTernaryK, so the result is independent of the summation order: the
+// host kernel vectorizes and splits large products over the host's cores). Throws
 // std::invalid_argument, before writing y, on dims <= 0, k > kMaxTernaryK, a null pointer
 // or any weight outside {-1, 0, +1}.
 void ternary_matmul(const int8_t* xq, const int8_t* w, int64_t tokens, int64_t m, int64_t k,

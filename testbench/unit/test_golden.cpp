@@ -206,7 +206,9 @@ TEST(TernaryMatmul, MatchesNaiveReferenceOnRandomShapes) {
     int64_t tokens, m, k;
   };
   const Shape shapes[] = {{1, 1, 1}, {1, 3, 5}, {2, 3, 5}, {4, 33, 100},
-                          {3, 100, 33}, {1, 7, 1}, {5, 1, 257}};
+                          {3, 100, 33}, {1, 7, 1}, {5, 1, 257},
+                          // Large enough to be split over the host's cores, with ragged row counts.
+                          {3, 701, 2100}, {1, 4999, 1001}};
   for (const Shape& s : shapes) {
     const auto x = random_int8(rng, static_cast<size_t>(s.tokens * s.k));
     const auto w = random_ternary(rng, static_cast<size_t>(s.m * s.k));
