@@ -1,9 +1,10 @@
 // `tasu run`: BitNet decoder layers on the accelerator from a checkpoint (or the embedded
 // synthetic 2B4T-sized model), checked bit for bit against model (b) and, with a reference
-// file, against the float reference's keys.
+// file, against the float reference's keys. `tasu merge`: the shards of one run joined.
 #pragma once
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace tasu::cli {
 
@@ -13,11 +14,23 @@ struct RunArgs {
   int64_t prefill = 32, decode = 4;
   bool prefill_given = false, decode_given = false;
   std::string reference, dump, backend = "rtl", config = "default", trace, json;
+  std::string input;           // a dump of an earlier run: tokens and the hidden state entering layer A
+  double clock_mhz = 1000;
   uint64_t seed = 1;
+};
+
+struct MergeArgs {
+  std::vector<std::string> reports;  // the shards' --json reports (each names its --dump)
+  std::string reference, dump, json;
+  double clock_mhz = 1000;
 };
 
 // Returns the process exit code: 0 bit-exact (and within tolerance when a reference is given),
 // 1 otherwise; throws on bad input (the caller prints it and exits 2).
 int run_layers(const RunArgs& args);
+
+// `tasu merge`: joins the reports and dumps of layer shards into one report (and dump), checked
+// against a reference over the whole model when given. Same exit codes.
+int merge_reports(const MergeArgs& args);
 
 }  // namespace tasu::cli

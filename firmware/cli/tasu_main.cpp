@@ -1,6 +1,6 @@
 // The tasu command line: `tasu run` simulates BitNet decoder layers on the accelerator (the
-// embedded synthetic 2B4T-sized model or a checkpoint) and checks them; `tasu bitlinear` runs one
-// BitLinear against the golden model. Both print the performance figures.
+// embedded synthetic 2B4T-sized model or a checkpoint) and checks them; `tasu merge` joins the
+// reports of layer shards; `tasu bitlinear` runs one BitLinear against the golden model.
 // SystemC owns the process entry (sim/sc_entry.h), so this is sc_main.
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -109,6 +109,17 @@ int sc_main(int argc, char** argv) {
   run->add_option("--trace", ra.trace, "write a VCD of the accelerator's pins (rtl backend)");
   run->add_option("--json", ra.json, "also write the results as JSON");
   run->add_option("--seed", ra.seed, "seed of the embedded model's weights")->capture_default_str();
+  run->add_option("--input", ra.input,
+                  "start from the hidden states in this dump of an earlier run (tokens, P and D come from it)");
+  run->add_option("--clock-mhz", ra.clock_mhz, "clock for tokens per second")->capture_default_str();
+
+  tasu::cli::MergeArgs ma;
+  auto* merge = app.add_subcommand("merge", "join the reports and dumps of layer shards into one report");
+  merge->add_option("reports", ma.reports, "the shards' --json reports")->required();
+  merge->add_option("--reference", ma.reference, "compare the merged outputs with this reference file");
+  merge->add_option("--dump", ma.dump, "write the merged outputs");
+  merge->add_option("--json", ma.json, "write the merged report as JSON");
+  merge->add_option("--clock-mhz", ma.clock_mhz, "clock for tokens per second")->capture_default_str();
 
   try {
     app.parse(argc, argv);
@@ -119,7 +130,7 @@ int sc_main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     // A usage error: say what was wrong, then show the usage of the command concerned.
     std::cerr << "tasu: " << e.what() << "\n\n";
-    const CLI::App* sub = bl->parsed() ? bl : run->parsed() ? run : &app;
+    const CLI::App* sub = bl->parsed() ? bl : run->parsed() ? run : merge->parsed() ? merge : &app;
     std::cerr << sub->help();
     return 2;
   }
@@ -129,6 +140,15 @@ int sc_main(int argc, char** argv) {
     ra.decode_given = run->count("--decode") > 0;
     try {
       return tasu::cli::run_layers(ra);
+    } catch (const std::exception& e) {
+      std::cerr << "tasu: error: " << e.what() << "\n";
+      return 2;
+    }
+  }
+
+  if (merge->parsed()) {
+    try {
+      return tasu::cli::merge_reports(ma);
     } catch (const std::exception& e) {
       std::cerr << "tasu: error: " << e.what() << "\n";
       return 2;

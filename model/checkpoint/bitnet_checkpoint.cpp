@@ -392,7 +392,9 @@ BitNetModel load_bitnet_checkpoint(const std::string& dir, const LoadOptions& op
   m.config = load_bitnet_config((fs::path(dir) / "config.json").string());
   const BitNetConfig& c = m.config;
   const int64_t end = options.end_layer < 0 ? c.layers : options.end_layer;
-  if (options.first_layer < 0 || options.first_layer >= end || end > c.layers) {
+  // An empty range is allowed only to read the embeddings and head alone.
+  if (options.first_layer < 0 || options.first_layer > end || end > c.layers ||
+      (options.first_layer == end && !options.embeddings_and_head)) {
     throw std::invalid_argument(fmt::format(
         "load_bitnet_checkpoint({}): layer range [{}, {}) is not inside the model's {} layers",
         dir, options.first_layer, end, c.layers));

@@ -80,7 +80,8 @@ struct BitNetModel {
 
 struct LoadOptions {
   int64_t first_layer = 0;
-  int64_t end_layer = -1;             // exclusive; -1 = config.layers
+  int64_t end_layer = -1;             // exclusive; -1 = config.layers; first == end: no layer
+                                      // (only with embeddings_and_head)
   bool embeddings_and_head = true;    // embed_tokens, model.norm, lm_head (GBs at real scale)
 };
 

@@ -2,7 +2,11 @@
 // <random>, whose distributions differ between standard libraries; only libm's logf remains.
 #include "checkpoint/synthetic_2b4t.h"
 
+#include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <thread>
+#include <vector>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -74,13 +78,12 @@ uint64_t layer_stream(int64_t layer, int slot) { return 16 + static_cast<uint64_
 
 }  // namespace
 
-BitNetModel make_synthetic_2b4t(int64_t n_layers, uint64_t seed) {
+BitNetConfig synthetic_2b4t_config(int64_t n_layers) {
   if (n_layers < 1 || n_layers > k2b4tLayers) {
     throw std::invalid_argument(
-        fmt::format("make_synthetic_2b4t: n_layers = {} outside 1..{}", n_layers, k2b4tLayers));
+        fmt::format("the synthetic 2B4T model has layers 0..{}; {} layers asked for", k2b4tLayers - 1, n_layers));
   }
-  BitNetModel m;
-  BitNetConfig& c = m.config;
+  BitNetConfig c;
   c.hidden = k2b4tHidden;
   c.intermediate = k2b4tIntermediate;
   c.layers = n_layers;
@@ -93,35 +96,64 @@ BitNetModel make_synthetic_2b4t(int64_t n_layers, uint64_t seed) {
   c.linear_class = golden::WeightScaleConvention::AutoBitLinear;
   c.tie_word_embeddings = true;
   c.max_position_embeddings = 4096;
+  return c;
+}
+
+BitNetLayer make_synthetic_2b4t_layer(int64_t layer, uint64_t seed) {
+  if (layer < 0 || layer >= k2b4tLayers)
+    throw std::invalid_argument(fmt::format("the synthetic 2B4T model has layers 0..{}, not {}", k2b4tLayers - 1, layer));
+  const BitNetConfig c = synthetic_2b4t_config(k2b4tLayers);
+  BitNetLayer L;
+  L.input_layernorm = bf16_gaussian(seed, layer_stream(layer, 0), c.hidden, 1.0f, 0.05f);
+  L.attn_sub_norm = bf16_gaussian(seed, layer_stream(layer, 1), c.hidden, 1.0f, 0.05f);
+  L.post_attention_layernorm = bf16_gaussian(seed, layer_stream(layer, 2), c.hidden, 1.0f, 0.05f);
+  L.ffn_sub_norm = bf16_gaussian(seed, layer_stream(layer, 3), c.intermediate, 1.0f, 0.05f);
 
   const int64_t q_out = c.heads * c.head_dim, kv_out = c.kv_heads * c.head_dim;
   const std::vector<std::pair<int64_t, int64_t>> dims = {
       {q_out, c.hidden}, {kv_out, c.hidden}, {kv_out, c.hidden}, {c.hidden, q_out},
       {c.intermediate, c.hidden}, {c.intermediate, c.hidden}, {c.hidden, c.intermediate}};
-  std::vector<float> latent;
-  for (int64_t i = 0; i < n_layers; ++i) {
-    BitNetLayer L;
-    L.input_layernorm = bf16_gaussian(seed, layer_stream(i, 0), c.hidden, 1.0f, 0.05f);
-    L.attn_sub_norm = bf16_gaussian(seed, layer_stream(i, 1), c.hidden, 1.0f, 0.05f);
-    L.post_attention_layernorm = bf16_gaussian(seed, layer_stream(i, 2), c.hidden, 1.0f, 0.05f);
-    L.ffn_sub_norm = bf16_gaussian(seed, layer_stream(i, 3), c.intermediate, 1.0f, 0.05f);
-    const auto& projs = layer_projections();
-    for (size_t p = 0; p < projs.size(); ++p) {
-      TernaryProjection& w = L.*(projs[p].member);
-      w.out = dims[p].first;
-      w.in = dims[p].second;
-      latent.resize(static_cast<size_t>(w.out * w.in));
-      // Latent std 1/sqrt(in) (the usual init) keeps block outputs commensurate with the
-      // residual stream; the ternary pattern itself is scale-invariant.
-      Gaussian(seed, layer_stream(i, 4 + static_cast<int>(p)))
-          .fill(latent.data(), w.out * w.in, 0.0f, 1.0f / std::sqrt(static_cast<float>(w.in)));
-      const float mean = golden::absmean_ternarize(latent.data(), w.out * w.in, w.weight);
-      w.weight_scale = round_bf16(mean);  // autobitlinear stores mean|W| in bf16
-    }
-    m.layers.push_back(std::move(L));
+  const auto& projs = layer_projections();
+  // Each projection has its own stream, so the host's cores can draw them concurrently and
+  // the result does not depend on how they are shared out.
+  auto make = [&](size_t p) {
+    TernaryProjection& w = L.*(projs[p].member);
+    w.out = dims[p].first;
+    w.in = dims[p].second;
+    std::vector<float> latent(static_cast<size_t>(w.out * w.in));
+    // Latent std 1/sqrt(in) (the usual init) keeps block outputs commensurate with the
+    // residual stream; the ternary pattern itself is scale-invariant.
+    Gaussian(seed, layer_stream(layer, 4 + static_cast<int>(p)))
+        .fill(latent.data(), w.out * w.in, 0.0f, 1.0f / std::sqrt(static_cast<float>(w.in)));
+    const float mean = golden::absmean_ternarize(latent.data(), w.out * w.in, w.weight);
+    w.weight_scale = round_bf16(mean);  // autobitlinear stores mean|W| in bf16
+  };
+  std::atomic<size_t> next{0};
+  auto worker = [&] {
+    for (size_t p; (p = next++) < projs.size();) make(p);
+  };
+  const unsigned threads = std::min(2u, std::max(1u, std::thread::hardware_concurrency()));
+  std::vector<std::thread> pool;
+  for (unsigned i = 1; i < threads; ++i) pool.emplace_back(worker);
+  worker();
+  for (auto& t : pool) t.join();
+  return L;
+}
+
+std::vector<float> synthetic_2b4t_embeddings(uint64_t seed) {
+  return bf16_gaussian(seed, 0, kSyntheticVocab * k2b4tHidden, 0.0f, 1.0f);
+}
+
+std::vector<float> synthetic_2b4t_final_norm(uint64_t seed) { return bf16_gaussian(seed, 1, k2b4tHidden, 1.0f, 0.05f); }
+
+BitNetModel make_synthetic_2b4t(int64_t n_layers, uint64_t seed, bool embeddings_and_head) {
+  BitNetModel m;
+  m.config = synthetic_2b4t_config(n_layers);
+  for (int64_t i = 0; i < n_layers; ++i) m.layers.push_back(make_synthetic_2b4t_layer(i, seed));
+  if (embeddings_and_head) {
+    m.embed_tokens = synthetic_2b4t_embeddings(seed);
+    m.final_norm = synthetic_2b4t_final_norm(seed);
   }
-  m.embed_tokens = bf16_gaussian(seed, 0, c.vocab * c.hidden, 0.0f, 1.0f);
-  m.final_norm = bf16_gaussian(seed, 1, c.hidden, 1.0f, 0.05f);
   return m;
 }
 

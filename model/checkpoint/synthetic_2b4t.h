@@ -21,15 +21,27 @@ inline constexpr int64_t k2b4tVocab = 128256;
 // real reduction length (hidden 2560) and only has fewer rows.
 inline constexpr int64_t kSyntheticVocab = 32000;
 
-// Builds a BitNetModel with n_layers (1..30) decoder layers of the 2B4T shape: relu2,
-// rms_norm_eps 1e-5, rope_theta 500000, autobitlinear scales, tied embeddings, vocab
-// kSyntheticVocab. Each projection is golden::absmean_ternarize of N(0, 1/in) latents with
-// weight_scale = bf16(mean|W|) (the autobitlinear convention); norm weights are bf16(1 + 0.05 z)
-// and embeddings bf16(z), z ~ N(0, 1). Every float is bf16-representable, so the model can be
-// written with save_bitnet_checkpoint unchanged. Each tensor draws from its own stream of
-// (seed, tensor), so layer i and the embeddings do not depend on n_layers. Cost on the 2-core
-// development VM: 1.8 s and 0.33 GB for the embeddings, 0.85 s and 70 MB per layer (so under
-// 1 GB up to 8 layers). Throws std::invalid_argument on n_layers outside 1..30.
-BitNetModel make_synthetic_2b4t(int64_t n_layers, uint64_t seed);
+// The synthetic model's config.json: n_layers (1..30) decoder layers of the 2B4T shape,
+// relu2, rms_norm_eps 1e-5, rope_theta 500000, autobitlinear scales, tied embeddings, vocab
+// kSyntheticVocab. Throws std::invalid_argument on n_layers outside 1..30.
+BitNetConfig synthetic_2b4t_config(int64_t n_layers);
+
+// Decoder layer `layer` (0..29): each projection is golden::absmean_ternarize of N(0, 1/in)
+// latents with weight_scale = bf16(mean|W|) (the autobitlinear convention); norm weights are
+// bf16(1 + 0.05 z), z ~ N(0, 1). Each tensor draws from its own stream of (seed, tensor), so a
+// layer is the same whichever layers are generated with it, and can be made on its own when a
+// run reaches it (bounded memory for the 30-layer model). Projections are drawn on the host's
+// cores in parallel. Every float is bf16-representable, so the model can be written with
+// save_bitnet_checkpoint unchanged.
+BitNetLayer make_synthetic_2b4t_layer(int64_t layer, uint64_t seed);
+
+// The embedding table ([kSyntheticVocab][hidden], bf16(z)) and the final norm (also the tied
+// lm_head's table): only needed for layer 0's input and for logits.
+std::vector<float> synthetic_2b4t_embeddings(uint64_t seed);
+std::vector<float> synthetic_2b4t_final_norm(uint64_t seed);
+
+// All of it at once: layers 0..n_layers-1, and the embeddings and final norm unless
+// embeddings_and_head is false.
+BitNetModel make_synthetic_2b4t(int64_t n_layers, uint64_t seed, bool embeddings_and_head = true);
 
 }  // namespace tasu::ckpt

@@ -421,7 +421,19 @@ TEST(CheckpointLoad, LayerRangeReadsOnlyThoseLayers) {
   EXPECT_THROW(load_bitnet_checkpoint(data_dir("bitnet-tiny-a"), bad), std::invalid_argument);
   bad.first_layer = 1;
   bad.end_layer = 1;
+  bad.embeddings_and_head = false;  // an empty range loads nothing at all
   EXPECT_THROW(load_bitnet_checkpoint(data_dir("bitnet-tiny-a"), bad), std::invalid_argument);
+
+  // An empty range with the embeddings and head reads only those (a run's head, alone).
+  LoadOptions head_only;
+  head_only.first_layer = 2;
+  head_only.end_layer = 2;
+  const BitNetModel head = load_bitnet_checkpoint(data_dir("bitnet-tiny-a"), head_only);
+  EXPECT_TRUE(head.layers.empty());
+  EXPECT_TRUE(head.has_embeddings_and_head());
+  const BitNetModel all = load_bitnet_checkpoint(data_dir("bitnet-tiny-a"));
+  EXPECT_EQ(head.embed_tokens, all.embed_tokens);
+  EXPECT_EQ(head.lm_head, all.lm_head);
 }
 
 TEST(CheckpointLoad, SaveThenLoadIsIdentity) {

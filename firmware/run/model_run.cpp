@@ -1,0 +1,271 @@
+// The run pipeline; see model_run.h.
+#include "run/model_run.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <stdexcept>
+
+#include "checkpoint/synthetic_2b4t.h"
+#include "codegen/layer_runner.h"
+#include "layer/from_checkpoint.h"
+
+namespace tasu::run {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using reference::Matrix;
+
+double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+std::vector<vec::vf32> to_vf32(const Matrix& m, int64_t first, int64_t rows) {
+  std::vector<vec::vf32> v(static_cast<size_t>(rows * m.cols));
+  for (int64_t r = 0; r < rows; ++r)
+    for (int64_t c = 0; c < m.cols; ++c)
+      v[static_cast<size_t>(r * m.cols + c)] = vec::from_float(static_cast<float>(m.at(first + r, c)));
+  return v;
+}
+
+void put_rows(Matrix& dst, int64_t first, const std::vector<vec::vf32>& v) {
+  const int64_t n = static_cast<int64_t>(v.size()) / dst.cols;
+  for (int64_t r = 0; r < n; ++r)
+    for (int64_t c = 0; c < dst.cols; ++c)
+      dst.data[static_cast<size_t>((first + r) * dst.cols + c)] = vec::to_float(v[static_cast<size_t>(r * dst.cols + c)]);
+}
+
+std::string phase_name(int64_t step) { return step < 0 ? "prefill" : fmt::format("decode.{}", step); }
+
+}  // namespace
+
+ModelSource::ModelSource(std::string dir, uint64_t seed) : dir_(std::move(dir)), seed_(seed) {
+  config_ = synthetic() ? ckpt::synthetic_2b4t_config(ckpt::k2b4tLayers) : ckpt::load_bitnet_config(dir_ + "/config.json");
+}
+
+std::string ModelSource::name() const { return synthetic() ? std::string("synthetic-2b4t") : dir_; }
+
+layer::LayerParams ModelSource::layer(int64_t i) const {
+  ckpt::BitNetModel m;
+  if (synthetic()) {
+    m.config = config_;
+    m.first_layer = i;
+    m.layers.push_back(ckpt::make_synthetic_2b4t_layer(i, seed_));
+  } else {
+    ckpt::LoadOptions lo;
+    lo.first_layer = i;
+    lo.end_layer = i + 1;
+    lo.embeddings_and_head = false;
+    m = ckpt::load_bitnet_checkpoint(dir_, lo);
+  }
+  return layer::layer_params(m, i);
+}
+
+const ckpt::BitNetModel& ModelSource::head_model() const {
+  if (!head_) {
+    auto m = std::make_unique<ckpt::BitNetModel>();
+    if (synthetic()) {
+      m->config = config_;
+      m->first_layer = config_.layers;
+      m->embed_tokens = ckpt::synthetic_2b4t_embeddings(seed_);
+      m->final_norm = ckpt::synthetic_2b4t_final_norm(seed_);
+    } else {
+      ckpt::LoadOptions lo;
+      lo.first_layer = config_.layers;
+      lo.end_layer = config_.layers;
+      *m = ckpt::load_bitnet_checkpoint(dir_, lo);
+    }
+    head_ = std::move(m);
+  }
+  return *head_;
+}
+
+rt::Counters LayerResult::total() const {
+  rt::Counters c;
+  for (const auto& p : phases) c += p.counters;
+  return c;
+}
+
+rt::Counters RunResult::total() const {
+  rt::Counters c;
+  for (const auto& l : layers) c += l.total();
+  return c;
+}
+
+int64_t RunResult::mismatches() const {
+  int64_t n = 0;
+  for (const auto& l : layers) n += l.mismatches;
+  return n;
+}
+
+std::string RunResult::first_mismatch() const {
+  for (const auto& l : layers)
+    if (!l.first_mismatch.empty()) return l.first_mismatch;
+  return {};
+}
+
+uint64_t RunResult::phase_cycles(const std::string& phase) const {
+  uint64_t c = 0;
+  for (const auto& l : layers)
+    for (const auto& p : l.phases)
+      if (p.name == phase) c += p.counters.cycles;
+  return c;
+}
+
+void check_spec(const ModelSource& model, const RunSpec& s) {
+  const auto& cfg = model.config();
+  if (s.first_layer < 0 || s.first_layer >= s.end_layer || s.end_layer > cfg.layers)
+    throw std::invalid_argument(
+        fmt::format("layers {}:{} are not inside the model's {} layers", s.first_layer, s.end_layer, cfg.layers));
+  if (s.prefill < 1 || s.decode < 0) throw std::invalid_argument("the prefill needs >= 1 token and decode >= 0 steps");
+  const int64_t total = s.prefill + s.decode;
+  if (static_cast<int64_t>(s.ids.size()) != total)
+    throw std::invalid_argument(fmt::format("{} token ids for {} positions", s.ids.size(), total));
+  if (s.input.rows == 0) {
+    if (s.first_layer != 0)
+      throw std::invalid_argument(fmt::format(
+          "layers starting at {} need the hidden state entering that layer (--input or --reference)", s.first_layer));
+    for (int64_t id : s.ids)
+      if (id < 0 || id >= cfg.vocab) throw std::invalid_argument(fmt::format("token id {} outside the vocabulary", id));
+  } else if (s.input.rows != total || s.input.cols != cfg.hidden) {
+    throw std::invalid_argument(fmt::format("the input hidden state is [{}, {}], expected [{}, {}]", s.input.rows,
+                                            s.input.cols, total, cfg.hidden));
+  }
+}
+
+RunResult run_model(const ModelSource& model, const RunSpec& spec, const ProgressFn& progress) {
+  const auto t0 = Clock::now();
+  check_spec(model, spec);
+  const auto& cfg = model.config();
+  const int64_t P = spec.prefill, D = spec.decode, total = P + D, H = cfg.hidden;
+
+  RunResult r;
+  r.model = model.name();
+  r.backend = spec.backend;
+  r.first_layer = spec.first_layer;
+  r.end_layer = spec.end_layer;
+  r.prefill = P;
+  r.decode = D;
+  r.ids = spec.ids;
+  r.ops_per_token = H * (2 * cfg.heads * cfg.head_dim + 2 * cfg.kv_heads * cfg.head_dim + 3 * cfg.intermediate);
+
+  // The hidden state entering layer A, for every token.
+  Matrix x = spec.input.rows ? spec.input : reference::embed(model.head_model(), spec.ids, total);
+  if (spec.first_layer == 0) {
+    Matrix e(P, H);
+    for (int64_t t = 0; t < P; ++t) std::memcpy(e.row(t), x.row(t), static_cast<size_t>(H) * sizeof(double));
+    r.outputs["prefill.embeddings"] = e;
+    for (int64_t s = 0; s < D; ++s) {
+      Matrix d(1, H);
+      std::memcpy(d.row(0), x.row(P + s), static_cast<size_t>(H) * sizeof(double));
+      r.outputs[fmt::format("decode.{}.embeddings", s)] = d;
+    }
+  }
+
+  // DRAM for one layer at a time: its packed weights (2 bits, with room for padding), the KV
+  // cache, activations and programs.
+  rt::DeviceOptions opt = spec.device;
+  const int64_t weights = r.ops_per_token / 4;
+  const int64_t cache = 2 * total * cfg.kv_heads * cfg.head_dim * 4;
+  opt.dram_bytes = std::max<uint64_t>(256ull << 20, static_cast<uint64_t>(2 * weights + cache) + (256ull << 20));
+  auto dev = rt::open_device(spec.backend, spec.config, opt);
+  r.config = dev->config().name;
+  r.peak_ops_per_cycle = dev->config().ops_per_cycle();
+  r.dram_bytes_per_cycle = dev->config().MemBytesPerCycle;
+
+  for (int64_t L = spec.first_layer; L < spec.end_layer; ++L) {
+    if (progress) progress(fmt::format("layer {}: preparing weights", L));
+    const auto th = Clock::now();
+    const layer::LayerParams params = model.layer(L);
+    r.host_seconds += seconds_since(th);
+    codegen::DeviceLayers dl(*dev, {&params}, total);
+    layer::KvCache cache_b;
+    LayerResult lr;
+    lr.layer = L;
+    lr.kv_cache_bytes = dl.kv_cache_bytes();
+    Matrix attn(total, H), mlp(total, H), out(total, H);
+    for (int64_t step = -1; step < D; ++step) {
+      const int64_t first = step < 0 ? 0 : P + step, n = step < 0 ? P : 1;
+      std::vector<vec::vf32> xs = to_vf32(x, first, n);
+      codegen::StepStats stats;
+      const auto td = Clock::now();
+      const auto outs = dl.forward(xs, n, stats, [&](int64_t, int64_t) {
+        if (progress) progress(fmt::format("layer {} {}: {} cycles", L, phase_name(step), stats.counters.cycles));
+      });
+      const double dt = seconds_since(td);
+      r.device_seconds += dt;
+      PhaseResult ph;
+      ph.device_seconds = dt;
+      ph.name = phase_name(step);
+      ph.tokens = n;
+      ph.counters = stats.counters;
+      ph.programs = stats.programs;
+      ph.insns = stats.insns;
+      lr.phases.push_back(ph);
+
+      // Model (b) on the same input: xs becomes its layer output.
+      const auto tb = Clock::now();
+      const layer::LayerOutputs mb = layer::accel_layer_forward(params, xs, n, cache_b);
+      r.host_seconds += seconds_since(tb);
+      const std::string prefix = step < 0 ? "prefill." : fmt::format("decode.{}.", step);
+      auto check = [&](const std::vector<vec::vf32>& dev_v, const std::vector<vec::vf32>& model_v, const char* key) {
+        for (size_t k = 0; k < dev_v.size(); ++k)
+          if (dev_v[k] != model_v[k] && lr.mismatches++ == 0)
+            lr.first_mismatch = fmt::format("{}layer.{}.{} token {} feature {}: device {:08x}, model (b) {:08x}", prefix,
+                                            L, key, k / static_cast<size_t>(H), k % static_cast<size_t>(H), dev_v[k],
+                                            model_v[k]);
+      };
+      const auto& o = outs.front();
+      check(o.attn_out, mb.attn_out, "attn_out");
+      check(o.mlp_out, mb.mlp_out, "mlp_out");
+      check(o.out, xs, "out");
+      put_rows(attn, first, o.attn_out);
+      put_rows(mlp, first, o.mlp_out);
+      put_rows(out, first, o.out);
+    }
+    // Outputs under the reference keys; the device's layer output is the next layer's input.
+    auto slice = [&](const Matrix& m, int64_t first, int64_t n) {
+      Matrix s(n, H);
+      std::memcpy(s.data.data(), m.row(first), static_cast<size_t>(n * H) * sizeof(double));
+      return s;
+    };
+    for (int64_t step = -1; step < D; ++step) {
+      const std::string prefix = step < 0 ? "prefill." : fmt::format("decode.{}.", step);
+      const int64_t first = step < 0 ? 0 : P + step, n = step < 0 ? P : 1;
+      r.outputs[fmt::format("{}layer.{}.attn_out", prefix, L)] = slice(attn, first, n);
+      r.outputs[fmt::format("{}layer.{}.mlp_out", prefix, L)] = slice(mlp, first, n);
+      r.outputs[fmt::format("{}layer.{}.out", prefix, L)] = slice(out, first, n);
+    }
+    x = std::move(out);
+    r.layers.push_back(std::move(lr));
+  }
+
+  if (spec.head && spec.end_layer == cfg.layers) {
+    const auto th = Clock::now();
+    const ckpt::BitNetModel& hm = model.head_model();
+    if (hm.has_embeddings_and_head()) {
+      for (int64_t step = -1; step < D; ++step) {
+        const std::string prefix = step < 0 ? "prefill." : fmt::format("decode.{}.", step);
+        const int64_t first = step < 0 ? 0 : P + step, n = step < 0 ? P : 1;
+        Matrix h(n, H);
+        std::memcpy(h.data.data(), x.row(first), static_cast<size_t>(n * H) * sizeof(double));
+        reference::head(hm, h, prefix, r.outputs);
+      }
+    }
+    r.host_seconds += seconds_since(th);
+  }
+  r.wall_seconds = seconds_since(t0);
+  r.peak_rss_bytes = peak_rss_bytes();
+  return r;
+}
+
+int64_t peak_rss_bytes() {
+  std::ifstream f("/proc/self/status");
+  std::string line;
+  while (std::getline(f, line))
+    if (line.rfind("VmHWM:", 0) == 0) return std::stoll(line.substr(6)) * 1024;
+  return 0;
+}
+
+}  // namespace tasu::run

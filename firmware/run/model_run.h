@@ -1,0 +1,108 @@
+// The run pipeline of BitNet decoder layers on a device, as a library: weights from a checkpoint
+// or the embedded synthetic model, one layer at a time (bounded memory); every layer's prefill
+// and decode steps on the device, each checked bit for bit against model (b); per-layer and
+// per-phase counters; outputs under the reference key names. `tasu run`, its layer shards and
+// `tasu merge` all go through here, so the CLI only parses and prints.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "checkpoint/bitnet_checkpoint.h"
+#include "layer/accel_layer.h"
+#include "reference/float_reference.h"
+#include "runtime/device.h"
+
+namespace tasu::run {
+
+// Where the weights come from: a Hugging Face checkpoint directory, read one layer at a time
+// (the loader maps the file and reads only that layer's tensors), or the embedded synthetic
+// model with the dimensions of bitnet-b1.58-2B-4T (30 layers), generated one layer at a time.
+class ModelSource {
+ public:
+  // dir empty: the synthetic model with this seed.
+  ModelSource(std::string dir, uint64_t seed);
+  const ckpt::BitNetConfig& config() const { return config_; }
+  bool synthetic() const { return dir_.empty(); }
+  const std::string& dir() const { return dir_; }
+  uint64_t seed() const { return seed_; }
+  std::string name() const;  // the directory, or "synthetic-2b4t"
+  // Layer i as model (b) and the device take it.
+  layer::LayerParams layer(int64_t i) const;
+  // The embeddings, final norm and lm_head (no decoder layer); loaded on first use and kept.
+  const ckpt::BitNetModel& head_model() const;
+
+ private:
+  std::string dir_;
+  uint64_t seed_;
+  ckpt::BitNetConfig config_;
+  mutable std::unique_ptr<ckpt::BitNetModel> head_;
+};
+
+// One phase of one layer: the prefill (all P tokens) or one decode step.
+struct PhaseResult {
+  std::string name;  // "prefill", "decode.0", ...
+  int64_t tokens = 0;
+  rt::Counters counters;
+  uint64_t programs = 0, insns = 0;
+  double device_seconds = 0;  // host time simulating it (cycles per second of the simulator)
+};
+
+struct LayerResult {
+  int64_t layer = 0;
+  std::vector<PhaseResult> phases;  // prefill, then decode.0 .. decode.D-1
+  int64_t mismatches = 0;           // values that differ from model (b)
+  std::string first_mismatch;
+  uint64_t kv_cache_bytes = 0;
+  rt::Counters total() const;
+};
+
+struct RunSpec {
+  int64_t first_layer = 0, end_layer = 1;  // [A, B)
+  std::vector<int64_t> ids;                // P + D token ids
+  int64_t prefill = 0, decode = 0;
+  // Hidden state entering layer A for all P + D tokens (prefill rows, then one row per decode
+  // step). Empty: the embeddings of ids, which needs A == 0.
+  reference::Matrix input;
+  std::string backend = "rtl", config = "default";
+  rt::DeviceOptions device;                // dram_bytes is sized by the run
+  bool head = false;                       // final norm and logits, when B is the model's last layer
+};
+
+struct RunResult {
+  std::string model, backend, config;
+  int64_t first_layer = 0, end_layer = 0, prefill = 0, decode = 0;
+  int64_t ops_per_token = 0;               // useful ternary operations of one token in one layer
+  uint64_t peak_ops_per_cycle = 0;
+  uint32_t dram_bytes_per_cycle = 0;
+  std::vector<LayerResult> layers;
+  reference::TensorMap outputs;            // the keys of a reference file
+  std::vector<int64_t> ids;
+  double wall_seconds = 0, device_seconds = 0, host_seconds = 0;
+  int64_t peak_rss_bytes = 0;
+
+  rt::Counters total() const;
+  int64_t mismatches() const;
+  std::string first_mismatch() const;
+  // Cycles of one phase summed over the layers ("prefill" or "decode.T").
+  uint64_t phase_cycles(const std::string& phase) const;
+};
+
+// Called with a line of progress (which layer and phase, cycles so far).
+using ProgressFn = std::function<void(const std::string&)>;
+
+// Checks the spec against the model (layer range, ids, input shape, positions) and throws
+// std::invalid_argument naming the problem, before any work.
+void check_spec(const ModelSource& model, const RunSpec& spec);
+
+// Runs layers A..B-1 in order, each over all P + D tokens (prefill, then the decode steps on
+// its KV cache), on a device opened for the run. A layer's input is the device's output of the
+// layer before, and model (b) runs on the same input, so each layer is checked on its own.
+RunResult run_model(const ModelSource& model, const RunSpec& spec, const ProgressFn& progress = {});
+
+// The process's peak resident set (VmHWM), 0 where unknown.
+int64_t peak_rss_bytes();
+
+}  // namespace tasu::run

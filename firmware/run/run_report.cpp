@@ -1,0 +1,317 @@
+// Reports of a run, the reference check and the merge of shards; see run_report.h.
+#include "run/run_report.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace tasu::run {
+namespace {
+
+using nlohmann::json;
+
+json counters_json(const rt::Counters& c) {
+  return {{"cycles", c.cycles},   {"engine_busy", c.ex_busy}, {"vector_unit_busy", c.vu_busy},
+          {"load_busy", c.ld_busy}, {"store_busy", c.st_busy}, {"dram_read_bytes", c.rd_bytes},
+          {"dram_write_bytes", c.wr_bytes}, {"stall", c.stall}, {"instructions", c.insns}};
+}
+
+rt::Counters counters_from(const json& j) {
+  rt::Counters c;
+  c.cycles = j.at("cycles").get<uint64_t>();
+  c.ex_busy = j.at("engine_busy").get<uint64_t>();
+  c.vu_busy = j.at("vector_unit_busy").get<uint64_t>();
+  c.ld_busy = j.at("load_busy").get<uint64_t>();
+  c.st_busy = j.at("store_busy").get<uint64_t>();
+  c.rd_bytes = j.at("dram_read_bytes").get<uint64_t>();
+  c.wr_bytes = j.at("dram_write_bytes").get<uint64_t>();
+  c.stall = j.at("stall").get<uint64_t>();
+  c.insns = j.at("instructions").get<uint64_t>();
+  return c;
+}
+
+double pct(uint64_t part, uint64_t whole) { return 100.0 * static_cast<double>(part) / static_cast<double>(std::max<uint64_t>(1, whole)); }
+
+// Figures derived from the counters, shared by the text and the JSON.
+struct Derived {
+  uint64_t prefill_cycles = 0;       // all layers run
+  double decode_cycles_per_step = 0; // all layers run, mean over the steps
+  double prefill_tokens_per_s = 0, decode_tokens_per_s = 0;
+  double useful_ops = 0, utilization = 0;
+  uint64_t programs = 0, insns = 0, kv_cache_bytes = 0;
+};
+
+Derived derive(const RunResult& r, const ReportOptions& o) {
+  Derived d;
+  const rt::Counters c = r.total();
+  d.prefill_cycles = r.phase_cycles("prefill");
+  if (r.decode > 0) {
+    uint64_t dec = 0;
+    for (int64_t s = 0; s < r.decode; ++s) dec += r.phase_cycles(fmt::format("decode.{}", s));
+    d.decode_cycles_per_step = static_cast<double>(dec) / static_cast<double>(r.decode);
+  }
+  const double hz = o.clock_mhz * 1e6;
+  if (d.prefill_cycles) d.prefill_tokens_per_s = static_cast<double>(r.prefill) * hz / static_cast<double>(d.prefill_cycles);
+  if (d.decode_cycles_per_step > 0) d.decode_tokens_per_s = hz / d.decode_cycles_per_step;
+  d.useful_ops = static_cast<double>(r.ops_per_token) * static_cast<double>(r.prefill + r.decode) *
+                 static_cast<double>(r.layers.size());
+  if (c.cycles) d.utilization = d.useful_ops / (static_cast<double>(r.peak_ops_per_cycle) * static_cast<double>(c.cycles));
+  for (const auto& l : r.layers) {
+    d.kv_cache_bytes += l.kv_cache_bytes;
+    for (const auto& p : l.phases) {
+      d.programs += p.programs;
+      d.insns += p.insns;
+    }
+  }
+  return d;
+}
+
+}  // namespace
+
+RefCheck check_against_reference(const reference::ReferenceFile& ref, const std::string& file,
+                                 const reference::TensorMap& outputs, int64_t first_layer, int64_t end_layer) {
+  RefCheck rc;
+  rc.file = file;
+  rc.cmp = reference::compare_outputs(ref.tensors, outputs);
+  for (const auto& k : rc.cmp.keys)
+    if (k.key.find(".layer.") != std::string::npos && k.rel_l2 > kLayerRelL2Limit) rc.within = false;
+  if (rc.cmp.logits_rows > 0 &&
+      static_cast<double>(rc.cmp.top1_agree) < kTop1Limit * static_cast<double>(rc.cmp.logits_rows))
+    rc.within = false;
+  // A layer this run covers whose reference key went uncompared is a failure too.
+  for (const auto& k : rc.cmp.only_in_expected) {
+    const size_t at = k.find(".layer.");
+    if (at == std::string::npos) continue;
+    int64_t l = -1;
+    try {
+      l = std::stoll(k.substr(at + 7));
+    } catch (const std::exception&) {
+      throw std::invalid_argument(fmt::format("{}: key '{}' has no layer number", file, k));
+    }
+    if (l >= first_layer && l < end_layer) {
+      rc.within = false;
+      rc.missing.push_back(k);
+    }
+  }
+  return rc;
+}
+
+void print_report(const RunResult& r, const ReportOptions& o, const RefCheck* ref) {
+  const rt::Counters c = r.total();
+  const Derived d = derive(r, o);
+  const bool exact = r.mismatches() == 0;
+  const bool model_backend = r.backend == "model";
+  fmt::print("Decoder layers {}..{} of {} ({} layers in the model; hidden {}, intermediate {}, heads {}/{}, head_dim {})\n",
+             r.first_layer, r.end_layer - 1,
+             r.model == "synthetic-2b4t" ? std::string("the embedded synthetic 2B4T-sized model") : r.model,
+             o.model_layers, o.hidden, o.intermediate, o.heads, o.kv_heads, o.head_dim);
+  fmt::print("  on '{}' ({} backend): prefill {} tokens, then {} decode steps\n", r.config, r.backend, r.prefill,
+             r.decode);
+  fmt::print("  bit-exact vs model (b) : {}{}\n", exact ? "yes" : "NO",
+             exact ? "" : fmt::format(" ({} mismatches; first: {})", r.mismatches(), r.first_mismatch()));
+  fmt::print("  cycles                 : {}{}\n", c.cycles,
+             model_backend ? " (functional model: an estimate; its error against the RTL is in docs/performance.md)"
+                           : "");
+  if (r.layers.size() > 1) {
+    fmt::print("  per layer              : layer  prefill cycles  decode cycles/step  bit-exact\n");
+    for (const auto& l : r.layers) {
+      uint64_t dec = 0;
+      for (const auto& p : l.phases)
+        if (p.name != "prefill") dec += p.counters.cycles;
+      fmt::print("                           {:>5}  {:>14}  {:>18.0f}  {}\n", l.layer, l.phases.front().counters.cycles,
+                 r.decode ? static_cast<double>(dec) / static_cast<double>(r.decode) : 0.0,
+                 l.mismatches ? "NO" : "yes");
+    }
+  }
+  const std::string span = r.layers.size() == 1 ? fmt::format("layer {}", r.first_layer)
+                                                : fmt::format("layers {}..{}", r.first_layer, r.end_layer - 1);
+  fmt::print("  per token              : prefill {:.0f} cycles per prompt token, decode {:.0f} cycles per step ({})\n",
+             static_cast<double>(d.prefill_cycles) / static_cast<double>(r.prefill), d.decode_cycles_per_step, span);
+  fmt::print("  tokens per second      : prefill {:.1f}, decode {:.1f} at {:g} MHz ({}{})\n", d.prefill_tokens_per_s,
+             d.decode_tokens_per_s, o.clock_mhz, span,
+             static_cast<int64_t>(r.layers.size()) == o.model_layers ? ", the whole model; host embedding and head excluded"
+                                                                      : fmt::format(" of {}", o.model_layers));
+  fmt::print("  busy cycles by unit    : engine {} ({:.1f}%), vector unit {} ({:.1f}%), load DMA {} ({:.1f}%), "
+             "store DMA {} ({:.1f}%)\n",
+             c.ex_busy, pct(c.ex_busy, c.cycles), c.vu_busy, pct(c.vu_busy, c.cycles), c.ld_busy, pct(c.ld_busy, c.cycles),
+             c.st_busy, pct(c.st_busy, c.cycles));
+  fmt::print("  engine utilization     : {:.2f}% ({:.3g} useful ternary ops / {} peak per cycle)\n", 100 * d.utilization,
+             d.useful_ops, r.peak_ops_per_cycle);
+  fmt::print("  DRAM bytes             : {} read, {} written\n", c.rd_bytes, c.wr_bytes);
+  fmt::print("  KV cache               : {} bytes ({} positions, {} layers, binary32)\n", d.kv_cache_bytes,
+             r.prefill + r.decode, r.layers.size());
+  fmt::print("  programs               : {} ({} instructions)\n", d.programs, d.insns);
+  fmt::print("  wall time              : {:.1f} s (device runs {:.1f} s, host model (b) and weights {:.1f} s); "
+             "peak RSS {:.0f} MB\n",
+             r.wall_seconds, r.device_seconds, r.host_seconds, static_cast<double>(r.peak_rss_bytes) / 1048576.0);
+  if (ref) {
+    fmt::print("  against {}:\n", ref->file);
+    for (const auto& k : ref->cmp.keys) {
+      const bool bad = k.key.find(".layer.") != std::string::npos && k.rel_l2 > kLayerRelL2Limit;
+      fmt::print("    {:<28} rel L2 {:.3e}{}\n", k.key, k.rel_l2, bad ? "  (above 2e-2)" : "");
+    }
+    if (ref->cmp.logits_rows > 0)
+      fmt::print("    top-1 logits agreement {}/{} ({:.1f}%)\n", ref->cmp.top1_agree, ref->cmp.logits_rows,
+                 100.0 * static_cast<double>(ref->cmp.top1_agree) / static_cast<double>(ref->cmp.logits_rows));
+    for (const auto& k : ref->missing) fmt::print("    {:<28} MISSING from the reference\n", k);
+  }
+  if (!o.dump.empty()) fmt::print("  dump                   : {}\n", o.dump);
+}
+
+json report_json(const RunResult& r, const ReportOptions& o, const RefCheck* ref) {
+  const rt::Counters c = r.total();
+  const Derived d = derive(r, o);
+  json j;
+  j["model"] = r.model;
+  j["model_layers"] = o.model_layers;
+  j["shape"] = {{"hidden", o.hidden}, {"intermediate", o.intermediate}, {"heads", o.heads}, {"kv_heads", o.kv_heads},
+                {"head_dim", o.head_dim}};
+  j["layers"] = {r.first_layer, r.end_layer};
+  j["prefill"] = r.prefill;
+  j["decode"] = r.decode;
+  j["input_ids"] = r.ids;
+  j["config"] = r.config;
+  j["backend"] = r.backend;
+  j["bit_exact"] = r.mismatches() == 0;
+  j["mismatches"] = r.mismatches();
+  if (!r.first_mismatch().empty()) j["first_mismatch"] = r.first_mismatch();
+  j["cycles"] = c.cycles;
+  j["engine_busy_cycles"] = c.ex_busy;
+  j["vector_unit_busy_cycles"] = c.vu_busy;
+  j["load_busy_cycles"] = c.ld_busy;
+  j["store_busy_cycles"] = c.st_busy;
+  j["dram_read_bytes"] = c.rd_bytes;
+  j["dram_write_bytes"] = c.wr_bytes;
+  j["kv_cache_bytes"] = d.kv_cache_bytes;
+  j["ops_per_token_per_layer"] = r.ops_per_token;
+  j["peak_ops_per_cycle"] = r.peak_ops_per_cycle;
+  j["dram_bytes_per_cycle"] = r.dram_bytes_per_cycle;
+  j["engine_utilization"] = d.utilization;
+  j["programs"] = d.programs;
+  j["instructions"] = d.insns;
+  j["clock_mhz"] = o.clock_mhz;
+  j["prefill_cycles"] = d.prefill_cycles;
+  j["decode_cycles_per_step"] = d.decode_cycles_per_step;
+  j["prefill_tokens_per_second"] = d.prefill_tokens_per_s;
+  j["decode_tokens_per_second"] = d.decode_tokens_per_s;
+  j["wall_seconds"] = r.wall_seconds;
+  j["device_seconds"] = r.device_seconds;
+  j["host_seconds"] = r.host_seconds;
+  j["peak_rss_bytes"] = r.peak_rss_bytes;
+  if (!o.dump.empty()) j["dump"] = o.dump;
+  json layers = json::array();
+  for (const auto& l : r.layers) {
+    json jl;
+    jl["layer"] = l.layer;
+    jl["kv_cache_bytes"] = l.kv_cache_bytes;
+    jl["mismatches"] = l.mismatches;
+    if (!l.first_mismatch.empty()) jl["first_mismatch"] = l.first_mismatch;
+    json phases = json::array();
+    for (const auto& p : l.phases)
+      phases.push_back({{"name", p.name}, {"tokens", p.tokens}, {"programs", p.programs}, {"insns", p.insns},
+                        {"device_seconds", p.device_seconds}, {"counters", counters_json(p.counters)}});
+    jl["phases"] = phases;
+    layers.push_back(jl);
+  }
+  j["per_layer"] = layers;
+  if (ref) {
+    json keys = json::array();
+    for (const auto& k : ref->cmp.keys)
+      keys.push_back({{"key", k.key}, {"rel_l2", k.rel_l2}, {"max_abs_diff", k.max_abs_diff}});
+    j["reference"] = ref->file;
+    j["keys"] = keys;
+    j["missing_keys"] = ref->missing;
+    j["top1_agree"] = ref->cmp.top1_agree;
+    j["logits_rows"] = ref->cmp.logits_rows;
+    j["within_tolerance"] = ref->within;
+  }
+  return j;
+}
+
+RunResult result_from_json(const json& j, const std::string& source, ReportOptions& o) {
+  try {
+    RunResult r;
+    r.model = j.at("model").get<std::string>();
+    o.model_layers = j.at("model_layers").get<int64_t>();
+    const json& s = j.at("shape");
+    o.hidden = s.at("hidden").get<int64_t>();
+    o.intermediate = s.at("intermediate").get<int64_t>();
+    o.heads = s.at("heads").get<int64_t>();
+    o.kv_heads = s.at("kv_heads").get<int64_t>();
+    o.head_dim = s.at("head_dim").get<int64_t>();
+    r.first_layer = j.at("layers").at(0).get<int64_t>();
+    r.end_layer = j.at("layers").at(1).get<int64_t>();
+    r.prefill = j.at("prefill").get<int64_t>();
+    r.decode = j.at("decode").get<int64_t>();
+    r.ids = j.at("input_ids").get<std::vector<int64_t>>();
+    r.config = j.at("config").get<std::string>();
+    r.backend = j.at("backend").get<std::string>();
+    r.ops_per_token = j.at("ops_per_token_per_layer").get<int64_t>();
+    r.peak_ops_per_cycle = j.at("peak_ops_per_cycle").get<uint64_t>();
+    r.dram_bytes_per_cycle = j.at("dram_bytes_per_cycle").get<uint32_t>();
+    r.wall_seconds = j.at("wall_seconds").get<double>();
+    r.device_seconds = j.at("device_seconds").get<double>();
+    r.host_seconds = j.at("host_seconds").get<double>();
+    r.peak_rss_bytes = j.at("peak_rss_bytes").get<int64_t>();
+    o.dump = j.value("dump", std::string());
+    for (const json& jl : j.at("per_layer")) {
+      LayerResult l;
+      l.layer = jl.at("layer").get<int64_t>();
+      l.kv_cache_bytes = jl.at("kv_cache_bytes").get<uint64_t>();
+      l.mismatches = jl.at("mismatches").get<int64_t>();
+      l.first_mismatch = jl.value("first_mismatch", std::string());
+      for (const json& jp : jl.at("phases")) {
+        PhaseResult p;
+        p.name = jp.at("name").get<std::string>();
+        p.tokens = jp.at("tokens").get<int64_t>();
+        p.programs = jp.at("programs").get<uint64_t>();
+        p.insns = jp.at("insns").get<uint64_t>();
+        p.device_seconds = jp.at("device_seconds").get<double>();
+        p.counters = counters_from(jp.at("counters"));
+        l.phases.push_back(p);
+      }
+      r.layers.push_back(l);
+    }
+    if (static_cast<int64_t>(r.layers.size()) != r.end_layer - r.first_layer)
+      throw std::invalid_argument("per_layer does not match the layer range");
+    return r;
+  } catch (const json::exception& e) {
+    throw std::invalid_argument(fmt::format("{}: not a tasu run report: {}", source, e.what()));
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument(fmt::format("{}: {}", source, e.what()));
+  }
+}
+
+RunResult merge_results(std::vector<RunResult> shards) {
+  if (shards.empty()) throw std::invalid_argument("nothing to merge");
+  std::sort(shards.begin(), shards.end(), [](const RunResult& a, const RunResult& b) { return a.first_layer < b.first_layer; });
+  RunResult m = shards.front();
+  m.layers.clear();
+  m.outputs.clear();
+  m.wall_seconds = m.device_seconds = m.host_seconds = 0;
+  m.peak_rss_bytes = 0;
+  int64_t expect = shards.front().first_layer;
+  for (const RunResult& s : shards) {
+    const auto where = fmt::format("shard of layers {}:{}", s.first_layer, s.end_layer);
+    if (s.model != m.model || s.config != m.config || s.backend != m.backend)
+      throw std::invalid_argument(fmt::format("{} ran {} on '{}' ({}), the first shard {} on '{}' ({})", where, s.model,
+                                              s.config, s.backend, m.model, m.config, m.backend));
+    if (s.prefill != m.prefill || s.decode != m.decode || s.ids != m.ids)
+      throw std::invalid_argument(fmt::format("{} ran other tokens than the first shard", where));
+    if (s.first_layer != expect)
+      throw std::invalid_argument(fmt::format("{} does not continue at layer {} ({})", where, expect,
+                                              s.first_layer < expect ? "overlap" : "gap"));
+    expect = s.end_layer;
+    for (const auto& l : s.layers) m.layers.push_back(l);
+    for (const auto& [k, v] : s.outputs) m.outputs[k] = v;
+    m.wall_seconds += s.wall_seconds;
+    m.device_seconds += s.device_seconds;
+    m.host_seconds += s.host_seconds;
+    m.peak_rss_bytes = std::max(m.peak_rss_bytes, s.peak_rss_bytes);
+  }
+  m.end_layer = expect;
+  return m;
+}
+
+}  // namespace tasu::run
