@@ -70,25 +70,29 @@ std::vector<uint8_t> pack_weights(const arch::Config& cfg, const BitLinearPlan& 
   // Order: row block, then depth word, then tile: exactly the weight-buffer beat order, so a
   // K chunk of a row block is one contiguous LOAD.
   const int64_t word_bytes = cfg.wgt_word_bytes();
+  if (cfg.Lanes % 4 != 0) throw std::logic_error("pack_weights: Lanes must be a multiple of 4");
   std::vector<uint8_t> out(p.weight_bytes, 0);
   const int64_t tl = int64_t{cfg.Tiles} * cfg.Lanes;
+  // The device code of v in {-1, 0, +1} is its two low bits (0b11, 0b00, 0b01); anything else
+  // is found by one pass first, so the packing loop has no branch per weight.
+  for (int64_t i = 0; i < p.shape.m * p.shape.k; ++i)
+    if (w[i] < -1 || w[i] > 1)
+      throw std::invalid_argument(
+          fmt::format("weight [{}][{}] = {} is not ternary", i / p.shape.k, i % p.shape.k, int{w[i]}));
   for (int64_t rb = 0; rb < p.row_blocks; ++rb)
     for (int64_t d = 0; d < p.depth_total; ++d)
       for (int64_t t = 0; t < cfg.Tiles; ++t) {
         uint8_t* word = out.data() + ((rb * p.depth_total + d) * cfg.Tiles + t) * word_bytes;
+        const int64_t col0 = d * tl + t * cfg.Lanes;
+        const int64_t lanes = std::min<int64_t>(cfg.Lanes, p.shape.k - col0);
+        if (lanes <= 0) continue;
         for (int64_t r = 0; r < cfg.Rows; ++r) {
           const int64_t row = rb * cfg.Rows + r;
           if (row >= p.shape.m) break;
-          for (int64_t l = 0; l < cfg.Lanes; ++l) {
-            const int64_t col = d * tl + t * cfg.Lanes + l;
-            if (col >= p.shape.k) break;
-            const int8_t v = w[row * p.shape.k + col];
-            if (v < -1 || v > 1)
-              throw std::invalid_argument(fmt::format("weight [{}][{}] = {} is not ternary", row, col, int{v}));
-            const uint8_t code = v == 0 ? 0 : (v > 0 ? 1 : 3);
-            const int64_t bit = (r * cfg.Lanes + l) * 2;
-            word[bit / 8] |= static_cast<uint8_t>(code << (bit % 8));
-          }
+          const int8_t* src = w + row * p.shape.k + col0;
+          uint8_t* dst = word + r * cfg.Lanes / 4;  // Lanes is a multiple of 4: rows start on bytes
+          for (int64_t l = 0; l < lanes; ++l)
+            dst[l / 4] |= static_cast<uint8_t>((static_cast<uint8_t>(src[l]) & 3u) << (2 * (l % 4)));
         }
       }
   return out;

@@ -19,9 +19,28 @@ uint64_t watchdog_for(const arch::Config& cfg, size_t insns, uint64_t weight_byt
 
 }  // namespace
 
-DeviceLayers::DeviceLayers(rt::Device& dev, std::vector<const layer::LayerParams*> layers, int64_t max_positions)
+PackedLayer pack_layer(const arch::Config& cfg, const layer::LayerParams& p) {
+  auto weights = [&](const layer::TernaryProjection& w) {
+    return pack_weights(cfg, plan_bitlinear(cfg, {w.out, w.in, 1}), w.w.data());
+  };
+  PackedLayer pk;
+  pk.wq = weights(p.q);
+  pk.wk = weights(p.k);
+  pk.wv = weights(p.v);
+  pk.wo = weights(p.o);
+  pk.wgate = weights(p.gate);
+  pk.wup = weights(p.up);
+  pk.wdown = weights(p.down);
+  pk.consts = pack_layer_constants(cfg, p);
+  return pk;
+}
+
+DeviceLayers::DeviceLayers(rt::Device& dev, std::vector<const layer::LayerParams*> layers, int64_t max_positions,
+                           const std::vector<const PackedLayer*>& packed)
     : dev_(dev), max_positions_(max_positions) {
   if (layers.empty()) throw std::invalid_argument("no layers to place on the device");
+  if (!packed.empty() && packed.size() != layers.size())
+    throw std::invalid_argument(fmt::format("{} packed images for {} layers", packed.size(), layers.size()));
   const arch::Config& cfg = dev.config();
   const layer::LayerShape& s = layers.front()->shape;
   chunk_ = max_layer_tokens(cfg, s);
@@ -31,24 +50,24 @@ DeviceLayers::DeviceLayers(rt::Device& dev, std::vector<const layer::LayerParams
     dev_.write(at, bytes.data(), bytes.size());
     return at;
   };
-  auto weights = [&](const layer::TernaryProjection& w) {
-    const BitLinearPlan pl = plan_bitlinear(cfg, {w.out, w.in, 1});
-    return put(pack_weights(cfg, pl, w.w.data()));
-  };
   const uint64_t sh = vector_bytes(cfg, s.hidden), si = vector_bytes(cfg, s.intermediate);
   const uint64_t kv = static_cast<uint64_t>(max_positions) * s.kv_heads * s.head_dim * 4;
-  for (const layer::LayerParams* p : layers) {
+  for (size_t i = 0; i < layers.size(); ++i) {
+    const layer::LayerParams* p = layers[i];
     if (p->shape.hidden != s.hidden || p->shape.intermediate != s.intermediate)
       throw std::invalid_argument("layers of different shapes");
+    PackedLayer own;
+    if (packed.empty()) own = pack_layer(cfg, *p);
+    const PackedLayer& pk = packed.empty() ? own : *packed[i];
     Placed pl{p, {}};
-    pl.a.wq = weights(p->q);
-    pl.a.wk = weights(p->k);
-    pl.a.wv = weights(p->v);
-    pl.a.wo = weights(p->o);
-    pl.a.wgate = weights(p->gate);
-    pl.a.wup = weights(p->up);
-    pl.a.wdown = weights(p->down);
-    pl.a.consts = put(pack_layer_constants(cfg, *p));
+    pl.a.wq = put(pk.wq);
+    pl.a.wk = put(pk.wk);
+    pl.a.wv = put(pk.wv);
+    pl.a.wo = put(pk.wo);
+    pl.a.wgate = put(pk.wgate);
+    pl.a.wup = put(pk.wup);
+    pl.a.wdown = put(pk.wdown);
+    pl.a.consts = put(pk.consts);
     pl.a.kcache = static_cast<uint32_t>(dev_.alloc(kv));
     pl.a.vcache = static_cast<uint32_t>(dev_.alloc(kv));
     layers_.push_back(pl);

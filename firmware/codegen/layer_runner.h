@@ -23,11 +23,21 @@ struct StepStats {
   uint64_t programs = 0, insns = 0;
 };
 
+// A layer's DRAM images as the device holds them: the seven projections' packed 2-bit weights
+// (q, k, v, o, gate, up, down) and the vector unit's constants. Pure host work, so it can be
+// prepared while the device runs something else.
+struct PackedLayer {
+  std::vector<uint8_t> wq, wk, wv, wo, wgate, wup, wdown, consts;
+};
+PackedLayer pack_layer(const arch::Config& cfg, const layer::LayerParams& p);
+
 class DeviceLayers {
  public:
   // Places the layers' weights, constants and KV caches (max_positions each) in device DRAM.
-  // The device must be fresh (its DRAM allocator is reset).
-  DeviceLayers(rt::Device& dev, std::vector<const layer::LayerParams*> layers, int64_t max_positions);
+  // The device must be fresh (its DRAM allocator is reset). `packed`, when given, holds each
+  // layer's pack_layer() (otherwise the layers are packed here).
+  DeviceLayers(rt::Device& dev, std::vector<const layer::LayerParams*> layers, int64_t max_positions,
+               const std::vector<const PackedLayer*>& packed = {});
 
   // Runs `tokens` tokens (x: [tokens][hidden] vf32) through every layer at the next positions;
   // returns each layer's outputs. progress(done, total) is called after each program.

@@ -142,7 +142,7 @@ void print_report(const RunResult& r, const ReportOptions& o, const RefCheck* re
   fmt::print("  KV cache               : {} bytes ({} positions, {} layers, binary32)\n", d.kv_cache_bytes,
              r.prefill + r.decode, r.layers.size());
   fmt::print("  programs               : {} ({} instructions)\n", d.programs, d.insns);
-  fmt::print("  wall time              : {:.1f} s (device runs {:.1f} s, host model (b) and weights {:.1f} s); "
+  fmt::print("  wall time              : {:.1f} s (simulating the device {:.1f} s, host work not hidden behind it {:.1f} s); "
              "peak RSS {:.0f} MB\n",
              r.wall_seconds, r.device_seconds, r.host_seconds, static_cast<double>(r.peak_rss_bytes) / 1048576.0);
   if (ref) {

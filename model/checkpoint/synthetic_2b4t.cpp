@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <memory>
+#include <mutex>
 #include <thread>
 #include <vector>
 #include <stdexcept>
@@ -73,7 +75,41 @@ std::vector<float> bf16_gaussian(uint64_t seed, uint64_t stream, int64_t n, floa
   return v;
 }
 
-// Stream ids: 0 embeddings, 1 final norm, then 16 per layer (4 norms, 7 projections).
+// Scratch for one projection's latent weights, kept between layers: a fresh 70 MB block costs
+// page faults and zeroing comparable to drawing its numbers. Never more than the generating
+// threads hold at once.
+class LatentBuffer {
+ public:
+  LatentBuffer() {
+    std::lock_guard<std::mutex> lock(mutex());
+    if (!pool().empty()) {
+      buf_ = std::move(pool().back());
+      pool().pop_back();
+    } else {
+      buf_.reset(new float[static_cast<size_t>(k2b4tIntermediate * k2b4tHidden)]);
+    }
+  }
+  ~LatentBuffer() {
+    std::lock_guard<std::mutex> lock(mutex());
+    pool().push_back(std::move(buf_));
+  }
+  LatentBuffer(const LatentBuffer&) = delete;
+  LatentBuffer& operator=(const LatentBuffer&) = delete;
+  float* get() { return buf_.get(); }
+
+ private:
+  static std::mutex& mutex() {
+    static std::mutex m;
+    return m;
+  }
+  static std::vector<std::unique_ptr<float[]>>& pool() {
+    static std::vector<std::unique_ptr<float[]>> p;
+    return p;
+  }
+  std::unique_ptr<float[]> buf_;
+};
+
+// Stream ids: 1 final norm, then 16 per layer (4 norms, 7 projections); 2^32 + r embedding row r.
 uint64_t layer_stream(int64_t layer, int slot) { return 16 + static_cast<uint64_t>(layer) * 16 + slot; }
 
 }  // namespace
@@ -116,21 +152,21 @@ BitNetLayer make_synthetic_2b4t_layer(int64_t layer, uint64_t seed) {
   const auto& projs = layer_projections();
   // Each projection has its own stream, so the host's cores can draw them concurrently and
   // the result does not depend on how they are shared out.
-  auto make = [&](size_t p) {
+  auto make = [&](size_t p, float* latent) {
     TernaryProjection& w = L.*(projs[p].member);
     w.out = dims[p].first;
     w.in = dims[p].second;
-    std::vector<float> latent(static_cast<size_t>(w.out * w.in));
     // Latent std 1/sqrt(in) (the usual init) keeps block outputs commensurate with the
     // residual stream; the ternary pattern itself is scale-invariant.
     Gaussian(seed, layer_stream(layer, 4 + static_cast<int>(p)))
-        .fill(latent.data(), w.out * w.in, 0.0f, 1.0f / std::sqrt(static_cast<float>(w.in)));
-    const float mean = golden::absmean_ternarize(latent.data(), w.out * w.in, w.weight);
+        .fill(latent, w.out * w.in, 0.0f, 1.0f / std::sqrt(static_cast<float>(w.in)));
+    const float mean = golden::absmean_ternarize(latent, w.out * w.in, w.weight);
     w.weight_scale = round_bf16(mean);  // autobitlinear stores mean|W| in bf16
   };
   std::atomic<size_t> next{0};
   auto worker = [&] {
-    for (size_t p; (p = next++) < projs.size();) make(p);
+    LatentBuffer latent;  // every element is drawn before it is read
+    for (size_t p; (p = next++) < projs.size();) make(p, latent.get());
   };
   const unsigned threads = std::min(2u, std::max(1u, std::thread::hardware_concurrency()));
   std::vector<std::thread> pool;
@@ -140,8 +176,34 @@ BitNetLayer make_synthetic_2b4t_layer(int64_t layer, uint64_t seed) {
   return L;
 }
 
+// Each embedding row has its own stream, so a run draws only the rows of its tokens.
+uint64_t embedding_stream(int64_t row) { return (uint64_t{1} << 32) + static_cast<uint64_t>(row); }
+
 std::vector<float> synthetic_2b4t_embeddings(uint64_t seed) {
-  return bf16_gaussian(seed, 0, kSyntheticVocab * k2b4tHidden, 0.0f, 1.0f);
+  std::vector<float> table(static_cast<size_t>(kSyntheticVocab * k2b4tHidden));
+  auto rows = [&](int64_t r0, int64_t r1) {
+    for (int64_t r = r0; r < r1; ++r) {
+      float* row = table.data() + r * k2b4tHidden;
+      Gaussian(seed, embedding_stream(r)).fill(row, k2b4tHidden, 0.0f, 1.0f);
+      for (int64_t i = 0; i < k2b4tHidden; ++i) row[i] = round_bf16(row[i]);
+    }
+  };
+  std::thread other(rows, kSyntheticVocab / 2, kSyntheticVocab);
+  rows(0, kSyntheticVocab / 2);
+  other.join();
+  return table;
+}
+
+std::vector<float> synthetic_2b4t_embedding_rows(uint64_t seed, const std::vector<int64_t>& ids) {
+  std::vector<float> out(ids.size() * static_cast<size_t>(k2b4tHidden));
+  for (size_t t = 0; t < ids.size(); ++t) {
+    if (ids[t] < 0 || ids[t] >= kSyntheticVocab)
+      throw std::invalid_argument(fmt::format("token id {} outside the synthetic vocabulary 0..{}", ids[t], kSyntheticVocab - 1));
+    float* row = out.data() + t * k2b4tHidden;
+    Gaussian(seed, embedding_stream(ids[t])).fill(row, k2b4tHidden, 0.0f, 1.0f);
+    for (int64_t i = 0; i < k2b4tHidden; ++i) row[i] = round_bf16(row[i]);
+  }
+  return out;
 }
 
 std::vector<float> synthetic_2b4t_final_norm(uint64_t seed) { return bf16_gaussian(seed, 1, k2b4tHidden, 1.0f, 0.05f); }

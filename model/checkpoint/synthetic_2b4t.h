@@ -35,9 +35,12 @@ BitNetConfig synthetic_2b4t_config(int64_t n_layers);
 // save_bitnet_checkpoint unchanged.
 BitNetLayer make_synthetic_2b4t_layer(int64_t layer, uint64_t seed);
 
-// The embedding table ([kSyntheticVocab][hidden], bf16(z)) and the final norm (also the tied
-// lm_head's table): only needed for layer 0's input and for logits.
+// The embedding table ([kSyntheticVocab][hidden], bf16(z), also the tied lm_head) and the
+// final norm: only needed for logits. Each row is drawn from its own stream, so the rows of a
+// run's tokens (layer 0's input) come without the table: synthetic_2b4t_embedding_rows
+// ([ids][hidden]; throws std::invalid_argument on an id outside the vocabulary).
 std::vector<float> synthetic_2b4t_embeddings(uint64_t seed);
+std::vector<float> synthetic_2b4t_embedding_rows(uint64_t seed, const std::vector<int64_t>& ids);
 std::vector<float> synthetic_2b4t_final_norm(uint64_t seed);
 
 // All of it at once: layers 0..n_layers-1, and the embeddings and final norm unless

@@ -218,18 +218,23 @@ void FunctionalModel::write_wgt_beat(uint64_t beat, const uint8_t* data) {
   const size_t base = (buf * cfg_.Rows * cfg_.WDepth + d) * K_ + tile * cfg_.Lanes;
   const size_t row_step = size_t{cfg_.WDepth} * K_;
   const uint32_t per_beat = cfg_.BusBytes * 8 / cfg_.wgt_bits();
-  for (uint64_t k = 0, idx = in_word * per_beat; k < per_beat; ++k, ++idx) {
-    const size_t at = base + (idx / cfg_.Lanes) * row_step + idx % cfg_.Lanes;
-    switch (static_cast<arch::Engine>(cfg_.Engine)) {
-      case arch::Engine::TERNARY: {
-        const uint32_t c = (data[k / 4] >> (2 * (k % 4))) & 3u;
-        wgt_[at] = static_cast<int8_t>((c & 1u) ? ((c & 2u) ? -1 : 1) : 0);
-        break;
-      }
-      case arch::Engine::INT8: wgt_[at] = static_cast<int8_t>(data[k]); break;
-      case arch::Engine::BF16:
-        wgt_bf16_[at] = static_cast<uint16_t>(data[2 * k] | data[2 * k + 1] << 8);
-        break;
+  // Weight k of the beat is lane `lane` of row `row`; both advance without a division per
+  // weight (this loop is most of a functional-model run's time otherwise).
+  const uint64_t first = in_word * per_beat;
+  uint64_t row = first / cfg_.Lanes, lane = first % cfg_.Lanes;
+  const auto engine = static_cast<arch::Engine>(cfg_.Engine);
+  static constexpr int8_t kTernary[4] = {0, 1, 0, -1};  // code: bit 0 use, bit 1 negate
+  for (uint32_t k = 0; k < per_beat; ++k) {
+    const size_t at = base + row * row_step + lane;
+    if (engine == arch::Engine::TERNARY)
+      wgt_[at] = kTernary[(data[k / 4] >> (2 * (k % 4))) & 3u];
+    else if (engine == arch::Engine::INT8)
+      wgt_[at] = static_cast<int8_t>(data[k]);
+    else
+      wgt_bf16_[at] = static_cast<uint16_t>(data[2 * k] | data[2 * k + 1] << 8);
+    if (++lane == cfg_.Lanes) {
+      lane = 0;
+      ++row;
     }
   }
 }

@@ -1,6 +1,8 @@
 // Conversion of checkpoint layers into model (b)'s parameters; see from_checkpoint.h.
 #include "layer/from_checkpoint.h"
 
+#include <utility>
+
 namespace tasu::layer {
 namespace {
 
@@ -10,11 +12,12 @@ std::vector<vf32> to_vf32(const std::vector<float>& v) {
   return out;
 }
 
-TernaryProjection convert(const ckpt::TernaryProjection& p, golden::WeightScaleConvention c) {
+// Takes the weights by value: a caller that gives up its layer moves them instead of copying.
+TernaryProjection convert(ckpt::TernaryProjection p, golden::WeightScaleConvention c) {
   TernaryProjection t;
   t.out = p.out;
   t.in = p.in;
-  t.w = p.weight;
+  t.w = std::move(p.weight);
   // autobitlinear stores mean|W| (multiply); bitlinear stores 1/mean|W| (divide, once, here).
   const float m = c == golden::WeightScaleConvention::AutoBitLinear ? p.weight_scale : 1.0f / p.weight_scale;
   t.w_mul = vec::from_float(m);
@@ -35,23 +38,34 @@ LayerShape layer_shape(const ckpt::BitNetConfig& c) {
   return s;
 }
 
-LayerParams layer_params(const ckpt::BitNetModel& model, int64_t layer) {
-  const ckpt::BitNetLayer& l = model.layer(layer);
-  const auto c = model.config.linear_class;
+namespace {
+
+template <class Layer>  // const ckpt::BitNetLayer& (copies the weights) or ckpt::BitNetLayer&& (moves them)
+LayerParams build(const ckpt::BitNetConfig& cfg, Layer&& l) {
+  const auto c = cfg.linear_class;
   LayerParams p;
-  p.shape = layer_shape(model.config);
+  p.shape = layer_shape(cfg);
   p.input_norm = to_vf32(l.input_layernorm);
   p.attn_sub_norm = to_vf32(l.attn_sub_norm);
   p.post_attn_norm = to_vf32(l.post_attention_layernorm);
   p.ffn_sub_norm = to_vf32(l.ffn_sub_norm);
-  p.q = convert(l.q_proj, c);
-  p.k = convert(l.k_proj, c);
-  p.v = convert(l.v_proj, c);
-  p.o = convert(l.o_proj, c);
-  p.gate = convert(l.gate_proj, c);
-  p.up = convert(l.up_proj, c);
-  p.down = convert(l.down_proj, c);
+  p.q = convert(std::forward<Layer>(l).q_proj, c);
+  p.k = convert(std::forward<Layer>(l).k_proj, c);
+  p.v = convert(std::forward<Layer>(l).v_proj, c);
+  p.o = convert(std::forward<Layer>(l).o_proj, c);
+  p.gate = convert(std::forward<Layer>(l).gate_proj, c);
+  p.up = convert(std::forward<Layer>(l).up_proj, c);
+  p.down = convert(std::forward<Layer>(l).down_proj, c);
   return p;
+}
+
+}  // namespace
+
+LayerParams layer_params(const ckpt::BitNetModel& model, int64_t layer) { return build(model.config, model.layer(layer)); }
+
+LayerParams layer_params(ckpt::BitNetModel&& model, int64_t layer) {
+  model.layer(layer);  // throws std::out_of_range for a layer the model does not hold
+  return build(model.config, std::move(model.layers[static_cast<size_t>(layer - model.first_layer)]));
 }
 
 }  // namespace tasu::layer

@@ -10,5 +10,7 @@ namespace tasu::layer {
 
 LayerShape layer_shape(const ckpt::BitNetConfig& c);
 LayerParams layer_params(const ckpt::BitNetModel& model, int64_t layer);
+// The same from a model given up: the layer's weights are moved, not copied.
+LayerParams layer_params(ckpt::BitNetModel&& model, int64_t layer);
 
 }  // namespace tasu::layer

@@ -780,6 +780,28 @@ TEST(Synthetic2B4T, RealDimensionsAndBitNetTernaryStatistics) {
   EXPECT_THROW(make_synthetic_2b4t(31, 1), std::invalid_argument);
 }
 
+// A run draws only its tokens' embedding rows: they must be the table's rows.
+TEST(Synthetic2B4T, EmbeddingRowsAreTheTablesRows) {
+  const std::vector<float> table = synthetic_2b4t_embeddings(5);
+  const std::vector<int64_t> ids = {0, 7, 16000, kSyntheticVocab - 1, 7};
+  const std::vector<float> rows = synthetic_2b4t_embedding_rows(5, ids);
+  ASSERT_EQ(rows.size(), ids.size() * 2560);
+  for (size_t t = 0; t < ids.size(); ++t)
+    for (size_t i = 0; i < 2560; ++i)
+      ASSERT_EQ(rows[t * 2560 + i], table[static_cast<size_t>(ids[t]) * 2560 + i]) << "id " << ids[t] << " feature " << i;
+  EXPECT_THROW(synthetic_2b4t_embedding_rows(5, {kSyntheticVocab}), std::invalid_argument);
+  EXPECT_THROW(synthetic_2b4t_embedding_rows(5, {-1}), std::invalid_argument);
+}
+
+// Layers are made one at a time by the runs: the same as in a whole model.
+TEST(Synthetic2B4T, LayerAloneEqualsLayerOfTheModel) {
+  const BitNetModel two = make_synthetic_2b4t(2, 9, false);
+  EXPECT_FALSE(two.has_embeddings_and_head());
+  expect_same_layer(make_synthetic_2b4t_layer(1, 9), two.layer(1), "layer 1");
+  EXPECT_THROW(make_synthetic_2b4t_layer(30, 9), std::invalid_argument);
+  EXPECT_THROW(make_synthetic_2b4t_layer(-1, 9), std::invalid_argument);
+}
+
 TEST(Synthetic2B4T, DeterministicPerSeedAndIndependentOfLayerCount) {
   const BitNetModel one = make_synthetic_2b4t(1, 7);
   const BitNetModel two = make_synthetic_2b4t(2, 7);

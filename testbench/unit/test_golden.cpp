@@ -455,6 +455,30 @@ TEST(Bf16, NanStaysNan) {
 
 // ---------------------------------------------------------------- absmean ternarization
 
+// The vectorized quantization equals its definition, clamp(nearbyint(W * scale), -1, 1), on
+// random latents and on products that land exactly on the +-0.5 and +-1.5 ties.
+TEST(AbsmeanTernarize, MatchesNearbyintDefinition) {
+  std::mt19937 rng(77);
+  std::normal_distribution<float> z(0.0f, 1.0f);
+  std::vector<float> latent(100003);
+  for (auto& v : latent) v = z(rng);
+  for (int rep = 0; rep < 2; ++rep) {
+    std::vector<int8_t> w;
+    const float mean = absmean_ternarize(latent.data(), static_cast<int64_t>(latent.size()), w);
+    const float scale = 1.0f / std::max(mean, kScaleFloor);
+    for (size_t i = 0; i < latent.size(); ++i) {
+      const float r = std::nearbyint(latent[i] * scale);
+      ASSERT_EQ(w[i], static_cast<int8_t>(std::clamp(r, -1.0f, 1.0f))) << "index " << i << " latent " << latent[i];
+    }
+    // Second round: values near and at the thresholds.
+    latent = {0.5f, -0.5f, 1.5f, -1.5f, 0.4999999f, 0.5000001f, 2.5f, -2.5f, 0.0f, -0.0f};
+  }
+  std::vector<int8_t> w;
+  const std::vector<float> ties = {0.5f, -0.5f, 1.5f, -1.5f, 1.0f, -1.0f};  // mean|W| = 1
+  EXPECT_EQ(absmean_ternarize(ties.data(), 6, w), 1.0f);
+  EXPECT_EQ(w, (std::vector<int8_t>{0, 0, 1, -1, 1, -1}));  // half to even: 0.5 -> 0, 1.5 -> 2 -> 1
+}
+
 TEST(AbsmeanTernarize, HandComputed) {
   // mean = 4.12 / 6 = 0.68667, scale 1.4563: products 0.728, -2.18, 0.146, -0.029, 2.91, 0.
   const std::vector<float> latent = {0.5f, -1.5f, 0.1f, -0.02f, 2.0f, 0.0f};
