@@ -97,6 +97,7 @@ void write_dump(const std::string& path, const run::RunResult& r) {
   if (path.empty()) return;
   reference::write_reference_file(path, r.ids, r.outputs, ckpt::DType::F32,
                                   {{"producer", "tasu run"}, {"backend", r.backend}, {"config", r.config},
+                                   {"model", r.model}, {"seed", std::to_string(r.seed)},
                                    {"layers", fmt::format("{}:{}", r.first_layer, r.end_layer)}});
 }
 
@@ -131,6 +132,13 @@ int run_layers(const RunArgs& args) {
         fmt::format("--prefill and --decode come from the {} file; do not give them with it", have_input ? "input" : "reference"));
   if (have_ref && have_input && (ref.input_ids != input.input_ids || ref.prefill_tokens != input.prefill_tokens))
     throw std::invalid_argument(fmt::format("--input {} and --reference {} hold different tokens", args.input, args.reference));
+  // A dump of another model (or another seed of the synthetic one) is not this run's input.
+  if (have_input && input.metadata.count("model") &&
+      (input.metadata.at("model") != model.name() ||
+       input.metadata.at("seed") != std::to_string(model.synthetic() ? model.seed() : 0)))
+    throw std::invalid_argument(fmt::format("--input {} was made by {} (seed {}), not by {} (seed {})", args.input,
+                                            input.metadata.at("model"), input.metadata.count("seed") ? input.metadata.at("seed") : "?",
+                                            model.name(), model.synthetic() ? model.seed() : 0));
   const reference::ReferenceFile* src = have_input ? &input : have_ref ? &ref : nullptr;
   if (src) {
     spec.prefill = src->prefill_tokens;

@@ -152,6 +152,7 @@ RunResult run_model(const ModelSource& model, const RunSpec& spec, const Progres
 
   RunResult r;
   r.model = model.name();
+  r.seed = model.synthetic() ? model.seed() : 0;
   r.backend = spec.backend;
   r.first_layer = spec.first_layer;
   r.end_layer = spec.end_layer;

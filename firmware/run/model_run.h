@@ -75,6 +75,8 @@ struct RunSpec {
 
 struct RunResult {
   std::string model, backend, config;
+  uint64_t seed = 0;                       // of the synthetic model (0 for a checkpoint)
+  int64_t shards = 1;                      // > 1: merged; the times are then sums over shards
   int64_t first_layer = 0, end_layer = 0, prefill = 0, decode = 0;
   int64_t ops_per_token = 0;               // useful ternary operations of one token in one layer
   uint64_t peak_ops_per_cycle = 0;

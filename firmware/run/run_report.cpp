@@ -142,9 +142,10 @@ void print_report(const RunResult& r, const ReportOptions& o, const RefCheck* re
   fmt::print("  KV cache               : {} bytes ({} positions, {} layers, binary32)\n", d.kv_cache_bytes,
              r.prefill + r.decode, r.layers.size());
   fmt::print("  programs               : {} ({} instructions)\n", d.programs, d.insns);
-  fmt::print("  wall time              : {:.1f} s (simulating the device {:.1f} s, host work not hidden behind it {:.1f} s); "
+  fmt::print("  wall time              : {:.1f} s{} (simulating the device {:.1f} s, host work not hidden behind it {:.1f} s); "
              "peak RSS {:.0f} MB\n",
-             r.wall_seconds, r.device_seconds, r.host_seconds, static_cast<double>(r.peak_rss_bytes) / 1048576.0);
+             r.wall_seconds, r.shards > 1 ? fmt::format(", summed over {} shards", r.shards) : std::string(),
+             r.device_seconds, r.host_seconds, static_cast<double>(r.peak_rss_bytes) / 1048576.0);
   if (ref) {
     fmt::print("  against {}:\n", ref->file);
     for (const auto& k : ref->cmp.keys) {
@@ -164,6 +165,8 @@ json report_json(const RunResult& r, const ReportOptions& o, const RefCheck* ref
   const Derived d = derive(r, o);
   json j;
   j["model"] = r.model;
+  j["seed"] = r.seed;
+  j["shards"] = r.shards;
   j["model_layers"] = o.model_layers;
   j["shape"] = {{"hidden", o.hidden}, {"intermediate", o.intermediate}, {"heads", o.heads}, {"kv_heads", o.kv_heads},
                 {"head_dim", o.head_dim}};
@@ -233,6 +236,8 @@ RunResult result_from_json(const json& j, const std::string& source, ReportOptio
   try {
     RunResult r;
     r.model = j.at("model").get<std::string>();
+    r.seed = j.at("seed").get<uint64_t>();
+    r.shards = j.at("shards").get<int64_t>();
     o.model_layers = j.at("model_layers").get<int64_t>();
     const json& s = j.at("shape");
     o.hidden = s.at("hidden").get<int64_t>();
@@ -261,6 +266,11 @@ RunResult result_from_json(const json& j, const std::string& source, ReportOptio
       l.kv_cache_bytes = jl.at("kv_cache_bytes").get<uint64_t>();
       l.mismatches = jl.at("mismatches").get<int64_t>();
       l.first_mismatch = jl.value("first_mismatch", std::string());
+      if (l.layer != r.first_layer + static_cast<int64_t>(r.layers.size()))
+        throw std::invalid_argument(fmt::format("per_layer lists layer {} out of order", l.layer));
+      if (jl.at("phases").size() != static_cast<size_t>(r.decode + 1))
+        throw std::invalid_argument(fmt::format("layer {} has {} phases, expected {}", l.layer, jl.at("phases").size(),
+                                                r.decode + 1));
       for (const json& jp : jl.at("phases")) {
         PhaseResult p;
         p.name = jp.at("name").get<std::string>();
@@ -294,9 +304,10 @@ RunResult merge_results(std::vector<RunResult> shards) {
   int64_t expect = shards.front().first_layer;
   for (const RunResult& s : shards) {
     const auto where = fmt::format("shard of layers {}:{}", s.first_layer, s.end_layer);
-    if (s.model != m.model || s.config != m.config || s.backend != m.backend)
-      throw std::invalid_argument(fmt::format("{} ran {} on '{}' ({}), the first shard {} on '{}' ({})", where, s.model,
-                                              s.config, s.backend, m.model, m.config, m.backend));
+    if (s.model != m.model || s.seed != m.seed || s.config != m.config || s.backend != m.backend)
+      throw std::invalid_argument(fmt::format("{} ran {} (seed {}) on '{}' ({}), the first shard {} (seed {}) on '{}' ({})",
+                                              where, s.model, s.seed, s.config, s.backend, m.model, m.seed, m.config,
+                                              m.backend));
     if (s.prefill != m.prefill || s.decode != m.decode || s.ids != m.ids)
       throw std::invalid_argument(fmt::format("{} ran other tokens than the first shard", where));
     if (s.first_layer != expect)
@@ -311,6 +322,7 @@ RunResult merge_results(std::vector<RunResult> shards) {
     m.peak_rss_bytes = std::max(m.peak_rss_bytes, s.peak_rss_bytes);
   }
   m.end_layer = expect;
+  m.shards = static_cast<int64_t>(shards.size());
   return m;
 }
 

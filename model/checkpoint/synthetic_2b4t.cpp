@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cmath>
 #include <memory>
+#include <future>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -168,11 +169,11 @@ BitNetLayer make_synthetic_2b4t_layer(int64_t layer, uint64_t seed) {
     LatentBuffer latent;  // every element is drawn before it is read
     for (size_t p; (p = next++) < projs.size();) make(p, latent.get());
   };
-  const unsigned threads = std::min(2u, std::max(1u, std::thread::hardware_concurrency()));
-  std::vector<std::thread> pool;
-  for (unsigned i = 1; i < threads; ++i) pool.emplace_back(worker);
+  // The second core's share runs as a task, so an error there (out of memory) reaches the caller.
+  std::future<void> other;
+  if (std::thread::hardware_concurrency() > 1) other = std::async(std::launch::async, worker);
   worker();
-  for (auto& t : pool) t.join();
+  if (other.valid()) other.get();
   return L;
 }
 
@@ -188,9 +189,9 @@ std::vector<float> synthetic_2b4t_embeddings(uint64_t seed) {
       for (int64_t i = 0; i < k2b4tHidden; ++i) row[i] = round_bf16(row[i]);
     }
   };
-  std::thread other(rows, kSyntheticVocab / 2, kSyntheticVocab);
+  auto other = std::async(std::launch::async, rows, kSyntheticVocab / 2, kSyntheticVocab);
   rows(0, kSyntheticVocab / 2);
-  other.join();
+  other.get();
   return table;
 }
 

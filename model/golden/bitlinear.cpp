@@ -11,6 +11,7 @@
 #include <limits>
 #include <stdexcept>
 #include <string>
+#include <future>
 #include <thread>
 #include <vector>
 
@@ -176,14 +177,15 @@ void ternary_matmul(const int8_t* xq, const int8_t* w, int64_t tokens, int64_t m
     ternary_rows(xq, w, tokens, m, k, y, 0, m);
     return;
   }
-  std::vector<std::thread> pool;
+  // Tasks rather than bare threads: a failure to start one surfaces as an exception here.
+  std::vector<std::future<void>> pool;
   const int64_t per = (m + threads - 1) / threads;
   for (int64_t i = 1; i < threads; ++i) {
     const int64_t o0 = std::min(m, i * per), o1 = std::min(m, o0 + per);
-    pool.emplace_back(ternary_rows, xq, w, tokens, m, k, y, o0, o1);
+    pool.push_back(std::async(std::launch::async, ternary_rows, xq, w, tokens, m, k, y, o0, o1));
   }
   ternary_rows(xq, w, tokens, m, k, y, 0, std::min(m, per));
-  for (auto& th : pool) th.join();
+  for (auto& f : pool) f.get();
 }
 
 void dequantize(const int32_t* y_int, const float* act_scale, int64_t tokens, int64_t m,

@@ -10,11 +10,15 @@ dir=${2:?usage: local-cluster.sh start|stop DIR}
 mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
 
-if [ "$cmd" = stop ]; then
-  # The daemons started with this configuration (slurmd writes its pid file only once registered).
+# The daemons started with this configuration (slurmd writes its pid file only once
+# registered, and a killed test leaves them running with their directory gone).
+stop_daemons() {
   pkill -f "$dir/slurm.conf" 2> /dev/null || true
   for _ in $(seq 20); do pgrep -f "$dir/slurm.conf" > /dev/null || break; sleep 0.2; done
   pkill -9 -f "$dir/slurm.conf" 2> /dev/null || true
+}
+if [ "$cmd" = stop ]; then
+  stop_daemons
   # munged only if this cluster started it (one already running is left alone).
   [ -f "$dir/munged.pid" ] && kill "$(cat "$dir/munged.pid")" 2> /dev/null || true
   exit 0
@@ -36,6 +40,7 @@ if ! pgrep -x munged > /dev/null || [ ! -S "$socket" ]; then
   pgrep -x munged > "$dir/munged.pid"
 fi
 
+stop_daemons
 host=$(hostname -s)
 mkdir -p "$dir/state" "$dir/spool"
 # The node line as slurmd measures this machine (CPUs, sockets, memory).

@@ -29,13 +29,13 @@ if [ "${1:-}" = step ]; then
       [ -n "$REFERENCE" ] && tok_opt=(--reference "$REFERENCE")
       # With a reference, exit status 1 only says a tolerance was missed; the dump is complete.
       rc=0
-      "$TASU" run "${model_opt[@]}" --seed "$SEED" --config "$CONFIG" --backend model --layers "$FIRST:$END" \
+      # From layer 0: the first shard may start above 0 and needs the layer before it.
+      "$TASU" run "${model_opt[@]}" --seed "$SEED" --config "$CONFIG" --backend model --layers "0:$END" \
         "${tok_opt[@]}" --dump "$dir/input.safetensors" --json "$dir/input.json" > "$dir/input.txt" || rc=$?
       [ "$rc" -le 1 ] || { cat "$dir/input.txt" >&2; exit "$rc"; }
       ;;
     shard)
-      read -r a b < <(sed -n "$((k + 1))p" "$dir/shards.txt")
-      [ -n "$a" ] || die "no shard $k in $dir/shards.txt"
+      read -r a b < <(sed -n "$((k + 1))p" "$dir/shards.txt") || die "no shard $k in $dir/shards.txt"
       "$TASU" run "${model_opt[@]}" --seed "$SEED" --config "$CONFIG" --backend "$BACKEND" --layers "$a:$b" \
         --input "$dir/input.safetensors" --clock-mhz "$CLOCK" \
         --dump "$dir/shard-$k.safetensors" --json "$dir/shard-$k.json" > "$dir/shard-$k.txt"
@@ -57,6 +57,7 @@ mode=${1:-}; shift || true
 out="" shards="" layers="" model="" config=default backend=rtl prefill=32 decode=4 reference="" seed=1 clock=1000
 tasu="$root/build/tasu" parallel=2 partition="" time_limit=""
 while [ $# -gt 0 ]; do
+  [ $# -ge 2 ] || die "$1 needs a value"
   case "$1" in
     --out) out=$2 ;; --shards) shards=$2 ;; --layers) layers=$2 ;; --model) model=$2 ;; --config) config=$2 ;;
     --backend) backend=$2 ;; --prefill) prefill=$2 ;; --decode) decode=$2 ;; --reference) reference=$2 ;;
@@ -94,20 +95,13 @@ for ((i = 0; i < shards; i++)); do
   echo "$a $((a + len))" >> "$out/shards.txt"
   a=$((a + len))
 done
-cat > "$out/job.env" <<EOF
-TASU='$tasu'
-MODEL='$model'
-CONFIG='$config'
-BACKEND='$backend'
-PREFILL='$prefill'
-DECODE='$decode'
-REFERENCE='$reference'
-SEED='$seed'
-CLOCK='$clock'
-FIRST='$first'
-END='$end'
-SHARDS='$shards'
-EOF
+# Shell-quoted (%q), so any path survives being sourced by the jobs.
+{
+  for v in TASU MODEL CONFIG BACKEND PREFILL DECODE REFERENCE SEED CLOCK FIRST END SHARDS; do
+    lower=${v,,}
+    printf '%s=%q\n' "$v" "${!lower}"
+  done
+} > "$out/job.env"
 echo "tasu-shards: layers $first:$end in $shards shards ($(tr '\n' ',' < "$out/shards.txt" | sed 's/ /:/g; s/,$//')), results in $out"
 
 if [ "$mode" = local ]; then
@@ -121,14 +115,16 @@ fi
 
 # Slurm: three submissions chained by dependencies; each job writes its log into DIR.
 command -v sbatch > /dev/null || die "sbatch not found: is this a Slurm submit host?"
-opts=(--parsable --chdir "$out")
+# A failed input pass or shard must not leave the dependent jobs pending forever.
+opts=(--parsable --chdir "$out" --kill-on-invalid-dep=yes)
+self=$(printf %q "$here/tasu-shards.sh") qout=$(printf %q "$out")
 [ -n "$partition" ] && opts+=(--partition "$partition")
 [ -n "$time_limit" ] && opts+=(--time "$time_limit")
 j_in=$(sbatch "${opts[@]}" --job-name tasu-input --output "$out/slurm-input.log" --cpus-per-task 1 \
-  --wrap "'$here/tasu-shards.sh' step input '$out'")
+  --wrap "$self step input $qout")
 j_sh=$(sbatch "${opts[@]}" --job-name tasu-shard --dependency "afterok:$j_in" --array "0-$((shards - 1))" \
-  --output "$out/slurm-shard-%a.log" --cpus-per-task 1 --wrap "'$here/tasu-shards.sh' step shard \$SLURM_ARRAY_TASK_ID '$out'")
+  --output "$out/slurm-shard-%a.log" --cpus-per-task 1 --wrap "$self step shard \$SLURM_ARRAY_TASK_ID $qout")
 j_mg=$(sbatch "${opts[@]}" --job-name tasu-merge --dependency "afterany:$j_sh" --output "$out/slurm-merge.log" \
-  --cpus-per-task 1 --wrap "'$here/tasu-shards.sh' step merge '$out'")
+  --cpus-per-task 1 --wrap "$self step merge $qout")
 echo "$j_in $j_sh $j_mg" > "$out/jobs.txt"
 echo "tasu-shards: submitted input job $j_in, shard array $j_sh, merge job $j_mg"
