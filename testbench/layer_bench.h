@@ -2,6 +2,7 @@
 // in model (b)'s form, and a run of prefill + decode steps on a device compared bit for bit
 // with model (b) (model/layer/accel_layer.h).
 #pragma once
+#include <algorithm>
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -83,6 +84,14 @@ inline void expect_layers_bit_exact(rt::Device& dev, const layer::LayerShape& s,
     std::printf("%s step %lld: %llu cycles, %llu instructions in %llu programs\n", dev.backend().c_str(),
                 static_cast<long long>(step), static_cast<unsigned long long>(st.counters.cycles),
                 static_cast<unsigned long long>(st.insns), static_cast<unsigned long long>(st.programs));
+    // The roofline is a lower bound: no program may beat it. (On the RTL; the functional
+    // model's cycles are an estimate.)
+    if (dev.backend() == "rtl") {
+      EXPECT_GT(st.roofline.bound, 0.0);
+      EXPECT_LE(st.roofline.bound, static_cast<double>(st.counters.cycles)) << "step " << step;
+      EXPECT_GE(st.roofline.bound, std::max({st.roofline.dram, st.roofline.engine, st.roofline.vector}) /
+                                       static_cast<double>(st.programs) - 1e-9);
+    }
     for (int i = 0; i < n_layers; ++i) {
       const layer::LayerOutputs ref = layer::accel_layer_forward(params[static_cast<size_t>(i)], x, n, caches[static_cast<size_t>(i)]);
       const auto& o = outs[static_cast<size_t>(i)];

@@ -4,12 +4,61 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <stdexcept>
 
 #include "codegen/bitlinear_codegen.h"
 
 namespace tasu::codegen {
+
+Roofline& Roofline::operator+=(const Roofline& o) {
+  dram += o.dram;
+  engine += o.engine;
+  vector += o.vector;
+  bound += o.bound;
+  for (int i = 0; i < 3; ++i) by_kind[i] += o.by_kind[i];
+  return *this;
+}
+
+const char* Roofline::kind() const {
+  static const char* names[3] = {"DRAM", "engine", "vector unit"};
+  return names[std::max_element(by_kind, by_kind + 3) - by_kind];
+}
+
+namespace {
+
+// The roofline of one layer program over `tokens` tokens at positions pos0.. (see the header).
+Roofline program_roofline(const arch::Config& cfg, const layer::LayerParams& p, const std::vector<isa::Insn>& prog,
+                          int64_t tokens, int64_t pos0, uint64_t const_bytes) {
+  const layer::LayerShape& s = p.shape;
+  double ops = 0, weight_bytes = 0;
+  for (const layer::TernaryProjection* w : {&p.q, &p.k, &p.v, &p.o, &p.gate, &p.up, &p.down}) {
+    ops += static_cast<double>(w->out) * static_cast<double>(w->in);
+    weight_bytes += static_cast<double>(w->out) * static_cast<double>(w->in) / 4.0;
+  }
+  const double hidden_io = 2.0 * static_cast<double>(tokens * s.hidden) * 4.0;
+  const double kv = static_cast<double>((pos0 + tokens) * s.kv_heads * s.head_dim) * 4.0 * 2.0;
+  Roofline r;
+  r.dram = (weight_bytes + static_cast<double>(const_bytes) + hidden_io + kv) / cfg.MemBytesPerCycle;
+  r.engine = ops * static_cast<double>(tokens) / static_cast<double>(cfg.ops_per_cycle());
+  for (const isa::Insn& x : prog) {
+    if (x.opcode() != arch::Opcode::VEC) continue;
+    const isa::Vec v = isa::vec_of(x);
+    const double rows = std::ceil(static_cast<double>(v.len) / arch::kVectorLanes);
+    if (v.kind == arch::VectorKind::DOT) r.vector += 2 * rows;
+    else if (v.kind == arch::VectorKind::FROM_OUT) r.vector += std::ceil(static_cast<double>(v.len) / cfg.Rows);
+    else r.vector += rows;
+  }
+  const double parts[3] = {r.dram, r.engine, r.vector};
+  const int k = static_cast<int>(std::max_element(parts, parts + 3) - parts);
+  r.bound = parts[k];
+  r.by_kind[k] = r.bound;
+  return r;
+}
+
+}  // namespace
+
 namespace {
 
 // A generous watchdog: every program moves its weights at least once.
@@ -68,6 +117,7 @@ DeviceLayers::DeviceLayers(rt::Device& dev, std::vector<const layer::LayerParams
     pl.a.wup = put(pk.wup);
     pl.a.wdown = put(pk.wdown);
     pl.a.consts = put(pk.consts);
+    const_bytes_ = pk.consts.size();
     pl.a.kcache = static_cast<uint32_t>(dev_.alloc(kv));
     pl.a.vcache = static_cast<uint32_t>(dev_.alloc(kv));
     layers_.push_back(pl);
@@ -141,6 +191,7 @@ std::vector<LayerStepOutputs> DeviceLayers::forward(const std::vector<layer::vf3
       stats.counters += dev_.counters();
       ++stats.programs;
       stats.insns += prog.size();
+      stats.roofline += program_roofline(cfg, *pl.p, prog, n, positions_ + c0, const_bytes_);
       read_rows(pl.a.attn_out, c0, n, outs[li].attn_out);
       read_rows(pl.a.mlp_out, c0, n, outs[li].mlp_out);
       read_rows(pl.a.x_out, c0, n, outs[li].out);

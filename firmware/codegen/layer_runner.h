@@ -17,10 +17,28 @@ struct LayerStepOutputs {
   std::vector<layer::vf32> attn_out, mlp_out, out;  // [tokens][hidden]
 };
 
-// Device counters summed over the programs of a step, plus program sizes.
+// The layer roofline of one program, in cycles (docs/performance.md defines it):
+//   dram   = compulsory DRAM bytes / MemBytesPerCycle: the packed 2-bit weights (M*K/4 each
+//            projection) and the constants once, the input and output hidden states (binary32),
+//            the KV cache of earlier positions read once and the new positions' keys and values
+//            written once (the block outputs kept for checking, attn_out and mlp_out, are not);
+//   engine = ternary operations / the engine's peak per cycle;
+//   vector = the vector unit's necessary cycles: each VEC instruction's rows at full lane
+//            occupancy, ceil(len / VLanes) (twice for DOT, which passes each row through the
+//            lanes twice), FROM_OUT ceil(len / Rows) output words; no fixed cost per instruction.
+// bound = the largest of the three; sums over programs add bounds program by program.
+struct Roofline {
+  double dram = 0, engine = 0, vector = 0, bound = 0;
+  double by_kind[3] = {0, 0, 0};  // bound cycles of the programs bound by dram, engine, vector
+  Roofline& operator+=(const Roofline& o);
+  const char* kind() const;       // the kind that bounds most of the cycles
+};
+
+// Device counters summed over the programs of a step, plus program sizes and the roofline.
 struct StepStats {
   rt::Counters counters;
   uint64_t programs = 0, insns = 0;
+  Roofline roofline;
 };
 
 // A layer's DRAM images as the device holds them: the seven projections' packed 2-bit weights
@@ -53,6 +71,7 @@ class DeviceLayers {
   };
   rt::Device& dev_;
   std::vector<Placed> layers_;
+  uint64_t const_bytes_ = 0;  // one layer's constants
   int64_t max_positions_, positions_ = 0, chunk_ = 0;
   uint64_t buf_bytes_ = 0;
 };

@@ -233,6 +233,7 @@ RunResult run_model(const ModelSource& model, const RunSpec& spec, const Progres
       ph.counters = stats.counters;
       ph.programs = stats.programs;
       ph.insns = stats.insns;
+      ph.roofline = stats.roofline;
       lr.phases.push_back(ph);
 
       const auto [mb, xb] = model_b.get();

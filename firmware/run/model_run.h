@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "checkpoint/bitnet_checkpoint.h"
+#include "codegen/layer_runner.h"
 #include "layer/accel_layer.h"
 #include "reference/float_reference.h"
 #include "runtime/device.h"
@@ -50,6 +51,7 @@ struct PhaseResult {
   rt::Counters counters;
   uint64_t programs = 0, insns = 0;
   double device_seconds = 0;  // host time simulating it (cycles per second of the simulator)
+  codegen::Roofline roofline;  // its programs' bounds (docs/performance.md)
 };
 
 struct LayerResult {

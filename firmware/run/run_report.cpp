@@ -31,6 +31,42 @@ rt::Counters counters_from(const json& j) {
   return c;
 }
 
+json roofline_json(const codegen::Roofline& r) {
+  return {{"dram_cycles", r.dram},     {"engine_cycles", r.engine}, {"vector_cycles", r.vector},
+          {"bound_cycles", r.bound},   {"bound_kind", r.kind()},    {"dram_bound_cycles", r.by_kind[0]},
+          {"engine_bound_cycles", r.by_kind[1]}, {"vector_bound_cycles", r.by_kind[2]}};
+}
+
+codegen::Roofline roofline_from(const json& j) {
+  codegen::Roofline r;
+  r.dram = j.at("dram_cycles").get<double>();
+  r.engine = j.at("engine_cycles").get<double>();
+  r.vector = j.at("vector_cycles").get<double>();
+  r.bound = j.at("bound_cycles").get<double>();
+  r.by_kind[0] = j.at("dram_bound_cycles").get<double>();
+  r.by_kind[1] = j.at("engine_bound_cycles").get<double>();
+  r.by_kind[2] = j.at("vector_bound_cycles").get<double>();
+  return r;
+}
+
+// Bounds and cycles of the phases whose names pass `pick`, over every layer.
+struct PhaseRoof {
+  codegen::Roofline roof;
+  uint64_t cycles = 0;
+  double share() const { return cycles ? roof.bound / static_cast<double>(cycles) : 0.0; }
+};
+template <class Pick>
+PhaseRoof phase_roof(const RunResult& r, Pick pick) {
+  PhaseRoof p;
+  for (const auto& l : r.layers)
+    for (const auto& ph : l.phases)
+      if (pick(ph.name)) {
+        p.roof += ph.roofline;
+        p.cycles += ph.counters.cycles;
+      }
+  return p;
+}
+
 double pct(uint64_t part, uint64_t whole) { return 100.0 * static_cast<double>(part) / static_cast<double>(std::max<uint64_t>(1, whole)); }
 
 // Figures derived from the counters, shared by the text and the JSON.
@@ -132,6 +168,19 @@ void print_report(const RunResult& r, const ReportOptions& o, const RefCheck* re
              d.decode_tokens_per_s, o.clock_mhz, span,
              static_cast<int64_t>(r.layers.size()) == o.model_layers ? ", the whole model; host embedding and head excluded"
                                                                       : fmt::format(" of {}", o.model_layers));
+  {
+    const PhaseRoof pre = phase_roof(r, [](const std::string& n) { return n == "prefill"; });
+    const PhaseRoof dec = phase_roof(r, [](const std::string& n) { return n != "prefill"; });
+    const PhaseRoof all = phase_roof(r, [](const std::string&) { return true; });
+    fmt::print("  roofline               : prefill bound {:.0f} cycles ({}), achieved {:.1f}%", pre.roof.bound,
+               pre.roof.kind(), 100 * pre.share());
+    if (r.decode > 0)
+      fmt::print("; decode bound {:.0f} cycles per step ({}), achieved {:.1f}%",
+                 dec.roof.bound / static_cast<double>(r.decode), dec.roof.kind(), 100 * dec.share());
+    fmt::print("; whole run bound {:.0f} ({}), achieved {:.1f}%\n", all.roof.bound, all.roof.kind(), 100 * all.share());
+    fmt::print("                           (bounds: DRAM {:.0f}, engine {:.0f}, vector unit {:.0f} cycles over the run)\n",
+               all.roof.dram, all.roof.engine, all.roof.vector);
+  }
   fmt::print("  busy cycles by unit    : engine {} ({:.1f}%), vector unit {} ({:.1f}%), load DMA {} ({:.1f}%), "
              "store DMA {} ({:.1f}%)\n",
              c.ex_busy, pct(c.ex_busy, c.cycles), c.vu_busy, pct(c.vu_busy, c.cycles), c.ld_busy, pct(c.ld_busy, c.cycles),
@@ -198,6 +247,18 @@ json report_json(const RunResult& r, const ReportOptions& o, const RefCheck* ref
   j["decode_cycles_per_step"] = d.decode_cycles_per_step;
   j["prefill_tokens_per_second"] = d.prefill_tokens_per_s;
   j["decode_tokens_per_second"] = d.decode_tokens_per_s;
+  {
+    const PhaseRoof pre = phase_roof(r, [](const std::string& n) { return n == "prefill"; });
+    const PhaseRoof dec = phase_roof(r, [](const std::string& n) { return n != "prefill"; });
+    const PhaseRoof all = phase_roof(r, [](const std::string&) { return true; });
+    auto part = [](const PhaseRoof& p) {
+      json x = roofline_json(p.roof);
+      x["cycles"] = p.cycles;
+      x["achieved"] = p.share();
+      return x;
+    };
+    j["roofline"] = {{"prefill", part(pre)}, {"decode", part(dec)}, {"run", part(all)}};
+  }
   j["wall_seconds"] = r.wall_seconds;
   j["device_seconds"] = r.device_seconds;
   j["host_seconds"] = r.host_seconds;
@@ -213,7 +274,8 @@ json report_json(const RunResult& r, const ReportOptions& o, const RefCheck* ref
     json phases = json::array();
     for (const auto& p : l.phases)
       phases.push_back({{"name", p.name}, {"tokens", p.tokens}, {"programs", p.programs}, {"insns", p.insns},
-                        {"device_seconds", p.device_seconds}, {"counters", counters_json(p.counters)}});
+                        {"device_seconds", p.device_seconds}, {"counters", counters_json(p.counters)},
+                        {"roofline", roofline_json(p.roofline)}});
     jl["phases"] = phases;
     layers.push_back(jl);
   }
@@ -278,6 +340,7 @@ RunResult result_from_json(const json& j, const std::string& source, ReportOptio
         p.programs = jp.at("programs").get<uint64_t>();
         p.insns = jp.at("insns").get<uint64_t>();
         p.device_seconds = jp.at("device_seconds").get<double>();
+        p.roofline = roofline_from(jp.at("roofline"));
         p.counters = counters_from(jp.at("counters"));
         l.phases.push_back(p);
       }
