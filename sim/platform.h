@@ -6,6 +6,7 @@
 #include <systemc>
 
 #include <cstdint>
+#include <fstream>
 #include <memory>
 #include <string>
 
@@ -125,6 +126,8 @@ class Platform {
   void open_trace(const std::string& file) {
     std::string base = file;
     if (base.size() > 4 && base.substr(base.size() - 4) == ".vcd") base.resize(base.size() - 4);
+    // SystemC reports a file it cannot open only as a message and then fails on close: probe.
+    if (!std::ofstream(base + ".vcd")) throw std::runtime_error("cannot create trace file " + base + ".vcd");
     tf_ = sc_core::sc_create_vcd_trace_file(base.c_str());
     if (tf_ == nullptr) throw std::runtime_error("cannot create trace file " + file);
     tf_->set_time_unit(1, sc_core::SC_NS);

@@ -63,16 +63,6 @@ class Progress {
 };
 
 
-// An output file that cannot be written is found before the simulation, not after it.
-void check_writable(const std::string& path, const char* flag) {
-  if (path.empty()) return;
-  const std::filesystem::path p(path);
-  const std::filesystem::path dir = p.has_parent_path() ? p.parent_path() : std::filesystem::path(".");
-  if (!std::filesystem::is_directory(dir) || access(dir.c_str(), W_OK) != 0)
-    throw std::invalid_argument(fmt::format("{} {}: directory {} does not exist or is not writable", flag, path, dir.string()));
-  if (std::filesystem::is_directory(p)) throw std::invalid_argument(fmt::format("{} {} is a directory", flag, path));
-}
-
 void write_json(const std::string& path, const nlohmann::json& j) {
   if (path.empty()) return;
   std::ofstream f(path);
@@ -103,11 +93,23 @@ void write_dump(const std::string& path, const run::RunResult& r) {
 
 }  // namespace
 
+void check_writable(const std::string& path, const char* flag) {
+  if (path.empty()) return;
+  const std::filesystem::path p(path);
+  const std::filesystem::path dir = p.has_parent_path() ? p.parent_path() : std::filesystem::path(".");
+  if (!std::filesystem::is_directory(dir) || access(dir.c_str(), W_OK) != 0)
+    throw std::invalid_argument(fmt::format("{} {}: directory {} does not exist or is not writable", flag, path, dir.string()));
+  if (std::filesystem::is_directory(p)) throw std::invalid_argument(fmt::format("{} {} is a directory", flag, path));
+}
+
 int run_layers(const RunArgs& args) {
   const auto t0 = Clock::now();
   if (!(args.clock_mhz > 0)) throw std::invalid_argument("--clock-mhz must be > 0");
+  if (args.model_given && args.model_dir.empty())
+    throw std::invalid_argument("--model needs a checkpoint directory (leave it out for the embedded model)");
   check_writable(args.dump, "--dump");
   check_writable(args.json, "--json");
+  check_writable(args.trace, "--trace");
   if (!args.trace.empty() && args.backend != "rtl") throw std::invalid_argument("--trace needs the rtl backend");
   const run::ModelSource model(args.model_dir, args.seed);
   const auto& cfg = model.config();

@@ -12,7 +12,7 @@ struct RunArgs {
   std::string model_dir;       // empty: the embedded synthetic model
   std::string layers;          // "A:B"; empty: all layers of a checkpoint, 0:1 for the synthetic model
   int64_t prefill = 32, decode = 4;
-  bool prefill_given = false, decode_given = false;
+  bool prefill_given = false, decode_given = false, model_given = false;
   std::string reference, dump, backend = "rtl", config = "default", trace, json;
   std::string input;           // a dump of an earlier run: tokens and the hidden state entering layer A
   double clock_mhz = 1000;
@@ -24,6 +24,10 @@ struct MergeArgs {
   std::string reference, dump, json;
   double clock_mhz = 1000;
 };
+
+// Throws std::invalid_argument unless `path` can be created: its directory exists and is
+// writable (so that a bad output path fails before the simulation, not after it).
+void check_writable(const std::string& path, const char* flag);
 
 // Returns the process exit code: 0 bit-exact (and within tolerance when a reference is given),
 // 1 otherwise; throws on bad input (the caller prints it and exits 2).

@@ -121,6 +121,13 @@ int sc_main(int argc, char** argv) {
   merge->add_option("--json", ma.json, "write the merged report as JSON");
   merge->add_option("--clock-mhz", ma.clock_mhz, "clock for tokens per second")->capture_default_str();
 
+  // A first word that is neither an option nor a command: say so (CLI11 would only say that a
+  // subcommand is required).
+  const std::string first = argc > 1 ? argv[1] : "";
+  if (!first.empty() && first[0] != '-' && first != "bitlinear" && first != "run" && first != "merge") {
+    std::cerr << "tasu: unknown command '" << argv[1] << "' (the commands: bitlinear, run, merge; see tasu --help)\n";
+    return 2;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -138,6 +145,7 @@ int sc_main(int argc, char** argv) {
   if (run->parsed()) {
     ra.prefill_given = run->count("--prefill") > 0;
     ra.decode_given = run->count("--decode") > 0;
+    ra.model_given = run->count("--model") > 0;
     try {
       return tasu::cli::run_layers(ra);
     } catch (const std::exception& e) {
@@ -161,6 +169,8 @@ int sc_main(int argc, char** argv) {
     opt.mem_latency = latency;
     opt.mem_bytes_per_cycle = bw;
     if (!trace.empty() && backend != "rtl") throw std::invalid_argument("--trace needs the rtl backend");
+    tasu::cli::check_writable(trace, "--trace");
+    tasu::cli::check_writable(json_file, "--json");
     auto dev = tasu::rt::open_device(backend, config, opt);
     const double bpc = bw ? bw : dev->config().MemBytesPerCycle;
     tasu::codegen::BitLinearRun run;

@@ -129,6 +129,11 @@ void check_spec(const ModelSource& model, const RunSpec& s) {
     throw std::invalid_argument(
         fmt::format("layers {}:{} are not inside the model's {} layers", s.first_layer, s.end_layer, cfg.layers));
   if (s.prefill < 1 || s.decode < 0) throw std::invalid_argument("the prefill needs >= 1 token and decode >= 0 steps");
+  // Checked before the sum, which could overflow; also bounds every buffer the run sizes by it.
+  const int64_t max_pos = cfg.max_position_embeddings;
+  if (s.prefill > max_pos || s.decode > max_pos - s.prefill)
+    throw std::invalid_argument(fmt::format("{} prompt tokens and {} decode steps exceed the model's {} positions "
+                                            "(max_position_embeddings)", s.prefill, s.decode, max_pos));
   const int64_t total = s.prefill + s.decode;
   if (static_cast<int64_t>(s.ids.size()) != total)
     throw std::invalid_argument(fmt::format("{} token ids for {} positions", s.ids.size(), total));
