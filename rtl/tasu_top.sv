@@ -46,7 +46,15 @@ module tasu_top #(
   input  logic               mem_rerr_i,
   input  logic               mem_bvalid_i,
   output logic               mem_bready_o,
-  input  logic               mem_berr_i
+  input  logic               mem_berr_i,
+  // Instruction trace for timelines (tasu run --timeline): it observes the command handshakes
+  // and drives nothing. Bit 0 the load DMA, 1 the execute side (engine or vector unit), 2 the
+  // store DMA; each unit finishes its instructions in the order it accepted them.
+  output logic [2:0]         trc_start_o,   // the unit accepted the instruction at its trc_*_pc_o
+  output logic [2:0]         trc_done_o,    // the unit finished its oldest instruction
+  output logic [31:0]        trc_ld_pc_o,
+  output logic [31:0]        trc_ex_pc_o,
+  output logic [31:0]        trc_st_pc_o
 );
   // Command processor <-> register file.
   logic        start, busy, done, error;
@@ -104,6 +112,12 @@ module tasu_top #(
   assign vu_valid    = ex_valid && ex_is_vec && !eng_busy;
   assign ex_ready    = ex_is_vec ? (vu_ready && !eng_busy) : (eng_ready && !vu_busy);
   assign ex_done     = eng_done || vu_done;
+
+  assign trc_start_o = {st_valid && st_ready, ex_valid && ex_ready, ld_valid && ld_ready};
+  assign trc_done_o  = {st_done, ex_done, ld_done};
+  assign trc_ld_pc_o = ld_pc;
+  assign trc_ex_pc_o = ex_pc;
+  assign trc_st_pc_o = st_pc;
   assign ex_busy     = eng_busy || vu_busy;
   assign ex_err      = eng_err || vu_err;
   assign ex_err_info = vu_err ? vu_err_info : eng_err_info;

@@ -8,7 +8,7 @@ PKGS=(
   verilator libsystemc-dev yosys
   googletest libgtest-dev libfmt-dev nlohmann-json3-dev libcli11-dev libbenchmark-dev
   opensta qflow-tech-osu018 gtkwave
-  slurmctld slurmd slurm-client munge
+  slurmctld slurmd slurm-client munge python3
 )
 
 missing=()

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "mem_bridge.h"
+#include "trace_recorder.h"
 #include "tlm_memory.h"
 
 #if VM_TRACE
@@ -26,7 +27,7 @@ class Platform {
   static constexpr double kPeriodNs = 1.0;
 
   Platform(uint64_t dram_base, uint64_t dram_bytes, uint32_t latency, double bytes_per_cycle,
-           const std::string& trace_file)
+           const std::string& trace_file, bool timeline = false)
       : clk_("clk", sc_core::sc_time(kPeriodNs, sc_core::SC_NS)),
         top_("tasu_top"),
         mem_("dram", dram_base, dram_bytes, sc_core::sc_time(kPeriodNs, sc_core::SC_NS), latency, bytes_per_cycle),
@@ -56,6 +57,20 @@ class Platform {
     top_.mem_bvalid_i(bvalid_);
     top_.mem_bready_o(bready_);
     top_.mem_berr_i(berr_);
+    top_.trc_start_o(trc_start_);
+    top_.trc_done_o(trc_done_);
+    top_.trc_ld_pc_o(trc_ld_pc_);
+    top_.trc_ex_pc_o(trc_ex_pc_);
+    top_.trc_st_pc_o(trc_st_pc_);
+    if (timeline) {
+      recorder_ = std::make_unique<TraceRecorder>("trace_recorder");
+      recorder_->clk(clk_);
+      recorder_->start_in(trc_start_);
+      recorder_->done_in(trc_done_);
+      recorder_->ld_pc(trc_ld_pc_);
+      recorder_->ex_pc(trc_ex_pc_);
+      recorder_->st_pc(trc_st_pc_);
+    }
 
     bridge_.clk(clk_);
     bridge_.rst_n(rst_n_);
@@ -120,6 +135,7 @@ class Platform {
   }
 
   bool irq() const { return irq_.read(); }
+  TraceRecorder* recorder() { return recorder_.get(); }
   TlmMemory& memory() { return mem_; }
 
  private:
@@ -175,6 +191,9 @@ class Platform {
   sc_core::sc_signal<Beat> wdata_{"wdata"}, rdata_{"rdata"};
   sc_core::sc_signal<bool> rvalid_{"rvalid"}, rready_{"rready"}, rlast_{"rlast"}, rerr_{"rerr"};
   sc_core::sc_signal<bool> bvalid_{"bvalid"}, bready_{"bready"}, berr_{"berr"};
+  sc_core::sc_signal<uint32_t> trc_start_{"trc_start"}, trc_done_{"trc_done"};
+  sc_core::sc_signal<uint32_t> trc_ld_pc_{"trc_ld_pc"}, trc_ex_pc_{"trc_ex_pc"}, trc_st_pc_{"trc_st_pc"};
+  std::unique_ptr<TraceRecorder> recorder_;
   Vtop top_;
   TlmMemory mem_;
   MemBridge<BusBits> bridge_;

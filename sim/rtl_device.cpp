@@ -21,7 +21,8 @@ class RtlDevice final : public rt::Device {
       : Device(opt.dram_bytes),
         cfg_(cfg),
         platform_(kDramBase, opt.dram_bytes, opt.mem_latency ? opt.mem_latency : cfg.MemLatency,
-                  opt.mem_bytes_per_cycle ? opt.mem_bytes_per_cycle : cfg.MemBytesPerCycle, opt.trace_file) {
+                  opt.mem_bytes_per_cycle ? opt.mem_bytes_per_cycle : cfg.MemBytesPerCycle, opt.trace_file,
+                  opt.timeline) {
     if (cfg.BusBytes * 8 != kBusBits) throw std::invalid_argument("rtl backend is built for 512-bit buses");
     platform_.reset();
     check_identity();
@@ -40,6 +41,7 @@ class RtlDevice final : public rt::Device {
     if (status & 4u) throw std::logic_error("device is in its error state: reset() it before starting a program");
     platform_.reg_write(arch::reg::PROG_BASE, static_cast<uint32_t>(prog_addr));
     platform_.reg_write(arch::reg::PROG_LEN, n_insns);
+    if (auto* r = platform_.recorder()) r->mark_start();
     platform_.reg_write(arch::reg::CTRL, 1u);
     prog_addr_ = prog_addr;
     prog_len_ = n_insns;
@@ -57,6 +59,11 @@ class RtlDevice final : public rt::Device {
     }
     const uint32_t status = platform_.reg_read(arch::reg::STATUS);
     if (status & 4u) fail(false);
+  }
+
+  std::vector<rt::TraceEvent> take_timeline() override {
+    auto* r = platform_.recorder();
+    return r ? r->take() : std::vector<rt::TraceEvent>{};
   }
 
   rt::Counters counters() override {

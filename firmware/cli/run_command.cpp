@@ -110,6 +110,7 @@ int run_layers(const RunArgs& args) {
   check_writable(args.dump, "--dump");
   check_writable(args.json, "--json");
   check_writable(args.trace, "--trace");
+  check_writable(args.timeline, "--timeline");
   if (!args.trace.empty() && args.backend != "rtl") throw std::invalid_argument("--trace needs the rtl backend");
   const run::ModelSource model(args.model_dir, args.seed);
   const auto& cfg = model.config();
@@ -157,6 +158,7 @@ int run_layers(const RunArgs& args) {
   }
   // Logits only when something will look at them.
   spec.head = have_ref || !args.dump.empty();
+  spec.timeline = !args.timeline.empty();
 
   Progress progress(t0);
   const run::RunResult r = run::run_model(model, spec, [&](const std::string& what) { progress.update(what); });
@@ -170,6 +172,11 @@ int run_layers(const RunArgs& args) {
   write_dump(args.dump, r);
   run::print_report(r, o, rc.get());
   write_json(args.json, run::report_json(r, o, rc.get()));
+  if (!args.timeline.empty()) {
+    run::write_timeline(args.timeline, r, args.clock_mhz);
+    fmt::print("  timeline               : {} ({} intervals; open in Perfetto or chrome://tracing)\n", args.timeline,
+               r.timeline.size());
+  }
   return r.mismatches() == 0 && (!rc || rc->within) ? 0 : 1;
 }
 

@@ -15,6 +15,7 @@ struct RunArgs {
   bool prefill_given = false, decode_given = false, model_given = false;
   std::string reference, dump, backend = "rtl", config = "default", trace, json;
   std::string input;           // a dump of an earlier run: tokens and the hidden state entering layer A
+  std::string timeline;        // Chrome trace-event JSON of every instruction's interval
   double clock_mhz = 1000;
   uint64_t seed = 1;
 };

@@ -112,6 +112,8 @@ int sc_main(int argc, char** argv) {
   run->add_option("--input", ra.input,
                   "start from the hidden states in this dump of an earlier run (tokens, P and D come from it)");
   run->add_option("--clock-mhz", ra.clock_mhz, "clock for tokens per second")->capture_default_str();
+  run->add_option("--timeline", ra.timeline,
+                  "write every instruction's interval per unit as a Chrome trace (Perfetto, chrome://tracing)");
 
   tasu::cli::MergeArgs ma;
   auto* merge = app.add_subcommand("merge", "join the reports and dumps of layer shards into one report");

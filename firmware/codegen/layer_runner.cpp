@@ -192,6 +192,8 @@ std::vector<LayerStepOutputs> DeviceLayers::forward(const std::vector<layer::vf3
       ++stats.programs;
       stats.insns += prog.size();
       stats.roofline += program_roofline(cfg, *pl.p, prog, n, positions_ + c0, const_bytes_);
+      std::vector<rt::TraceEvent> events = dev_.take_timeline();
+      if (!events.empty()) stats.timelines.push_back({prog, std::move(events), dev_.counters().cycles});
       read_rows(pl.a.attn_out, c0, n, outs[li].attn_out);
       read_rows(pl.a.mlp_out, c0, n, outs[li].mlp_out);
       read_rows(pl.a.x_out, c0, n, outs[li].out);

@@ -34,11 +34,19 @@ struct Roofline {
   const char* kind() const;       // the kind that bounds most of the cycles
 };
 
+// One program's instruction intervals (from a device opened with DeviceOptions::timeline).
+struct ProgramTimeline {
+  std::vector<isa::Insn> program;
+  std::vector<rt::TraceEvent> events;
+  uint64_t cycles = 0;
+};
+
 // Device counters summed over the programs of a step, plus program sizes and the roofline.
 struct StepStats {
   rt::Counters counters;
   uint64_t programs = 0, insns = 0;
   Roofline roofline;
+  std::vector<ProgramTimeline> timelines;  // one per program, when the device records them
 };
 
 // A layer's DRAM images as the device holds them: the seven projections' packed 2-bit weights

@@ -11,6 +11,7 @@
 #include <utility>
 #include <stdexcept>
 
+#include "asm/asm.h"
 #include "checkpoint/synthetic_2b4t.h"
 #include "codegen/layer_runner.h"
 #include "layer/from_checkpoint.h"
@@ -39,6 +40,31 @@ void put_rows(Matrix& dst, int64_t first, const std::vector<vec::vf32>& v) {
 }
 
 std::string phase_name(int64_t step) { return step < 0 ? "prefill" : fmt::format("decode.{}", step); }
+
+// Adds one program's intervals after everything already on the timeline.
+void append_timeline(RunResult& r, const codegen::ProgramTimeline& pt, int64_t layer, const std::string& phase) {
+  const uint64_t t0 = r.timeline.empty() ? 0 : r.timeline_end;
+  r.timeline.push_back({"programs", fmt::format("layer {} {}", layer, phase), "", 0, t0, t0 + pt.cycles});
+  for (const rt::TraceEvent& e : pt.events) {
+    if (e.pc >= pt.program.size()) continue;
+    const isa::Insn& x = pt.program[e.pc];
+    std::string track, name;
+    switch (x.opcode()) {
+      case arch::Opcode::LOAD: track = "load DMA", name = "LOAD"; break;
+      case arch::Opcode::STORE: track = "store DMA", name = "STORE"; break;
+      case arch::Opcode::MATMUL: track = "engine", name = "MATMUL"; break;
+      case arch::Opcode::VEC: {
+        static const char* kinds[] = {"VEC ELEM", "VEC DOT", "VEC MAX", "VEC FROM_OUT", "VEC TO_ACT"};
+        const auto k = static_cast<size_t>(isa::vec_of(x).kind);
+        track = "vector unit", name = k < 5 ? kinds[k] : "VEC";
+        break;
+      }
+      default: track = "execute", name = "?"; break;
+    }
+    r.timeline.push_back({track, name, isa::disassemble(x), e.pc, t0 + e.start, t0 + e.end});
+  }
+  r.timeline_end = t0 + pt.cycles;
+}
 
 }  // namespace
 
@@ -182,6 +208,7 @@ RunResult run_model(const ModelSource& model, const RunSpec& spec, const Progres
   // DRAM for one layer at a time: its packed weights (2 bits, with room for padding), the KV
   // cache, activations and programs.
   rt::DeviceOptions opt = spec.device;
+  opt.timeline = spec.timeline;
   const int64_t weights = r.ops_per_token / 4;
   const int64_t cache = 2 * total * cfg.kv_heads * cfg.head_dim * 4;
   opt.dram_bytes = std::max<uint64_t>(256ull << 20, static_cast<uint64_t>(2 * weights + cache) + (256ull << 20));
@@ -239,6 +266,7 @@ RunResult run_model(const ModelSource& model, const RunSpec& spec, const Progres
       ph.programs = stats.programs;
       ph.insns = stats.insns;
       ph.roofline = stats.roofline;
+      for (const codegen::ProgramTimeline& pt : stats.timelines) append_timeline(r, pt, L, phase_name(step));
       lr.phases.push_back(ph);
 
       const auto [mb, xb] = model_b.get();

@@ -73,6 +73,16 @@ struct RunSpec {
   std::string backend = "rtl", config = "default";
   rt::DeviceOptions device;                // dram_bytes is sized by the run
   bool head = false;                       // final norm and logits, when B is the model's last layer
+  bool timeline = false;                   // record every instruction's interval (RunResult::timeline)
+};
+
+// One interval of a run's timeline, in cycles from the run's first program.
+struct TimelineEvent {
+  std::string track;  // "programs", "load DMA", "engine", "vector unit", "store DMA"
+  std::string name;   // opcode (and vector kind), or "layer L prefill" on the programs track
+  std::string args;   // the instruction's disassembly
+  uint32_t pc = 0;
+  uint64_t start = 0, end = 0;
 };
 
 struct RunResult {
@@ -90,6 +100,8 @@ struct RunResult {
   // weights made or read while the device runs are hidden, so are model (b)'s checks).
   double wall_seconds = 0, device_seconds = 0, host_seconds = 0;
   int64_t peak_rss_bytes = 0;
+  std::vector<TimelineEvent> timeline;     // with RunSpec::timeline
+  uint64_t timeline_end = 0;               // its last program's end
 
   rt::Counters total() const;
   int64_t mismatches() const;

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <fstream>
 #include <stdexcept>
 
 namespace tasu::run {
@@ -292,6 +293,36 @@ json report_json(const RunResult& r, const ReportOptions& o, const RefCheck* ref
     j["within_tolerance"] = ref->within;
   }
   return j;
+}
+
+void write_timeline(const std::string& path, const RunResult& r, double clock_mhz) {
+  static const char* tracks[] = {"programs", "load DMA", "engine", "vector unit", "store DMA", "execute"};
+  auto tid = [](const std::string& t) {
+    for (int i = 0; i < 6; ++i)
+      if (t == tracks[i]) return i;
+    return 5;
+  };
+  json ev = json::array();
+  ev.push_back({{"ph", "M"}, {"name", "process_name"}, {"pid", 1},
+                {"args", {{"name", fmt::format("tasu '{}' ({} backend)", r.config, r.backend)}}}});
+  for (int i = 0; i < 6; ++i) {
+    ev.push_back({{"ph", "M"}, {"name", "thread_name"}, {"pid", 1}, {"tid", i}, {"args", {{"name", tracks[i]}}}});
+    ev.push_back({{"ph", "M"}, {"name", "thread_sort_index"}, {"pid", 1}, {"tid", i}, {"args", {{"sort_index", i}}}});
+  }
+  for (const TimelineEvent& e : r.timeline) {
+    json x = {{"ph", "X"}, {"name", e.name}, {"cat", e.track}, {"pid", 1}, {"tid", tid(e.track)},
+              {"ts", static_cast<double>(e.start) / clock_mhz},
+              {"dur", static_cast<double>(e.end - e.start) / clock_mhz},
+              {"args", {{"start_cycle", e.start}, {"end_cycle", e.end}}}};
+    if (!e.args.empty()) {
+      x["args"]["insn"] = e.args;
+      x["args"]["pc"] = e.pc;
+    }
+    ev.push_back(std::move(x));
+  }
+  std::ofstream f(path);
+  if (!f) throw std::runtime_error("cannot write " + path);
+  f << json{{"displayTimeUnit", "ns"}, {"traceEvents", ev}}.dump() << "\n";
 }
 
 RunResult result_from_json(const json& j, const std::string& source, ReportOptions& o) {

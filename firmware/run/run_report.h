@@ -36,6 +36,11 @@ struct ReportOptions {
 };
 
 void print_report(const RunResult& r, const ReportOptions& o, const RefCheck* ref);
+
+// The run's timeline in the Chrome trace-event format (Perfetto, chrome://tracing): a track per
+// unit, each instruction an interval named by its opcode with its disassembly as argument,
+// timestamps in microseconds at clock_mhz.
+void write_timeline(const std::string& path, const RunResult& r, double clock_mhz);
 nlohmann::json report_json(const RunResult& r, const ReportOptions& o, const RefCheck* ref);
 
 // The inverse of report_json for what a merge needs (outputs are not in the JSON: they come

@@ -48,11 +48,21 @@ class DeviceError : public std::runtime_error {
   bool watchdog_;
 };
 
+// One instruction's interval on a unit, in cycles from the program's start (the RTL's
+// handshake and done pulse; the functional model's estimate).
+struct TraceEvent {
+  enum Unit : uint8_t { kLoad = 0, kExecute = 1, kStore = 2 };
+  Unit unit = kLoad;
+  uint32_t pc = 0;
+  uint64_t start = 0, end = 0;
+};
+
 struct DeviceOptions {
   uint64_t dram_bytes = 256ull << 20;  // size of the simulated DRAM
   uint32_t mem_latency = 0;            // 0: the configuration's MemLatency
   uint32_t mem_bytes_per_cycle = 0;    // 0: the configuration's MemBytesPerCycle
   std::string trace_file;              // empty: no waveform; *.vcd otherwise
+  bool timeline = false;               // record every instruction's interval (take_timeline)
 };
 
 class Device {
@@ -71,6 +81,9 @@ class Device {
   // within max_cycles (the watchdog); the report then shows the device state.
   virtual void wait(uint64_t max_cycles) = 0;
   virtual Counters counters() = 0;
+  // The intervals of the last program's instructions, in pc order per unit (empty unless
+  // opened with DeviceOptions::timeline).
+  virtual std::vector<TraceEvent> take_timeline() { return {}; }
 
   // Bump allocation in device DRAM, BusBytes-aligned; free_all() releases everything.
   uint64_t alloc(uint64_t bytes);

@@ -514,6 +514,7 @@ void FunctionalModel::run(uint64_t prog_addr, uint32_t n_insns) {
     throw std::invalid_argument(
         fmt::format("tasu model: program address 0x{:x} does not fit PROG_BASE (32 bits)", prog_addr));
   counters_ = {};
+  timeline_.clear();
   Run r;
   r.prog_addr = prog_addr;
   r.n_insns = n_insns;
@@ -594,6 +595,7 @@ void FunctionalModel::run(uint64_t prog_addr, uint32_t n_insns) {
       counters_.st_busy += done - start;
       if (d.push_prev) give(kS2E, done, op);
     }
+    if (record_) timeline_.push_back({static_cast<rt::TraceEvent::Unit>(u), op.pc, start, done});
     r.started[u].push_back(start);
     if (r.started[u].size() > kQueueDepth) r.started[u].pop_front();
     r.t_end = std::max(r.t_end, done);

@@ -54,6 +54,14 @@ class FunctionalModel {
   void run(uint64_t prog_addr, uint32_t n_insns);
   const rt::Counters& counters() const { return counters_; }
   void clear_counters() { counters_ = {}; }
+  // Records each instruction's estimated interval per unit while on (the timeline's source on
+  // this backend); take_timeline() hands over those of the last run.
+  void record_timeline(bool on) { record_ = on; }
+  std::vector<rt::TraceEvent> take_timeline() {
+    std::vector<rt::TraceEvent> t;
+    t.swap(timeline_);
+    return t;
+  }
 
   // Buffer contents, for tests and debugging. Weights are the decoded codes (-1, 0, +1).
   // A weight of the ternary (-1, 0, 1) or INT8 engine; the BF16 engine's as its bit pattern.
@@ -110,6 +118,8 @@ class FunctionalModel {
   std::vector<int32_t> out_;  // [word][row]
   std::vector<uint32_t> vsp_;  // [row][lane]: raw 32-bit words (binary32 or int32)
   rt::Counters counters_;
+  bool record_ = false;
+  std::vector<rt::TraceEvent> timeline_;
 };
 
 }  // namespace tasu::model

@@ -7,7 +7,9 @@
 namespace tasu::model {
 
 ModelDevice::ModelDevice(const arch::Config& cfg, const rt::DeviceOptions& opt)
-    : rt::Device(opt.dram_bytes), model_(cfg, opt.dram_bytes, opt.mem_latency, opt.mem_bytes_per_cycle) {}
+    : rt::Device(opt.dram_bytes), model_(cfg, opt.dram_bytes, opt.mem_latency, opt.mem_bytes_per_cycle) {
+  model_.record_timeline(opt.timeline);
+}
 
 void ModelDevice::reset() {
   error_.reset();

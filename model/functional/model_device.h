@@ -30,6 +30,7 @@ class ModelDevice : public rt::Device {
   // timing out, and its cycle count is only an estimate.
   void wait(uint64_t max_cycles) override;
   rt::Counters counters() override { return model_.counters(); }
+  std::vector<rt::TraceEvent> take_timeline() override { return model_.take_timeline(); }
 
   FunctionalModel& model() { return model_; }
 
