@@ -56,7 +56,7 @@ module tasu_tile #(
   if (Engine == 0) begin : g_ternary
     // The add-only datapath: each weight selects +a, -a or nothing, summed by the balanced
     // adder tree with the negations' +1s counted once (tasu_dot_tern_tree, proven equal to the
-    // plain add/subtract chain; docs/ppa.md shows why it is the default), one per row.
+    // plain add/subtract chain; docs/ppa.md shows why it is the default), a tree per row.
     tasu_dot_tern_tree #(.Lanes(Lanes), .Rows(Rows)) u_dot (
       .en_i(dot_en_q), .w_i(w_word_q), .a_i(act_i), .y_o(psum_d)
     );

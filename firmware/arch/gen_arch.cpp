@@ -9,6 +9,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <tuple>
 #include <vector>
 
 using nlohmann::json;
@@ -132,9 +133,13 @@ std::string gen_header(const json& a) {
   o << "inline constexpr std::string_view error_name(ErrorCode e) {\n  switch (e) {\n";
   for (auto& [k, v] : a["error_codes"].items()) o << "    case ErrorCode::" << k << ": return \"" << k << "\";\n";
   o << "  }\n  return \"UNKNOWN\";\n}\n\n";
-  o << "inline constexpr std::string_view opcode_name(Opcode op) {\n  switch (op) {\n";
-  for (auto& [k, v] : a["opcodes"].items()) o << "    case Opcode::" << k << ": return \"" << k << "\";\n";
-  o << "  }\n  return \"?\";\n}\n\n";
+  // Names as the JSON spells them, for reports and traces.
+  for (const auto& [key, type, fn] : {std::tuple{"opcodes", "Opcode", "opcode_name"},
+                                      std::tuple{"vector_kinds", "VectorKind", "vector_kind_name"}}) {
+    o << "inline constexpr std::string_view " << fn << "(" << type << " v) {\n  switch (v) {\n";
+    for (auto& [k, v] : a[key].items()) o << "    case " << type << "::" << k << ": return \"" << k << "\";\n";
+    o << "  }\n  return \"?\";\n}\n\n";
+  }
   o << "// One instruction field: bit position and width inside the little-endian 128-bit word.\n"
     << "struct Field {\n  std::string_view name;\n  int lsb;\n  int width;\n};\n\n"
     << "namespace field {\n";

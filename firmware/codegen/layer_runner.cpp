@@ -57,10 +57,6 @@ Roofline program_roofline(const arch::Config& cfg, const layer::LayerParams& p, 
   return r;
 }
 
-}  // namespace
-
-namespace {
-
 // A generous watchdog: every program moves its weights at least once.
 uint64_t watchdog_for(const arch::Config& cfg, size_t insns, uint64_t weight_bytes) {
   return 1'000'000 + 64 * insns + 16 * weight_bytes / cfg.MemBytesPerCycle;

@@ -4,12 +4,11 @@
 #include <fmt/format.h>
 
 #include <chrono>
-#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <future>
-#include <utility>
 #include <stdexcept>
+#include <utility>
 
 #include "asm/asm.h"
 #include "checkpoint/synthetic_2b4t.h"
@@ -39,27 +38,41 @@ void put_rows(Matrix& dst, int64_t first, const std::vector<vec::vf32>& v) {
       dst.data[static_cast<size_t>((first + r) * dst.cols + c)] = vec::to_float(v[static_cast<size_t>(r * dst.cols + c)]);
 }
 
-std::string phase_name(int64_t step) { return step < 0 ? "prefill" : fmt::format("decode.{}", step); }
+// Step -1 is the prefill (tokens 0..P-1), step s >= 0 decode step s (token P + s); prefix starts
+// its keys in a reference file.
+struct Window {
+  std::string name, prefix;
+  int64_t first, n;
+};
+Window window(int64_t step, int64_t P) {
+  if (step < 0) return {"prefill", "prefill.", 0, P};
+  return {fmt::format("decode.{}", step), fmt::format("decode.{}.", step), P + step, 1};
+}
+
+// Rows first..first+n-1 of m.
+Matrix rows(const Matrix& m, int64_t first, int64_t n) {
+  Matrix s(n, m.cols);
+  std::memcpy(s.data.data(), m.row(first), static_cast<size_t>(n * m.cols) * sizeof(double));
+  return s;
+}
 
 // Adds one program's intervals after everything already on the timeline.
 void append_timeline(RunResult& r, const codegen::ProgramTimeline& pt, int64_t layer, const std::string& phase) {
-  const uint64_t t0 = r.timeline.empty() ? 0 : r.timeline_end;
+  const uint64_t t0 = r.timeline_end;
   r.timeline.push_back({"programs", fmt::format("layer {} {}", layer, phase), "", 0, t0, t0 + pt.cycles});
   for (const rt::TraceEvent& e : pt.events) {
     if (e.pc >= pt.program.size()) continue;
     const isa::Insn& x = pt.program[e.pc];
-    std::string track, name;
+    std::string name(arch::opcode_name(x.opcode())), track;
     switch (x.opcode()) {
-      case arch::Opcode::LOAD: track = "load DMA", name = "LOAD"; break;
-      case arch::Opcode::STORE: track = "store DMA", name = "STORE"; break;
-      case arch::Opcode::MATMUL: track = "engine", name = "MATMUL"; break;
-      case arch::Opcode::VEC: {
-        static const char* kinds[] = {"VEC ELEM", "VEC DOT", "VEC MAX", "VEC FROM_OUT", "VEC TO_ACT"};
-        const auto k = static_cast<size_t>(isa::vec_of(x).kind);
-        track = "vector unit", name = k < 5 ? kinds[k] : "VEC";
+      case arch::Opcode::LOAD: track = "load DMA"; break;
+      case arch::Opcode::STORE: track = "store DMA"; break;
+      case arch::Opcode::MATMUL: track = "engine"; break;
+      case arch::Opcode::VEC:
+        track = "vector unit";
+        name += " " + std::string(arch::vector_kind_name(isa::vec_of(x).kind));
         break;
-      }
-      default: track = "execute", name = "?"; break;
+      default: track = "execute"; break;
     }
     r.timeline.push_back({track, name, isa::disassemble(x), e.pc, t0 + e.start, t0 + e.end});
   }
@@ -141,14 +154,6 @@ std::string RunResult::first_mismatch() const {
   return {};
 }
 
-uint64_t RunResult::phase_cycles(const std::string& phase) const {
-  uint64_t c = 0;
-  for (const auto& l : layers)
-    for (const auto& p : l.phases)
-      if (p.name == phase) c += p.counters.cycles;
-  return c;
-}
-
 void check_spec(const ModelSource& model, const RunSpec& s) {
   const auto& cfg = model.config();
   if (s.first_layer < 0 || s.first_layer >= s.end_layer || s.end_layer > cfg.layers)
@@ -194,16 +199,11 @@ RunResult run_model(const ModelSource& model, const RunSpec& spec, const Progres
 
   // The hidden state entering layer A, for every token.
   Matrix x = spec.input.rows ? spec.input : model.embed(spec.ids);
-  if (spec.first_layer == 0) {
-    Matrix e(P, H);
-    for (int64_t t = 0; t < P; ++t) std::memcpy(e.row(t), x.row(t), static_cast<size_t>(H) * sizeof(double));
-    r.outputs["prefill.embeddings"] = e;
-    for (int64_t s = 0; s < D; ++s) {
-      Matrix d(1, H);
-      std::memcpy(d.row(0), x.row(P + s), static_cast<size_t>(H) * sizeof(double));
-      r.outputs[fmt::format("decode.{}.embeddings", s)] = d;
+  if (spec.first_layer == 0)
+    for (int64_t step = -1; step < D; ++step) {
+      const Window w = window(step, P);
+      r.outputs[w.prefix + "embeddings"] = rows(x, w.first, w.n);
     }
-  }
 
   // DRAM for one layer at a time: its packed weights (2 bits, with room for padding), the KV
   // cache, activations and programs.
@@ -244,7 +244,8 @@ RunResult run_model(const ModelSource& model, const RunSpec& spec, const Progres
     lr.kv_cache_bytes = dl.kv_cache_bytes();
     Matrix attn(total, H), mlp(total, H), out(total, H);
     for (int64_t step = -1; step < D; ++step) {
-      const int64_t first = step < 0 ? 0 : P + step, n = step < 0 ? P : 1;
+      const Window w = window(step, P);
+      const int64_t first = w.first, n = w.n;
       std::vector<vec::vf32> xs = to_vf32(x, first, n);
       // Model (b) on the same input, beside the device: its copy of xs becomes its layer output.
       auto model_b = std::async(std::launch::async, [&params, &cache_b, xs, n]() mutable {
@@ -254,23 +255,23 @@ RunResult run_model(const ModelSource& model, const RunSpec& spec, const Progres
       codegen::StepStats stats;
       const auto td = Clock::now();
       const auto outs = dl.forward(xs, n, stats, [&](int64_t, int64_t) {
-        if (progress) progress(fmt::format("layer {} {}: {} cycles", L, phase_name(step), stats.counters.cycles));
+        if (progress) progress(fmt::format("layer {} {}: {} cycles", L, w.name, stats.counters.cycles));
       });
       const double dt = seconds_since(td);
       r.device_seconds += dt;
       PhaseResult ph;
       ph.device_seconds = dt;
-      ph.name = phase_name(step);
+      ph.name = w.name;
       ph.tokens = n;
       ph.counters = stats.counters;
       ph.programs = stats.programs;
       ph.insns = stats.insns;
       ph.roofline = stats.roofline;
-      for (const codegen::ProgramTimeline& pt : stats.timelines) append_timeline(r, pt, L, phase_name(step));
+      for (const codegen::ProgramTimeline& pt : stats.timelines) append_timeline(r, pt, L, w.name);
       lr.phases.push_back(ph);
 
       const auto [mb, xb] = model_b.get();
-      const std::string prefix = step < 0 ? "prefill." : fmt::format("decode.{}.", step);
+      const std::string& prefix = w.prefix;
       auto check = [&](const std::vector<vec::vf32>& dev_v, const std::vector<vec::vf32>& model_v, const char* key) {
         for (size_t k = 0; k < dev_v.size(); ++k)
           if (dev_v[k] != model_v[k] && lr.mismatches++ == 0)
@@ -287,17 +288,11 @@ RunResult run_model(const ModelSource& model, const RunSpec& spec, const Progres
       put_rows(out, first, o.out);
     }
     // Outputs under the reference keys; the device's layer output is the next layer's input.
-    auto slice = [&](const Matrix& m, int64_t first, int64_t n) {
-      Matrix s(n, H);
-      std::memcpy(s.data.data(), m.row(first), static_cast<size_t>(n * H) * sizeof(double));
-      return s;
-    };
     for (int64_t step = -1; step < D; ++step) {
-      const std::string prefix = step < 0 ? "prefill." : fmt::format("decode.{}.", step);
-      const int64_t first = step < 0 ? 0 : P + step, n = step < 0 ? P : 1;
-      r.outputs[fmt::format("{}layer.{}.attn_out", prefix, L)] = slice(attn, first, n);
-      r.outputs[fmt::format("{}layer.{}.mlp_out", prefix, L)] = slice(mlp, first, n);
-      r.outputs[fmt::format("{}layer.{}.out", prefix, L)] = slice(out, first, n);
+      const Window w = window(step, P);
+      r.outputs[fmt::format("{}layer.{}.attn_out", w.prefix, L)] = rows(attn, w.first, w.n);
+      r.outputs[fmt::format("{}layer.{}.mlp_out", w.prefix, L)] = rows(mlp, w.first, w.n);
+      r.outputs[fmt::format("{}layer.{}.out", w.prefix, L)] = rows(out, w.first, w.n);
     }
     x = std::move(out);
     r.layers.push_back(std::move(lr));
@@ -307,11 +302,8 @@ RunResult run_model(const ModelSource& model, const RunSpec& spec, const Progres
     const ckpt::BitNetModel& hm = model.head_model();
     if (hm.has_embeddings_and_head()) {
       for (int64_t step = -1; step < D; ++step) {
-        const std::string prefix = step < 0 ? "prefill." : fmt::format("decode.{}.", step);
-        const int64_t first = step < 0 ? 0 : P + step, n = step < 0 ? P : 1;
-        Matrix h(n, H);
-        std::memcpy(h.data.data(), x.row(first), static_cast<size_t>(n * H) * sizeof(double));
-        reference::head(hm, h, prefix, r.outputs);
+        const Window w = window(step, P);
+        reference::head(hm, rows(x, w.first, w.n), w.prefix, r.outputs);
       }
     }
   }

@@ -106,8 +106,6 @@ struct RunResult {
   rt::Counters total() const;
   int64_t mismatches() const;
   std::string first_mismatch() const;
-  // Cycles of one phase summed over the layers ("prefill" or "decode.T").
-  uint64_t phase_cycles(const std::string& phase) const;
 };
 
 // Called with a line of progress (which layer and phase, cycles so far).

@@ -72,6 +72,7 @@ double pct(uint64_t part, uint64_t whole) { return 100.0 * static_cast<double>(p
 
 // Figures derived from the counters, shared by the text and the JSON.
 struct Derived {
+  PhaseRoof prefill, decode, run;    // over all layers run: the prefill, every decode step, all
   uint64_t prefill_cycles = 0;       // all layers run
   double decode_cycles_per_step = 0; // all layers run, mean over the steps
   double prefill_tokens_per_s = 0, decode_tokens_per_s = 0;
@@ -82,12 +83,11 @@ struct Derived {
 Derived derive(const RunResult& r, const ReportOptions& o) {
   Derived d;
   const rt::Counters c = r.total();
-  d.prefill_cycles = r.phase_cycles("prefill");
-  if (r.decode > 0) {
-    uint64_t dec = 0;
-    for (int64_t s = 0; s < r.decode; ++s) dec += r.phase_cycles(fmt::format("decode.{}", s));
-    d.decode_cycles_per_step = static_cast<double>(dec) / static_cast<double>(r.decode);
-  }
+  d.prefill = phase_roof(r, [](const std::string& n) { return n == "prefill"; });
+  d.decode = phase_roof(r, [](const std::string& n) { return n != "prefill"; });
+  d.run = phase_roof(r, [](const std::string&) { return true; });
+  d.prefill_cycles = d.prefill.cycles;
+  if (r.decode > 0) d.decode_cycles_per_step = static_cast<double>(d.decode.cycles) / static_cast<double>(r.decode);
   const double hz = o.clock_mhz * 1e6;
   if (d.prefill_cycles) d.prefill_tokens_per_s = static_cast<double>(r.prefill) * hz / static_cast<double>(d.prefill_cycles);
   if (d.decode_cycles_per_step > 0) d.decode_tokens_per_s = hz / d.decode_cycles_per_step;
@@ -169,19 +169,14 @@ void print_report(const RunResult& r, const ReportOptions& o, const RefCheck* re
              d.decode_tokens_per_s, o.clock_mhz, span,
              static_cast<int64_t>(r.layers.size()) == o.model_layers ? ", the whole model; host embedding and head excluded"
                                                                       : fmt::format(" of {}", o.model_layers));
-  {
-    const PhaseRoof pre = phase_roof(r, [](const std::string& n) { return n == "prefill"; });
-    const PhaseRoof dec = phase_roof(r, [](const std::string& n) { return n != "prefill"; });
-    const PhaseRoof all = phase_roof(r, [](const std::string&) { return true; });
-    fmt::print("  roofline               : prefill bound {:.0f} cycles ({}), achieved {:.1f}%", pre.roof.bound,
-               pre.roof.kind(), 100 * pre.share());
-    if (r.decode > 0)
-      fmt::print("; decode bound {:.0f} cycles per step ({}), achieved {:.1f}%",
-                 dec.roof.bound / static_cast<double>(r.decode), dec.roof.kind(), 100 * dec.share());
-    fmt::print("; whole run bound {:.0f} ({}), achieved {:.1f}%\n", all.roof.bound, all.roof.kind(), 100 * all.share());
-    fmt::print("                           (bounds: DRAM {:.0f}, engine {:.0f}, vector unit {:.0f} cycles over the run)\n",
-               all.roof.dram, all.roof.engine, all.roof.vector);
-  }
+  fmt::print("  roofline               : prefill bound {:.0f} cycles ({}), achieved {:.1f}%", d.prefill.roof.bound,
+             d.prefill.roof.kind(), 100 * d.prefill.share());
+  if (r.decode > 0)
+    fmt::print("; decode bound {:.0f} cycles per step ({}), achieved {:.1f}%",
+               d.decode.roof.bound / static_cast<double>(r.decode), d.decode.roof.kind(), 100 * d.decode.share());
+  fmt::print("; whole run bound {:.0f} ({}), achieved {:.1f}%\n", d.run.roof.bound, d.run.roof.kind(), 100 * d.run.share());
+  fmt::print("                           (bounds: DRAM {:.0f}, engine {:.0f}, vector unit {:.0f} cycles over the run)\n",
+             d.run.roof.dram, d.run.roof.engine, d.run.roof.vector);
   fmt::print("  busy cycles by unit    : engine {} ({:.1f}%), vector unit {} ({:.1f}%), load DMA {} ({:.1f}%), "
              "store DMA {} ({:.1f}%)\n",
              c.ex_busy, pct(c.ex_busy, c.cycles), c.vu_busy, pct(c.vu_busy, c.cycles), c.ld_busy, pct(c.ld_busy, c.cycles),
@@ -249,16 +244,13 @@ json report_json(const RunResult& r, const ReportOptions& o, const RefCheck* ref
   j["prefill_tokens_per_second"] = d.prefill_tokens_per_s;
   j["decode_tokens_per_second"] = d.decode_tokens_per_s;
   {
-    const PhaseRoof pre = phase_roof(r, [](const std::string& n) { return n == "prefill"; });
-    const PhaseRoof dec = phase_roof(r, [](const std::string& n) { return n != "prefill"; });
-    const PhaseRoof all = phase_roof(r, [](const std::string&) { return true; });
     auto part = [](const PhaseRoof& p) {
       json x = roofline_json(p.roof);
       x["cycles"] = p.cycles;
       x["achieved"] = p.share();
       return x;
     };
-    j["roofline"] = {{"prefill", part(pre)}, {"decode", part(dec)}, {"run", part(all)}};
+    j["roofline"] = {{"prefill", part(d.prefill)}, {"decode", part(d.decode)}, {"run", part(d.run)}};
   }
   j["wall_seconds"] = r.wall_seconds;
   j["device_seconds"] = r.device_seconds;

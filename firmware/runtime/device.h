@@ -81,7 +81,7 @@ class Device {
   // within max_cycles (the watchdog); the report then shows the device state.
   virtual void wait(uint64_t max_cycles) = 0;
   virtual Counters counters() = 0;
-  // The intervals of the last program's instructions, in pc order per unit (empty unless
+  // The intervals of the last program's instructions, in the order they finished (empty unless
   // opened with DeviceOptions::timeline).
   virtual std::vector<TraceEvent> take_timeline() { return {}; }
 

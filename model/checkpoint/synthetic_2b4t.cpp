@@ -2,15 +2,15 @@
 // <random>, whose distributions differ between standard libraries; only libm's logf remains.
 #include "checkpoint/synthetic_2b4t.h"
 
-#include <algorithm>
 #include <atomic>
 #include <cmath>
-#include <memory>
 #include <future>
+#include <memory>
 #include <mutex>
-#include <thread>
-#include <vector>
 #include <stdexcept>
+#include <thread>
+#include <utility>
+#include <vector>
 
 #include <fmt/format.h>
 
