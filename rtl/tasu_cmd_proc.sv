@@ -1,7 +1,8 @@
 // Command processor: fetches the program from DRAM, decodes each 128-bit instruction and queues
-// it to its unit (load DMA, engine, store DMA). Units run decoupled; four dependency-token
-// counters (load->engine, engine->load, engine->store, store->engine) order them, which is what
-// lets weight/activation transfers overlap compute (double buffering) under program control.
+// it to its unit (load DMA, engine, vector unit, store DMA). Units run decoupled; one 8-bit token
+// counter per ordered pair of units orders them (an instruction pops the tokens named by its
+// pop_<u> flags before it starts and pushes those named by push_<u> when it completes), which is
+// what lets transfers, MATMULs and vector work of different blocks overlap under program control.
 module tasu_cmd_proc #(
   parameter int BusBytes   = 64,
   parameter int FetchDepth = 8,   // instruction beats buffered (fetched or in flight)
@@ -10,7 +11,8 @@ module tasu_cmd_proc #(
   localparam int BusBits = BusBytes * 8,
   localparam int Ipb     = BusBits / tasu_pkg::InsnBits,   // instructions per beat
   localparam int IpbW    = (Ipb > 1) ? $clog2(Ipb) : 1,
-  localparam int QEntW   = tasu_pkg::InsnBits + 32
+  localparam int QEntW   = tasu_pkg::InsnBits + 32,
+  localparam int NU      = 4                               // units, in tasu_pkg::Unit* order
 ) (
   input  logic               clk_i,
   input  logic               rst_ni,
@@ -26,7 +28,7 @@ module tasu_cmd_proc #(
   output logic [31:0]        err_info_o,
   output logic [31:0]        pc_o,
   output logic [31:0]        unit_state_o,
-  output logic [31:0]        semaphores_o,
+  output logic [4*32-1:0]    semaphores_o,   // SEM_LD, SEM_EX, SEM_VU, SEM_ST: byte p of word c from unit p to c
   output logic               insn_o,      // one instruction dispatched this cycle
   // Instruction fetch read client.
   output logic               f_req_valid_o,
@@ -42,19 +44,25 @@ module tasu_cmd_proc #(
   input  logic               ld_ready_i,
   output logic               ex_valid_o,
   input  logic               ex_ready_i,
+  output logic               vu_valid_o,
+  input  logic               vu_ready_i,
   output logic               st_valid_o,
   input  logic               st_ready_i,
   output logic [127:0]       ld_insn_o,
   output logic [127:0]       ex_insn_o,
+  output logic [127:0]       vu_insn_o,
   output logic [127:0]       st_insn_o,
   output logic [31:0]        ld_pc_o,
   output logic [31:0]        ex_pc_o,
+  output logic [31:0]        vu_pc_o,
   output logic [31:0]        st_pc_o,
   input  logic               ld_done_i,
   input  logic               ex_done_i,
+  input  logic               vu_done_i,
   input  logic               st_done_i,
   input  logic               ld_busy_i,
   input  logic               ex_busy_i,
+  input  logic               vu_busy_i,
   input  logic               st_busy_i,
   // Errors raised by the units.
   input  logic               ld_err_i,
@@ -63,6 +71,8 @@ module tasu_cmd_proc #(
   input  logic [31:0]        ld_err_info_i,
   input  logic               ex_err_i,
   input  logic [31:0]        ex_err_info_i,
+  input  logic               vu_err_i,
+  input  logic [31:0]        vu_err_info_i,
   input  logic               st_err_i,
   input  logic [3:0]         st_err_code_i,
   input  logic [31:0]        st_err_pc_i,
@@ -107,121 +117,114 @@ module tasu_cmd_proc #(
   logic [IpbW-1:0] slot;
   logic [127:0] insn;
   logic [3:0]   opcode;
-  logic         pop_prev, pop_next, push_prev, push_next;
-  assign slot      = IpbW'(pc_q & 32'(Ipb - 1));
-  assign insn      = fb_data[slot * 128 +: 128];
-  assign opcode    = insn[tasu_pkg::FOpcodeLsb +: tasu_pkg::FOpcodeW];
-  assign pop_prev  = insn[tasu_pkg::FPopPrevLsb];
-  assign pop_next  = insn[tasu_pkg::FPopNextLsb];
-  assign push_prev = insn[tasu_pkg::FPushPrevLsb];
-  assign push_next = insn[tasu_pkg::FPushNextLsb];
+  logic [NU-1:0] dec_pop, dec_push;
+  assign slot     = IpbW'(pc_q & 32'(Ipb - 1));
+  assign insn     = fb_data[slot * 128 +: 128];
+  assign opcode   = insn[tasu_pkg::FOpcodeLsb +: tasu_pkg::FOpcodeW];
+  assign dec_pop  = insn[tasu_pkg::FPopLdLsb +: NU];
+  assign dec_push = insn[tasu_pkg::FPushLdLsb +: NU];
 
   // ---- unit queues ----------------------------------------------------------------------------
-  logic             ldq_in_ready, exq_in_ready, stq_in_ready;
-  logic             ldq_valid, exq_valid, stq_valid;
-  logic             ldq_pop, exq_pop, stq_pop;
-  logic [QEntW-1:0] ldq_data, exq_data, stq_data;
-  logic             ldq_push, exq_push, stq_push;
+  logic [NU-1:0]       q_push, q_in_ready, q_valid, q_pop;
+  logic [NU*QEntW-1:0] q_data;
 
   logic        dispatch_ok;     // the decoded instruction leaves the fetch buffer this cycle
   logic        dec_err;
   logic [3:0]  dec_code;
   logic        finish_seen;
+  logic [1:0]  dec_unit;
+  logic        dec_has_unit;
 
   always_comb begin
-    ldq_push    = 1'b0;
-    exq_push    = 1'b0;
-    stq_push    = 1'b0;
+    dec_has_unit = 1'b1;
+    dec_unit     = tasu_pkg::UnitLD;
+    unique case (opcode)
+      tasu_pkg::OpLOAD:   dec_unit = tasu_pkg::UnitLD;
+      tasu_pkg::OpMATMUL: dec_unit = tasu_pkg::UnitEX;
+      tasu_pkg::OpVEC:    dec_unit = tasu_pkg::UnitVU;
+      tasu_pkg::OpSTORE:  dec_unit = tasu_pkg::UnitST;
+      default:            dec_has_unit = 1'b0;
+    endcase
+  end
+
+  always_comb begin
+    q_push      = '0;
     dispatch_ok = 1'b0;
     dec_err     = 1'b0;
     dec_code    = tasu_pkg::ErrNONE;
     finish_seen = 1'b0;
     if (state_q == StRun && fb_valid) begin
-      unique case (opcode)
-        tasu_pkg::OpLOAD: begin
-          if (pop_prev || push_prev) begin dec_err = 1'b1; dec_code = tasu_pkg::ErrBAD_OPERAND; end
-          else begin ldq_push = ldq_in_ready; dispatch_ok = ldq_in_ready; end
+      if (dec_has_unit) begin
+        // A unit has no token channel to itself: its own flags would deadlock or leak.
+        if (dec_pop[dec_unit] || dec_push[dec_unit]) begin
+          dec_err = 1'b1; dec_code = tasu_pkg::ErrBAD_OPERAND;
+        end else begin
+          q_push[dec_unit] = q_in_ready[dec_unit];
+          dispatch_ok      = q_in_ready[dec_unit];
         end
-        // The engine and the vector unit share the execute queue and its tokens.
-        tasu_pkg::OpMATMUL, tasu_pkg::OpVEC: begin exq_push = exq_in_ready; dispatch_ok = exq_in_ready; end
-        tasu_pkg::OpSTORE: begin
-          if (pop_next || push_next) begin dec_err = 1'b1; dec_code = tasu_pkg::ErrBAD_OPERAND; end
-          else begin stq_push = stq_in_ready; dispatch_ok = stq_in_ready; end
-        end
-        tasu_pkg::OpFINISH: begin finish_seen = 1'b1; dispatch_ok = 1'b1; end
-        default: begin dec_err = 1'b1; dec_code = tasu_pkg::ErrILLEGAL_OPCODE; end
-      endcase
+      end else if (opcode == tasu_pkg::OpFINISH) begin
+        finish_seen = 1'b1; dispatch_ok = 1'b1;
+      end else begin
+        dec_err = 1'b1; dec_code = tasu_pkg::ErrILLEGAL_OPCODE;
+      end
     end
   end
 
   assign fb_pop = dispatch_ok && ((slot == IpbW'(Ipb - 1)) || (pc_q + 32'd1 == prog_len_i) || finish_seen);
 
-  tasu_fifo #(.Width(QEntW), .Depth(QueueDepth)) u_ldq (
-    .clk_i, .rst_ni, .clear_i(1'b0), .in_valid_i(ldq_push), .in_ready_o(ldq_in_ready), .in_data_i({pc_q, insn}),
-    .out_valid_o(ldq_valid), .out_ready_i(ldq_pop), .out_data_o(ldq_data), .count_o());
-  tasu_fifo #(.Width(QEntW), .Depth(QueueDepth)) u_exq (
-    .clk_i, .rst_ni, .clear_i(1'b0), .in_valid_i(exq_push), .in_ready_o(exq_in_ready), .in_data_i({pc_q, insn}),
-    .out_valid_o(exq_valid), .out_ready_i(exq_pop), .out_data_o(exq_data), .count_o());
-  tasu_fifo #(.Width(QEntW), .Depth(QueueDepth)) u_stq (
-    .clk_i, .rst_ni, .clear_i(1'b0), .in_valid_i(stq_push), .in_ready_o(stq_in_ready), .in_data_i({pc_q, insn}),
-    .out_valid_o(stq_valid), .out_ready_i(stq_pop), .out_data_o(stq_data), .count_o());
-
   // ---- dependency tokens and issue ------------------------------------------------------------
-  logic [7:0] l2e_q, e2l_q, e2s_q, s2e_q;
-  logic       ld_tok_ok, ex_tok_ok, st_tok_ok;
-  logic       ld_issue, ex_issue, st_issue;
-  logic       ldf_ready, exf_ready, stf_ready;     // in-flight queues have room
-  logic       ldf_valid, exf_valid, stf_valid;
-  logic [1:0] ldf_push, exf_push, stf_push;       // {push_prev, push_next} of the oldest in flight
-  logic       halted;
+  // sem_q byte (p * NU + c): tokens unit p gave unit c, not yet taken. The diagonal stays zero.
+  logic [NU*NU*8-1:0] sem_q;
+  logic [NU-1:0]      tok_ok, issue, f_ready, f_valid, done, unit_busy, valid_o;
+  logic [NU*NU-1:0]   f_push;     // per unit: push mask of its oldest instruction in flight
+  logic [NU*NU-1:0]   inc, dec;   // per channel (p * NU + c)
+  logic               halted;
+  logic               sem_overflow;
 
   assign halted    = (state_q != StRun) && (state_q != StFinish);
-  assign ld_tok_ok = !ldq_data[tasu_pkg::FPopNextLsb] || (e2l_q != '0);
-  assign ex_tok_ok = (!exq_data[tasu_pkg::FPopPrevLsb] || (l2e_q != '0)) &&
-                     (!exq_data[tasu_pkg::FPopNextLsb] || (s2e_q != '0));
-  assign st_tok_ok = !stq_data[tasu_pkg::FPopPrevLsb] || (e2s_q != '0);
+  assign done      = {st_done_i, vu_done_i, ex_done_i, ld_done_i};
+  assign unit_busy = {st_busy_i, vu_busy_i, ex_busy_i, ld_busy_i};
+  assign issue     = valid_o & {st_ready_i, vu_ready_i, ex_ready_i, ld_ready_i};
+  assign q_pop     = issue;
+  assign {st_valid_o, vu_valid_o, ex_valid_o, ld_valid_o} = valid_o;
+  assign {ld_pc_o, ld_insn_o} = q_data[0*QEntW +: QEntW];
+  assign {ex_pc_o, ex_insn_o} = q_data[1*QEntW +: QEntW];
+  assign {vu_pc_o, vu_insn_o} = q_data[2*QEntW +: QEntW];
+  assign {st_pc_o, st_insn_o} = q_data[3*QEntW +: QEntW];
 
-  assign ld_valid_o = !halted && ldq_valid && ld_tok_ok && ldf_ready;
-  assign ex_valid_o = !halted && exq_valid && ex_tok_ok && exf_ready;
-  assign st_valid_o = !halted && stq_valid && st_tok_ok && stf_ready;
-  assign ld_issue   = ld_valid_o && ld_ready_i;
-  assign ex_issue   = ex_valid_o && ex_ready_i;
-  assign st_issue   = st_valid_o && st_ready_i;
-  assign ldq_pop    = ld_issue;
-  assign exq_pop    = ex_issue;
-  assign stq_pop    = st_issue;
-  assign {ld_pc_o, ld_insn_o} = ldq_data;
-  assign {ex_pc_o, ex_insn_o} = exq_data;
-  assign {st_pc_o, st_insn_o} = stq_data;
+  for (genvar u = 0; u < NU; u++) begin : g_unit
+    logic [NU-1:0] head_pop, head_push;
+    assign head_pop  = q_data[u*QEntW + tasu_pkg::FPopLdLsb +: NU];
+    assign head_push = q_data[u*QEntW + tasu_pkg::FPushLdLsb +: NU];
 
-  tasu_fifo #(.Width(2), .Depth(QueueDepth)) u_ldf (
-    .clk_i, .rst_ni, .clear_i(1'b0), .in_valid_i(ld_issue), .in_ready_o(ldf_ready),
-    .in_data_i({ldq_data[tasu_pkg::FPushPrevLsb], ldq_data[tasu_pkg::FPushNextLsb]}),
-    .out_valid_o(ldf_valid), .out_ready_i(ld_done_i), .out_data_o(ldf_push), .count_o());
-  tasu_fifo #(.Width(2), .Depth(QueueDepth)) u_exf (
-    .clk_i, .rst_ni, .clear_i(1'b0), .in_valid_i(ex_issue), .in_ready_o(exf_ready),
-    .in_data_i({exq_data[tasu_pkg::FPushPrevLsb], exq_data[tasu_pkg::FPushNextLsb]}),
-    .out_valid_o(exf_valid), .out_ready_i(ex_done_i), .out_data_o(exf_push), .count_o());
-  tasu_fifo #(.Width(2), .Depth(QueueDepth)) u_stf (
-    .clk_i, .rst_ni, .clear_i(1'b0), .in_valid_i(st_issue), .in_ready_o(stf_ready),
-    .in_data_i({stq_data[tasu_pkg::FPushPrevLsb], stq_data[tasu_pkg::FPushNextLsb]}),
-    .out_valid_o(stf_valid), .out_ready_i(st_done_i), .out_data_o(stf_push), .count_o());
+    tasu_fifo #(.Width(QEntW), .Depth(QueueDepth)) u_q (
+      .clk_i, .rst_ni, .clear_i(1'b0), .in_valid_i(q_push[u]), .in_ready_o(q_in_ready[u]), .in_data_i({pc_q, insn}),
+      .out_valid_o(q_valid[u]), .out_ready_i(q_pop[u]), .out_data_o(q_data[u*QEntW +: QEntW]), .count_o());
+    // The push masks of issued instructions, released in order as the unit completes them.
+    tasu_fifo #(.Width(NU), .Depth(QueueDepth)) u_inflight (
+      .clk_i, .rst_ni, .clear_i(1'b0), .in_valid_i(issue[u]), .in_ready_o(f_ready[u]), .in_data_i(head_push),
+      .out_valid_o(f_valid[u]), .out_ready_i(done[u]), .out_data_o(f_push[u*NU +: NU]), .count_o());
 
-  // Token arithmetic: a counter may be taken and given in the same cycle.
-  logic       inc_l2e, inc_e2l, inc_e2s, inc_s2e;
-  logic       dec_l2e, dec_e2l, dec_e2s, dec_s2e;
-  logic       sem_overflow;
-  assign inc_l2e = ld_done_i && ldf_valid && ldf_push[0];
-  assign inc_e2l = ex_done_i && exf_valid && exf_push[1];
-  assign inc_e2s = ex_done_i && exf_valid && exf_push[0];
-  assign inc_s2e = st_done_i && stf_valid && stf_push[1];
-  assign dec_l2e = ex_issue && exq_data[tasu_pkg::FPopPrevLsb];
-  assign dec_s2e = ex_issue && exq_data[tasu_pkg::FPopNextLsb];
-  assign dec_e2l = ld_issue && ldq_data[tasu_pkg::FPopNextLsb];
-  assign dec_e2s = st_issue && stq_data[tasu_pkg::FPopPrevLsb];
-  // Overflow only when the count would pass 255: a take in the same cycle cancels a give.
-  assign sem_overflow = (inc_l2e && !dec_l2e && l2e_q == 8'hff) || (inc_e2l && !dec_e2l && e2l_q == 8'hff) ||
-                        (inc_e2s && !dec_e2s && e2s_q == 8'hff) || (inc_s2e && !dec_s2e && s2e_q == 8'hff);
+    always_comb begin
+      tok_ok[u] = 1'b1;
+      for (int p = 0; p < NU; p++)
+        if (head_pop[p] && sem_q[(p*NU + u)*8 +: 8] == 8'd0) tok_ok[u] = 1'b0;
+    end
+    assign valid_o[u] = !halted && q_valid[u] && tok_ok[u] && f_ready[u];
+
+    for (genvar c = 0; c < NU; c++) begin : g_chan
+      // Channel u -> c is given when u completes, taken when c issues.
+      assign inc[u*NU + c] = (u != c) && done[u] && f_valid[u] && f_push[u*NU + c];
+      assign dec[u*NU + c] = (u != c) && issue[c] && q_data[c*QEntW + tasu_pkg::FPopLdLsb + u];
+    end
+  end
+
+  // Overflow only when a count would pass 255: a take in the same cycle cancels a give.
+  always_comb begin
+    sem_overflow = 1'b0;
+    for (int ch = 0; ch < NU*NU; ch++)
+      if (inc[ch] && !dec[ch] && sem_q[ch*8 +: 8] == 8'hff) sem_overflow = 1'b1;
+  end
 
   // ---- state, errors --------------------------------------------------------------------------
   logic        all_idle;
@@ -230,11 +233,11 @@ module tasu_cmd_proc #(
   logic [31:0] err_pc_d, err_info_d;
   logic [3:0]  err_code_q;
   logic [31:0] err_pc_q, err_info_q;
-  // The engine reports errors without a pc: it is always the instruction it was last handed.
-  logic [31:0] ex_pc_q;
+  // The engine and the vector unit report errors without a pc: it is always the instruction
+  // they were last handed.
+  logic [31:0] ex_pc_q, vu_pc_q;
 
-  assign all_idle = !ldq_valid && !exq_valid && !stq_valid && !ldf_valid && !exf_valid && !stf_valid &&
-                    !ld_busy_i && !ex_busy_i && !st_busy_i;
+  assign all_idle = (q_valid == '0) && (f_valid == '0) && (unit_busy == '0);
 
   // The first error wins; among simultaneous ones the order below is the priority.
   always_comb begin
@@ -247,8 +250,11 @@ module tasu_cmd_proc #(
     end else if (st_err_i) begin
       err_code_d = st_err_code_i; err_pc_d = st_err_pc_i; err_info_d = st_err_info_i;
     end else if (ex_err_i) begin
-      err_code_d = tasu_pkg::ErrBAD_OPERAND; err_pc_d = ex_issue ? ex_pc_o : ex_pc_q;
+      err_code_d = tasu_pkg::ErrBAD_OPERAND; err_pc_d = issue[1] ? ex_pc_o : ex_pc_q;
       err_info_d = ex_err_info_i;
+    end else if (vu_err_i) begin
+      err_code_d = tasu_pkg::ErrBAD_OPERAND; err_pc_d = issue[2] ? vu_pc_o : vu_pc_q;
+      err_info_d = vu_err_info_i;
     end else if (f_rd_valid_i && f_rd_err_i) begin
       err_code_d = tasu_pkg::ErrBUS_READ; err_pc_d = pc_q; err_info_d = prog_base_i;
     end else if (dec_err) begin
@@ -285,33 +291,26 @@ module tasu_cmd_proc #(
       pc_q         <= '0;
       fetch_beat_q <= '0;
       inflight_q   <= '0;
-      l2e_q        <= '0;
-      e2l_q        <= '0;
-      e2s_q        <= '0;
-      s2e_q        <= '0;
+      sem_q        <= '0;
       err_code_q   <= tasu_pkg::ErrNONE;
       err_pc_q     <= '0;
       err_info_q   <= '0;
       ex_pc_q      <= '0;
+      vu_pc_q      <= '0;
     end else begin
       state_q <= state_d;
       if (start_i && (state_q == StIdle || state_q == StDone || state_q == StError)) begin
         pc_q         <= '0;
         fetch_beat_q <= '0;
-        l2e_q        <= '0;
-        e2l_q        <= '0;
-        e2s_q        <= '0;
-        s2e_q        <= '0;
+        sem_q        <= '0;
         err_code_q   <= tasu_pkg::ErrNONE;
         err_pc_q     <= '0;
         err_info_q   <= '0;
       end else begin
         if (dispatch_ok && !any_err) pc_q <= pc_q + 32'd1;
         if (f_req_valid_o && f_req_ready_i) fetch_beat_q <= fetch_beat_q + 32'(f_len);
-        l2e_q <= l2e_q + 8'(inc_l2e) - 8'(dec_l2e);
-        e2l_q <= e2l_q + 8'(inc_e2l) - 8'(dec_e2l);
-        e2s_q <= e2s_q + 8'(inc_e2s) - 8'(dec_e2s);
-        s2e_q <= s2e_q + 8'(inc_s2e) - 8'(dec_s2e);
+        for (int ch = 0; ch < NU*NU; ch++)
+          sem_q[ch*8 +: 8] <= sem_q[ch*8 +: 8] + 8'(inc[ch]) - 8'(dec[ch]);
         if (any_err && !halted) begin
           err_code_q <= err_code_d;
           err_pc_q   <= err_pc_d;
@@ -319,7 +318,8 @@ module tasu_cmd_proc #(
         end
       end
       inflight_q <= inflight_q + ((f_req_valid_o && f_req_ready_i) ? 5'(f_len) : 5'd0) - 5'(f_rd_valid_i);
-      if (ex_issue) ex_pc_q <= ex_pc_o;
+      if (issue[1]) ex_pc_q <= ex_pc_o;
+      if (issue[2]) vu_pc_q <= vu_pc_o;
     end
   end
 
@@ -331,7 +331,10 @@ module tasu_cmd_proc #(
   assign err_info_o  = err_info_q;
   assign pc_o        = pc_q;
   assign insn_o      = dispatch_ok && !finish_seen && !any_err;
-  assign semaphores_o = {s2e_q, e2s_q, e2l_q, l2e_q};
-  assign unit_state_o = {4'(fb_count), 4'({ldq_valid, exq_valid, stq_valid}), 4'(stf_valid), 4'(exf_valid),
-                         1'b0, state_q, 1'b0, st_busy_i, ex_busy_i, ld_busy_i, 4'(ldf_valid), 4'(halted)};
+  for (genvar c = 0; c < NU; c++) begin : g_sem_reg
+    for (genvar p = 0; p < NU; p++) begin : g_byte
+      assign semaphores_o[c*32 + p*8 +: 8] = sem_q[(p*NU + c)*8 +: 8];
+    end
+  end
+  assign unit_state_o = {4'(fb_count), 8'b0, q_valid, 1'b0, state_q, unit_busy, f_valid, 3'b0, halted};
 endmodule

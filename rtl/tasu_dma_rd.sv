@@ -22,7 +22,7 @@ module tasu_dma_rd #(
   output logic                cmd_ready_o,
   input  logic [31:0]         cmd_pc_i,
   input  logic [1:0]          cmd_dst_i,
-  input  logic [19:0]         cmd_sram_beat_i,
+  input  logic [tasu_pkg::FSramBeatW-1:0] cmd_sram_beat_i,
   input  logic [31:0]         cmd_dram_addr_i,
   input  logic [15:0]         cmd_rows_i,
   input  logic [15:0]         cmd_row_beats_i,
@@ -114,7 +114,7 @@ module tasu_dma_rd #(
             state_d    = StHalt;
           end else begin
             state_d      = StReq;
-            sram_d       = {1'b0, cmd_sram_beat_i};
+            sram_d       = 21'(cmd_sram_beat_i);
             row_addr_d   = cmd_dram_addr_i;
             addr_d       = cmd_dram_addr_i;
             rows_left_d  = cmd_rows_i;

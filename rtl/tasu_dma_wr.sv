@@ -21,7 +21,7 @@ module tasu_dma_wr #(
   output logic                cmd_ready_o,
   input  logic [31:0]         cmd_pc_i,
   input  logic                cmd_src_i,        // tasu_pkg::Src*: output buffer or scratchpad
-  input  logic [19:0]         cmd_sram_beat_i,
+  input  logic [tasu_pkg::FSramBeatW-1:0] cmd_sram_beat_i,
   input  logic [31:0]         cmd_dram_addr_i,
   input  logic [15:0]         cmd_rows_i,
   input  logic [15:0]         cmd_row_beats_i,
@@ -224,7 +224,7 @@ module tasu_dma_wr #(
         addr_q       <= cmd_dram_addr_i;
         rq_rows_q    <= cmd_rows_i;
         rq_beats_q   <= cmd_row_beats_i;
-        sram_q       <= {1'b0, cmd_sram_beat_i};
+        sram_q       <= 21'(cmd_sram_beat_i);
         dt_rows_q    <= cmd_rows_i;
         dt_beats_q   <= cmd_row_beats_i;
       end else begin

@@ -291,7 +291,6 @@ module tasu_engine #(
   // The first step of a token starts from zero or, to accumulate, from the output word.
   localparam int AccBits = (Engine == 2) ? 32 : AccW;
   logic [OutWordBits-1:0] prev_word;
-  assign vu_out_rd_data_o = prev_word;
   logic [Rows*AccBits-1:0] acc_d, acc_q, base;
   logic [OutWordBits-1:0]  out_word;
 
@@ -328,9 +327,12 @@ module tasu_engine #(
     .wr_valid_i     (v3_q && last3_q),
     .wr_word_i      (out3_q),
     .wr_data_i      (out_word),
-    .acc_rd_valid_i ((v2_q && first2_q && accf2_q) || vu_out_rd_valid_i),
-    .acc_rd_word_i  (vu_out_rd_valid_i ? vu_out_rd_word_i : out2_q),
+    .acc_rd_valid_i (v2_q && first2_q && accf2_q),
+    .acc_rd_word_i  (out2_q),
     .acc_rd_data_o  (prev_word),
+    .vu_rd_valid_i  (vu_out_rd_valid_i),
+    .vu_rd_word_i   (vu_out_rd_word_i),
+    .vu_rd_data_o   (vu_out_rd_data_o),
     .dma_rd_valid_i (out_rd_valid_i),
     .dma_rd_word_i  (out_rd_beat_i[OutBeatW-1 -: OutAddrW]),
     .dma_rd_beat_i  (OutBeatSelW'(out_rd_beat_i & OutBeatW'(OutBeatsPerW - 1))),

@@ -48,18 +48,20 @@ module tasu_top #(
   output logic               mem_bready_o,
   input  logic               mem_berr_i,
   // Instruction trace for timelines (tasu run --timeline): it observes the command handshakes
-  // and drives nothing. Bit 0 the load DMA, 1 the execute side (engine or vector unit), 2 the
-  // store DMA; each unit finishes its instructions in the order it accepted them.
-  output logic [2:0]         trc_start_o,   // the unit accepted the instruction at its trc_*_pc_o
-  output logic [2:0]         trc_done_o,    // the unit finished its oldest instruction
+  // and drives nothing. Bit u is unit u (tasu_pkg::Unit*: load DMA, engine, vector unit, store
+  // DMA); each unit finishes its instructions in the order it accepted them.
+  output logic [3:0]         trc_start_o,   // the unit accepted the instruction at its trc_*_pc_o
+  output logic [3:0]         trc_done_o,    // the unit finished its oldest instruction
   output logic [31:0]        trc_ld_pc_o,
   output logic [31:0]        trc_ex_pc_o,
+  output logic [31:0]        trc_vu_pc_o,
   output logic [31:0]        trc_st_pc_o
 );
   // Command processor <-> register file.
   logic        start, busy, done, error;
   logic [3:0]  err_code;
-  logic [31:0] prog_base, prog_len, err_pc, err_info, pc, unit_state, semaphores;
+  logic [31:0] prog_base, prog_len, err_pc, err_info, pc, unit_state;
+  logic [4*32-1:0] semaphores;
   logic        insn_ev;
 
   // Fetch client.
@@ -79,13 +81,13 @@ module tasu_top #(
   logic [BusBits-1:0] s_wdata;
 
   // Unit commands.
-  logic         ld_valid, ld_ready, ex_valid, ex_ready, st_valid, st_ready;
-  logic [127:0] ld_insn, ex_insn, st_insn;
-  logic [31:0]  ld_pc, ex_pc, st_pc;
-  logic         ld_done, ex_done, st_done, ld_busy, ex_busy, st_busy;
-  logic         ld_err, ex_err, st_err;
+  logic         ld_valid, ld_ready, ex_valid, ex_ready, vu_valid, vu_ready, st_valid, st_ready;
+  logic [127:0] ld_insn, ex_insn, vu_insn, st_insn;
+  logic [31:0]  ld_pc, ex_pc, vu_pc, st_pc;
+  logic         ld_done, ex_done, vu_done, st_done, ld_busy, ex_busy, vu_busy, st_busy;
+  logic         ld_err, ex_err, vu_err, st_err;
   logic [3:0]   ld_err_code, st_err_code;
-  logic [31:0]  ld_err_pc, ld_err_info, st_err_pc, st_err_info, ex_err_info;
+  logic [31:0]  ld_err_pc, ld_err_info, st_err_pc, st_err_info, ex_err_info, vu_err_info;
 
   // Buffer fills and drains.
   logic                        wgt_wr_valid, act_wr_valid, ob_rd_valid;
@@ -97,30 +99,19 @@ module tasu_top #(
   logic [$clog2(VspBeats)-1:0] vsp_wr_beat, vsp_rd_beat;
   logic [BusBits-1:0]          vsp_rd_data;
 
-  // Execute queue split between the engine (MATMUL) and the vector unit (VEC).
-  logic        ex_is_vec, eng_valid, eng_ready, eng_done, eng_busy, eng_err;
-  logic        vu_valid, vu_ready, vu_done, vu_busy, vu_err;
-  logic [31:0] eng_err_info, vu_err_info;
+  // The vector unit's paths into the engine's buffers.
   logic                        vu_ob_rd_valid, vu_act_wr_valid;
   logic [OutAddrW-1:0]         vu_ob_rd_word;
   logic [Rows*32-1:0]          vu_ob_rd_data;
   logic [$clog2(ActBeats)-1:0] vu_act_wr_beat;
   logic [BusBits-1:0]          vu_act_wr_data;
 
-  assign ex_is_vec   = (ex_insn[tasu_pkg::FOpcodeLsb +: tasu_pkg::FOpcodeW] == tasu_pkg::OpVEC);
-  assign eng_valid   = ex_valid && !ex_is_vec && !vu_busy;
-  assign vu_valid    = ex_valid && ex_is_vec && !eng_busy;
-  assign ex_ready    = ex_is_vec ? (vu_ready && !eng_busy) : (eng_ready && !vu_busy);
-  assign ex_done     = eng_done || vu_done;
-
-  assign trc_start_o = {st_valid && st_ready, ex_valid && ex_ready, ld_valid && ld_ready};
-  assign trc_done_o  = {st_done, ex_done, ld_done};
+  assign trc_start_o = {st_valid && st_ready, vu_valid && vu_ready, ex_valid && ex_ready, ld_valid && ld_ready};
+  assign trc_done_o  = {st_done, vu_done, ex_done, ld_done};
   assign trc_ld_pc_o = ld_pc;
   assign trc_ex_pc_o = ex_pc;
+  assign trc_vu_pc_o = vu_pc;
   assign trc_st_pc_o = st_pc;
-  assign ex_busy     = eng_busy || vu_busy;
-  assign ex_err      = eng_err || vu_err;
-  assign ex_err_info = vu_err ? vu_err_info : eng_err_info;
 
   tasu_regs #(
     .Engine(Engine), .Tiles(Tiles), .Rows(Rows), .Lanes(Lanes), .WDepth(WDepth),
@@ -139,7 +130,7 @@ module tasu_top #(
     .pc_i          (pc),
     .unit_state_i  (unit_state),
     .semaphores_i  (semaphores),
-    .ev_ex_busy_i  (eng_busy),
+    .ev_ex_busy_i  (ex_busy),
     .ev_vu_busy_i  (vu_busy),
     .ev_ld_busy_i  (ld_busy),
     .ev_st_busy_i  (st_busy),
@@ -175,13 +166,15 @@ module tasu_top #(
     .f_rd_err_i    (rd_err),
     .ld_valid_o    (ld_valid), .ld_ready_i(ld_ready),
     .ex_valid_o    (ex_valid), .ex_ready_i(ex_ready),
+    .vu_valid_o    (vu_valid), .vu_ready_i(vu_ready),
     .st_valid_o    (st_valid), .st_ready_i(st_ready),
-    .ld_insn_o     (ld_insn), .ex_insn_o(ex_insn), .st_insn_o(st_insn),
-    .ld_pc_o       (ld_pc), .ex_pc_o(ex_pc), .st_pc_o(st_pc),
-    .ld_done_i     (ld_done), .ex_done_i(ex_done), .st_done_i(st_done),
-    .ld_busy_i     (ld_busy), .ex_busy_i(ex_busy), .st_busy_i(st_busy),
+    .ld_insn_o     (ld_insn), .ex_insn_o(ex_insn), .vu_insn_o(vu_insn), .st_insn_o(st_insn),
+    .ld_pc_o       (ld_pc), .ex_pc_o(ex_pc), .vu_pc_o(vu_pc), .st_pc_o(st_pc),
+    .ld_done_i     (ld_done), .ex_done_i(ex_done), .vu_done_i(vu_done), .st_done_i(st_done),
+    .ld_busy_i     (ld_busy), .ex_busy_i(ex_busy), .vu_busy_i(vu_busy), .st_busy_i(st_busy),
     .ld_err_i      (ld_err), .ld_err_code_i(ld_err_code), .ld_err_pc_i(ld_err_pc), .ld_err_info_i(ld_err_info),
     .ex_err_i      (ex_err), .ex_err_info_i(ex_err_info),
+    .vu_err_i      (vu_err), .vu_err_info_i(vu_err_info),
     .st_err_i      (st_err), .st_err_code_i(st_err_code), .st_err_pc_i(st_err_pc), .st_err_info_i(st_err_info)
   );
 
@@ -227,8 +220,8 @@ module tasu_top #(
     .OutWords(OutWords), .BusBytes(BusBytes), .AccW(AccW)
   ) u_engine (
     .clk_i, .rst_ni,
-    .cmd_valid_i      (eng_valid),
-    .cmd_ready_o      (eng_ready),
+    .cmd_valid_i      (ex_valid),
+    .cmd_ready_o      (ex_ready),
     .cmd_wbuf_i       (ex_insn[tasu_pkg::FWbufLsb]),
     .cmd_accumulate_i (ex_insn[tasu_pkg::FAccumulateLsb]),
     .cmd_depth_i      (ex_insn[tasu_pkg::FDepthLsb +: tasu_pkg::FDepthW]),
@@ -236,10 +229,10 @@ module tasu_top #(
     .cmd_act_stride_i (ex_insn[tasu_pkg::FActStrideLsb +: tasu_pkg::FActStrideW]),
     .cmd_out_word_i   (ex_insn[tasu_pkg::FOutWordLsb +: tasu_pkg::FOutWordW]),
     .cmd_tokens_i     (ex_insn[tasu_pkg::FTokensLsb +: tasu_pkg::FTokensW]),
-    .done_o           (eng_done),
-    .err_o            (eng_err),
-    .err_info_o       (eng_err_info),
-    .busy_o           (eng_busy),
+    .done_o           (ex_done),
+    .err_o            (ex_err),
+    .err_info_o       (ex_err_info),
+    .busy_o           (ex_busy),
     .wgt_wr_valid_i   (wgt_wr_valid),
     .wgt_wr_beat_i    (wgt_wr_beat),
     .wgt_wr_data_i    (fill_data),
@@ -263,7 +256,7 @@ module tasu_top #(
     .clk_i, .rst_ni,
     .cmd_valid_i    (vu_valid),
     .cmd_ready_o    (vu_ready),
-    .cmd_insn_i     (ex_insn),
+    .cmd_insn_i     (vu_insn),
     .done_o         (vu_done),
     .err_o          (vu_err),
     .err_info_o     (vu_err_info),

@@ -108,7 +108,8 @@ class RtlDevice final : public rt::Device {
     s.err_info = platform_.reg_read(arch::reg::ERR_INFO);
     s.pc = platform_.reg_read(arch::reg::PC);
     s.unit_state = platform_.reg_read(arch::reg::UNIT_STATE);
-    s.semaphores = platform_.reg_read(arch::reg::SEMAPHORES);
+    const uint32_t sem_regs[] = {arch::reg::SEM_LD, arch::reg::SEM_EX, arch::reg::SEM_VU, arch::reg::SEM_ST};
+    for (size_t u = 0; u < s.semaphores.size(); ++u) s.semaphores[u] = platform_.reg_read(sem_regs[u]);
     s.counters = counters();
     s.watchdog = watchdog;
     s.prog_addr = prog_addr_;

@@ -3,6 +3,8 @@
 // and software can never disagree on an encoding, a register offset or a buffer size.
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdint>
 #include <fstream>
 #include <iostream>
@@ -30,6 +32,7 @@ struct EnumTable {
 };
 const std::vector<EnumTable> kEnums = {
     {"engines", "Engine", "Eng", 2, "What the matrix engine's tiles do (the MAC arrays are the silicon baselines)."},
+    {"units", "Unit", "Unit", 2, "The command processor's units; each has its own queue (see the dependency flags)."},
     {"opcodes", "Opcode", "Op", 4, "Instruction classes."},
     {"load_dst", "LoadDst", "Dst", 2, "Where LOAD writes."},
     {"store_src", "StoreSrc", "Src", 1, "What STORE reads."},
@@ -59,7 +62,7 @@ void require(bool ok, const std::string& what) {
 
 // The RTL moves whole bus beats between DRAM and every buffer, so each buffer word must be a
 // whole number of beats; catching a bad configuration here beats a silent mis-wiring later.
-void validate_config(const std::string& name, const json& c) {
+void validate_config(const std::string& name, const json& c, int sram_beat_bits) {
   for (const auto& p : kHwParams)
     require(c.contains(p) && (p == "Engine" ? c[p].get<int64_t>() >= 0 && c[p].get<int64_t>() <= 2 : c[p].get<int64_t>() > 0),
             name + ": missing or out-of-range " + p);
@@ -79,6 +82,29 @@ void validate_config(const std::string& name, const json& c) {
   // TO_ACT packs one scratchpad row (64 int8) into one bus beat; FROM_OUT places whole output words.
   require(bb == 64, name + ": the vector unit needs BusBytes = 64 (one packed int8 row per beat)");
   require(r <= 64, name + ": Rows must divide the 64 vector lanes");
+  // Every on-chip beat space must be addressable by a LOAD/STORE's sram_beat field.
+  const int64_t beats_max = std::max({2 * c["WDepth"].get<int64_t>() * t * (r * l * wbits / 8) / bb,
+                                      c["ActWords"].get<int64_t>() * t * l / bb, c["VRows"].get<int64_t>() * 256 / bb,
+                                      c["OutWords"].get<int64_t>() * r * 4 / bb});
+  require(beats_max <= (int64_t{1} << sram_beat_bits), name + ": a buffer has more beats than sram_beat can address");
+}
+
+// The command processor reads the flags as two unit-indexed masks: pop_<u> and push_<u> must
+// sit at consecutive bits in unit order.
+void validate_flags(const json& a) {
+  auto lsb_of = [&](const std::string& n) -> int64_t {
+    for (auto& f : a["fields"])
+      if (f["name"] == n) return f["lsb"].get<int64_t>();
+    throw std::runtime_error("missing field " + n);
+  };
+  for (const char* dir : {"pop", "push"}) {
+    const int64_t base = lsb_of(std::string(dir) + "_ld");
+    for (auto& [k, v] : a["units"].items()) {
+      std::string n = std::string(dir) + "_" + k;
+      for (char& ch : n) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      require(lsb_of(n) == base + v.get<int64_t>(), n + " must be at bit " + std::to_string(base + v.get<int64_t>()));
+    }
+  }
 }
 
 void write_file(const std::string& path, const std::string& text) {
@@ -135,7 +161,8 @@ std::string gen_header(const json& a) {
   o << "  }\n  return \"UNKNOWN\";\n}\n\n";
   // Names as the JSON spells them, for reports and traces.
   for (const auto& [key, type, fn] : {std::tuple{"opcodes", "Opcode", "opcode_name"},
-                                      std::tuple{"vector_kinds", "VectorKind", "vector_kind_name"}}) {
+                                      std::tuple{"vector_kinds", "VectorKind", "vector_kind_name"},
+                                      std::tuple{"units", "Unit", "unit_name"}}) {
     o << "inline constexpr std::string_view " << fn << "(" << type << " v) {\n  switch (v) {\n";
     for (auto& [k, v] : a[key].items()) o << "    case " << type << "::" << k << ": return \"" << k << "\";\n";
     o << "  }\n  return \"?\";\n}\n\n";
@@ -147,7 +174,7 @@ std::string gen_header(const json& a) {
     o << "inline constexpr Field " << f["name"].get<std::string>() << "{\"" << f["name"].get<std::string>() << "\", "
       << f["lsb"].get<int>() << ", " << f["width"].get<int>() << "};\n";
   o << "}  // namespace field\n\n";
-  o << "// Fields each opcode uses, besides opcode and the four dependency flags.\n"
+  o << "// Fields each opcode uses, besides opcode and the eight dependency flags.\n"
     << "struct OpcodeFields {\n  Opcode op;\n  std::array<Field, 12> fields;\n  int count;\n};\n"
     << "inline constexpr std::array<OpcodeFields, " << a["opcodes"].size() << "> kOpcodeFields{{\n";
   for (auto& [k, v] : a["opcodes"].items()) {
@@ -209,8 +236,12 @@ int main(int argc, char** argv) {
     if (!in) throw std::runtime_error(std::string("cannot read ") + argv[1]);
     const json a = json::parse(in);
     const std::string out = argv[2];
+    validate_flags(a);
+    int sram_beat_bits = 0;
+    for (auto& f : a["fields"])
+      if (f["name"] == "sram_beat") sram_beat_bits = f["width"].get<int>();
     for (auto& [name, c] : a["configs"].items()) {
-      validate_config(name, c);
+      validate_config(name, c, sram_beat_bits);
       std::ostringstream vl, ys;
       for (const auto& p : kHwParams) {
         vl << "-G" << p << "=" << c[p].get<int64_t>() << "\n";

@@ -15,8 +15,9 @@ namespace {
 using arch::Field;
 using arch::Opcode;
 
-constexpr std::array<Field, 4> kFlags{arch::field::pop_prev, arch::field::pop_next, arch::field::push_prev,
-                                      arch::field::push_next};
+constexpr std::array<Field, 8> kFlags{arch::field::pop_ld,  arch::field::pop_ex,  arch::field::pop_vu,
+                                      arch::field::pop_st,  arch::field::push_ld, arch::field::push_ex,
+                                      arch::field::push_vu, arch::field::push_st};
 
 // Short spellings keep a program line readable; the full field names are accepted as well.
 struct Alias {
@@ -54,20 +55,12 @@ std::string mnemonic(Opcode op) {
   return s;
 }
 
-// VTA pipeline neighbours: the load unit has no previous unit, the store unit no next one, and
-// FINISH belongs to no unit. The command processor traps the load/store cases (BAD_OPERAND).
+// A unit has a token channel to each other unit, none to itself; FINISH belongs to no unit. The
+// command processor traps a unit's own flags (BAD_OPERAND).
 bool flag_allowed(Opcode op, const Field& f) {
-  switch (op) {
-    case Opcode::LOAD:
-      return same(f, arch::field::pop_next) || same(f, arch::field::push_next);
-    case Opcode::STORE:
-      return same(f, arch::field::pop_prev) || same(f, arch::field::push_prev);
-    case Opcode::MATMUL:
-    case Opcode::VEC:
-      return true;
-    default:
-      return false;
-  }
+  const int u = unit_of(op);
+  if (u < 0) return false;
+  return f.lsb != arch::field::pop_ld.lsb + u && f.lsb != arch::field::push_ld.lsb + u;
 }
 
 void add_mask(std::array<uint64_t, 2>& m, const Field& f) {

@@ -174,8 +174,8 @@ std::vector<isa::Insn> generate_bitlinear(const arch::Config& cfg, const BitLine
     while (li < lds.size() && lds[li].job == j) {
       const LdOp& op = lds[li];
       isa::Deps d;
-      d.pop_next = e2l.pop[li];
-      d.push_next = l2e.push[li];
+      if (e2l.pop[li]) d.pop |= isa::unit_bit(arch::Unit::EX);
+      if (l2e.push[li]) d.push |= isa::unit_bit(arch::Unit::EX);
       isa::Transfer t;
       if (op.act) {
         t.sram_beat = 0;
@@ -197,10 +197,10 @@ std::vector<isa::Insn> generate_bitlinear(const arch::Config& cfg, const BitLine
       ++li;
     }
     isa::Deps d;
-    d.pop_prev = l2e.pop[static_cast<size_t>(j)];
-    d.pop_next = s2e.pop[static_cast<size_t>(j)];
-    d.push_prev = e2l.push[static_cast<size_t>(j)];
-    d.push_next = e2s.push[static_cast<size_t>(j)];
+    if (l2e.pop[static_cast<size_t>(j)]) d.pop |= isa::unit_bit(arch::Unit::LD);
+    if (s2e.pop[static_cast<size_t>(j)]) d.pop |= isa::unit_bit(arch::Unit::ST);
+    if (e2l.push[static_cast<size_t>(j)]) d.push |= isa::unit_bit(arch::Unit::LD);
+    if (e2s.push[static_cast<size_t>(j)]) d.push |= isa::unit_bit(arch::Unit::ST);
     isa::Matmul mm;
     mm.wbuf = static_cast<uint32_t>(j % 2);
     mm.accumulate = job.kc > 0;
@@ -212,8 +212,8 @@ std::vector<isa::Insn> generate_bitlinear(const arch::Config& cfg, const BitLine
     prog.push_back(isa::make_matmul(mm, d));
     if (j == block_last_job[static_cast<size_t>(job.block)]) {
       isa::Deps sd;
-      sd.pop_prev = e2s.pop[static_cast<size_t>(job.block)];
-      sd.push_prev = s2e.push[static_cast<size_t>(job.block)];
+      if (e2s.pop[static_cast<size_t>(job.block)]) sd.pop |= isa::unit_bit(arch::Unit::EX);
+      if (s2e.push[static_cast<size_t>(job.block)]) sd.push |= isa::unit_bit(arch::Unit::EX);
       isa::Transfer t;
       t.sram_beat = static_cast<uint32_t>((job.block % 2) * half * out_beats);
       t.dram_addr = static_cast<uint32_t>(a.outs + (c0 * p.mp + job.rb * cfg.Rows) * 4);

@@ -34,21 +34,20 @@ vf32 kf(float f) { return vec::from_float(f); }
 // takes and gives back.
 class Vsp {
  public:
-  explicit Vsp(uint32_t rows) : limit_(rows - 1) {}  // the last row is the builder's NOP row
+  explicit Vsp(uint32_t rows) : limit_(rows) {}
   uint32_t alloc(int64_t n) {
     const auto r = static_cast<uint32_t>(rows_of(n));
     if (top_ + r > limit_)
       throw std::invalid_argument(fmt::format(
           "the layer's working set needs more than the {} rows of the vector scratchpad (use a larger configuration "
           "or fewer tokens per program)",
-          limit_ + 1));
+          limit_));
     const uint32_t at = top_;
     top_ += r;
     return at;
   }
   uint32_t mark() const { return top_; }
   void release(uint32_t m) { top_ = m; }
-  uint32_t nop_row() const { return limit_; }
 
  private:
   uint32_t limit_, top_ = 0;
@@ -57,7 +56,7 @@ class Vsp {
 class LayerGen {
  public:
   LayerGen(const arch::Config& cfg, const layer::LayerParams& p, int64_t tokens, int64_t pos0, const LayerAddrs& a)
-      : cfg_(cfg), p_(p), s_(p.shape), T_(tokens), pos0_(pos0), a_(a), vsp_(cfg.VRows), b_(vsp_.nop_row()) {}
+      : cfg_(cfg), p_(p), s_(p.shape), T_(tokens), pos0_(pos0), a_(a), vsp_(cfg.VRows) {}
 
   std::vector<isa::Insn> run();
 
@@ -216,7 +215,8 @@ class LayerGen {
   LayerAddrs a_;
   Vsp vsp_;
   ProgramBuilder b_;
-  int64_t job_ = 0;  // weight-buffer parity across projections
+  int64_t job_ = 0;       // weight-buffer parity across projections
+  int64_t out_next_ = 0;  // next free output-buffer word of the ring
   uint32_t c_in_ = 0, c_attn_ = 0, c_post_ = 0, c_ffn_ = 0, c_invf_ = 0, c_mask_ = 0;
   uint32_t scratch_lo_ = 0, scratch_mid_ = 0;
 };
@@ -249,7 +249,8 @@ void LayerGen::quantize(uint32_t xn, int64_t n, int64_t t, uint32_t deq_row, int
   v.dst = static_cast<uint32_t>(t * depth_words * cfg_.act_beats_per_word());
   v.src1 = ax;
   v.len = static_cast<uint32_t>(n);
-  emit_vec(v, {vsp(ax, n)}, {});
+  const uint64_t bpw = cfg_.act_beats_per_word();
+  emit_vec(v, {vsp(ax, n)}, {{Space::ACT, v.dst / bpw, (v.dst + static_cast<uint64_t>(rows_of(n)) + bpw - 1) / bpw}});
   dot(deq_row, static_cast<uint32_t>(t), amax, 1, imm(kf(1.0f / 127.0f)));
 }
 
@@ -258,12 +259,17 @@ void LayerGen::quantize(uint32_t xn, int64_t n, int64_t t, uint32_t deq_row, int
 void LayerGen::project(const layer::TernaryProjection& w, uint32_t w_addr, uint32_t deq_row, uint32_t dst,
                        int64_t dst_stride) {
   const BitLinearPlan pl = plan_bitlinear(cfg_, {w.out, w.in, T_});
-  const int64_t per_batch = std::max<int64_t>(1, std::min<int64_t>(pl.row_blocks, cfg_.OutWords / T_));
+  // Batches of row blocks take turns in the output buffer (a ring across projections), so the
+  // vector unit drains one batch while the engine fills the next.
+  const int64_t per_batch = std::max<int64_t>(1, std::min<int64_t>(pl.row_blocks, cfg_.OutWords / (2 * T_)));
   const uint32_t m0 = vsp_.mark();
   const uint32_t y[2] = {vsp_.alloc(per_batch * cfg_.Rows), vsp_.alloc(per_batch * cfg_.Rows)};
   int64_t drained = 0;
   for (int64_t rb0 = 0; rb0 < pl.row_blocks; rb0 += per_batch) {
     const int64_t nb = std::min(per_batch, pl.row_blocks - rb0);
+    if (out_next_ + nb * T_ > cfg_.OutWords) out_next_ = 0;
+    const int64_t out0 = out_next_;
+    out_next_ += nb * T_;
     for (int64_t rb = rb0; rb < rb0 + nb; ++rb)
       for (int64_t kc = 0; kc < pl.k_chunks; ++kc, ++job_) {
         const int64_t depth = std::min<int64_t>(cfg_.WDepth, pl.depth_total - kc * cfg_.WDepth);
@@ -281,9 +287,16 @@ void LayerGen::project(const layer::TernaryProjection& w, uint32_t w_addr, uint3
         mm.depth = static_cast<uint32_t>(depth);
         mm.act_word = static_cast<uint32_t>(kc * cfg_.WDepth);
         mm.act_stride = static_cast<uint32_t>(pl.depth_total);
-        mm.out_word = static_cast<uint32_t>((rb - rb0) * T_);
+        mm.out_word = static_cast<uint32_t>(out0 + (rb - rb0) * T_);
         mm.tokens = static_cast<uint32_t>(T_);
-        b_.add(isa::make_matmul(mm), {{Space::WGT, buf, buf + 1}}, {});
+        const Span out{Space::OUT, mm.out_word, mm.out_word + uint64_t{mm.tokens}};
+        std::vector<Span> reads{{Space::WGT, buf, buf + 1}};
+        for (int64_t t = 0; t < T_; ++t) {
+          const uint64_t a = mm.act_word + static_cast<uint64_t>(t) * mm.act_stride;
+          reads.push_back({Space::ACT, a, a + mm.depth});
+        }
+        if (mm.accumulate) reads.push_back(out);
+        b_.add(isa::make_matmul(mm), reads, {out});
       }
     const int64_t n = std::min(nb * cfg_.Rows, w.out - rb0 * cfg_.Rows);
     for (int64_t t = 0; t < T_; ++t, ++drained) {
@@ -291,10 +304,15 @@ void LayerGen::project(const layer::TernaryProjection& w, uint32_t w_addr, uint3
       isa::Vec v;
       v.kind = VectorKind::FROM_OUT;
       v.dst = yr;
-      v.src1 = static_cast<uint32_t>(t);
+      v.src1 = static_cast<uint32_t>(out0 + t);
       v.src2 = static_cast<uint32_t>(T_);
       v.len = static_cast<uint32_t>(n);
-      emit_vec(v, {}, {vsp(yr, n)});
+      std::vector<Span> words;
+      for (int64_t k = 0; k < (n + cfg_.Rows - 1) / cfg_.Rows; ++k) {
+        const uint64_t o = v.src1 + static_cast<uint64_t>(k) * v.src2;
+        words.push_back({Space::OUT, o, o + 1});
+      }
+      emit_vec(v, words, {vsp(yr, n)});
       elem(VectorOp::I2F, yr, yr, n, imm(0));
       elem(VectorOp::MUL, yr, yr, n, scalar(deq_row, static_cast<uint32_t>(t)));
       elem(VectorOp::MUL, yr, yr, n, imm(w.w_mul));

@@ -48,25 +48,52 @@ struct Insn {
   bool operator==(const Insn& o) const { return w == o.w; }
 };
 
-// Dependency flags, in the VTA sense: "prev"/"next" are the neighbouring units in the
-// load -> engine -> store pipeline; pop waits for a token, push releases one.
+constexpr int kUnits = 4;  // arch::Unit: LD, EX, VU, ST
+
+// The unit whose queue an opcode goes to; -1 for FINISH and ILLEGAL.
+inline int unit_of(arch::Opcode op) {
+  switch (op) {
+    case arch::Opcode::LOAD: return static_cast<int>(arch::Unit::LD);
+    case arch::Opcode::MATMUL: return static_cast<int>(arch::Unit::EX);
+    case arch::Opcode::VEC: return static_cast<int>(arch::Unit::VU);
+    case arch::Opcode::STORE: return static_cast<int>(arch::Unit::ST);
+    default: return -1;
+  }
+}
+inline uint8_t unit_bit(arch::Unit u) { return static_cast<uint8_t>(1u << static_cast<unsigned>(u)); }
+
+// Dependency flags, a generalisation of VTA's: bit u of `pop` waits for (and takes) a token
+// that unit u gave this instruction's unit; bit u of `push` gives unit u a token once the
+// instruction has completed. A unit's own bit is an error (BAD_OPERAND at decode).
 struct Deps {
-  bool pop_prev = false, pop_next = false, push_prev = false, push_next = false;
+  uint8_t pop = 0, push = 0;
 };
+namespace dep {  // unit masks for Deps, e.g. Deps{dep::LD, dep::ST}: pop from load, push to store
+inline constexpr uint8_t LD = 1, EX = 2, VU = 4, ST = 8;
+}
 
 inline Insn make(arch::Opcode op, Deps d = {}) {
   Insn x;
   x.set(arch::field::opcode, static_cast<uint64_t>(op));
-  x.set(arch::field::pop_prev, d.pop_prev);
-  x.set(arch::field::pop_next, d.pop_next);
-  x.set(arch::field::push_prev, d.push_prev);
-  x.set(arch::field::push_next, d.push_next);
+  for (int u = 0; u < kUnits; ++u) {
+    x.set(arch::Field{"pop", arch::field::pop_ld.lsb + u, 1}, (d.pop >> u) & 1u);
+    x.set(arch::Field{"push", arch::field::push_ld.lsb + u, 1}, (d.push >> u) & 1u);
+  }
   return x;
 }
 
 inline Deps deps_of(const Insn& x) {
-  return {x.get(arch::field::pop_prev) != 0, x.get(arch::field::pop_next) != 0,
-          x.get(arch::field::push_prev) != 0, x.get(arch::field::push_next) != 0};
+  Deps d;
+  for (int u = 0; u < kUnits; ++u) {
+    d.pop |= static_cast<uint8_t>(x.get(arch::Field{"pop", arch::field::pop_ld.lsb + u, 1}) << u);
+    d.push |= static_cast<uint8_t>(x.get(arch::Field{"push", arch::field::push_ld.lsb + u, 1}) << u);
+  }
+  return d;
+}
+inline void set_deps(Insn& x, Deps d) {
+  const Insn y = make(x.opcode(), d);
+  const uint64_t m = uint64_t{0xff} << arch::field::pop_ld.lsb;
+  x.w[0] = (x.w[0] & ~m) | (y.w[0] & m);
 }
 
 // A 2-D transfer between DRAM and an on-chip buffer, in bus beats.

@@ -72,7 +72,7 @@ void append_timeline(RunResult& r, const codegen::ProgramTimeline& pt, int64_t l
         track = "vector unit";
         name += " " + std::string(arch::vector_kind_name(isa::vec_of(x).kind));
         break;
-      default: track = "execute"; break;
+      default: continue;
     }
     r.timeline.push_back({track, name, isa::disassemble(x), e.pc, t0 + e.start, t0 + e.end});
   }

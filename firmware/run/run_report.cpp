@@ -288,16 +288,17 @@ json report_json(const RunResult& r, const ReportOptions& o, const RefCheck* ref
 }
 
 void write_timeline(const std::string& path, const RunResult& r, double clock_mhz) {
-  static const char* tracks[] = {"programs", "load DMA", "engine", "vector unit", "store DMA", "execute"};
-  auto tid = [](const std::string& t) {
-    for (int i = 0; i < 6; ++i)
+  static const char* tracks[] = {"programs", "load DMA", "engine", "vector unit", "store DMA"};
+  constexpr int kTracks = static_cast<int>(std::size(tracks));
+  auto tid = [&](const std::string& t) {
+    for (int i = 0; i < kTracks; ++i)
       if (t == tracks[i]) return i;
-    return 5;
+    throw std::logic_error("timeline: unknown track " + t);
   };
   json ev = json::array();
   ev.push_back({{"ph", "M"}, {"name", "process_name"}, {"pid", 1},
                 {"args", {{"name", fmt::format("tasu '{}' ({} backend)", r.config, r.backend)}}}});
-  for (int i = 0; i < 6; ++i) {
+  for (int i = 0; i < kTracks; ++i) {
     ev.push_back({{"ph", "M"}, {"name", "thread_name"}, {"pid", 1}, {"tid", i}, {"args", {{"name", tracks[i]}}}});
     ev.push_back({{"ph", "M"}, {"name", "thread_sort_index"}, {"pid", 1}, {"tid", i}, {"args", {{"sort_index", i}}}});
   }

@@ -45,12 +45,22 @@ DeviceError make_device_error(const DeviceState& s, Device& dev) {
   else
     msg = fmt::format("device error {} at instruction {}: {}\n  info: 0x{:08x}\n", arch::error_name(code), s.err_pc,
                       insn_text, s.err_info);
+  // Per unit (arch::Unit order): busy, queued, in flight; then every non-zero token counter.
+  std::string units, tokens;
+  for (int u = 0; u < isa::kUnits; ++u) {
+    const auto un = std::string(arch::unit_name(static_cast<arch::Unit>(u)));
+    units += fmt::format(" {}[busy={} queued={} in_flight={}]", un, (s.unit_state >> (8 + u)) & 1,
+                         (s.unit_state >> (16 + u)) & 1, (s.unit_state >> (4 + u)) & 1);
+    for (int p = 0; p < isa::kUnits; ++p) {
+      const uint32_t n = (s.semaphores[static_cast<size_t>(u)] >> (8 * p)) & 0xff;
+      if (n) tokens += fmt::format(" {}->{}={}", arch::unit_name(static_cast<arch::Unit>(p)), un, n);
+    }
+  }
   msg += fmt::format(
-      "  device state: status=0x{:x} cp={} pc={} units[ld,ex,st busy]={}{}{} semaphores[l2e,e2l,e2s,s2e]={},{},{},{}\n"
-      "  counters: cycles={} engine_busy={} rd_bytes={} wr_bytes={} insns={}",
-      s.status, state_name((s.unit_state >> 12) & 7), s.pc, (s.unit_state >> 8) & 1, (s.unit_state >> 9) & 1,
-      (s.unit_state >> 10) & 1, s.semaphores & 0xff, (s.semaphores >> 8) & 0xff, (s.semaphores >> 16) & 0xff,
-      (s.semaphores >> 24) & 0xff, s.counters.cycles, s.counters.ex_busy, s.counters.rd_bytes, s.counters.wr_bytes,
+      "  device state: status=0x{:x} cp={} pc={} units:{} tokens:{}\n"
+      "  counters: cycles={} engine_busy={} vector_busy={} rd_bytes={} wr_bytes={} insns={}",
+      s.status, state_name((s.unit_state >> 12) & 7), s.pc, units, tokens.empty() ? " none" : tokens,
+      s.counters.cycles, s.counters.ex_busy, s.counters.vu_busy, s.counters.rd_bytes, s.counters.wr_bytes,
       s.counters.insns);
   return DeviceError(s.watchdog ? arch::ErrorCode::NONE : code, s.err_pc, s.err_info, s.watchdog, msg);
 }

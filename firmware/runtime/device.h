@@ -51,7 +51,7 @@ class DeviceError : public std::runtime_error {
 // One instruction's interval on a unit, in cycles from the program's start (the RTL's
 // handshake and done pulse; the functional model's estimate).
 struct TraceEvent {
-  enum Unit : uint8_t { kLoad = 0, kExecute = 1, kStore = 2 };
+  enum Unit : uint8_t { kLoad = 0, kEngine = 1, kVector = 2, kStore = 3 };  // arch::Unit order
   Unit unit = kLoad;
   uint32_t pc = 0;
   uint64_t start = 0, end = 0;

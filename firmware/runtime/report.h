@@ -1,6 +1,7 @@
 // Turning a device's error registers into a DeviceError whose message a person can act on:
 // the error, the offending instruction (disassembled), and the state of every unit.
 #pragma once
+#include <array>
 #include <cstdint>
 
 #include "runtime/device.h"
@@ -8,7 +9,8 @@
 namespace tasu::rt {
 
 struct DeviceState {
-  uint32_t status = 0, err_code = 0, err_pc = 0, err_info = 0, pc = 0, unit_state = 0, semaphores = 0;
+  uint32_t status = 0, err_code = 0, err_pc = 0, err_info = 0, pc = 0, unit_state = 0;
+  std::array<uint32_t, 4> semaphores{};  // SEM_LD, SEM_EX, SEM_VU, SEM_ST
   Counters counters;
   bool watchdog = false;
   uint64_t prog_addr = 0;

@@ -26,11 +26,12 @@ constexpr uint64_t kFetchBurst = 4;  // FetchBurst: beats per instruction-fetch 
 // tasu_engine: issue, tile, reduction and accumulate stages before the word is written.
 constexpr uint64_t kEnginePipe = 4;
 
-enum Unit { kLd = 0, kEx = 1, kSt = 2 };
-enum Sem { kL2E = 0, kE2L = 1, kE2S = 2, kS2E = 3 };
-constexpr const char* kUnitName[] = {"ld", "ex", "st"};
-constexpr const char* kSemName[] = {"l2e (load->engine)", "e2l (engine->load)", "e2s (engine->store)",
-                                    "s2e (store->engine)"};
+constexpr int kUnits = isa::kUnits;
+enum Unit { kLd = 0, kEx = 1, kVu = 2, kSt = 3 };  // arch::Unit
+constexpr const char* kUnitName[] = {"ld", "ex", "vu", "st"};
+// Token channel p -> c (given by unit p, taken by unit c), as the RTL's counters.
+constexpr int chan(int p, int c) { return p * kUnits + c; }
+std::string chan_name(int ch) { return fmt::format("{}->{}", kUnitName[ch / kUnits], kUnitName[ch % kUnits]); }
 
 bool is_pow2(uint64_t v) { return v != 0 && (v & (v - 1)) == 0; }
 
@@ -89,20 +90,26 @@ struct FunctionalModel::Run {
   uint64_t prog_addr;
   uint32_t n_insns;
   uint32_t pc = 0;  // next instruction to dispatch, as the RTL's PC register
-  std::array<std::deque<Op>, 3> q;
-  std::array<uint32_t, 4> sem{};
+  std::array<std::deque<Op>, kUnits> q;
+  std::array<uint32_t, kUnits * kUnits> sem{};
 
   // Estimate: times tokens were released (oldest first), when each unit can take a command,
   // start times of the last few commands per unit (for queue room), the read channel.
-  std::array<std::deque<uint64_t>, 4> sem_t;
-  std::array<uint64_t, 3> unit_free{};
-  std::array<std::deque<uint64_t>, 3> started;
+  std::array<std::deque<uint64_t>, kUnits * kUnits> sem_t;
+  std::array<uint64_t, kUnits> unit_free{};
+  std::array<std::deque<uint64_t>, kUnits> started;
   uint64_t t_dispatch = 0, t_end = 0, rd_free = 0, ld_busy_end = 0;
 
   std::string state() const {
-    std::string s = fmt::format("state: pc={} of {} semaphores[l2e,e2l,e2s,s2e]={},{},{},{}", pc, n_insns, sem[kL2E],
-                                sem[kE2L], sem[kE2S], sem[kS2E]);
-    for (int u = 0; u < 3; ++u) {
+    std::string s = fmt::format("state: pc={} of {} tokens:", pc, n_insns);
+    bool any = false;
+    for (int ch = 0; ch < kUnits * kUnits; ++ch)
+      if (sem[static_cast<size_t>(ch)]) {
+        s += fmt::format(" {}={}", chan_name(ch), sem[static_cast<size_t>(ch)]);
+        any = true;
+      }
+    if (!any) s += " none";
+    for (int u = 0; u < kUnits; ++u) {
       s += fmt::format(" {}_queue=[", kUnitName[u]);
       for (size_t i = 0; i < q[u].size(); ++i) s += fmt::format("{}{}", i ? " " : "", q[u][i].pc);
       s += "]";
@@ -525,37 +532,32 @@ void FunctionalModel::run(uint64_t prog_addr, uint32_t n_insns) {
   auto xfer_cycles = [&](uint64_t beats) { return (beats * bus + mem_bytes_per_cycle_ - 1) / mem_bytes_per_cycle_; };
 
   auto tokens_ok = [&](int u, const Op& op) {
-    switch (u) {
-      case kLd:
-        return !op.deps.pop_next || r.sem[kE2L] > 0;
-      case kEx:
-        return (!op.deps.pop_prev || r.sem[kL2E] > 0) && (!op.deps.pop_next || r.sem[kS2E] > 0);
-      default:
-        return !op.deps.pop_prev || r.sem[kE2S] > 0;
-    }
+    for (int p = 0; p < kUnits; ++p)
+      if ((op.deps.pop >> p) & 1u && r.sem[static_cast<size_t>(chan(p, u))] == 0) return false;
+    return true;
   };
   auto take = [&](int s, uint64_t& t) {
-    --r.sem[s];
-    t = std::max(t, r.sem_t[s].front());
-    r.sem_t[s].pop_front();
+    --r.sem[static_cast<size_t>(s)];
+    t = std::max(t, r.sem_t[static_cast<size_t>(s)].front());
+    r.sem_t[static_cast<size_t>(s)].pop_front();
   };
   auto give = [&](int s, uint64_t t, const Op& op) {
-    if (r.sem[s] == 255)
+    if (r.sem[static_cast<size_t>(s)] == 255)
       raise(cfg_, r.state(), ErrorCode::SEM_OVERFLOW, r.pc, 0, &op.insn, op.pc,
-            fmt::format("this instruction's release of a {} token would take the counter past 255", kSemName[s]));
-    ++r.sem[s];
-    r.sem_t[s].push_back(t);
+            fmt::format("this instruction's release of a {} token would take the counter past 255", chan_name(s)));
+    ++r.sem[static_cast<size_t>(s)];
+    r.sem_t[static_cast<size_t>(s)].push_back(t);
   };
 
   // Runs the head of unit u: takes its tokens, executes it, releases its tokens.
   auto execute = [&](int u) {
-    const Op op = r.q[u].front();
-    r.q[u].pop_front();
-    uint64_t start = std::max(op.t_dispatch + 1, r.unit_free[u]);
-    const isa::Deps& d = op.deps;
+    const Op op = r.q[static_cast<size_t>(u)].front();
+    r.q[static_cast<size_t>(u)].pop_front();
+    uint64_t start = std::max(op.t_dispatch + 1, r.unit_free[static_cast<size_t>(u)]);
+    for (int p = 0; p < kUnits; ++p)
+      if ((op.deps.pop >> p) & 1u) take(chan(p, u), start);
     uint64_t done;
     if (u == kLd) {
-      if (d.pop_next) take(kE2L, start);
       exec_load(op, r);
       const isa::Transfer t = isa::transfer_of(op.insn);
       const uint64_t beats = uint64_t{t.rows} * t.row_beats;
@@ -564,60 +566,48 @@ void FunctionalModel::run(uint64_t prog_addr, uint32_t n_insns) {
       const uint64_t data_start = std::max(start + lat, r.rd_free);
       done = data_start + xfer_cycles(beats) + 1;
       r.rd_free = done;
-      r.unit_free[u] = start + bursts + 1;
+      r.unit_free[kLd] = start + bursts + 1;
       counters_.ld_busy += done - std::max(start, r.ld_busy_end);
       r.ld_busy_end = done;
-      if (d.push_next) give(kL2E, done, op);
+    } else if (u == kVu) {
+      exec_vec(op, r);
+      done = start + vec_cycles(op.insn);
+      counters_.vu_busy += done - start;
+      r.unit_free[kVu] = done + 1;
     } else if (u == kEx) {
-      if (d.pop_prev) take(kL2E, start);
-      if (d.pop_next) take(kS2E, start);
-      if (op.insn.opcode() == Opcode::VEC) {
-        exec_vec(op, r);
-        done = start + vec_cycles(op.insn);
-        counters_.vu_busy += done - start;
-      } else {
-        exec_matmul(op, r);
-        const isa::Matmul m = isa::matmul_of(op.insn);
-        done = start + uint64_t{m.depth} * m.tokens + kEnginePipe;
-        counters_.ex_busy += done - start;
-      }
-      r.unit_free[u] = done + 1;
-      if (d.push_prev) give(kE2L, done, op);
-      if (d.push_next) give(kE2S, done, op);
+      exec_matmul(op, r);
+      const isa::Matmul m = isa::matmul_of(op.insn);
+      done = start + uint64_t{m.depth} * m.tokens + kEnginePipe;
+      counters_.ex_busy += done - start;
+      r.unit_free[kEx] = done + 1;
     } else {
-      if (d.pop_prev) take(kE2S, start);
       exec_store(op, r);
       const isa::Transfer t = isa::transfer_of(op.insn);
       const uint64_t beats = uint64_t{t.rows} * t.row_beats;
       const uint64_t bursts = uint64_t{t.rows} * ((t.row_beats + cfg_.MaxBurst - 1) / cfg_.MaxBurst);
       done = start + 2 * bursts + xfer_cycles(beats) + lat;
-      r.unit_free[u] = done + 1;
+      r.unit_free[kSt] = done + 1;
       counters_.st_busy += done - start;
-      if (d.push_prev) give(kS2E, done, op);
     }
+    for (int c = 0; c < kUnits; ++c)
+      if ((op.deps.push >> c) & 1u) give(chan(u, c), done, op);
     if (record_) timeline_.push_back({static_cast<rt::TraceEvent::Unit>(u), op.pc, start, done});
-    r.started[u].push_back(start);
-    if (r.started[u].size() > kQueueDepth) r.started[u].pop_front();
+    auto& st = r.started[static_cast<size_t>(u)];
+    st.push_back(start);
+    if (st.size() > kQueueDepth) st.pop_front();
     r.t_end = std::max(r.t_end, done);
   };
 
   auto deadlock = [&](const std::string& why) {
     std::string rep =
         fmt::format("watchdog: deadlock, the device would never finish: {}; no unit can make progress\n", why);
-    for (int u = 0; u < 3; ++u) {
-      if (r.q[u].empty()) continue;
-      const Op& op = r.q[u].front();
+    for (int u = 0; u < kUnits; ++u) {
+      if (r.q[static_cast<size_t>(u)].empty()) continue;
+      const Op& op = r.q[static_cast<size_t>(u)].front();
       std::string waits;
-      auto need = [&](bool pop, int s) {
-        if (pop && r.sem[s] == 0)
-          waits += fmt::format("{}a token on {}, whose counter is 0", waits.empty() ? "" : " and ", kSemName[s]);
-      };
-      if (u == kLd) need(op.deps.pop_next, kE2L);
-      if (u == kEx) {
-        need(op.deps.pop_prev, kL2E);
-        need(op.deps.pop_next, kS2E);
-      }
-      if (u == kSt) need(op.deps.pop_prev, kE2S);
+      for (int p = 0; p < kUnits; ++p)
+        if ((op.deps.pop >> p) & 1u && r.sem[static_cast<size_t>(chan(p, u))] == 0)
+          waits += fmt::format("{}a token on {}, whose counter is 0", waits.empty() ? "" : " and ", chan_name(chan(p, u)));
       rep += fmt::format("  {} unit: insn {}: {}\n    waits for {}\n", kUnitName[u], op.pc, isa::disassemble(op.insn),
                          waits);
     }
@@ -630,14 +620,14 @@ void FunctionalModel::run(uint64_t prog_addr, uint32_t n_insns) {
   for (;;) {
     for (bool progress = true; progress;) {
       progress = false;
-      for (int u = 0; u < 3; ++u)
-        while (!r.q[u].empty() && tokens_ok(u, r.q[u].front())) {
+      for (int u = 0; u < kUnits; ++u)
+        while (!r.q[static_cast<size_t>(u)].empty() && tokens_ok(u, r.q[static_cast<size_t>(u)].front())) {
           execute(u);
           progress = true;
         }
     }
     if (finished) {
-      if (r.q[kLd].empty() && r.q[kEx].empty() && r.q[kSt].empty()) break;
+      if (std::all_of(r.q.begin(), r.q.end(), [](const auto& q) { return q.empty(); })) break;
       deadlock("FINISH has been dispatched but queued instructions wait for tokens that will never come");
     }
     if (r.pc == n_insns)
@@ -658,45 +648,29 @@ void FunctionalModel::run(uint64_t prog_addr, uint32_t n_insns) {
     const uint32_t low = static_cast<uint32_t>(insn.w[0]);
     const isa::Deps deps = isa::deps_of(insn);
     const Opcode opc = insn.opcode();
-    int u;
-    switch (opc) {
-      case Opcode::LOAD:
-        if (deps.pop_prev || deps.push_prev)
-          raise(cfg_, r.state(), ErrorCode::BAD_OPERAND, r.pc, low, &insn, r.pc,
-                "LOAD has no previous unit: pop_prev and push_prev must be 0");
-        u = kLd;
-        break;
-      case Opcode::MATMUL:
-      case Opcode::VEC:
-        u = kEx;
-        break;
-      case Opcode::STORE:
-        if (deps.pop_next || deps.push_next)
-          raise(cfg_, r.state(), ErrorCode::BAD_OPERAND, r.pc, low, &insn, r.pc,
-                "STORE has no next unit: pop_next and push_next must be 0");
-        u = kSt;
-        break;
-      case Opcode::FINISH:
-        u = -1;
-        break;
-      default:
-        raise(cfg_, r.state(), ErrorCode::ILLEGAL_OPCODE, r.pc, low, &insn, r.pc,
-              fmt::format("opcode {} is not LOAD, MATMUL, STORE, VEC or FINISH", static_cast<unsigned>(opc)));
-    }
+    const int u = isa::unit_of(opc);
+    if (u < 0 && opc != Opcode::FINISH)
+      raise(cfg_, r.state(), ErrorCode::ILLEGAL_OPCODE, r.pc, low, &insn, r.pc,
+            fmt::format("opcode {} is not LOAD, MATMUL, STORE, VEC or FINISH", static_cast<unsigned>(opc)));
+    if (u >= 0 && (((deps.pop | deps.push) >> u) & 1u))
+      raise(cfg_, r.state(), ErrorCode::BAD_OPERAND, r.pc, low, &insn, r.pc,
+            fmt::format("{} runs on the {} unit, which has no token channel to itself: pop_{} and push_{} must be 0",
+                        arch::opcode_name(opc), kUnitName[u], kUnitName[u], kUnitName[u]));
     r.t_dispatch = std::max({r.t_dispatch + 1, t_fetch_ready + beat});
     if (u < 0) {
       finished = true;
       ++r.pc;
       continue;
     }
-    if (r.q[u].size() == kQueueDepth)
+    auto& q = r.q[static_cast<size_t>(u)];
+    if (q.size() == kQueueDepth)
       deadlock(fmt::format("dispatch of insn {} ({}) waits for room in the full {} queue", r.pc, isa::disassemble(insn),
                            kUnitName[u]));
     // Room in the queue: the command kQueueDepth places earlier in this unit must have issued.
-    const auto& st = r.started[u];
-    const size_t back = kQueueDepth - r.q[u].size();
+    const auto& st = r.started[static_cast<size_t>(u)];
+    const size_t back = kQueueDepth - q.size();
     if (st.size() >= back) r.t_dispatch = std::max(r.t_dispatch, st[st.size() - back]);
-    r.q[u].push_back(Op{r.pc, insn, deps, r.t_dispatch});
+    q.push_back(Op{r.pc, insn, deps, r.t_dispatch});
     ++counters_.insns;
     ++r.pc;
   }

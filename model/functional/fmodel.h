@@ -17,7 +17,7 @@
 namespace tasu::model {
 
 // Execution semantics (what the RTL does, reduced to program order):
-//  * instructions are dispatched in order into per-unit queues of depth 4 (LD, EX, ST); after
+//  * instructions are dispatched in order into per-unit queues of depth 4 (LD, EX, VU, ST); after
 //    each dispatch every unit whose queue head has its dependency tokens runs that head to
 //    completion, until none can, then the next instruction is dispatched;
 //  * a unit error, a decode error, SEM_OVERFLOW and PROG_OVERRUN raise rt::DeviceError with the

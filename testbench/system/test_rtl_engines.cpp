@@ -118,11 +118,8 @@ EngineRun run_engine(const std::string& backend, const char* config, uint32_t to
   ta.row_beats = tokens * D * cfg.act_beats_per_word();
   to.dram_addr = static_cast<uint32_t>(oa);
   to.row_beats = tokens * cfg.out_beats_per_word();
-  isa::Deps da, dm, ds;
-  da.push_next = true;  // loads complete in order: the second's token covers both
-  dm.pop_prev = true;
-  dm.push_next = true;
-  ds.pop_prev = true;
+  // Loads complete in order: the second's token covers both.
+  const isa::Deps da{0, isa::dep::EX}, dm{isa::dep::LD, isa::dep::ST}, ds{isa::dep::EX, 0};
   isa::Matmul mm;
   mm.depth = D;
   mm.tokens = tokens;

@@ -150,12 +150,11 @@ TEST(RtlErrors, ProgramWithoutFinishOverruns) {
 }
 
 TEST(RtlErrors, DeadlockedProgramTripsTheWatchdog) {
-  isa::Deps wait_for_load;
-  wait_for_load.pop_prev = true;  // no load ever pushes: the engine waits forever
+  const isa::Deps wait_for_load{isa::dep::LD, 0};  // no load ever pushes: the engine waits forever
   isa::Matmul mm;
   const auto e = expect_error({isa::make_matmul(mm, wait_for_load), isa::make_finish()}, 5000);
   EXPECT_TRUE(e.watchdog());
-  EXPECT_NE(std::string(e.what()).find("semaphores"), std::string::npos) << e.what();
+  EXPECT_NE(std::string(e.what()).find("tokens:"), std::string::npos) << e.what();
 }
 
 TEST(RtlErrors, StartAfterErrorNeedsResetThenWorks) {
@@ -215,15 +214,11 @@ void random_programs(const char* config) {
         t.dram_addr = base + static_cast<uint32_t>(bus * uni(0, ((1 << 16) - span) / bus));
         return t;
       };
-      isa::Deps dw, da, dm, ds;
-      dw.pop_next = k > 0;    // buffers free once the previous MATMUL is done
-      da.push_next = true;    // both loads done (loads complete in order)
-      dm.pop_prev = true;
-      dm.push_prev = true;
-      dm.push_next = true;
-      dm.pop_next = k > 0;    // output buffer free once the previous STORE is done
-      ds.pop_prev = true;
-      ds.push_prev = true;
+      using namespace isa::dep;
+      // The weight buffer is free once the previous MATMUL is done, the output buffer once the
+      // previous STORE is; the second load's token covers both (loads complete in order).
+      const isa::Deps dw{static_cast<uint8_t>(k > 0 ? EX : 0), 0}, da{0, EX};
+      const isa::Deps dm{static_cast<uint8_t>(LD | (k > 0 ? ST : 0)), LD | ST}, ds{EX, EX};
       prog.push_back(isa::make_load(LoadDst::WGT, random_xfer(wgt_beats, src), dw));
       prog.push_back(isa::make_load(LoadDst::ACT, random_xfer(act_beats, src), da));
       isa::Matmul mm;

@@ -94,8 +94,9 @@ TEST(RtlVsModel, RandomVectorPrograms) {
       t.row_beats = beats;
       return t;
     };
-    isa::Deps last_load;
-    last_load.push_next = true;
+    using namespace isa::dep;
+    // Loads complete in order: the last one's tokens cover all three.
+    const isa::Deps last_load{0, EX | VU};
     prog.push_back(isa::make_load(LoadDst::VSP, xfer(0, 0, vsp_total_beats)));
     prog.push_back(isa::make_load(LoadDst::WGT, xfer(0, static_cast<uint32_t>(vsp_bytes), cfg.wgt_buffer_beats())));
     prog.push_back(isa::make_load(LoadDst::ACT, xfer(0, static_cast<uint32_t>(vsp_bytes + wgt_bytes), act_beats),
@@ -104,9 +105,7 @@ TEST(RtlVsModel, RandomVectorPrograms) {
     mm.depth = cfg.WDepth;
     mm.tokens = out_words;
     mm.act_stride = 1;
-    isa::Deps pop;
-    pop.pop_prev = true;
-    prog.push_back(isa::make_matmul(mm, pop));  // fills every output word
+    prog.push_back(isa::make_matmul(mm, {LD, VU}));  // fills every output word
 
     const int n_vec = uni(20, 60);
     for (int k = 0; k < n_vec; ++k) {
@@ -151,14 +150,13 @@ TEST(RtlVsModel, RandomVectorPrograms) {
           break;
       }
       ++kinds_seen[static_cast<int>(v.kind)];
-      prog.push_back(isa::make_vec(v));
+      // The first waits for the loads and the MATMUL, the last releases the second MATMUL.
+      prog.push_back(isa::make_vec(
+          v, {static_cast<uint8_t>(k == 0 ? LD | EX : 0), static_cast<uint8_t>(k == n_vec - 1 ? EX : 0)}));
     }
     // The activation buffer (TO_ACT's target) reaches DRAM through one more MATMUL.
-    isa::Deps push;
-    push.push_next = true;
-    prog.push_back(isa::make_matmul(mm, push));
-    isa::Deps st_pop;
-    st_pop.pop_prev = true;
+    prog.push_back(isa::make_matmul(mm, {VU, ST}));
+    const isa::Deps st_pop{EX, 0};
     const uint32_t out_beats = out_words * cfg.out_beats_per_word();
     const size_t out_bytes = vsp_bytes + size_t{out_beats} * bus;
     prog.push_back(isa::make_store(xfer(0, 0, vsp_total_beats), st_pop, StoreSrc::VSP));

@@ -42,19 +42,23 @@ Insn random_legal(std::mt19937_64& rng) {
     const arch::Field& f = of.fields[i];
     x.set(f, f.name == arch::field::dst.name ? rng() % 4 : random_value(rng, f.width));
   }
-  const bool prev = op == Opcode::MATMUL || op == Opcode::STORE, next = op == Opcode::MATMUL || op == Opcode::LOAD;
-  if (prev) x.set(arch::field::pop_prev, rng() & 1).set(arch::field::push_prev, rng() & 1);
-  if (next) x.set(arch::field::pop_next, rng() & 1).set(arch::field::push_next, rng() & 1);
+  // Any flag but the unit's own (FINISH has none).
+  const int u = unit_of(op);
+  if (u >= 0) {
+    const auto others = static_cast<uint8_t>(0xf & ~(1u << u));
+    set_deps(x, {static_cast<uint8_t>(rng() & others), static_cast<uint8_t>(rng() & others)});
+  }
   return x;
 }
 
 TEST(Asm, DocumentedSpellings) {
-  const Insn mm = make_matmul({1, false, 5, 0, 5, 0, 32}, {true, false, true, false});
-  EXPECT_EQ(disassemble(mm), "matmul wbuf=1 acc=0 depth=5 act=0 act_stride=5 out=0 tokens=32 pop_prev push_prev");
-  const Insn ld = make_load(arch::LoadDst::WGT, {0, 0x1000, 1, 320, 0}, {false, false, false, true});
-  EXPECT_EQ(disassemble(ld), "load wgt sram=0 dram=0x1000 rows=1 row_beats=320 stride=0 push_next");
-  const Insn st = make_store({0, 0x2000, 32, 2, 27648}, {true, false, true, false});
-  EXPECT_EQ(disassemble(st), "store sram=0 dram=0x2000 rows=32 row_beats=2 stride=27648 pop_prev push_prev");
+  const Insn mm = make_matmul({1, false, 5, 0, 5, 0, 32}, {dep::LD | dep::VU, dep::LD | dep::ST});
+  EXPECT_EQ(disassemble(mm),
+            "matmul wbuf=1 acc=0 depth=5 act=0 act_stride=5 out=0 tokens=32 pop_ld pop_vu push_ld push_st");
+  const Insn ld = make_load(arch::LoadDst::WGT, {0, 0x1000, 1, 320, 0}, {0, dep::EX});
+  EXPECT_EQ(disassemble(ld), "load wgt sram=0 dram=0x1000 rows=1 row_beats=320 stride=0 push_ex");
+  const Insn st = make_store({0, 0x2000, 32, 2, 27648}, {dep::EX, dep::EX});
+  EXPECT_EQ(disassemble(st), "store sram=0 dram=0x2000 rows=32 row_beats=2 stride=27648 pop_ex push_ex");
   EXPECT_EQ(disassemble(make_finish()), "finish");
   EXPECT_EQ(disassemble(make_load(arch::LoadDst::ACT, {7, 0x40, 2, 3, 64})),
             "load act sram=7 dram=0x40 rows=2 row_beats=3 stride=64");
@@ -80,23 +84,23 @@ TEST(Asm, UnknownOpcodesAndStrayBitsAreWords) {
   f.w[1] = 1;
   EXPECT_EQ(disassemble(f).substr(0, 6), ".word ");
   EXPECT_EQ(assemble(disassemble(f)).at(0), f);
-  // MATMUL bit 10 lies between accumulate and depth: unused.
+  // MATMUL bit 14 lies between accumulate and depth: unused.
   Insn m = make_matmul({});
-  m.w[0] |= 1ULL << 10;
+  m.w[0] |= 1ULL << 14;
   EXPECT_EQ(disassemble(m).substr(0, 6), ".word ");
   EXPECT_EQ(assemble(disassemble(m)).at(0), m);
 }
 
 TEST(Asm, IllegalEncodingsAreDecodedInComments) {
   // Not assemblable as such, but the decoded form follows the raw word.
-  const Insn ld = make_load(arch::LoadDst::WGT, {0, 0x1000, 1, 1, 0}, {true, false, false, false});
+  const Insn ld = make_load(arch::LoadDst::WGT, {0, 0x1000, 1, 1, 0}, {dep::LD, 0});
   EXPECT_EQ(disassemble(ld),
             ".word 0x00000000000100010000100000000011  # load wgt sram=0 dram=0x1000 rows=1 row_beats=1 stride=0 "
-            "pop_prev");
+            "pop_ld");
   EXPECT_EQ(assemble(disassemble(ld)).at(0), ld);
   Insn fin = make_finish();
-  fin.set(arch::field::push_next, 1).set(arch::field::depth, 2);
-  EXPECT_EQ(disassemble(fin), ".word 0x00000000000000000000000000020084  # finish push_next (+ unused bits)");
+  fin.set(arch::field::push_ex, 1).set(arch::field::depth, 2);
+  EXPECT_EQ(disassemble(fin), ".word 0x00000000000000000000000000020204  # finish push_ex (+ unused bits)");
   Insn ld3 = make_load(arch::LoadDst::WGT, {0, 0x1000, 1, 1, 0});
   ld3.set(arch::field::dst, 3);
   EXPECT_EQ(disassemble(ld3), "load dst=3 sram=0 dram=0x1000 rows=1 row_beats=1 stride=0");
@@ -136,14 +140,14 @@ TEST(Asm, FlexibleSyntax) {
       "   MATMUL tokens=0x20 out=3 depth=2 # trailing comment\n"
       "load act row_beats=2 rows=1 dram=4096\r\n"
       "load dst=1 sram_beat=0 dram_addr=0x1000 rows=1 row_beats=2 dram_stride=0x0\n"
-      "matmul accumulate=1 act_word=4 out_word=1 act_stride=1 depth=1 tokens=1 pop_prev=1 push_next=0\n"
+      "matmul accumulate=1 act_word=4 out_word=1 act_stride=1 depth=1 tokens=1 pop_ld=1 push_st=0\n"
       "\tfinish\t\n";
   const auto p = assemble(text);
   ASSERT_EQ(p.size(), 5u);
   EXPECT_EQ(p[0], make_matmul({0, false, 2, 0, 0, 3, 32}));
   EXPECT_EQ(p[1], make_load(arch::LoadDst::ACT, {0, 4096, 1, 2, 0}));
   EXPECT_EQ(p[2], p[1]);
-  EXPECT_EQ(p[3], make_matmul({0, true, 1, 4, 1, 1, 1}, {true, false, false, false}));
+  EXPECT_EQ(p[3], make_matmul({0, true, 1, 4, 1, 1, 1}, {dep::LD, 0}));
   EXPECT_EQ(p[4], make_finish());
   EXPECT_TRUE(assemble("").empty());
   EXPECT_TRUE(assemble("# only\n\n   \n").empty());
@@ -173,7 +177,7 @@ TEST(Asm, Errors) {
   expect_error("load dram=0x100000000", 1, "does not fit in load field dram_addr (32 bits)");
   expect_error("load dst=4", 1, "does not fit");
   expect_error("matmul wbuf=2", 1, "does not fit");
-  expect_error("matmul pop_prev=2", 1, "does not fit");
+  expect_error("matmul pop_ld=2", 1, "does not fit");
   expect_error("matmul tokens=99999999999999999999999", 1, "too large");
   expect_error("matmul depth=", 1, "missing value for field depth");
   expect_error("matmul depth", 1, "missing value for field depth");
@@ -184,18 +188,20 @@ TEST(Asm, Errors) {
   expect_error("matmul depth=1 depth=2", 1, "given twice");
   expect_error("load wgt act", 1, "given twice");
   expect_error("load act dst=1", 1, "given twice");
-  expect_error("load wgt pop_prev", 1, "dependency flag pop_prev is not allowed for load");
-  expect_error("load wgt push_prev=1", 1, "dependency flag push_prev is not allowed for load");
-  expect_error("store pop_next", 1, "dependency flag pop_next is not allowed for store");
-  expect_error("store push_next", 1, "dependency flag push_next is not allowed for store");
-  expect_error("finish pop_prev", 1, "dependency flag pop_prev is not allowed for finish");
+  expect_error("load wgt pop_ld", 1, "dependency flag pop_ld is not allowed for load");
+  expect_error("load wgt push_ld=1", 1, "dependency flag push_ld is not allowed for load");
+  expect_error("store pop_st", 1, "dependency flag pop_st is not allowed for store");
+  expect_error("store push_st", 1, "dependency flag push_st is not allowed for store");
+  expect_error("vec push_vu", 1, "dependency flag push_vu is not allowed for vec");
+  expect_error("matmul pop_ex", 1, "dependency flag pop_ex is not allowed for matmul");
+  expect_error("finish pop_ld", 1, "dependency flag pop_ld is not allowed for finish");
   expect_error(".word", 1, ".word takes exactly one");
   expect_error(".word 1 2", 1, ".word takes exactly one");
   expect_error(".word 1234", 1, "must be 0x hex");
   expect_error(".word 0x1g", 1, "non-hex digit");
   expect_error(".word 0x100000000000000000000000000000000", 1, "does not fit in 128 bits");
   // A flag explicitly cleared is not a violation.
-  EXPECT_EQ(assemble("load wgt pop_prev=0").at(0), make_load(arch::LoadDst::WGT, {0, 0, 0, 0, 0}));
+  EXPECT_EQ(assemble("load wgt pop_ld=0").at(0), make_load(arch::LoadDst::WGT, {0, 0, 0, 0, 0}));
 }
 
 }  // namespace

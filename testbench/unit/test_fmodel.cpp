@@ -16,6 +16,7 @@ namespace {
 
 using arch::ErrorCode;
 using isa::Deps;
+using namespace isa::dep;
 using isa::Insn;
 
 constexpr uint64_t kBase = rt::Device::kDramBase;
@@ -305,10 +306,10 @@ TEST_F(FModel, DoubleBufferedTokens) {
   for (uint32_t mb = 0; mb < 2; ++mb) {
     for (uint32_t kb = 0; kb < 2; ++kb)
       prog.push_back(ld(WGT, kb * buf_beats, wgt_at + (mb * 2 + kb) * buf_beats * bus, 1, buf_beats, 0,
-                        {false, mb > 0, false, true}));
-    prog.push_back(mm(0, false, c.WDepth, 0, words_per_token, 0, tokens, {true, mb > 0, true, false}));
-    prog.push_back(mm(1, true, c.WDepth, c.WDepth, words_per_token, 0, tokens, {true, false, true, true}));
-    prog.push_back(st(0, y_at + mb * c.Rows * 4, tokens, ob, M * 4, {true, false, true, false}));
+                        {static_cast<uint8_t>(mb > 0 ? EX : 0), EX}));
+    prog.push_back(mm(0, false, c.WDepth, 0, words_per_token, 0, tokens, {static_cast<uint8_t>(LD | (mb > 0 ? ST : 0)), LD}));
+    prog.push_back(mm(1, true, c.WDepth, c.WDepth, words_per_token, 0, tokens, {LD, LD | ST}));
+    prog.push_back(st(0, y_at + mb * c.Rows * 4, tokens, ob, M * 4, {EX, EX}));
   }
   prog.push_back(kFinish);
   SCOPED_TRACE(isa::disassemble_program(prog));
@@ -335,11 +336,11 @@ TEST_F(FModel, AssembledProgram) {
                     " rows=1 row_beats=1\n"
                     "load wgt sram=0 dram=" +
                     std::to_string(kData) +
-                    " rows=1 row_beats=4 push_next  # after the activations, so its token covers both\n"
-                    "matmul depth=1 tokens=1 pop_prev push_next\n"
+                    " rows=1 row_beats=4 push_ex  # after the activations, so its token covers both\n"
+                    "matmul depth=1 tokens=1 pop_ld push_st\n"
                     "store dram=" +
                     std::to_string(kData + 0x100) +
-                    " rows=1 row_beats=1 pop_prev\n"
+                    " rows=1 row_beats=1 pop_ex\n"
                     "finish\n"));
   std::vector<uint8_t> got(64);
   dev->read(kData + 0x100, got.data(), got.size());
@@ -358,15 +359,21 @@ TEST_F(FModel, IllegalOpcode) {
 }
 
 TEST_F(FModel, DecodeBadOperand) {
-  const Insn l = ld(ACT, 0, kData, 1, 1, 0, {true, false, false, false});
+  // A unit's own flags: it has no token channel to itself.
+  const Insn l = ld(ACT, 0, kData, 1, 1, 0, {LD, 0});
   expect_error({ld(ACT, 0, kData, 1, 1, 0), ld(ACT, 0, kData, 1, 1, 0), l, kFinish}, ErrorCode::BAD_OPERAND, 2,
                static_cast<uint32_t>(l.w[0]));
-  const Insn l2 = ld(ACT, 0, kData, 1, 1, 0, {false, false, true, false});
+  const Insn l2 = ld(ACT, 0, kData, 1, 1, 0, {0, LD});
   expect_error({l2, kFinish}, ErrorCode::BAD_OPERAND, 0, static_cast<uint32_t>(l2.w[0]));
-  const Insn s = st(0, kData, 1, 1, 0, {false, true, false, false});
+  const Insn s = st(0, kData, 1, 1, 0, {ST, 0});
   expect_error({s, kFinish}, ErrorCode::BAD_OPERAND, 0, static_cast<uint32_t>(s.w[0]));
-  const Insn s2 = st(0, kData, 1, 1, 0, {false, false, false, true});
+  const Insn s2 = st(0, kData, 1, 1, 0, {0, ST});
   expect_error({mm(0, false, 1, 0, 0, 0, 1), s2, kFinish}, ErrorCode::BAD_OPERAND, 1, static_cast<uint32_t>(s2.w[0]));
+  const Insn m = mm(0, false, 1, 0, 0, 0, 1, {EX, 0});
+  expect_error({m, kFinish}, ErrorCode::BAD_OPERAND, 0, static_cast<uint32_t>(m.w[0]));
+  isa::Vec v;
+  const Insn vv = isa::make_vec(v, {0, VU});
+  expect_error({vv, kFinish}, ErrorCode::BAD_OPERAND, 0, static_cast<uint32_t>(vv.w[0]));
 }
 
 TEST_F(FModel, LoadBadOperand) {
@@ -380,7 +387,8 @@ TEST_F(FModel, LoadBadOperand) {
   ASSERT_EQ(wcap, 64u);
   expect_error({ld(WGT, 40, kData, 2, 20, 0), kFinish}, ErrorCode::BAD_OPERAND, 0, 60);
   expect_error({ld(ACT, 255, kData, 1, 2, 0), kFinish}, ErrorCode::BAD_OPERAND, 0, 255);
-  expect_error({ld(ACT, (1u << 20) - 1, kData, 1, 1, 0), kFinish}, ErrorCode::BAD_OPERAND, 0, (1u << 20) - 1);
+  const uint32_t top = (1u << arch::field::sram_beat.width) - 1;  // the largest sram_beat
+  expect_error({ld(ACT, top, kData, 1, 1, 0), kFinish}, ErrorCode::BAD_OPERAND, 0, top);
   run({ld(WGT, 48, kData, 1, 16, 0), ld(ACT, 255, kData, 1, 1, 0), kFinish});  // exactly full: fine
 }
 
@@ -493,24 +501,23 @@ TEST_F(FModel, ProgOverrun) {
 
 TEST_F(FModel, Deadlock) {
   // The engine waits for a load token nobody releases.
-  rt::DeviceError e = run_error({mm(0, false, 1, 0, 0, 0, 1, {true, false, false, false}), kFinish});
+  rt::DeviceError e = run_error({mm(0, false, 1, 0, 0, 0, 1, {LD, 0}), kFinish});
   EXPECT_TRUE(e.watchdog());
   EXPECT_EQ(e.code(), ErrorCode::NONE);
   std::string what = e.what();
   EXPECT_NE(what.find("deadlock"), std::string::npos) << what;
   EXPECT_NE(what.find("insn 0: matmul"), std::string::npos) << what;
-  EXPECT_NE(what.find("l2e"), std::string::npos) << what;
+  EXPECT_NE(what.find("ld->ex"), std::string::npos) << what;
 
   // Load and engine each wait for the other.
-  e = run_error({ld(ACT, 0, kData, 1, 1, 0, {false, true, false, true}),
-                 mm(0, false, 1, 0, 0, 0, 1, {true, false, true, false}), kFinish});
+  e = run_error({ld(ACT, 0, kData, 1, 1, 0, {EX, EX}), mm(0, false, 1, 0, 0, 0, 1, {LD, LD}), kFinish});
   EXPECT_TRUE(e.watchdog());
   what = e.what();
-  EXPECT_NE(what.find("e2l"), std::string::npos) << what;
-  EXPECT_NE(what.find("l2e"), std::string::npos) << what;
+  EXPECT_NE(what.find("ex->ld"), std::string::npos) << what;
+  EXPECT_NE(what.find("ld->ex"), std::string::npos) << what;
 
   // Dispatch blocks on a full store queue: FINISH is never reached.
-  std::vector<Insn> prog(6, st(0, kData, 1, 1, 0, {true, false, false, false}));
+  std::vector<Insn> prog(6, st(0, kData, 1, 1, 0, {EX, 0}));
   prog.push_back(kFinish);
   e = run_error(prog);
   EXPECT_TRUE(e.watchdog());
@@ -519,13 +526,13 @@ TEST_F(FModel, Deadlock) {
   EXPECT_NE(what.find("full st queue"), std::string::npos) << what;
 
   // Without FINISH the RTL runs off the end of the program instead of hanging.
-  e = run_error({mm(0, false, 1, 0, 0, 0, 1, {true, false, false, false})});
+  e = run_error({mm(0, false, 1, 0, 0, 0, 1, {LD, 0})});
   EXPECT_FALSE(e.watchdog());
   EXPECT_EQ(e.code(), ErrorCode::PROG_OVERRUN);
 }
 
 TEST_F(FModel, SemaphoreOverflow) {
-  std::vector<Insn> prog(255, ld(ACT, 0, kData, 1, 1, 0, {false, false, false, true}));
+  std::vector<Insn> prog(255, ld(ACT, 0, kData, 1, 1, 0, {0, EX}));
   prog.push_back(kFinish);
   run(prog);  // 255 tokens fit in the 8-bit counter
   prog.back() = prog.front();
