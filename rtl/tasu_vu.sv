@@ -7,7 +7,10 @@
 // One scratchpad row per cycle for ELEM, MAX, FROM_OUT (one engine output word per cycle) and
 // TO_ACT (one packed int8 beat per cycle); DOT takes two cycles per row because it sends each
 // row through the lanes twice (multiply, then accumulate) to keep one adder and one
-// multiplier per lane.
+// multiplier per lane. DOTS and WSUM repeat DOT and a multiply-add over `count` positions of an
+// attention cache in one instruction: DOTS hands each position's lane sums to a pipelined tree
+// (tasu_vu_tree) and goes on with the next position, WSUM fetches each position's weight as a
+// scalar and adds weight x value row into the destination, two cycles per row.
 module tasu_vu #(
   parameter int VRows    = 512,
   parameter int Rows     = 16,    // 32-bit elements per engine output word
@@ -70,7 +73,30 @@ module tasu_vu #(
   assign src1_end = {1'b0, c_src1} + c_rows;
   assign src2_end = {1'b0, c_src2} + c_rows;
 
-  logic is_elem, is_dot, is_max, is_from, b_vec, b_scalar, b_rep;
+  // DOTS and WSUM: count positions, stride rows apart, from vsrc2 (the cache rows).
+  logic [15:0] c_cnt, c_cnt_m1, c_stride;
+  logic [5:0]  c_lane;
+  logic [32:0] bspan_end;                  // one past the last b row of the last position
+  logic [22:0] dflat_end, sflat_end;       // one past the last result / weight element (flat)
+  logic [16:0] dflat_row_end, sflat_row_end;
+  assign c_cnt         = cmd_insn_i[tasu_pkg::FVimmLsb +: 16];
+  assign c_stride      = cmd_insn_i[tasu_pkg::FVimmLsb + 16 +: 16];
+  assign c_cnt_m1      = c_cnt - 16'd1;
+  assign c_lane        = cmd_insn_i[tasu_pkg::FVlaneLsb +: tasu_pkg::FVlaneW];
+  assign bspan_end     = 33'(c_src2) + 33'(c_cnt_m1) * 33'(c_stride) + 33'(c_rows);
+  assign dflat_end     = {1'b0, c_dst, 6'd0} + 23'(c_lane) + 23'(c_cnt);
+  assign sflat_end     = {1'b0, c_src1, 6'd0} + 23'(c_lane) + 23'(c_cnt);
+  assign dflat_row_end = 17'((dflat_end - 23'd1) >> 6) + 17'd1;
+  assign sflat_row_end = 17'((sflat_end - 23'd1) >> 6) + 17'd1;
+
+  // Row ranges [lo, hi) overlap.
+  function automatic logic ovl(input logic [32:0] alo, input logic [32:0] ahi, input logic [32:0] blo,
+                               input logic [32:0] bhi);
+    ovl = (alo < bhi) && (blo < ahi);
+  endfunction
+
+  logic is_elem, is_dot, is_max, is_from, b_vec, b_scalar, b_rep, is_wsum;
+  assign is_wsum  = (c_kind == tasu_pkg::VkWSUM);
   assign is_elem  = (c_kind == tasu_pkg::VkELEM);
   assign is_dot   = (c_kind == tasu_pkg::VkDOT);
   assign is_max   = (c_kind == tasu_pkg::VkMAX);
@@ -95,6 +121,15 @@ module tasu_vu #(
       tasu_pkg::VkMAX:      cmd_bad = bad_src1 || {1'b0, c_dst} >= 17'(VRows);
       tasu_pkg::VkFROM_OUT: cmd_bad = dst_end > 17'(VRows);
       tasu_pkg::VkTO_ACT:   cmd_bad = bad_src1 || dst_end > 17'(ActBeats);
+      // The results must not land in rows the instruction still reads.
+      tasu_pkg::VkDOTS:     cmd_bad = c_cnt == '0 || bad_src1 || bspan_end > 33'(VRows) ||
+                                      dflat_end > 23'(VRows * VLanes) ||
+                                      ovl(33'(c_dst), 33'(dflat_row_end), 33'(c_src1), 33'(src1_end)) ||
+                                      ovl(33'(c_dst), 33'(dflat_row_end), 33'(c_src2), bspan_end);
+      tasu_pkg::VkWSUM:     cmd_bad = c_cnt == '0 || dst_end > 17'(VRows) || bspan_end > 33'(VRows) ||
+                                      sflat_end > 23'(VRows * VLanes) ||
+                                      ovl(33'(c_dst), 33'(dst_end), 33'(c_src2), bspan_end) ||
+                                      ovl(33'(c_dst), 33'(dst_end), 33'(c_src1), 33'(sflat_row_end));
       default:              cmd_bad = 1'b1;
     endcase
     if (c_len == '0) cmd_bad = 1'b1;
@@ -110,6 +145,16 @@ module tasu_vu #(
   logic [31:0] imm_q, scalar_q;
   logic [10:0] rows_q;       // scratchpad rows (or output words for FROM_OUT) to issue
   logic [31:0] info_q;
+  // DOTS and WSUM: the position being issued, and the first b row of it.
+  logic [15:0] pos_q, pos_d, bsrc_q, bsrc_d;
+  logic        last_pos;
+  assign last_pos = (pos_q + 16'd1 >= imm_q[15:0]);
+
+  // WSUM's weight of position p: element (vsrc1, vlane) + p, flat.
+  logic [15:0] wsum_srow;
+  logic [5:0]  scalar_lane;
+  assign scalar_lane = (kind_q == tasu_pkg::VkWSUM) ? lane_q + pos_q[5:0] : lane_q;
+  assign wsum_srow = 16'(({1'b0, src1_q, 6'd0} + 23'(lane_q) + 23'(pos_q)) >> 6);
 
   // Issue side.
   logic [10:0] iss_q, iss_d;
@@ -123,8 +168,16 @@ module tasu_vu #(
   logic [RowBits-1:0] a_row, b_row, acc_q, acc_d, p_q, lane_y;
   logic [VLanes-1:0]  row_mask, row_mask2;
 
+  logic two_pass;      // kinds that send each row through the lanes twice
+  assign two_pass = (kind_q == tasu_pkg::VkDOT) || (kind_q == tasu_pkg::VkDOTS) || (kind_q == tasu_pkg::VkWSUM);
   assign iss_done = (iss_q == rows_q);
-  assign issue    = (state_q == StRun) && !iss_done && !(kind_q == tasu_pkg::VkDOT && v_q);
+  assign issue    = (state_q == StRun) && !iss_done && !(two_pass && v_q);
+
+  // The DOTS tree: a position's lane sums enter after its last row has accumulated.
+  logic        tree_in, tree_out, tree_busy;
+  logic [31:0] tree_sum;
+  logic [22:0] tree_tag, res_q, res2_q;    // flat scratchpad element of the result
+  logic        lastrow_q, lastrow2_q;
 
   // FROM_OUT past the end of the output buffer is found as the words are issued (the address
   // is a running sum of the stride); rows already copied stay copied.
@@ -134,6 +187,8 @@ module tasu_vu #(
   always_comb begin
     state_d     = state_q;
     iss_d       = iss_q;
+    pos_d       = pos_q;
+    bsrc_d      = bsrc_q;
     oaddr_d     = oaddr_q;
     lvl_d       = lvl_q;
     cmd_ready_o = 1'b0;
@@ -148,9 +203,11 @@ module tasu_vu #(
             err_o      = 1'b1;
             err_info_o = {c_kind, 13'd0, c_len};
           end else begin
-            state_d = (c_bmode == tasu_pkg::VbSCALAR && (is_elem || is_dot)) ? StScalar : StRun;
+            state_d = ((c_bmode == tasu_pkg::VbSCALAR && (is_elem || is_dot)) || is_wsum) ? StScalar : StRun;
             iss_d   = '0;
             oaddr_d = {1'b0, c_src1};
+            pos_d   = '0;
+            bsrc_d  = c_src2;
           end
         end
       end
@@ -165,7 +222,19 @@ module tasu_vu #(
             iss_d   = iss_q + 11'd1;
             oaddr_d = oaddr_q + {1'b0, src2_q};
           end
-          if (iss_done && !v_q && !v2_q) begin
+          if ((kind_q == tasu_pkg::VkDOTS || kind_q == tasu_pkg::VkWSUM) && issue &&
+              iss_q + 11'd1 == rows_q && !last_pos) begin
+            // On to the next position: WSUM fetches its weight first.
+            iss_d  = '0;
+            pos_d  = pos_q + 16'd1;
+            bsrc_d = bsrc_q + imm_q[31:16];
+            if (kind_q == tasu_pkg::VkWSUM) state_d = StScalar;
+          end else if (kind_q == tasu_pkg::VkDOTS) begin
+            if (iss_done && !v_q && !v2_q && !tree_busy && !tree_in) begin
+              done_o  = 1'b1;
+              state_d = StIdle;
+            end
+          end else if (iss_done && !v_q && !v2_q) begin
             if (kind_q == tasu_pkg::VkDOT || kind_q == tasu_pkg::VkMAX) begin
               state_d = StTree;
               lvl_d   = '0;
@@ -206,6 +275,12 @@ module tasu_vu #(
       rows_q   <= '0;
       info_q   <= '0;
       iss_q    <= '0;
+      pos_q    <= '0;
+      bsrc_q   <= '0;
+      res_q    <= '0;
+      res2_q   <= '0;
+      lastrow_q  <= 1'b0;
+      lastrow2_q <= 1'b0;
       oaddr_q  <= '0;
       lvl_q    <= '0;
       v_q      <= 1'b0;
@@ -215,11 +290,18 @@ module tasu_vu #(
     end else begin
       state_q <= state_d;
       iss_q   <= iss_d;
+      pos_q   <= pos_d;
+      bsrc_q  <= bsrc_d;
       oaddr_q <= oaddr_d;
+      // The position's result element and its last row travel with the row through the lanes.
+      res_q      <= {1'b0, dst_q, 6'd0} + 23'(lane_q) + 23'(pos_q);
+      res2_q     <= res_q;
+      lastrow_q  <= issue && (iss_q + 11'd1 == rows_q);
+      lastrow2_q <= lastrow_q;
       lvl_q   <= lvl_d;
       v_q     <= issue && !oaddr_bad;
       j_q     <= iss_q;
-      v2_q    <= v_q && (kind_q == tasu_pkg::VkDOT);
+      v2_q    <= v_q && two_pass;
       j2_q    <= j_q;
       if (state_q == StIdle && cmd_valid_i && !cmd_bad) begin
         op_q    <= c_op;
@@ -237,11 +319,12 @@ module tasu_vu #(
         // FROM_OUT issues output words; everything else scratchpad rows.
         rows_q  <= is_from ? 11'(({1'b0, c_len} + 17'(Rows - 1)) >> $clog2(Rows)) : c_rows[10:0];
       end
-      if (state_q == StScalarLatch) scalar_q <= b_row[lane_q * 32 +: 32];
+      if (state_q == StScalarLatch) scalar_q <= b_row[scalar_lane * 32 +: 32];
     end
   end
 
   assign busy_o = (state_q != StIdle);
+
 
   // ---- Scratchpad -----------------------------------------------------------------------------
   logic               wr_valid;
@@ -251,11 +334,18 @@ module tasu_vu #(
 
   tasu_vu_spad #(.Words(VRows), .BusBytes(BusBytes)) u_spad (
     .clk_i,
+    // DOTS: a is the query, b the position's rows; WSUM: a the position's value rows, b the
+    // destination rows it adds into.
     .a_rd_valid_i  (issue && kind_q != tasu_pkg::VkFROM_OUT),
-    .a_rd_row_i    (VAddrW'(src1_q + 16'(iss_q))),
+    .a_rd_row_i    (VAddrW'((kind_q == tasu_pkg::VkWSUM ? bsrc_q : src1_q) + 16'(iss_q))),
     .a_rd_data_o   (a_row),
-    .b_rd_valid_i  ((issue && (bmode_q == tasu_pkg::VbVEC || bmode_q == tasu_pkg::VbROW)) || state_q == StScalar),
-    .b_rd_row_i    (VAddrW'((state_q == StScalar || bmode_q == tasu_pkg::VbROW) ? src2_q : src2_q + 16'(iss_q))),
+    .b_rd_valid_i  ((issue && (bmode_q == tasu_pkg::VbVEC || bmode_q == tasu_pkg::VbROW ||
+                               kind_q == tasu_pkg::VkDOTS || kind_q == tasu_pkg::VkWSUM)) ||
+                    state_q == StScalar),
+    .b_rd_row_i    (VAddrW'((state_q == StScalar) ? (kind_q == tasu_pkg::VkWSUM ? wsum_srow : src2_q) :
+                            (kind_q == tasu_pkg::VkWSUM) ? dst_q + 16'(iss_q) :
+                            (kind_q == tasu_pkg::VkDOTS) ? bsrc_q + 16'(iss_q) :
+                            (bmode_q == tasu_pkg::VbROW) ? src2_q : src2_q + 16'(iss_q))),
     .b_rd_data_o   (b_row),
     .wr_valid_i    (wr_valid),
     .wr_row_i      (wr_row),
@@ -291,7 +381,7 @@ module tasu_vu #(
   // row of ELEM, DOT or MAX. Otherwise the lanes and their operand muxes are idle.
   logic lanes_en;
   assign lanes_en = (state_q == StTree) || v2_q ||
-                    (v_q && (kind_q == tasu_pkg::VkELEM || kind_q == tasu_pkg::VkDOT || kind_q == tasu_pkg::VkMAX));
+                    (v_q && (kind_q == tasu_pkg::VkELEM || kind_q == tasu_pkg::VkMAX || two_pass));
 
   always_comb begin
     b_src   = '0;
@@ -311,6 +401,15 @@ module tasu_vu #(
     end else if (kind_q == tasu_pkg::VkMAX) begin
       lane_op = tasu_pkg::VopMAX;
       lane_a  = acc_q;
+      lane_b  = a_row;
+    end else if (kind_q == tasu_pkg::VkDOTS) begin
+      lane_op = tasu_pkg::VopMUL;
+      lane_a  = a_row;
+      lane_b  = b_row;
+    end else if (kind_q == tasu_pkg::VkWSUM) begin
+      // weight x value; the destination row waits in acc_q for the add.
+      lane_op = tasu_pkg::VopMUL;
+      lane_a  = {VLanes{scalar_q}};
       lane_b  = a_row;
     end else begin
       for (int l = 0; l < VLanes; l++)
@@ -345,8 +444,14 @@ module tasu_vu #(
     end else if (state_q == StTree) begin
       for (int l = 0; l < VLanes; l++)
         if (7'(l) < tree_s) acc_d[l * 32 +: 32] = lane_y[l * 32 +: 32];
+    end else if (v2_q && kind_q == tasu_pkg::VkWSUM) begin
+      // The sum goes to the scratchpad; the accumulators only carried the destination row.
     end else if (v2_q) begin
       for (int l = 0; l < VLanes; l++) if (row_mask2[l]) acc_d[l * 32 +: 32] = lane_y[l * 32 +: 32];
+      // DOTS: the position's last row hands its sums to the tree and the next starts from +0.
+      if (kind_q == tasu_pkg::VkDOTS && lastrow2_q) acc_d = '0;
+    end else if (v_q && kind_q == tasu_pkg::VkWSUM) begin
+      acc_d = b_row;
     end else if (v_q && kind_q == tasu_pkg::VkMAX) begin
       for (int l = 0; l < VLanes; l++) if (row_mask[l]) acc_d[l * 32 +: 32] = lane_y[l * 32 +: 32];
     end
@@ -354,8 +459,29 @@ module tasu_vu #(
 
   always_ff @(posedge clk_i) begin
     acc_q <= acc_d;
-    if (v_q && kind_q == tasu_pkg::VkDOT) p_q <= lane_y;
+    if (v_q && two_pass) p_q <= lane_y;
   end
+
+  // The sums as the accumulators would take them (acc_d), formed only in the cycle they enter.
+  logic [RowBits-1:0] tree_data;
+  assign tree_in = v2_q && lastrow2_q && (kind_q == tasu_pkg::VkDOTS);
+  always_comb begin
+    tree_data = '0;
+    if (tree_in) begin
+      tree_data = acc_q;
+      for (int l = 0; l < VLanes; l++) if (row_mask2[l]) tree_data[l * 32 +: 32] = lane_y[l * 32 +: 32];
+    end
+  end
+  tasu_vu_tree #(.TagW(23)) u_tree (
+    .clk_i, .rst_ni,
+    .in_valid_i  (tree_in),
+    .in_data_i   (tree_data),
+    .in_tag_i    (res2_q),
+    .out_valid_o (tree_out),
+    .out_data_o  (tree_sum),
+    .out_tag_o   (tree_tag),
+    .busy_o      (tree_busy)
+  );
 
   // ---- Writes: element results, copied output words, reduction results, packed int8 ----------
   logic [10:0] from_sub;       // output word index within its scratchpad row
@@ -373,8 +499,17 @@ module tasu_vu #(
       wr_row   = VAddrW'(dst_q);
       wr_mask  = VLanes'(1) << lane_q;
       wr_data  = {VLanes{acc_q[31:0]}};
+    end else if (tree_out) begin
+      wr_valid = 1'b1;
+      wr_row   = VAddrW'(tree_tag >> 6);
+      wr_mask  = VLanes'(1) << tree_tag[5:0];
+      wr_data  = {VLanes{tree_sum}};
     end else if (v_q && kind_q == tasu_pkg::VkELEM) begin
       wr_valid = 1'b1;
+    end else if (v2_q && kind_q == tasu_pkg::VkWSUM) begin
+      wr_valid = 1'b1;
+      wr_row   = VAddrW'(dst_q + 16'(j2_q));
+      wr_mask  = row_mask2;
     end else if (v_q && kind_q == tasu_pkg::VkFROM_OUT) begin
       wr_valid = 1'b1;
       wr_row   = VAddrW'(dst_q + (16'(j_q) >> $clog2(WordsPerRow)));

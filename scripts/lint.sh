@@ -14,7 +14,7 @@ rtl=("$gen/tasu_pkg.sv" "$root"/rtl/tasu_fifo.sv "$root"/rtl/tasu_dot_tern_tree.
      "$root"/rtl/tasu_out_buffer.sv "$root"/rtl/tasu_engine.sv "$root"/rtl/tasu_dma_rd.sv
      "$root"/rtl/tasu_dma_wr.sv "$root"/rtl/tasu_mem_arbiter.sv "$root"/rtl/tasu_cmd_proc.sv
      "$root"/rtl/tasu_regs.sv "$root"/rtl/tasu_vu_fadd.sv "$root"/rtl/tasu_vu_fmul.sv
-     "$root"/rtl/tasu_vu_cvt.sv "$root"/rtl/tasu_vu_lane.sv "$root"/rtl/tasu_vu_spad.sv "$root"/rtl/tasu_vu.sv
+     "$root"/rtl/tasu_vu_cvt.sv "$root"/rtl/tasu_vu_lane.sv "$root"/rtl/tasu_vu_spad.sv "$root"/rtl/tasu_vu_tree.sv "$root"/rtl/tasu_vu.sv
      "$root"/rtl/tasu_top.sv)
 # The silicon-comparison rows (scripts/ppa.sh), outside tasu_top.
 ppa=("$gen/tasu_pkg.sv" "$root"/rtl/tasu_vu_fadd.sv "$root"/rtl/tasu_vu_fmul.sv "$root"/rtl/tasu_dot_tern_chain.sv

@@ -116,6 +116,24 @@ class LayerGen {
     reads.push_back(vsp(a, n));
     emit_vec(v, reads, {vsp(dst, 1)});
   }
+  // DOTS: element (dst, 0) + j = a . (cache row j), for j < count; WSUM: dst += a[j] * (cache
+  // row j). Cache rows are n elements each, consecutive.
+  void positions(VectorKind kind, uint32_t dst, uint32_t a, uint32_t cache, int64_t n, int64_t count) {
+    isa::Vec v;
+    v.kind = kind;
+    v.dst = dst;
+    v.src1 = a;
+    v.src2 = cache;
+    v.len = static_cast<uint32_t>(n);
+    const auto stride = static_cast<uint32_t>(rows_of(n));
+    if (count < 1 || count > 0xffff) throw std::invalid_argument(fmt::format("{} positions in one instruction", count));
+    v.imm = static_cast<uint32_t>(count) | (stride << 16);
+    const Span cache_rows{Space::VSP, cache, cache + static_cast<uint64_t>(count) * stride};
+    if (kind == VectorKind::DOTS)
+      emit_vec(v, {vsp(a, n), cache_rows}, {vsp(dst, count)});
+    else
+      emit_vec(v, {vsp(a, count), cache_rows, vsp(dst, n)}, {vsp(dst, n)});
+  }
   void vmax(uint32_t dst, uint32_t lane, uint32_t a, int64_t n, vf32 init) {
     isa::Vec v;
     v.kind = VectorKind::MAX;
@@ -361,13 +379,11 @@ void LayerGen::attention(uint32_t q, uint32_t att, int64_t pos) {
     const uint32_t kb = vsp_.alloc(vis * hd), vb = vsp_.alloc(vis * hd);
     load(kb, a_.kcache + static_cast<uint32_t>(g * hd * 4), vis, hd * 4, kvrow);
     load(vb, a_.vcache + static_cast<uint32_t>(g * hd * 4), vis, hd * 4, kvrow);
-    const uint32_t sc = vsp_.alloc(gh * R * L), mx = vsp_.alloc(gh), z = vsp_.alloc(gh), tmp = vsp_.alloc(hd);
-    for (int64_t hi = 0; hi < gh; ++hi) {
-      const auto h = g * gh + hi;
-      for (int64_t j = 0; j < vis; ++j)
-        dot(sc + static_cast<uint32_t>(hi * R + j / L), static_cast<uint32_t>(j % L),
-            q + static_cast<uint32_t>(h * hr), hd, vecb(kb + static_cast<uint32_t>(j * hr)));
-    }
+    const uint32_t sc = vsp_.alloc(gh * R * L), mx = vsp_.alloc(gh), z = vsp_.alloc(gh);
+    // Scores: one DOTS per head over every visible position of the group's keys.
+    for (int64_t hi = 0; hi < gh; ++hi)
+      positions(VectorKind::DOTS, sc + static_cast<uint32_t>(hi * R), q + static_cast<uint32_t>((g * gh + hi) * hr),
+                kb, hd, vis);
     elem(VectorOp::MUL, sc, sc, gh * R * L, imm(scale));
     for (int64_t hi = 0; hi < gh; ++hi) {
       const auto sh = sc + static_cast<uint32_t>(hi * R);
@@ -383,11 +399,7 @@ void LayerGen::attention(uint32_t q, uint32_t att, int64_t pos) {
       elem(VectorOp::MUL, eh, eh, vis, scalar(rz, static_cast<uint32_t>(hi)));
       const auto out = att + static_cast<uint32_t>((g * gh + hi) * hr);
       elem(VectorOp::AND, out, out, hd, imm(0));
-      for (int64_t j = 0; j < vis; ++j) {
-        elem(VectorOp::MUL, tmp, vb + static_cast<uint32_t>(j * hr), hd,
-             scalar(eh + static_cast<uint32_t>(j / L), static_cast<uint32_t>(j % L)), true);
-        elem(VectorOp::ADD, out, out, hd, vecb(tmp));
-      }
+      positions(VectorKind::WSUM, out, eh, vb, hd, vis);  // out += p_j * v_j, j in order
     }
     vsp_.release(m0);
   }

@@ -406,6 +406,28 @@ void FunctionalModel::exec_vec(const Op& op, Run& r) {
       if (bad_src1 || v.dst + rows > act_beats_)
         bad(fmt::format("reads past the scratchpad or writes past the {}-beat activation space", act_beats_));
       break;
+    case VectorKind::DOTS:
+    case VectorKind::WSUM: {
+      // count positions, the b rows of position p at vsrc2 + p * stride; DOTS writes element
+      // (vdst, vlane) + p (flat), WSUM takes its weight from element (vsrc1, vlane) + p.
+      const uint64_t count = v.imm & 0xffffu, stride = v.imm >> 16;
+      if (count == 0) bad("needs count (vimm[15:0]) >= 1");
+      const uint64_t bspan_end = v.src2 + (count - 1) * stride + rows;
+      auto ovl = [](uint64_t alo, uint64_t ahi, uint64_t blo, uint64_t bhi) { return alo < bhi && blo < ahi; };
+      if (bspan_end > vr) bad(fmt::format("positions leave the {}-row scratchpad", vr));
+      if (v.kind == VectorKind::DOTS) {
+        const uint64_t flat_end = uint64_t{v.dst} * L + v.lane + count, dst_hi = (flat_end - 1) / L + 1;
+        if (bad_src1 || flat_end > vr * L) bad(fmt::format("operands leave the {}-row scratchpad", vr));
+        if (ovl(v.dst, dst_hi, v.src1, v.src1 + rows) || ovl(v.dst, dst_hi, v.src2, bspan_end))
+          bad("writes results into rows it reads");
+      } else {
+        const uint64_t flat_end = uint64_t{v.src1} * L + v.lane + count, s_hi = (flat_end - 1) / L + 1;
+        if (v.dst + rows > vr || flat_end > vr * L) bad(fmt::format("operands leave the {}-row scratchpad", vr));
+        if (ovl(v.dst, v.dst + rows, v.src2, bspan_end) || ovl(v.dst, v.dst + rows, v.src1, s_hi))
+          bad("writes rows it reads as values or weights");
+      }
+      break;
+    }
     default:
       bad("has an unknown vkind");
   }
@@ -463,6 +485,33 @@ void FunctionalModel::exec_vec(const Op& op, Run& r) {
       }
       break;
     }
+    case VectorKind::DOTS: {
+      const uint64_t count = v.imm & 0xffffu, stride = v.imm >> 16;
+      std::array<uint32_t, L> p{};
+      for (uint64_t j = 0; j < count; ++j) {
+        const uint32_t* b = sp + (v.src2 + j * stride) * L;
+        vec::LaneReduce red(arch::VectorOp::ADD, 0);
+        for (uint64_t i = 0; i < v.len; i += L) {
+          const int n = static_cast<int>(std::min<uint64_t>(L, v.len - i));
+          for (int l = 0; l < n; ++l)
+            p[static_cast<size_t>(l)] = vec::lane(arch::VectorOp::MUL, sp[v.src1 * L + i + l], b[i + l]);
+          red.row(p.data(), n);
+        }
+        sp[uint64_t{v.dst} * L + v.lane + j] = red.finish();
+      }
+      break;
+    }
+    case VectorKind::WSUM: {
+      const uint64_t count = v.imm & 0xffffu, stride = v.imm >> 16;
+      uint32_t* d = sp + uint64_t{v.dst} * L;
+      for (uint64_t j = 0; j < count; ++j) {
+        const uint32_t w = sp[uint64_t{v.src1} * L + v.lane + j];
+        const uint32_t* b = sp + (v.src2 + j * stride) * L;
+        for (uint64_t i = 0; i < v.len; ++i)
+          d[i] = vec::lane(arch::VectorOp::ADD, d[i], vec::lane(arch::VectorOp::MUL, w, b[i]));
+      }
+      break;
+    }
     case VectorKind::TO_ACT: {
       // One beat (L bytes) per scratchpad row; bytes past len are zero.
       for (uint64_t row = 0; row < rows; ++row)
@@ -483,6 +532,10 @@ uint64_t FunctionalModel::vec_cycles(const isa::Insn& insn) const {
     case arch::VectorKind::DOT: return scalar + 2 * rows + 1 + 6 + 1;  // rows, drain, tree, result
     case arch::VectorKind::MAX: return rows + 1 + 6 + 1;
     case arch::VectorKind::FROM_OUT: return (uint64_t{v.len} + cfg_.Rows - 1) / cfg_.Rows + 2;
+    // Two cycles per row and position, the pipeline, the tree's six stages after the last.
+    case arch::VectorKind::DOTS: return 2 * rows * (v.imm & 0xffffu) + 2 + 6 + 1;
+    // Per position: the weight's fetch (2) and two cycles per row; then the pipeline.
+    case arch::VectorKind::WSUM: return (2 + 2 * rows) * (v.imm & 0xffffu) + 2;
     default: return scalar + rows + 2;
   }
 }

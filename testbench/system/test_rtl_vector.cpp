@@ -72,7 +72,7 @@ TEST(RtlVsModel, RandomVectorPrograms) {
   const uint32_t row_beats = cfg.vsp_row_bytes() / bus;
   const uint32_t act_beats = cfg.ActWords * cfg.act_beats_per_word();
   const uint32_t out_words = cfg.OutWords;
-  int kinds_seen[5] = {};
+  int kinds_seen[7] = {};
   for (int trial = 0; trial < 8; ++trial) {
     // Input: the scratchpad image, then weight and activation bytes for one MATMUL.
     const size_t vsp_bytes = size_t{vrows} * cfg.vsp_row_bytes();
@@ -110,7 +110,7 @@ TEST(RtlVsModel, RandomVectorPrograms) {
     const int n_vec = uni(20, 60);
     for (int k = 0; k < n_vec; ++k) {
       isa::Vec v;
-      v.kind = static_cast<VectorKind>(uni(0, 4));
+      v.kind = static_cast<VectorKind>(uni(0, 6));
       v.len = static_cast<uint32_t>(uni(0, 3) == 0 ? uni(1, 4) : uni(1, 320));
       const uint32_t rows = (v.len + kL - 1) / kL;
       v.op = static_cast<VectorOp>(uni(0, static_cast<int>(VectorOp::CLAMP8)));
@@ -148,6 +148,22 @@ TEST(RtlVsModel, RandomVectorPrograms) {
           v.src1 = row(rows);
           v.dst = static_cast<uint32_t>(uni(0, static_cast<int>(act_beats - rows)));
           break;
+        case VectorKind::DOTS:
+        case VectorKind::WSUM: {
+          // A cache of count positions stride rows apart in rows 128.., the rest below it.
+          const uint32_t stride = rows + static_cast<uint32_t>(uni(0, 1));
+          const auto count = static_cast<uint32_t>(uni(1, std::min<int>(40, static_cast<int>((128 - rows) / stride + 1))));
+          v.imm = count | (stride << 16);
+          v.src2 = 128 + static_cast<uint32_t>(uni(0, static_cast<int>(vrows - 128 - (count - 1) * stride - rows)));
+          if (v.kind == VectorKind::DOTS) {
+            v.src1 = static_cast<uint32_t>(uni(0, 60 - static_cast<int>(rows)));
+            v.dst = 64 + static_cast<uint32_t>(uni(0, 60));
+          } else {
+            v.src1 = static_cast<uint32_t>(uni(0, 62));  // the weights, flat from (src1, lane)
+            v.dst = 64 + static_cast<uint32_t>(uni(0, 64 - static_cast<int>(rows)));
+          }
+          break;
+        }
       }
       ++kinds_seen[static_cast<int>(v.kind)];
       // The first waits for the loads and the MATMUL, the last releases the second MATMUL.
@@ -186,7 +202,7 @@ TEST(RtlVsModel, RandomVectorPrograms) {
     ASSERT_EQ(first_diff, res[0].size()) << "trial " << trial << ": first difference at byte " << first_diff
                                          << " (scratchpad row " << first_diff / cfg.vsp_row_bytes() << ")";
   }
-  for (int k = 0; k < 5; ++k) EXPECT_GT(kinds_seen[k], 5) << "vkind " << k << " barely exercised";
+  for (int k = 0; k < 7; ++k) EXPECT_GT(kinds_seen[k], 5) << "vkind " << k << " barely exercised";
 }
 
 // A bad VEC instruction stops the program with BAD_OPERAND, its pc and {vkind, len}, on both.
@@ -228,7 +244,7 @@ TEST(RtlVectorErrors, OperandsAreChecked) {
   v.op = static_cast<VectorOp>(31);  // no such lane operation
   expect_vec_error(p, v, info(v));
   v.op = VectorOp::ADD;
-  v.kind = static_cast<VectorKind>(6);  // no such kind
+  v.kind = static_cast<VectorKind>(7);  // no such kind
   expect_vec_error(p, v, info(v));
   v.kind = VectorKind::FROM_OUT;  // output words src1 + i * src2 leave the buffer
   v.src1 = cfg.OutWords - 2;
@@ -240,6 +256,29 @@ TEST(RtlVectorErrors, OperandsAreChecked) {
   v.dst = cfg.ActWords * cfg.act_beats_per_word() - 1;
   v.len = 2 * kL;
   expect_vec_error(p, v, info(v));
+  // DOTS and WSUM: no positions, positions off the scratchpad, results among their sources.
+  for (VectorKind k : {VectorKind::DOTS, VectorKind::WSUM}) {
+    v = isa::Vec{};
+    v.kind = k;
+    v.len = 128;
+    v.src1 = 10;
+    v.src2 = 20;
+    v.dst = 100;
+    v.imm = 0 | (2u << 16);  // count 0
+    expect_vec_error(p, v, info(v));
+    v.imm = 300 | (2u << 16);  // 20 + 299 * 2 + 2 rows > 512
+    expect_vec_error(p, v, info(v));
+    v.imm = 40 | (2u << 16);
+    v.dst = 50;  // inside the cache rows 20..100
+    expect_vec_error(p, v, info(v));
+    // DOTS: results from (9, 60) run into the query's row 10; WSUM: the sum's rows 9..10 hold
+    // the weights (row 10).
+    v.dst = 9;
+    v.lane = k == VectorKind::DOTS ? 60 : 0;
+    expect_vec_error(p, v, info(v));
+    v.dst = cfg.VRows - 1;  // DOTS: 40 results past the last row; WSUM: 2 rows past it
+    expect_vec_error(p, v, info(v));
+  }
 }
 
 }  // namespace
