@@ -5,9 +5,9 @@
 // same engine with multiplying tiles (tasu_tile), and for BF16 binary32 adders in the
 // reduction (tiles in order) and the accumulators; sequencing and cycle counts are identical.
 //
-// MATMUL(wbuf, depth D, tokens N, act_word, act_stride, out_word, accumulate): for each token n,
+// MATMUL(wbuf, woff, depth D, tokens N, act_word, act_stride, out_word, accumulate): for each token n,
 //   out[out_word + n][r] = (accumulate ? out[out_word + n][r] : 0)
-//                        + sum_{d<D} sum_{t,l} w[wbuf][d][t][r][l] * act[act_word + n*act_stride + d][t][l]
+//                        + sum_{d<D} sum_{t,l} w[wbuf][woff + d][t][r][l] * act[act_word + n*act_stride + d][t][l]
 // Pipeline: issue (S0), tile partial sums (S1), cross-tile reduction (S2), accumulate/write (S3);
 // one (token, depth) step per cycle with no bubble between tokens.
 module tasu_engine #(
@@ -53,6 +53,7 @@ module tasu_engine #(
   input  logic [15:0]          cmd_act_stride_i,
   input  logic [15:0]          cmd_out_word_i,
   input  logic [15:0]          cmd_tokens_i,
+  input  logic [7:0]           cmd_woff_i,
   output logic                 done_o,
   output logic                 err_o,
   output logic [31:0]          err_info_o,
@@ -82,7 +83,7 @@ module tasu_engine #(
 
   // Latched command and issue counters.
   logic                wbuf_q, acc_q_flag;
-  logic [7:0]          depth_q;
+  logic [7:0]          depth_q, woff_q;
   logic [15:0]         stride_q;
   logic [16:0]         act_ptr_q, act_ptr_d;
   logic [16:0]         out_ptr_q, out_ptr_d;
@@ -99,7 +100,7 @@ module tasu_engine #(
   logic [OutAddrW-1:0] out1_q, out2_q, out3_q;
 
   logic                cmd_bad;
-  assign cmd_bad = (cmd_depth_i == 8'd0) || (cmd_depth_i > 8'(WDepth)) || (cmd_tokens_i == 16'd0);
+  assign cmd_bad = (cmd_depth_i == 8'd0) || (9'(cmd_woff_i) + 9'(cmd_depth_i) > 9'(WDepth)) || (cmd_tokens_i == 16'd0);
 
   // A token's operands must lie inside the buffers; checked when its first step issues, so a
   // bad command stops before it reads anything out of range.
@@ -123,7 +124,7 @@ module tasu_engine #(
         if (cmd_valid_i) begin
           if (cmd_bad) begin
             err_o      = 1'b1;
-            err_info_o = {cmd_tokens_i, 8'd0, cmd_depth_i};
+            err_info_o = {cmd_tokens_i, cmd_woff_i, cmd_depth_i};
           end else begin
             state_d   = StRun;
             act_ptr_d = {1'b0, cmd_act_word_i};
@@ -164,6 +165,7 @@ module tasu_engine #(
       wbuf_q     <= 1'b0;
       acc_q_flag <= 1'b0;
       depth_q    <= 8'd1;
+      woff_q     <= 8'd0;
       stride_q   <= '0;
       act_ptr_q  <= '0;
       out_ptr_q  <= '0;
@@ -179,6 +181,7 @@ module tasu_engine #(
         wbuf_q     <= cmd_wbuf_i;
         acc_q_flag <= cmd_accumulate_i;
         depth_q    <= cmd_depth_i;
+        woff_q     <= cmd_woff_i;
         stride_q   <= cmd_act_stride_i;
       end
     end
@@ -188,7 +191,7 @@ module tasu_engine #(
 
   // ---- S0: read the weight word and the activation word -------------------------------------
   logic [WgtWordW-1:0] wgt_rd_word;
-  assign wgt_rd_word = WgtWordW'(wbuf_q ? (WDepth + 32'(d_q)) : 32'(d_q));
+  assign wgt_rd_word = WgtWordW'((wbuf_q ? WDepth : 0) + 32'(woff_q) + 32'(d_q));
 
   logic [ActWordBits-1:0] act_word;
   tasu_act_buffer #(

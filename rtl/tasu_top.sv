@@ -229,6 +229,7 @@ module tasu_top #(
     .cmd_act_stride_i (ex_insn[tasu_pkg::FActStrideLsb +: tasu_pkg::FActStrideW]),
     .cmd_out_word_i   (ex_insn[tasu_pkg::FOutWordLsb +: tasu_pkg::FOutWordW]),
     .cmd_tokens_i     (ex_insn[tasu_pkg::FTokensLsb +: tasu_pkg::FTokensW]),
+    .cmd_woff_i       (ex_insn[tasu_pkg::FWoffLsb +: tasu_pkg::FWoffW]),
     .done_o           (ex_done),
     .err_o            (ex_err),
     .err_info_o       (ex_err_info),

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <deque>
 #include <functional>
 #include <stdexcept>
 
@@ -47,6 +48,7 @@ class Vsp {
     return at;
   }
   uint32_t mark() const { return top_; }
+  uint32_t free_rows() const { return limit_ - top_; }
   void release(uint32_t m) { top_ = m; }
 
  private:
@@ -56,7 +58,7 @@ class Vsp {
 class LayerGen {
  public:
   LayerGen(const arch::Config& cfg, const layer::LayerParams& p, int64_t tokens, int64_t pos0, const LayerAddrs& a)
-      : cfg_(cfg), p_(p), s_(p.shape), T_(tokens), pos0_(pos0), a_(a), vsp_(cfg.VRows) {}
+      : cfg_(cfg), p_(p), s_(p.shape), T_(tokens), pos0_(pos0), a_(a), vsp_(cfg.VRows), b_(true) {}
 
   std::vector<isa::Insn> run();
 
@@ -218,13 +220,28 @@ class LayerGen {
   void quantize(uint32_t xn, int64_t n, int64_t t, uint32_t deq_row, int64_t depth_words);
   void project(const layer::TernaryProjection& w, uint32_t w_addr, uint32_t deq_row, uint32_t dst, int64_t dst_stride);
   void rope(uint32_t x, int64_t heads, int64_t pos);
-  void attention(uint32_t q, uint32_t att, int64_t pos);
+  void attention(uint32_t q, uint32_t att, int64_t pos, bool last_token);
   void norm_quant_token(uint32_t x, int64_t n, uint32_t gain, int64_t t, uint32_t deq_row, int64_t depth_words) {
     quantize(rms_norm(x, n, gain), n, t, deq_row, depth_words);
   }
   // Scratch of per-token loops alternates between two halves so that the loads of token t + 1
   // can run while token t computes.
   void per_token(const std::function<void(int64_t)>& body);
+  // Weight prefetch: the projection after the current vector phase, and the jobs already loaded.
+  int64_t load_job(const layer::TernaryProjection& w, uint32_t w_addr, const BitLinearPlan& pl, int64_t rb,
+                   int64_t kc);
+  void prefetch();
+  void next(const layer::TernaryProjection& w, uint32_t addr) {
+    next_w_ = &w;
+    next_addr_ = addr;
+  }
+  struct Prefetched {
+    const layer::TernaryProjection* w;
+    int64_t rb, kc, pos, depth;
+  };
+  std::deque<Prefetched> prefetched_;
+  const layer::TernaryProjection* next_w_ = nullptr;
+  uint32_t next_addr_ = 0;
 
   const arch::Config& cfg_;
   const layer::LayerParams& p_;
@@ -233,7 +250,7 @@ class LayerGen {
   LayerAddrs a_;
   Vsp vsp_;
   ProgramBuilder b_;
-  int64_t job_ = 0;       // weight-buffer parity across projections
+  int64_t wnext_ = 0;     // next free word of the weight ring (2 x WDepth words) across projections
   int64_t out_next_ = 0;  // next free output-buffer word of the ring
   uint32_t c_in_ = 0, c_attn_ = 0, c_post_ = 0, c_ffn_ = 0, c_invf_ = 0, c_mask_ = 0;
   uint32_t scratch_lo_ = 0, scratch_mid_ = 0;
@@ -289,18 +306,22 @@ void LayerGen::project(const layer::TernaryProjection& w, uint32_t w_addr, uint3
     const int64_t out0 = out_next_;
     out_next_ += nb * T_;
     for (int64_t rb = rb0; rb < rb0 + nb; ++rb)
-      for (int64_t kc = 0; kc < pl.k_chunks; ++kc, ++job_) {
+      for (int64_t kc = 0; kc < pl.k_chunks; ++kc) {
         const int64_t depth = std::min<int64_t>(cfg_.WDepth, pl.depth_total - kc * cfg_.WDepth);
-        const uint32_t buf = static_cast<uint32_t>(job_ % 2);
-        isa::Transfer t;
-        t.sram_beat = buf * cfg_.WDepth * cfg_.Tiles * cfg_.wgt_beats_per_word();
-        t.dram_addr = w_addr + static_cast<uint32_t>((rb * pl.depth_total + kc * cfg_.WDepth) * cfg_.Tiles *
-                                                     cfg_.wgt_word_bytes());
-        t.rows = 1;
-        t.row_beats = static_cast<uint32_t>(depth * cfg_.Tiles * cfg_.wgt_beats_per_word());
-        b_.add(isa::make_load(arch::LoadDst::WGT, t), {}, {{Space::WGT, buf, buf + 1}});
+        const int64_t W = cfg_.WDepth;
+        int64_t pos;
+        if (!prefetched_.empty() && prefetched_.front().w == &w && prefetched_.front().rb == rb &&
+            prefetched_.front().kc == kc) {
+          pos = prefetched_.front().pos;
+          prefetched_.pop_front();
+        } else {
+          pos = load_job(w, w_addr, pl, rb, kc);
+        }
+        const auto buf = static_cast<uint32_t>(pos / W);
+        const Span words{Space::WGT, static_cast<uint64_t>(pos), static_cast<uint64_t>(pos + depth)};
         isa::Matmul mm;
         mm.wbuf = buf;
+        mm.woff = static_cast<uint32_t>(pos % W);
         mm.accumulate = kc > 0;
         mm.depth = static_cast<uint32_t>(depth);
         mm.act_word = static_cast<uint32_t>(kc * cfg_.WDepth);
@@ -308,7 +329,7 @@ void LayerGen::project(const layer::TernaryProjection& w, uint32_t w_addr, uint3
         mm.out_word = static_cast<uint32_t>(out0 + (rb - rb0) * T_);
         mm.tokens = static_cast<uint32_t>(T_);
         const Span out{Space::OUT, mm.out_word, mm.out_word + uint64_t{mm.tokens}};
-        std::vector<Span> reads{{Space::WGT, buf, buf + 1}};
+        std::vector<Span> reads{words};
         for (int64_t t = 0; t < T_; ++t) {
           const uint64_t a = mm.act_word + static_cast<uint64_t>(t) * mm.act_stride;
           reads.push_back({Space::ACT, a, a + mm.depth});
@@ -338,6 +359,53 @@ void LayerGen::project(const layer::TernaryProjection& w, uint32_t w_addr, uint3
     }
   }
   vsp_.release(m0);
+}
+
+int64_t LayerGen::load_job(const layer::TernaryProjection& w, uint32_t w_addr, const BitLinearPlan& pl, int64_t rb,
+                           int64_t kc) {
+  (void)w;
+  const int64_t W = cfg_.WDepth, depth = std::min<int64_t>(W, pl.depth_total - kc * W);
+  // The job's words in the weight ring (both buffers), never straddling the two.
+  if (wnext_ % W + depth > W) wnext_ = (wnext_ / W + 1) * W % (2 * W);
+  const int64_t pos = wnext_;
+  wnext_ = (pos + depth) % (2 * W);
+  isa::Transfer t;
+  t.sram_beat = static_cast<uint32_t>(pos) * cfg_.Tiles * cfg_.wgt_beats_per_word();
+  t.dram_addr =
+      w_addr + static_cast<uint32_t>((rb * pl.depth_total + kc * W) * cfg_.Tiles * cfg_.wgt_word_bytes());
+  t.rows = 1;
+  t.row_beats = static_cast<uint32_t>(depth * cfg_.Tiles * cfg_.wgt_beats_per_word());
+  b_.add(isa::make_load(arch::LoadDst::WGT, t), {},
+         {{Space::WGT, static_cast<uint64_t>(pos), static_cast<uint64_t>(pos + depth)}});
+  return pos;
+}
+
+// The first jobs of the next projection, as many as the weight ring holds, loaded while the
+// vector unit works: placed in program order after the phase's own loads, so that the in-order
+// load unit reaches them once the vector unit has its inputs.
+void LayerGen::prefetch() {
+  if (!next_w_ || !prefetched_.empty()) return;
+  const layer::TernaryProjection& w = *next_w_;
+  const BitLinearPlan pl = plan_bitlinear(cfg_, {w.out, w.in, T_});
+  const int64_t W = cfg_.WDepth;
+  // As many jobs as fit in the ring without one overwriting another before it is used.
+  auto overlaps = [&](int64_t pos, int64_t depth) {
+    for (const Prefetched& p : prefetched_)
+      if (pos < p.pos + p.depth && p.pos < pos + depth) return true;
+    return false;
+  };
+  for (int64_t rb = 0; rb < pl.row_blocks; ++rb)
+    for (int64_t kc = 0; kc < pl.k_chunks; ++kc) {
+      const int64_t depth = std::min<int64_t>(W, pl.depth_total - kc * W);
+      int64_t pos = wnext_;
+      if (pos % W + depth > W) pos = (pos / W + 1) * W % (2 * W);
+      if (overlaps(pos, depth)) {
+        next_w_ = nullptr;
+        return;
+      }
+      prefetched_.push_back({&w, rb, kc, load_job(w, next_addr_, pl, rb, kc), depth});
+    }
+  next_w_ = nullptr;
 }
 
 // rope: angle = pos * inv_freq, c = cos, s = sin; x' = x * c + rot(x) * (-s | s) (see
@@ -370,15 +438,23 @@ void LayerGen::rope(uint32_t x, int64_t heads, int64_t pos) {
 // attention of one token at position pos over the cache (positions 0 .. pos, this token's key
 // and value included), per KV group: scores = (q . k_j) * scale, softmax with max subtraction,
 // out = sum_j p_j * v_j in order.
-void LayerGen::attention(uint32_t q, uint32_t att, int64_t pos) {
+void LayerGen::attention(uint32_t q, uint32_t att, int64_t pos, bool last_token) {
   const int64_t hd = s_.head_dim, hr = hd / L, nkv = s_.kv_heads, gh = s_.heads / nkv, vis = pos + 1;
   const int64_t kvrow = nkv * hd * 4, R = rows_of(vis);
   const vf32 scale = kf(1.0f / std::sqrt(static_cast<float>(hd)));
+  // Two regions for the groups' keys and values when they fit: the next group's cache loads
+  // then wait for the one before the current group, not for the current group.
+  const uint32_t m_all = vsp_.mark();
+  const int64_t kv_rows = 2 * rows_of(vis * hd);
+  const int regions = nkv > 1 && vsp_.free_rows() > static_cast<uint32_t>(3 * kv_rows + 64) ? 2 : 1;
+  uint32_t kvr[2];
+  for (int i = 0; i < regions; ++i) kvr[i] = vsp_.alloc(vis * hd * 2);
   for (int64_t g = 0; g < nkv; ++g) {
     const uint32_t m0 = vsp_.mark();
-    const uint32_t kb = vsp_.alloc(vis * hd), vb = vsp_.alloc(vis * hd);
+    const uint32_t kb = kvr[g % regions], vb = kb + static_cast<uint32_t>(rows_of(vis * hd));
     load(kb, a_.kcache + static_cast<uint32_t>(g * hd * 4), vis, hd * 4, kvrow);
     load(vb, a_.vcache + static_cast<uint32_t>(g * hd * 4), vis, hd * 4, kvrow);
+    if (last_token && g == nkv - 1) prefetch();
     const uint32_t sc = vsp_.alloc(gh * R * L), mx = vsp_.alloc(gh), z = vsp_.alloc(gh);
     // Scores: one DOTS per head over every visible position of the group's keys.
     for (int64_t hi = 0; hi < gh; ++hi)
@@ -403,6 +479,7 @@ void LayerGen::attention(uint32_t q, uint32_t att, int64_t pos) {
     }
     vsp_.release(m0);
   }
+  vsp_.release(m_all);
 }
 
 void LayerGen::per_token(const std::function<void(int64_t)>& body) {
@@ -438,15 +515,18 @@ std::vector<isa::Insn> LayerGen::run() {
 
   // Attention block: input norm and quantization, q/k/v, RoPE and the cache, attention,
   // sub-norm, o_proj, residual.
+  next(p_.q, a_.wq);
   per_token([&](int64_t t) {
     const uint32_t x = vsp_.alloc(H);
     load_vec(x, a_.x_in + static_cast<uint32_t>(t * sh), H);
+    if (t == T_ - 1) prefetch();
     norm_quant_token(x, H, c_in_, t, deq_a, dt_h);
   });
   vsp_.release(scratch_lo_);
   project(p_.q, a_.wq, deq_a, a_.q, sh);
   project(p_.k, a_.wk, deq_a, a_.kcache + static_cast<uint32_t>(pos0_ * kvrow), kvrow);
   project(p_.v, a_.wv, deq_a, a_.vcache + static_cast<uint32_t>(pos0_ * kvrow), kvrow);
+  next(p_.o, a_.wo);
   per_token([&](int64_t t) {
     const int64_t pos = pos0_ + t;
     const uint32_t q = vsp_.alloc(H), k = vsp_.alloc(kvd), att = vsp_.alloc(H);
@@ -456,15 +536,17 @@ std::vector<isa::Insn> LayerGen::run() {
     rope(q, s_.heads, pos);
     rope(k, nkv, pos);
     store_vec(k, kaddr, kvd);
-    attention(q, att, pos);
+    attention(q, att, pos, t == T_ - 1);
     norm_quant_token(att, H, c_attn_, t, deq_o, dt_h);
   });
   vsp_.release(scratch_lo_);
   project(p_.o, a_.wo, deq_o, a_.attn_out, sh);
+  next(p_.gate, a_.wgate);
   per_token([&](int64_t t) {
     const uint32_t x = vsp_.alloc(H), ao = vsp_.alloc(H);
     load_vec(x, a_.x_in + static_cast<uint32_t>(t * sh), H);
     load_vec(ao, a_.attn_out + static_cast<uint32_t>(t * sh), H);
+    if (t == T_ - 1) prefetch();
     elem(VectorOp::ADD, x, x, H, vecb(ao));
     store_vec(x, a_.x1 + static_cast<uint32_t>(t * sh), H);
     norm_quant_token(x, H, c_post_, t, deq_m, dt_h);
@@ -474,10 +556,12 @@ std::vector<isa::Insn> LayerGen::run() {
   // MLP block: gate and up, relu(gate)^2 * up, sub-norm, down_proj, residual.
   project(p_.gate, a_.wgate, deq_m, a_.gate, si);
   project(p_.up, a_.wup, deq_m, a_.up, si);
+  next(p_.down, a_.wdown);
   per_token([&](int64_t t) {
     const uint32_t g = vsp_.alloc(I), u = vsp_.alloc(I), act = vsp_.alloc(I);
     load_vec(g, a_.gate + static_cast<uint32_t>(t * si), I);
     load_vec(u, a_.up + static_cast<uint32_t>(t * si), I);
+    if (t == T_ - 1) prefetch();
     elem(VectorOp::MAX, g, g, I, imm(0));
     elem(VectorOp::MUL, act, g, I, vecb(g));
     elem(VectorOp::MUL, act, act, I, vecb(u));

@@ -80,6 +80,13 @@ void ProgramBuilder::add(const isa::Insn& x, const std::vector<Span>& reads, con
     const auto [lo, hi] = granules(s);
     for (uint64_t i = lo; i < hi; ++i) {
       Granule& g = granule(s.space, i);
+      // Tokens order units, not a program against itself: weights loaded and overwritten before
+      // any MATMUL read them are a code generator's mistake that no token can repair.
+      if (check_weights_ && s.space == Space::WGT && g.writer >= 0 &&
+          std::all_of(g.reader.begin(), g.reader.end(), [](int64_t r) { return r < 0; }))
+        throw std::logic_error(fmt::format("program builder: instruction {} overwrites weight word {} that no "
+                                           "instruction read since instruction {} wrote it",
+                                           idx, i, g.writer));
       g.writer = idx;
       g.reader.fill(-1);
     }

@@ -15,8 +15,8 @@ namespace tasu::codegen {
 
 enum class Space : uint8_t { VSP, WGT, ACT, OUT, DRAM };
 
-// [lo, hi): scratchpad rows, weight buffer index (0 or 1), activation words, output words, or
-// DRAM bytes.
+// [lo, hi): scratchpad rows, weight words (buffer * WDepth + word), activation words, output
+// words, or DRAM bytes.
 struct Span {
   Space space;
   uint64_t lo, hi;
@@ -24,6 +24,9 @@ struct Span {
 
 class ProgramBuilder {
  public:
+  // check_weights: weights loaded and overwritten before any instruction read them are an error
+  // (std::logic_error); a code generator wants this, random test programs do not.
+  explicit ProgramBuilder(bool check_weights = false) : check_weights_(check_weights) {}
   void add(const isa::Insn& x, const std::vector<Span>& reads, const std::vector<Span>& writes);
   // Sets every instruction's dependency flags, appends FINISH and returns the program. Throws
   // std::runtime_error if a token counter could exceed what the hardware holds.
@@ -38,6 +41,7 @@ class ProgramBuilder {
   };
   Granule& granule(Space s, uint64_t i);
 
+  bool check_weights_;
   std::vector<isa::Insn> insns_;
   std::vector<int> unit_;
   std::vector<std::array<int64_t, kU>> wait_;  // per instruction: latest instruction of each unit it waits for

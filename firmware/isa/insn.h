@@ -121,6 +121,7 @@ struct Matmul {
   uint32_t wbuf = 0;
   bool accumulate = false;
   uint32_t depth = 1, act_word = 0, act_stride = 0, out_word = 0, tokens = 1;
+  uint32_t woff = 0;  // first word of the buffer: a buffer holds WDepth words, one job or several
 };
 
 inline Insn make_matmul(const Matmul& m, Deps d = {}) {
@@ -128,7 +129,7 @@ inline Insn make_matmul(const Matmul& m, Deps d = {}) {
   x.set(arch::field::wbuf, m.wbuf).set(arch::field::accumulate, m.accumulate);
   x.set(arch::field::depth, m.depth).set(arch::field::act_word, m.act_word);
   x.set(arch::field::act_stride, m.act_stride).set(arch::field::out_word, m.out_word);
-  x.set(arch::field::tokens, m.tokens);
+  x.set(arch::field::tokens, m.tokens).set(arch::field::woff, m.woff);
   return x;
 }
 
@@ -183,7 +184,7 @@ inline Matmul matmul_of(const Insn& x) {
   return {static_cast<uint32_t>(x.get(arch::field::wbuf)), x.get(arch::field::accumulate) != 0,
           static_cast<uint32_t>(x.get(arch::field::depth)), static_cast<uint32_t>(x.get(arch::field::act_word)),
           static_cast<uint32_t>(x.get(arch::field::act_stride)), static_cast<uint32_t>(x.get(arch::field::out_word)),
-          static_cast<uint32_t>(x.get(arch::field::tokens))};
+          static_cast<uint32_t>(x.get(arch::field::tokens)), static_cast<uint32_t>(x.get(arch::field::woff))};
 }
 
 }  // namespace tasu::isa

@@ -304,11 +304,11 @@ void FunctionalModel::exec_load(const Op& op, Run& r) {
 
 void FunctionalModel::exec_matmul(const Op& op, Run& r) {
   const isa::Matmul m = isa::matmul_of(op.insn);
-  if (m.depth == 0 || m.depth > cfg_.WDepth || m.tokens == 0)
-    raise(cfg_, r.state(), ErrorCode::BAD_OPERAND, op.pc, (m.tokens << 16) | m.depth, &op.insn, op.pc,
-          fmt::format("MATMUL needs depth in 1..{} and tokens >= 1", cfg_.WDepth));
+  if (m.depth == 0 || m.woff + m.depth > cfg_.WDepth || m.tokens == 0)
+    raise(cfg_, r.state(), ErrorCode::BAD_OPERAND, op.pc, (m.tokens << 16) | (m.woff << 8) | m.depth, &op.insn,
+          op.pc, fmt::format("MATMUL needs depth >= 1, woff + depth <= {} and tokens >= 1", cfg_.WDepth));
   const size_t n = size_t{m.depth} * K_;
-  const size_t buf_at = size_t{m.wbuf} * cfg_.Rows * cfg_.WDepth * K_;
+  const size_t buf_at = (size_t{m.wbuf} * cfg_.Rows * cfg_.WDepth + m.woff) * K_;
   const size_t row_stride = size_t{cfg_.WDepth} * K_;
   const bool bf16 = cfg_.Engine == static_cast<uint32_t>(arch::Engine::BF16);
   std::vector<int32_t> sums(cfg_.Rows);

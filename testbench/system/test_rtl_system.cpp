@@ -135,6 +135,16 @@ TEST(RtlErrors, MatmulDepthTooLargeIsBadOperand) {
   EXPECT_EQ(e.pc(), 0u);
 }
 
+TEST(RtlErrors, MatmulPastTheEndOfItsBufferIsBadOperand) {
+  // A depth that fits the buffer, but not from word woff on: {tokens, woff, depth}.
+  isa::Matmul mm;
+  mm.depth = 4;
+  mm.woff = 6;
+  const auto f = expect_error({isa::make_matmul(mm), isa::make_finish()});
+  EXPECT_EQ(f.code(), ErrorCode::BAD_OPERAND);
+  EXPECT_EQ(f.info(), (1u << 16) | (6u << 8) | 4u);
+}
+
 TEST(RtlErrors, MatmulOutsideActivationBufferIsBadOperand) {
   isa::Matmul mm;
   mm.depth = 8;

@@ -76,17 +76,19 @@ std::vector<isa::Insn> random_program(const arch::Config& cfg, std::mt19937& rng
       t.sram_beat = wb * wbuf_beats;
       t.row_beats = wbuf_beats;
       t.dram_addr = g.in + bus * uni(0, (kIn - wbuf_beats * bus) / bus);
-      b.add(isa::make_load(arch::LoadDst::WGT, t), {dram(t.dram_addr, wbuf_beats * bus)}, {{Space::WGT, wb, wb + 1}});
+      b.add(isa::make_load(arch::LoadDst::WGT, t), {dram(t.dram_addr, wbuf_beats * bus)}, {{Space::WGT, wb * cfg.WDepth, (wb + 1) * cfg.WDepth}});
     } else if (what <= 4) {
       isa::Matmul m;
       m.wbuf = uni(0, 1);
       m.depth = uni(1, cfg.WDepth);
+      m.woff = uni(0, cfg.WDepth - m.depth);
       m.tokens = uni(1, 4);
       m.act_stride = uni(0, 3);
       m.act_word = uni(0, kActWords - m.depth - (m.tokens - 1) * m.act_stride);
       m.out_word = uni(0, kOutWords - m.tokens);
       m.accumulate = uni(0, 1) != 0;
-      std::vector<Span> reads{{Space::WGT, m.wbuf, m.wbuf + 1}};
+      const uint32_t w0 = m.wbuf * cfg.WDepth + m.woff;
+      std::vector<Span> reads{{Space::WGT, w0, w0 + m.depth}};
       for (uint32_t k = 0; k < m.tokens; ++k)
         reads.push_back({Space::ACT, m.act_word + k * m.act_stride, m.act_word + k * m.act_stride + m.depth});
       const Span out{Space::OUT, m.out_word, m.out_word + m.tokens};

@@ -54,7 +54,7 @@ Insn random_legal(std::mt19937_64& rng) {
 TEST(Asm, DocumentedSpellings) {
   const Insn mm = make_matmul({1, false, 5, 0, 5, 0, 32}, {dep::LD | dep::VU, dep::LD | dep::ST});
   EXPECT_EQ(disassemble(mm),
-            "matmul wbuf=1 acc=0 depth=5 act=0 act_stride=5 out=0 tokens=32 pop_ld pop_vu push_ld push_st");
+            "matmul wbuf=1 acc=0 depth=5 act=0 act_stride=5 out=0 tokens=32 woff=0 pop_ld pop_vu push_ld push_st");
   const Insn ld = make_load(arch::LoadDst::WGT, {0, 0x1000, 1, 320, 0}, {0, dep::EX});
   EXPECT_EQ(disassemble(ld), "load wgt sram=0 dram=0x1000 rows=1 row_beats=320 stride=0 push_ex");
   const Insn st = make_store({0, 0x2000, 32, 2, 27648}, {dep::EX, dep::EX});

@@ -453,6 +453,11 @@ TEST_F(FModel, MatmulBadOperand) {
   expect_error({mm(0, false, cfg->WDepth + 1, 0, 0, 0, 1), kFinish}, ErrorCode::BAD_OPERAND, 0,
                (1u << 16) | (cfg->WDepth + 1));
   expect_error({mm(1, true, 1, 0, 0, 0, 0), kFinish}, ErrorCode::BAD_OPERAND, 0, 1u);
+  isa::Matmul past_end;  // words woff .. woff + depth - 1 must lie in the buffer
+  past_end.woff = cfg->WDepth - 3;
+  past_end.depth = 4;
+  expect_error({isa::make_matmul(past_end), kFinish}, ErrorCode::BAD_OPERAND, 0,
+               (1u << 16) | ((cfg->WDepth - 3) << 8) | 4u);
   expect_error({mm(0, false, 8, 256, 0, 0, 1), kFinish}, ErrorCode::BAD_OPERAND, 0, 256);
 
   // Token 3 reads words 252..259 of 256: tokens 0..2 are computed and written first.
