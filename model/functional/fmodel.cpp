@@ -8,6 +8,7 @@
 #include <array>
 #include <cstring>
 #include <deque>
+#include <map>
 #include <stdexcept>
 
 #include "asm/asm.h"
@@ -25,6 +26,8 @@ constexpr size_t kQueueDepth = 4;    // QueueDepth: instructions waiting per uni
 constexpr uint64_t kFetchBurst = 4;  // FetchBurst: beats per instruction-fetch request
 // tasu_engine: issue, tile, reduction and accumulate stages before the word is written.
 constexpr uint64_t kEnginePipe = 4;
+// Cycles from a unit's done to the issue of an instruction waiting for its token.
+constexpr uint64_t kTokenDelay = 1;
 
 constexpr int kUnits = isa::kUnits;
 enum Unit { kLd = 0, kEx = 1, kVu = 2, kSt = 3 };  // arch::Unit
@@ -77,6 +80,52 @@ uint32_t bf16_dot(const uint16_t* w, const int8_t* a, uint32_t depth, uint32_t b
 
 }  // namespace
 
+// The memory's data path, shared by read and write beats: each transfer takes the earliest free
+// cycles from the time its data can move, filling gaps that earlier-reserved transfers left (the
+// model reserves in its own execution order, which is not time order). Busy intervals [start,
+// end) that no later transfer can reach are dropped.
+class BusCalendar {
+ public:
+  // Reserves `cycles` cycles from `ready` on; returns the cycle after the last one used.
+  uint64_t take(uint64_t ready, uint64_t cycles) {
+    uint64_t t = ready, left = cycles;
+    while (left > 0) {
+      auto next = busy_.upper_bound(t);  // the first interval starting after t
+      if (next != busy_.begin() && std::prev(next)->second > t) {
+        t = std::prev(next)->second;  // inside a busy interval: go to its end
+        continue;
+      }
+      const uint64_t n = next == busy_.end() ? left : std::min(left, next->first - t);
+      insert(t, t + n);
+      left -= n;
+      t += n;
+    }
+    return t;
+  }
+  // Nothing will be reserved before `t` any more.
+  void forget_before(uint64_t t) {
+    while (!busy_.empty() && busy_.begin()->second <= t) busy_.erase(busy_.begin());
+  }
+
+ private:
+  void insert(uint64_t a, uint64_t b) {
+    auto next = busy_.lower_bound(a);
+    if (next != busy_.end() && next->first == b) {  // merge with the following interval
+      b = next->second;
+      next = busy_.erase(next);
+    }
+    if (next != busy_.begin()) {
+      auto prev = std::prev(next);
+      if (prev->second == a) {
+        prev->second = b;
+        return;
+      }
+    }
+    busy_.emplace(a, b);
+  }
+  std::map<uint64_t, uint64_t> busy_;
+};
+
 struct FunctionalModel::Op {
   uint32_t pc;
   isa::Insn insn;
@@ -98,7 +147,8 @@ struct FunctionalModel::Run {
   std::array<std::deque<uint64_t>, kUnits * kUnits> sem_t;
   std::array<uint64_t, kUnits> unit_free{};
   std::array<std::deque<uint64_t>, kUnits> started;
-  uint64_t t_dispatch = 0, t_end = 0, rd_free = 0, ld_busy_end = 0;
+  uint64_t t_dispatch = 0, t_end = 0, ld_busy_end = 0;
+  BusCalendar bus;
 
   std::string state() const {
     std::string s = fmt::format("state: pc={} of {} tokens:", pc, n_insns);
@@ -529,13 +579,13 @@ uint64_t FunctionalModel::vec_cycles(const isa::Insn& insn) const {
   const uint64_t rows = (uint64_t{v.len} + arch::kVectorLanes - 1) / arch::kVectorLanes;
   const uint64_t scalar = v.bmode == arch::VectorBMode::SCALAR ? 2 : 0;
   switch (v.kind) {
-    case arch::VectorKind::DOT: return scalar + 2 * rows + 1 + 6 + 1;  // rows, drain, tree, result
-    case arch::VectorKind::MAX: return rows + 1 + 6 + 1;
+    case arch::VectorKind::DOT: return scalar + 2 * rows + 1 + 6 + 2;  // rows, drain, tree, result
+    case arch::VectorKind::MAX: return rows + 1 + 6 + 2;
     case arch::VectorKind::FROM_OUT: return (uint64_t{v.len} + cfg_.Rows - 1) / cfg_.Rows + 2;
     // Two cycles per row and position, the pipeline, the tree's six stages after the last.
-    case arch::VectorKind::DOTS: return 2 * rows * (v.imm & 0xffffu) + 2 + 6 + 1;
-    // Per position: the weight's fetch (2) and two cycles per row; then the pipeline.
-    case arch::VectorKind::WSUM: return (2 + 2 * rows) * (v.imm & 0xffffu) + 2;
+    case arch::VectorKind::DOTS: return 2 * rows * (v.imm & 0xffffu) + 2 + 6;
+    // Per position: the weight's fetch overlaps the last row's second cycle (2 * rows + 1).
+    case arch::VectorKind::WSUM: return (2 * rows + 1) * (v.imm & 0xffffu) + 3;
     default: return scalar + rows + 2;
   }
 }
@@ -591,7 +641,7 @@ void FunctionalModel::run(uint64_t prog_addr, uint32_t n_insns) {
   };
   auto take = [&](int s, uint64_t& t) {
     --r.sem[static_cast<size_t>(s)];
-    t = std::max(t, r.sem_t[static_cast<size_t>(s)].front());
+    t = std::max(t, r.sem_t[static_cast<size_t>(s)].front() + kTokenDelay);
     r.sem_t[static_cast<size_t>(s)].pop_front();
   };
   auto give = [&](int s, uint64_t t, const Op& op) {
@@ -615,10 +665,9 @@ void FunctionalModel::run(uint64_t prog_addr, uint32_t n_insns) {
       const isa::Transfer t = isa::transfer_of(op.insn);
       const uint64_t beats = uint64_t{t.rows} * t.row_beats;
       const uint64_t bursts = uint64_t{t.rows} * ((t.row_beats + cfg_.MaxBurst - 1) / cfg_.MaxBurst);
-      // Requests run ahead of the data, so the next LOAD can start once these are issued.
-      const uint64_t data_start = std::max(start + lat, r.rd_free);
-      done = data_start + xfer_cycles(beats) + 1;
-      r.rd_free = done;
+      // Requests run ahead of the data, so the next LOAD can start once these are issued. The
+      // data takes the memory's data path, shared with writes and instruction fetch.
+      done = r.bus.take(start + lat, xfer_cycles(beats)) + 1;
       r.unit_free[kLd] = start + bursts + 1;
       counters_.ld_busy += done - std::max(start, r.ld_busy_end);
       r.ld_busy_end = done;
@@ -638,10 +687,18 @@ void FunctionalModel::run(uint64_t prog_addr, uint32_t n_insns) {
       const isa::Transfer t = isa::transfer_of(op.insn);
       const uint64_t beats = uint64_t{t.rows} * t.row_beats;
       const uint64_t bursts = uint64_t{t.rows} * ((t.row_beats + cfg_.MaxBurst - 1) / cfg_.MaxBurst);
-      done = start + 2 * bursts + xfer_cycles(beats) + lat;
+      // The first burst's beats are read from the buffer before the first goes out; then the
+      // beats stream on the shared data path, or the burst requests if they take longer: two
+      // cycles each, two and a half for single-beat bursts (measured on the RTL; the write
+      // bursts' handshakes then no longer overlap); then the write responses come back after
+      // the memory latency.
+      const uint64_t first = std::min<uint64_t>(t.row_beats, cfg_.MaxBurst);
+      const uint64_t requests = t.row_beats == 1 ? (5 * bursts + 1) / 2 : 2 * bursts;
+      done = r.bus.take(start + 3 + first, std::max(xfer_cycles(beats), requests)) + lat;
       r.unit_free[kSt] = done + 1;
       counters_.st_busy += done - start;
     }
+    if (u == kLd || u == kSt) r.bus.forget_before(std::min(r.unit_free[kLd], r.unit_free[kSt]));
     for (int c = 0; c < kUnits; ++c)
       if ((op.deps.push >> c) & 1u) give(chan(u, c), done, op);
     if (record_) timeline_.push_back({static_cast<rt::TraceEvent::Unit>(u), op.pc, start, done});
@@ -710,6 +767,8 @@ void FunctionalModel::run(uint64_t prog_addr, uint32_t n_insns) {
             fmt::format("{} runs on the {} unit, which has no token channel to itself: pop_{} and push_{} must be 0",
                         arch::opcode_name(opc), kUnitName[u], kUnitName[u], kUnitName[u]));
     r.t_dispatch = std::max({r.t_dispatch + 1, t_fetch_ready + beat});
+    // Each instruction beat crossed the shared data path before its first instruction dispatches.
+    if (r.pc % ipb == 0) r.bus.take(r.t_dispatch, 1);
     if (u < 0) {
       finished = true;
       ++r.pc;

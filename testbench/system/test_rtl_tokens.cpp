@@ -6,7 +6,10 @@
 // channel, by a difference from the correctly ordered result. One process per test.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
+#include <cmath>
+#include <cstdio>
 #include <string>
 #include <cstring>
 #include <random>
@@ -238,13 +241,20 @@ TEST(RtlVsModel, RandomFourUnitProgramsWithBuilderTokens) {
   std::mt19937 rng(11);
   int unit_seen[isa::kUnits] = {};
   uint64_t overlap_cycles = 0;
+  double worst = 0;  // the functional model's largest cycle error over the trials
   for (int trial = 0; trial < 12; ++trial) {
     bn.prepare(rng);
     bn.place();
     const auto prog = random_program(bn.cfg, rng, bn.g, 90, unit_seen);
     SCOPED_TRACE("trial " + std::to_string(trial));
     const auto want = bn.run(*bn.model, prog);
+    const uint64_t model_cycles = bn.model->counters().cycles;
     const auto got = bn.run(*bn.rtl, prog);
+    const double err = static_cast<double>(model_cycles) / static_cast<double>(bn.rtl->counters().cycles) - 1.0;
+    std::printf("trial %d: rtl %llu, model %llu cycles (%+.2f%%)\n", trial,
+                static_cast<unsigned long long>(bn.rtl->counters().cycles),
+                static_cast<unsigned long long>(model_cycles), 100 * err);
+    worst = std::max(worst, std::abs(err));
     size_t first = 0;
     while (first < got.size() && got[first] == want[first]) ++first;
     ASSERT_EQ(first, got.size()) << "first difference at byte " << first;
@@ -255,6 +265,9 @@ TEST(RtlVsModel, RandomFourUnitProgramsWithBuilderTokens) {
   }
   for (int u = 0; u < isa::kUnits; ++u) EXPECT_GT(unit_seen[u], 100) << "unit " << u << " barely exercised";
   EXPECT_GT(overlap_cycles, 0u);
+  // Short programs whose every instruction contends with another unit for the memory: the
+  // model's estimate is off by up to 16% here (docs/performance.md); this bounds regressions.
+  EXPECT_LE(worst, 0.20);
 }
 
 // Every channel carries hazards the random programs hit: without its tokens the RTL's result
