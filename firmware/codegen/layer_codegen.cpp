@@ -118,23 +118,30 @@ class LayerGen {
     reads.push_back(vsp(a, n));
     emit_vec(v, reads, {vsp(dst, 1)});
   }
-  // DOTS: element (dst, 0) + j = a . (cache row j), for j < count; WSUM: dst += a[j] * (cache
-  // row j). Cache rows are n elements each, consecutive.
-  void positions(VectorKind kind, uint32_t dst, uint32_t a, uint32_t cache, int64_t n, int64_t count) {
+  // DOTS: element `flat` + j = a . (cache entry j), for j < count; WSUM: dst += (element `flat`
+  // + j) * (cache entry j). Cache entries are n elements each, in consecutive rows. `flat` is a
+  // scratchpad element index (row * lanes + lane): the results, or the weights.
+  void positions(VectorKind kind, uint64_t flat, uint32_t a_or_dst, uint32_t cache, int64_t n, int64_t count) {
     isa::Vec v;
     v.kind = kind;
-    v.dst = dst;
-    v.src1 = a;
+    v.lane = static_cast<uint32_t>(flat % L);
+    const auto row = static_cast<uint32_t>(flat / L);
+    const Span flat_rows{Space::VSP, row, (flat + static_cast<uint64_t>(count) + L - 1) / L};
     v.src2 = cache;
     v.len = static_cast<uint32_t>(n);
     const auto stride = static_cast<uint32_t>(rows_of(n));
     if (count < 1 || count > 0xffff) throw std::invalid_argument(fmt::format("{} positions in one instruction", count));
     v.imm = static_cast<uint32_t>(count) | (stride << 16);
     const Span cache_rows{Space::VSP, cache, cache + static_cast<uint64_t>(count) * stride};
-    if (kind == VectorKind::DOTS)
-      emit_vec(v, {vsp(a, n), cache_rows}, {vsp(dst, count)});
-    else
-      emit_vec(v, {vsp(a, count), cache_rows, vsp(dst, n)}, {vsp(dst, n)});
+    if (kind == VectorKind::DOTS) {
+      v.dst = row;
+      v.src1 = a_or_dst;
+      emit_vec(v, {vsp(a_or_dst, n), cache_rows}, {flat_rows});
+    } else {
+      v.dst = a_or_dst;
+      v.src1 = row;
+      emit_vec(v, {flat_rows, cache_rows, vsp(a_or_dst, n)}, {vsp(a_or_dst, n)});
+    }
   }
   void vmax(uint32_t dst, uint32_t lane, uint32_t a, int64_t n, vf32 init) {
     isa::Vec v;
@@ -442,41 +449,92 @@ void LayerGen::attention(uint32_t q, uint32_t att, int64_t pos, bool last_token)
   const int64_t hd = s_.head_dim, hr = hd / L, nkv = s_.kv_heads, gh = s_.heads / nkv, vis = pos + 1;
   const int64_t kvrow = nkv * hd * 4, R = rows_of(vis);
   const vf32 scale = kf(1.0f / std::sqrt(static_cast<float>(hd)));
-  // Two regions for the groups' keys and values when they fit: the next group's cache loads
-  // then wait for the one before the current group, not for the current group.
+  // The cache streams through two block buffers of nb positions (keys for the scores, then
+  // values for the weighted sum), so the loads of the next block run while the vector unit
+  // works on this one and the context is not bounded by the scratchpad. What a group needs
+  // besides: its scores (gh x R rows), and one head's exp sequence (a pool of R-row blocks).
+  // One exp sequence over all heads of a group when the whole context fits twice over (fewer
+  // instructions); otherwise one per head.
+  const int64_t pool_rows = static_cast<int64_t>(vec::prog_exp_nonpos().regs + 1) * R;
+  const int64_t free_rows = static_cast<int64_t>(vsp_.free_rows()) - gh * R - 2 * rows_of(gh) - 4;
+  const bool exp_all = free_rows - gh * pool_rows >= 2 * 2 * vis * hr;
+  const int64_t pool = exp_all ? gh * pool_rows : pool_rows;
+  // Four buffers when a whole context fits in one block (a group's keys and values both load
+  // while the group before computes), two otherwise (the blocks stream).
+  const int nbuf = (free_rows - pool) / (4 * hr) >= vis ? 4 : 2;
+  const int64_t nb = std::min<int64_t>(vis, (free_rows - pool) / (nbuf * hr));
+  if (nb < 1)
+    throw std::invalid_argument(fmt::format(
+        "a context of {} positions needs more than the {} rows of the vector scratchpad ({} rows of scores and "
+        "softmax, plus the key/value blocks)",
+        vis, cfg_.VRows, gh * R + pool));
   const uint32_t m_all = vsp_.mark();
-  const int64_t kv_rows = 2 * rows_of(vis * hd);
-  const int regions = nkv > 1 && vsp_.free_rows() > static_cast<uint32_t>(3 * kv_rows + 64) ? 2 : 1;
-  uint32_t kvr[2];
-  for (int i = 0; i < regions; ++i) kvr[i] = vsp_.alloc(vis * hd * 2);
+  uint32_t blk[4];
+  for (int i = 0; i < nbuf; ++i) blk[i] = vsp_.alloc(nb * hd);
+  int64_t b = 0;  // blocks loaded so far: they take turns in the buffers
+  auto load_block = [&](uint32_t cache, int64_t j0) {
+    const uint32_t buf = blk[b++ % nbuf];
+    load(buf, cache + static_cast<uint32_t>(j0 * kvrow), std::min(nb, vis - j0), hd * 4, kvrow);
+    return buf;
+  };
+  // `first`: block 0 when already loaded (0: load it here).
+  auto each_block = [&](uint32_t cache, uint32_t first,
+                        const std::function<void(int64_t j0, int64_t n, uint32_t buf)>& use) {
+    for (int64_t j0 = 0; j0 < vis; j0 += nb) {
+      const uint32_t buf = j0 == 0 && first ? first : load_block(cache, j0);
+      use(j0, std::min(nb, vis - j0), buf);
+    }
+  };
   for (int64_t g = 0; g < nkv; ++g) {
     const uint32_t m0 = vsp_.mark();
-    const uint32_t kb = kvr[g % regions], vb = kb + static_cast<uint32_t>(rows_of(vis * hd));
-    load(kb, a_.kcache + static_cast<uint32_t>(g * hd * 4), vis, hd * 4, kvrow);
-    load(vb, a_.vcache + static_cast<uint32_t>(g * hd * 4), vis, hd * 4, kvrow);
-    if (last_token && g == nkv - 1) prefetch();
     const uint32_t sc = vsp_.alloc(gh * R * L), mx = vsp_.alloc(gh), z = vsp_.alloc(gh);
-    // Scores: one DOTS per head over every visible position of the group's keys.
-    for (int64_t hi = 0; hi < gh; ++hi)
-      positions(VectorKind::DOTS, sc + static_cast<uint32_t>(hi * R), q + static_cast<uint32_t>((g * gh + hi) * hr),
-                kb, hd, vis);
+    auto head_scores = [&](int64_t hi) { return sc + static_cast<uint32_t>(hi * R); };
+    // Scores: per key block, one DOTS per head. The first value block loads right after the
+    // keys, so that it is dispatched (in program order) before the softmax's instructions.
+    const uint32_t kcache = a_.kcache + static_cast<uint32_t>(g * hd * 4);
+    const uint32_t vcache = a_.vcache + static_cast<uint32_t>(g * hd * 4);
+    const uint32_t k0 = load_block(kcache, 0);
+    const uint32_t v0 = nb >= vis ? load_block(vcache, 0) : 0;
+    // The next projection's weights queue behind the last cache load the vector unit needs first.
+    const bool prefetch_here = last_token && g == nkv - 1;
+    if (prefetch_here && v0) prefetch();
+    each_block(kcache, k0, [&](int64_t j0, int64_t n, uint32_t buf) {
+      for (int64_t hi = 0; hi < gh; ++hi)
+        positions(VectorKind::DOTS, uint64_t{head_scores(hi)} * L + static_cast<uint64_t>(j0),
+                  q + static_cast<uint32_t>((g * gh + hi) * hr), buf, hd, n);
+    });
     elem(VectorOp::MUL, sc, sc, gh * R * L, imm(scale));
+    // Softmax, the exponentials written back over the scores.
+    auto exp_into = [&](uint32_t at, int64_t n) {
+      const uint32_t m1 = vsp_.mark();
+      const uint32_t e = prog(vec::prog_exp_nonpos(), at, n);
+      elem(VectorOp::AND, at, e, n, imm(0xffffffffu));  // a bit copy
+      vsp_.release(m1);
+    };
     for (int64_t hi = 0; hi < gh; ++hi) {
-      const auto sh = sc + static_cast<uint32_t>(hi * R);
+      const auto sh = head_scores(hi);
       vmax(mx, static_cast<uint32_t>(hi), sh, vis, kMinusMax);
       elem(VectorOp::SUB, sh, sh, vis, scalar(mx, static_cast<uint32_t>(hi)));
+      if (!exp_all) exp_into(sh, vis);
     }
-    const uint32_t e = prog(vec::prog_exp_nonpos(), sc, gh * R * L);
-    for (int64_t hi = 0; hi < gh; ++hi)
-      dot(z, static_cast<uint32_t>(hi), e + static_cast<uint32_t>(hi * R), vis, imm(kf(1.0f)));
+    // p: the exponentials, in their own block (all heads at once) or over the scores (per head).
+    const uint32_t p = exp_all ? prog(vec::prog_exp_nonpos(), sc, gh * R * L) : sc;
+    auto head_p = [&](int64_t hi) { return p + static_cast<uint32_t>(hi * R); };
+    for (int64_t hi = 0; hi < gh; ++hi) dot(z, static_cast<uint32_t>(hi), head_p(hi), vis, imm(kf(1.0f)));
     const uint32_t rz = prog(vec::prog_recip(), z, gh);
     for (int64_t hi = 0; hi < gh; ++hi) {
-      const auto eh = e + static_cast<uint32_t>(hi * R);
-      elem(VectorOp::MUL, eh, eh, vis, scalar(rz, static_cast<uint32_t>(hi)));
+      const auto sh = head_p(hi);
+      elem(VectorOp::MUL, sh, sh, vis, scalar(rz, static_cast<uint32_t>(hi)));
       const auto out = att + static_cast<uint32_t>((g * gh + hi) * hr);
       elem(VectorOp::AND, out, out, hd, imm(0));
-      positions(VectorKind::WSUM, out, eh, vb, hd, vis);  // out += p_j * v_j, j in order
     }
+    // Weighted sums: per value block, one WSUM per head (out += p_j * v_j, j in order).
+    each_block(vcache, v0, [&](int64_t j0, int64_t n, uint32_t buf) {
+      if (prefetch_here && j0 == 0) prefetch();  // no-op when done above
+      for (int64_t hi = 0; hi < gh; ++hi)
+        positions(VectorKind::WSUM, uint64_t{head_p(hi)} * L + static_cast<uint64_t>(j0),
+                  att + static_cast<uint32_t>((g * gh + hi) * hr), buf, hd, n);
+    });
     vsp_.release(m0);
   }
   vsp_.release(m_all);
