@@ -10,6 +10,10 @@
 #include <cstring>
 #include <deque>
 #include <functional>
+#include <mutex>
+#include <set>
+#include <string>
+#include <tuple>
 #include <stdexcept>
 
 #include "codegen/bitlinear_codegen.h"
@@ -157,7 +161,10 @@ class LayerGen {
   // a pool of n-element blocks, a block returning to the pool after its register's last use
   // (so a step may write in place over a source it consumes); the result ends in the pool's
   // first block and the rest is given back.
-  uint32_t prog(const vec::VProg& pg, uint32_t in, int64_t n) {
+  // Which pool block each step of a special function writes: registers share blocks, a block
+  // returning to the pool after its register's last use (so a step may write in place over a
+  // source it consumes). Register 0 is the input, in no block. Returns the blocks used.
+  static int plan_prog(const vec::VProg& pg, std::vector<int>& dst_block) {
     const auto regs = static_cast<size_t>(pg.regs);
     std::vector<size_t> last(regs, 0);
     for (size_t i = 0; i < pg.steps.size(); ++i) {
@@ -165,34 +172,57 @@ class LayerGen {
       if (pg.steps[i].b >= 0) last[static_cast<size_t>(pg.steps[i].b)] = i;
     }
     last[static_cast<size_t>(pg.out)] = pg.steps.size();
-    std::vector<uint32_t> reg(regs), blocks, free_blocks;
-    reg[0] = in;
+    std::vector<int> reg(regs, -1), free_blocks;
+    int blocks = 0;
+    dst_block.clear();
     for (size_t i = 0; i < pg.steps.size(); ++i) {
       const vec::VStep& st = pg.steps[i];
       for (int src : {st.a, st.b})
         if (src > 0 && last[static_cast<size_t>(src)] == i &&
             std::find(free_blocks.begin(), free_blocks.end(), reg[static_cast<size_t>(src)]) == free_blocks.end())
           free_blocks.push_back(reg[static_cast<size_t>(src)]);
-      uint32_t d;
+      int d;
       if (!free_blocks.empty()) {
         d = free_blocks.back();
         free_blocks.pop_back();
       } else {
-        d = vsp_.alloc(n);
-        blocks.push_back(d);
+        d = blocks++;
       }
       reg[static_cast<size_t>(st.dst)] = d;
+      dst_block.push_back(d);
+    }
+    return blocks;
+  }
+  // A special function over n elements at `in`; returns the row of the result, which ends in
+  // the pool's first block (the rest is given back).
+  uint32_t prog(const vec::VProg& pg, uint32_t in, int64_t n) {
+    std::vector<int> dst_block;
+    const int blocks = plan_prog(pg, dst_block);
+    const uint32_t base = vsp_.alloc(blocks * rows_of(n) * L);
+    auto block = [&](int b) { return base + static_cast<uint32_t>(b * rows_of(n)); };
+    std::vector<uint32_t> reg(static_cast<size_t>(pg.regs));
+    reg[0] = in;
+    for (size_t i = 0; i < pg.steps.size(); ++i) {
+      const vec::VStep& st = pg.steps[i];
+      const uint32_t d = block(dst_block[i]);
       const B b = st.b < 0 ? imm(st.imm) : vecb(reg[static_cast<size_t>(st.b)]);
       elem(st.op, d, reg[static_cast<size_t>(st.a)], n, b, st.swap);
+      reg[static_cast<size_t>(st.dst)] = d;
     }
     uint32_t out = reg[static_cast<size_t>(pg.out)];
-    if (out != blocks.front()) {
-      elem(VectorOp::AND, blocks.front(), out, n, imm(0xffffffffu));  // a bit copy
-      out = blocks.front();
+    if (out != base) {
+      elem(VectorOp::AND, base, out, n, imm(0xffffffffu));  // a bit copy
+      out = base;
     }
-    vsp_.release(blocks.front() + static_cast<uint32_t>(rows_of(n)));
+    vsp_.release(base + static_cast<uint32_t>(rows_of(n)));
     return out;
   }
+  // Scratchpad rows a special function over n elements needs.
+  static int64_t prog_rows(const vec::VProg& pg, int64_t n) {
+    std::vector<int> dst_block;
+    return plan_prog(pg, dst_block) * rows_of(n);
+  }
+
 
   // ---- DMA -----------------------------------------------------------------------------------
   // `rows` DRAM rows of row_bytes each (stride apart) into consecutive scratchpad beats.
@@ -455,10 +485,11 @@ void LayerGen::attention(uint32_t q, uint32_t att, int64_t pos, bool last_token)
   // besides: its scores (gh x R rows), and one head's exp sequence (a pool of R-row blocks).
   // One exp sequence over all heads of a group when the whole context fits twice over (fewer
   // instructions); otherwise one per head.
-  const int64_t pool_rows = static_cast<int64_t>(vec::prog_exp_nonpos().regs + 1) * R;
+  const int64_t pool_rows = prog_rows(vec::prog_exp_nonpos(), vis);
   const int64_t free_rows = static_cast<int64_t>(vsp_.free_rows()) - gh * R - 2 * rows_of(gh) - 4;
-  const bool exp_all = free_rows - gh * pool_rows >= 2 * 2 * vis * hr;
-  const int64_t pool = exp_all ? gh * pool_rows : pool_rows;
+  const int64_t pool_all = prog_rows(vec::prog_exp_nonpos(), gh * R * L);
+  const bool exp_all = free_rows - pool_all >= 2 * 2 * vis * hr;
+  const int64_t pool = exp_all ? pool_all : pool_rows;
   // Four buffers when a whole context fits in one block (a group's keys and values both load
   // while the group before computes), two otherwise (the blocks stream).
   const int nbuf = (free_rows - pool) / (4 * hr) >= vis ? 4 : 2;
@@ -673,6 +704,41 @@ std::vector<uint8_t> pack_layer_constants(const arch::Config& cfg, const layer::
   std::vector<uint8_t> bytes(words.size() * 4);
   std::memcpy(bytes.data(), words.data(), bytes.size());
   return bytes;
+}
+
+void check_context_fits(const arch::Config& cfg, const layer::LayerParams& p, int64_t positions) {
+  static std::mutex mu;
+  static std::set<std::tuple<std::string, int64_t, int64_t, int64_t, int64_t, int64_t>> ok;
+  const layer::LayerShape& s = p.shape;
+  const auto key = std::make_tuple(std::string(cfg.name), s.hidden, s.intermediate, s.heads, s.kv_heads * 1000 + s.head_dim,
+                                   positions);
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    if (ok.count(key)) return;
+  }
+  const int64_t chunk = max_layer_tokens(cfg, s);
+  auto fits = [&](int64_t n) {
+    const int64_t t = std::min(chunk, n);
+    try {
+      (void)generate_layer(cfg, p, t, n - t, LayerAddrs{});
+      return true;
+    } catch (const std::invalid_argument&) {
+      return false;
+    }
+  };
+  if (positions > 0 && !fits(positions)) {
+    int64_t lo = 0, hi = positions;  // fits(lo) or lo == 0; !fits(hi)
+    while (hi - lo > 1) {
+      const int64_t mid = lo + (hi - lo) / 2;
+      (fits(mid) ? lo : hi) = mid;
+    }
+    throw std::invalid_argument(fmt::format(
+        "a context of {} positions does not fit the vector scratchpad of configuration '{}' ({} rows): at most {} "
+        "positions for this layer shape",
+        positions, cfg.name, cfg.VRows, lo));
+  }
+  std::lock_guard<std::mutex> lock(mu);
+  ok.insert(key);
 }
 
 std::vector<isa::Insn> generate_layer(const arch::Config& cfg, const layer::LayerParams& p, int64_t tokens,

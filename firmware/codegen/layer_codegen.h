@@ -37,4 +37,9 @@ int64_t max_layer_tokens(const arch::Config& cfg, const layer::LayerShape& s);
 std::vector<isa::Insn> generate_layer(const arch::Config& cfg, const layer::LayerParams& p, int64_t tokens,
                                       int64_t pos0, const LayerAddrs& a);
 
+// Throws std::invalid_argument, naming the largest context that fits, unless every program of a
+// run of `positions` positions can be generated (the longest context with the most tokens is
+// the largest working set). Meant to run before anything does; remembers what it checked.
+void check_context_fits(const arch::Config& cfg, const layer::LayerParams& p, int64_t positions);
+
 }  // namespace tasu::codegen

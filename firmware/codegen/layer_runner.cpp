@@ -91,6 +91,8 @@ DeviceLayers::DeviceLayers(rt::Device& dev, std::vector<const layer::LayerParams
   const arch::Config& cfg = dev.config();
   const layer::LayerShape& s = layers.front()->shape;
   chunk_ = max_layer_tokens(cfg, s);
+  // A context that cannot fit is refused here, before any program has run.
+  check_context_fits(cfg, *layers.front(), max_positions);
   dev_.free_all();
   auto put = [&](const std::vector<uint8_t>& bytes) {
     const auto at = static_cast<uint32_t>(dev_.alloc(bytes.size()));

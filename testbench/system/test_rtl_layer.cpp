@@ -22,4 +22,7 @@ TEST(RtlLayer, HeadDim64PrefillAndDecode) { run_both(shape(256, 704, 4, 2, 64), 
 
 TEST(RtlLayer, HeadDim128TwoLayers) { run_both(shape(256, 384, 2, 1, 128), 2, 3, 1); }
 
+// Past what the scratchpad holds at once (the cache streams through it in blocks).
+TEST(RtlLayer, ContextStreamedInBlocks) { run_both(shape(256, 384, 2, 1, 128), 1, 200, 1); }
+
 }  // namespace

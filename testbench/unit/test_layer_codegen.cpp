@@ -27,6 +27,29 @@ TEST(LayerProgram, PrefillLongerThanOneChunk) {
   tasu::bench::expect_layers_bit_exact(*dev, s, 1, 70, 1);
 }
 
+// Attention streams the cache in blocks: a context far beyond what the scratchpad holds at once
+// (ci: 512 rows) stays bit-exact.
+TEST(LayerProgram, ContextStreamsThroughTheScratchpad) {
+  auto dev = tasu::rt::open_device("model", "ci");
+  tasu::bench::expect_layers_bit_exact(*dev, shape(256, 384, 2, 1, 128), 1, 300, 2);
+}
+
+// A context that cannot fit is refused before anything runs, naming the most that fits; the
+// 2B4T shape takes 4,096 positions (P up to 2,048 and beyond) on `default`.
+TEST(LayerProgram, ContextCapacityIsCheckedUpFront) {
+  const auto& ci = *tasu::arch::find_config("ci");
+  const auto small = tasu::bench::random_layer(shape(256, 384, 2, 1, 128), 1);
+  try {
+    tasu::codegen::check_context_fits(ci, small, 100000);
+    ADD_FAILURE() << "100,000 positions accepted on ci";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("at most"), std::string::npos) << e.what();
+  }
+  const auto& def = *tasu::arch::find_config("default");
+  const auto big = tasu::bench::random_layer(shape(2560, 6912, 20, 5, 128), 2);
+  EXPECT_NO_THROW(tasu::codegen::check_context_fits(def, big, 4096));
+}
+
 TEST(LayerProgram, UnsupportedHeadDimIsRefused) {
   auto dev = tasu::rt::open_device("model", "ci");
   const auto p = tasu::bench::random_layer(shape(96, 128, 3, 3, 32), 1);
