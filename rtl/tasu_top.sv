@@ -49,13 +49,15 @@ module tasu_top #(
   input  logic               mem_berr_i,
   // Instruction trace for timelines (tasu run --timeline): it observes the command handshakes
   // and drives nothing. Bit u is unit u (tasu_pkg::Unit*: load DMA, engine, vector unit, store
-  // DMA); each unit finishes its instructions in the order it accepted them.
-  output logic [3:0]         trc_start_o,   // the unit accepted the instruction at its trc_*_pc_o
-  output logic [3:0]         trc_done_o,    // the unit finished its oldest instruction
+  // DMA), bit 4 the instruction fetch (a burst requested, its last beat back); each finishes in
+  // the order it started.
+  output logic [4:0]         trc_start_o,   // the unit accepted the instruction at its trc_*_pc_o
+  output logic [4:0]         trc_done_o,    // the unit finished its oldest instruction
   output logic [31:0]        trc_ld_pc_o,
   output logic [31:0]        trc_ex_pc_o,
   output logic [31:0]        trc_vu_pc_o,
-  output logic [31:0]        trc_st_pc_o
+  output logic [31:0]        trc_st_pc_o,
+  output logic [31:0]        trc_fetch_pc_o  // the first instruction of the fetch burst requested
 );
   // Command processor <-> register file.
   logic        start, busy, done, error;
@@ -106,8 +108,10 @@ module tasu_top #(
   logic [$clog2(ActBeats)-1:0] vu_act_wr_beat;
   logic [BusBits-1:0]          vu_act_wr_data;
 
-  assign trc_start_o = {st_valid && st_ready, vu_valid && vu_ready, ex_valid && ex_ready, ld_valid && ld_ready};
-  assign trc_done_o  = {st_done, vu_done, ex_done, ld_done};
+  assign trc_start_o = {f_req_valid && f_req_ready, st_valid && st_ready, vu_valid && vu_ready,
+                        ex_valid && ex_ready, ld_valid && ld_ready};
+  assign trc_done_o  = {f_rd_valid && rd_last, st_done, vu_done, ex_done, ld_done};
+  assign trc_fetch_pc_o = (f_req_addr - prog_base) >> $clog2(tasu_pkg::InsnBits / 8);
   assign trc_ld_pc_o = ld_pc;
   assign trc_ex_pc_o = ex_pc;
   assign trc_vu_pc_o = vu_pc;

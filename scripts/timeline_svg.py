@@ -5,9 +5,10 @@ Usage: timeline_svg.py TRACE.json "layer 0 prefill" OUT.svg [WIDTH]"""
 import json
 import sys
 
-TRACKS = ["load DMA", "engine", "vector unit", "store DMA"]
-COLOURS = {"LOAD": "#4e79a7", "MATMUL": "#e15759", "STORE": "#59a14f", "VEC ELEM": "#f28e2b",
-           "VEC DOT": "#b07aa1", "VEC MAX": "#edc948", "VEC FROM_OUT": "#76b7b2", "VEC TO_ACT": "#9c755f"}
+TRACKS = ["fetch", "load DMA", "engine", "vector unit", "store DMA"]
+COLOURS = {"FETCH": "#bab0ac", "LOAD": "#4e79a7", "MATMUL": "#e15759", "STORE": "#59a14f", "VEC ELEM": "#f28e2b",
+           "VEC DOT": "#b07aa1", "VEC MAX": "#edc948", "VEC FROM_OUT": "#76b7b2", "VEC TO_ACT": "#9c755f",
+           "VEC DOTS": "#ff9da7", "VEC WSUM": "#6a3d9a"}
 
 
 def main():

@@ -63,6 +63,7 @@ class Platform {
     top_.trc_ex_pc_o(trc_ex_pc_);
     top_.trc_vu_pc_o(trc_vu_pc_);
     top_.trc_st_pc_o(trc_st_pc_);
+    top_.trc_fetch_pc_o(trc_fetch_pc_);
     if (timeline) {
       recorder_ = std::make_unique<TraceRecorder>("trace_recorder");
       recorder_->clk(clk_);
@@ -71,6 +72,7 @@ class Platform {
       recorder_->ld_pc(trc_ld_pc_);
       recorder_->ex_pc(trc_ex_pc_);
       recorder_->vu_pc(trc_vu_pc_);
+      recorder_->fetch_pc(trc_fetch_pc_);
       recorder_->st_pc(trc_st_pc_);
     }
 
@@ -195,7 +197,7 @@ class Platform {
   sc_core::sc_signal<bool> bvalid_{"bvalid"}, bready_{"bready"}, berr_{"berr"};
   sc_core::sc_signal<uint32_t> trc_start_{"trc_start"}, trc_done_{"trc_done"};
   sc_core::sc_signal<uint32_t> trc_ld_pc_{"trc_ld_pc"}, trc_ex_pc_{"trc_ex_pc"}, trc_vu_pc_{"trc_vu_pc"},
-      trc_st_pc_{"trc_st_pc"};
+      trc_st_pc_{"trc_st_pc"}, trc_fetch_pc_{"trc_fetch_pc"};
   std::unique_ptr<TraceRecorder> recorder_;
   Vtop top_;
   TlmMemory mem_;

@@ -15,7 +15,7 @@ namespace tasu::sim {
 
 SC_MODULE(TraceRecorder) {
   sc_core::sc_in<bool> clk;
-  sc_core::sc_in<uint32_t> start_in, done_in, ld_pc, ex_pc, vu_pc, st_pc;
+  sc_core::sc_in<uint32_t> start_in, done_in, ld_pc, ex_pc, vu_pc, st_pc, fetch_pc;
 
   SC_CTOR(TraceRecorder) {
     SC_METHOD(sample);
@@ -40,7 +40,7 @@ SC_MODULE(TraceRecorder) {
     ++cycle_;
     const uint32_t s = start_in.read(), d = done_in.read();
     if (s == 0 && d == 0) return;
-    const uint32_t pcs[kUnits] = {ld_pc.read(), ex_pc.read(), vu_pc.read(), st_pc.read()};
+    const uint32_t pcs[kUnits] = {ld_pc.read(), ex_pc.read(), vu_pc.read(), st_pc.read(), fetch_pc.read()};
     for (int u = 0; u < kUnits; ++u) {
       // A done in the cycle of an acceptance belongs to an earlier instruction.
       if ((d >> u) & 1u && !open_[u].empty()) {
@@ -54,7 +54,7 @@ SC_MODULE(TraceRecorder) {
   }
 
   uint64_t cycle_ = 0, t0_ = 0;
-  static constexpr int kUnits = 4;
+  static constexpr int kUnits = 5;  // the four units and the instruction fetch
   std::deque<rt::TraceEvent> open_[kUnits];
   std::vector<rt::TraceEvent> events_;
 };

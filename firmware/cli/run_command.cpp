@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <cstdio>
@@ -174,8 +175,11 @@ int run_layers(const RunArgs& args) {
   write_json(args.json, run::report_json(r, o, rc.get()));
   if (!args.timeline.empty()) {
     run::write_timeline(args.timeline, r, args.clock_mhz);
-    fmt::print("  timeline               : {} ({} intervals; open in Perfetto or chrome://tracing)\n", args.timeline,
-               r.timeline.size());
+    const auto fetches = std::count_if(r.timeline.begin(), r.timeline.end(),
+                                       [](const run::TimelineEvent& e) { return e.track == "fetch"; });
+    fmt::print("  timeline               : {} ({} instruction intervals, {} fetch bursts; open in Perfetto or "
+               "chrome://tracing)\n",
+               args.timeline, r.timeline.size() - static_cast<size_t>(fetches), fetches);
   }
   return r.mismatches() == 0 && (!rc || rc->within) ? 0 : 1;
 }

@@ -56,11 +56,20 @@ Matrix rows(const Matrix& m, int64_t first, int64_t n) {
   return s;
 }
 
+// Instructions one fetch burst brings (tasu_cmd_proc's FetchBurst beats of BusBytes / 16).
+constexpr uint64_t kFetchInsns = 4 * 64 / arch::kInsnBytes;
+
 // Adds one program's intervals after everything already on the timeline.
 void append_timeline(RunResult& r, const codegen::ProgramTimeline& pt, int64_t layer, const std::string& phase) {
   const uint64_t t0 = r.timeline_end;
   r.timeline.push_back({"programs", fmt::format("layer {} {}", layer, phase), "", 0, t0, t0 + pt.cycles});
   for (const rt::TraceEvent& e : pt.events) {
+    if (e.unit == rt::TraceEvent::kFetch) {
+      const uint64_t n = std::min<uint64_t>(kFetchInsns, pt.program.size() - std::min<uint64_t>(e.pc, pt.program.size()));
+      r.timeline.push_back({"fetch", "FETCH", fmt::format("instructions {}..{}", e.pc, e.pc + n - 1), e.pc,
+                            t0 + e.start, t0 + e.end});
+      continue;
+    }
     if (e.pc >= pt.program.size()) continue;
     const isa::Insn& x = pt.program[e.pc];
     std::string name(arch::opcode_name(x.opcode())), track;

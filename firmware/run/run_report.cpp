@@ -288,7 +288,7 @@ json report_json(const RunResult& r, const ReportOptions& o, const RefCheck* ref
 }
 
 void write_timeline(const std::string& path, const RunResult& r, double clock_mhz) {
-  static const char* tracks[] = {"programs", "load DMA", "engine", "vector unit", "store DMA"};
+  static const char* tracks[] = {"programs", "fetch", "load DMA", "engine", "vector unit", "store DMA"};
   constexpr int kTracks = static_cast<int>(std::size(tracks));
   auto tid = [&](const std::string& t) {
     for (int i = 0; i < kTracks; ++i)

@@ -51,9 +51,9 @@ class DeviceError : public std::runtime_error {
 // One instruction's interval on a unit, in cycles from the program's start (the RTL's
 // handshake and done pulse; the functional model's estimate).
 struct TraceEvent {
-  enum Unit : uint8_t { kLoad = 0, kEngine = 1, kVector = 2, kStore = 3 };  // arch::Unit order
+  enum Unit : uint8_t { kLoad = 0, kEngine = 1, kVector = 2, kStore = 3, kFetch = 4 };  // arch::Unit order, then fetch
   Unit unit = kLoad;
-  uint32_t pc = 0;
+  uint32_t pc = 0;  // the instruction; for kFetch the first instruction of the burst
   uint64_t start = 0, end = 0;
 };
 

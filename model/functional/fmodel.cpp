@@ -769,6 +769,12 @@ void FunctionalModel::run(uint64_t prog_addr, uint32_t n_insns) {
     r.t_dispatch = std::max({r.t_dispatch + 1, t_fetch_ready + beat});
     // Each instruction beat crossed the shared data path before its first instruction dispatches.
     if (r.pc % ipb == 0) r.bus.take(r.t_dispatch, 1);
+    // The timeline's fetch track: each burst of kFetchBurst beats, estimated to arrive just in
+    // time for its first instruction.
+    if (record_ && r.pc == first * ipb) {
+      const uint64_t t0 = r.t_dispatch > lat + 1 ? r.t_dispatch - lat - 1 : 0;
+      timeline_.push_back({rt::TraceEvent::kFetch, r.pc, t0, t0 + lat + len});
+    }
     if (u < 0) {
       finished = true;
       ++r.pc;
