@@ -508,11 +508,12 @@ void LayerGen::attention(uint32_t q, uint32_t att, int64_t pos, bool last_token)
     load(buf, cache + static_cast<uint32_t>(j0 * kvrow), std::min(nb, vis - j0), hd * 4, kvrow);
     return buf;
   };
-  // `first`: block 0 when already loaded (0: load it here).
+  // `first`: block 0 when already loaded (kNotLoaded: load it here).
+  constexpr uint32_t kNotLoaded = UINT32_MAX;
   auto each_block = [&](uint32_t cache, uint32_t first,
                         const std::function<void(int64_t j0, int64_t n, uint32_t buf)>& use) {
     for (int64_t j0 = 0; j0 < vis; j0 += nb) {
-      const uint32_t buf = j0 == 0 && first ? first : load_block(cache, j0);
+      const uint32_t buf = j0 == 0 && first != kNotLoaded ? first : load_block(cache, j0);
       use(j0, std::min(nb, vis - j0), buf);
     }
   };
@@ -525,10 +526,10 @@ void LayerGen::attention(uint32_t q, uint32_t att, int64_t pos, bool last_token)
     const uint32_t kcache = a_.kcache + static_cast<uint32_t>(g * hd * 4);
     const uint32_t vcache = a_.vcache + static_cast<uint32_t>(g * hd * 4);
     const uint32_t k0 = load_block(kcache, 0);
-    const uint32_t v0 = nb >= vis ? load_block(vcache, 0) : 0;
+    const uint32_t v0 = nb >= vis ? load_block(vcache, 0) : kNotLoaded;
     // The next projection's weights queue behind the last cache load the vector unit needs first.
     const bool prefetch_here = last_token && g == nkv - 1;
-    if (prefetch_here && v0) prefetch();
+    if (prefetch_here && v0 != kNotLoaded) prefetch();
     each_block(kcache, k0, [&](int64_t j0, int64_t n, uint32_t buf) {
       for (int64_t hi = 0; hi < gh; ++hi)
         positions(VectorKind::DOTS, uint64_t{head_scores(hi)} * L + static_cast<uint64_t>(j0),

@@ -88,7 +88,7 @@ class BusCalendar {
  public:
   // Reserves `cycles` cycles from `ready` on; returns the cycle after the last one used.
   uint64_t take(uint64_t ready, uint64_t cycles) {
-    uint64_t t = ready, left = cycles;
+    uint64_t t = std::max(ready, floor_), left = cycles;
     while (left > 0) {
       auto next = busy_.upper_bound(t);  // the first interval starting after t
       if (next != busy_.begin() && std::prev(next)->second > t) {
@@ -104,6 +104,7 @@ class BusCalendar {
   }
   // Nothing will be reserved before `t` any more.
   void forget_before(uint64_t t) {
+    floor_ = std::max(floor_, t);
     while (!busy_.empty() && busy_.begin()->second <= t) busy_.erase(busy_.begin());
   }
 
@@ -124,6 +125,7 @@ class BusCalendar {
     busy_.emplace(a, b);
   }
   std::map<uint64_t, uint64_t> busy_;
+  uint64_t floor_ = 0;  // intervals before it are forgotten: nothing is reserved there any more
 };
 
 struct FunctionalModel::Op {
