@@ -265,8 +265,7 @@ class LayerGen {
   // can run while token t computes.
   void per_token(const std::function<void(int64_t)>& body);
   // Weight prefetch: the projection after the current vector phase, and the jobs already loaded.
-  int64_t load_job(const layer::TernaryProjection& w, uint32_t w_addr, const BitLinearPlan& pl, int64_t rb,
-                   int64_t kc);
+  int64_t load_job(uint32_t w_addr, const BitLinearPlan& pl, int64_t rb, int64_t kc);
   void prefetch();
   void next(const layer::TernaryProjection& w, uint32_t addr) {
     next_w_ = &w;
@@ -352,7 +351,7 @@ void LayerGen::project(const layer::TernaryProjection& w, uint32_t w_addr, uint3
           pos = prefetched_.front().pos;
           prefetched_.pop_front();
         } else {
-          pos = load_job(w, w_addr, pl, rb, kc);
+          pos = load_job(w_addr, pl, rb, kc);
         }
         const auto buf = static_cast<uint32_t>(pos / W);
         const Span words{Space::WGT, static_cast<uint64_t>(pos), static_cast<uint64_t>(pos + depth)};
@@ -398,9 +397,7 @@ void LayerGen::project(const layer::TernaryProjection& w, uint32_t w_addr, uint3
   vsp_.release(m0);
 }
 
-int64_t LayerGen::load_job(const layer::TernaryProjection& w, uint32_t w_addr, const BitLinearPlan& pl, int64_t rb,
-                           int64_t kc) {
-  (void)w;
+int64_t LayerGen::load_job(uint32_t w_addr, const BitLinearPlan& pl, int64_t rb, int64_t kc) {
   const int64_t W = cfg_.WDepth, depth = std::min<int64_t>(W, pl.depth_total - kc * W);
   // The job's words in the weight ring (both buffers), never straddling the two.
   if (wnext_ % W + depth > W) wnext_ = (wnext_ / W + 1) * W % (2 * W);
@@ -440,7 +437,7 @@ void LayerGen::prefetch() {
         next_w_ = nullptr;
         return;
       }
-      prefetched_.push_back({&w, rb, kc, load_job(w, next_addr_, pl, rb, kc), depth});
+      prefetched_.push_back({&w, rb, kc, load_job(next_addr_, pl, rb, kc), depth});
     }
   next_w_ = nullptr;
 }

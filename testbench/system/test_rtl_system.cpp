@@ -104,6 +104,15 @@ isa::Transfer xfer(uint32_t dram, uint32_t beats) {
   return t;
 }
 
+// A unit has no token channel to itself: its own flag stops the program at decode.
+TEST(RtlErrors, OwnDependencyFlagIsBadOperand) {
+  const isa::Insn bad = isa::make_vec(isa::Vec{}, {0, isa::dep::VU});
+  const auto e = expect_error({isa::make_load(LoadDst::ACT, xfer(0x1000, 1)), bad, isa::make_finish()});
+  EXPECT_EQ(e.code(), ErrorCode::BAD_OPERAND);
+  EXPECT_EQ(e.pc(), 1u);
+  EXPECT_EQ(e.info(), static_cast<uint32_t>(bad.w[0]));
+}
+
 TEST(RtlErrors, IllegalOpcodeReportsItsInstruction) {
   isa::Insn bad;
   bad.set(tasu::arch::field::opcode, 9);
