@@ -114,6 +114,58 @@ inline std::vector<uint64_t> expect_layers_bit_exact(rt::Device& dev, const laye
   return cycles;
 }
 
+// Batched decode: `sequences` sequences of one layer, sequence q with a prompt of P + q tokens
+// (so that the batch's tokens stand at different positions), each prefilled on its own, then
+// `decode` steps that run one token of every sequence in one program. Every output equals model
+// (b)'s for that sequence alone, bit for bit. Returns each step's cycles (prefills, then steps).
+inline std::vector<uint64_t> expect_batch_bit_exact(rt::Device& dev, const layer::LayerShape& s, int64_t sequences,
+                                                    int64_t P, int64_t decode) {
+  const layer::LayerParams params = random_layer(s, 300);
+  codegen::DeviceLayers dl(dev, {&params}, P + sequences + decode, {}, sequences);
+  std::vector<layer::KvCache> caches(static_cast<size_t>(sequences));
+  std::vector<uint64_t> cycles;
+  const int64_t H = s.hidden;
+  auto expect_same = [&](const std::vector<vec::vf32>& dev_v, const std::vector<vec::vf32>& ref, const char* what,
+                         int64_t q, int64_t step) {
+    size_t k = 0;
+    while (k < ref.size() && dev_v[k] == ref[k]) ++k;
+    EXPECT_EQ(k, ref.size()) << what << " of sequence " << q << " at step " << step;
+    return k == ref.size();
+  };
+  for (int64_t q = 0; q < sequences; ++q) {
+    const int64_t n = P + q;
+    std::vector<vec::vf32> x = random_hidden(n, H, 50 + static_cast<uint32_t>(q));
+    codegen::StepStats st;
+    const auto o = dl.forward(x, n, st, {}, q).front();
+    cycles.push_back(st.counters.cycles);
+    // Model (b) turns x into the layer output in place.
+    const layer::LayerOutputs ref = layer::accel_layer_forward(params, x, n, caches[static_cast<size_t>(q)]);
+    if (!expect_same(o.attn_out, ref.attn_out, "prefill attn_out", q, -1) || !expect_same(o.out, x, "prefill out", q, -1))
+      return cycles;
+  }
+  for (int64_t step = 0; step < decode; ++step) {
+    const std::vector<vec::vf32> x = random_hidden(sequences, H, 90 + static_cast<uint32_t>(step));
+    codegen::StepStats st;
+    const auto o = dl.forward_batch(x, st).front();
+    cycles.push_back(st.counters.cycles);
+    std::printf("%s batched step %lld of %lld sequences: %llu cycles, %llu instructions\n", dev.backend().c_str(),
+                static_cast<long long>(step), static_cast<long long>(sequences),
+                static_cast<unsigned long long>(st.counters.cycles), static_cast<unsigned long long>(st.insns));
+    if (dev.backend() == "rtl") EXPECT_LE(st.roofline.bound, static_cast<double>(st.counters.cycles)) << "step " << step;
+    for (int64_t q = 0; q < sequences; ++q) {
+      const auto at = static_cast<std::ptrdiff_t>(q * H);
+      std::vector<vec::vf32> xq(x.begin() + at, x.begin() + at + H);
+      const layer::LayerOutputs ref = layer::accel_layer_forward(params, xq, 1, caches[static_cast<size_t>(q)]);
+      auto part = [&](const std::vector<vec::vf32>& v) { return std::vector<vec::vf32>(v.begin() + at, v.begin() + at + H); };
+      if (!expect_same(part(o.attn_out), ref.attn_out, "attn_out", q, step) ||
+          !expect_same(part(o.mlp_out), ref.mlp_out, "mlp_out", q, step) || !expect_same(part(o.out), xq, "out", q, step))
+        return cycles;
+    }
+  }
+  for (int64_t q = 0; q < sequences; ++q) EXPECT_EQ(dl.positions(q), P + q + decode);
+  return cycles;
+}
+
 // The functional model's cycle estimate is within `tol` of the RTL's count (issue #10: 2%).
 inline void expect_cycles_close(const std::vector<uint64_t>& rtl, const std::vector<uint64_t>& model, double tol,
                                 const std::string& what) {

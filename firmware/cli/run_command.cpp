@@ -157,6 +157,12 @@ int run_layers(const RunArgs& args) {
       throw std::invalid_argument("--layers starting above 0 needs --input or --reference (the hidden state entering layer A)");
     for (int64_t i = 0; i < spec.prefill + spec.decode; ++i) spec.ids.push_back((i * 7919 + 13) % cfg.vocab);
   }
+  if (args.batch < 1 || args.batch > run::kMaxBatch)
+    throw std::invalid_argument(fmt::format("--batch {} is outside 1 .. {}", args.batch, run::kMaxBatch));
+  if (args.batch > 1 && (have_input || spec.first_layer > 0))
+    throw std::invalid_argument("--batch starts from the prompts' embeddings: layers from 0, without --input");
+  spec.batch = args.batch;
+  spec.batch_ids = run::batch_prompts(spec.ids, args.batch, cfg.vocab);
   // Logits only when something will look at them.
   spec.head = have_ref || !args.dump.empty();
   spec.timeline = !args.timeline.empty();

@@ -12,6 +12,7 @@ struct RunArgs {
   std::string model_dir;       // empty: the embedded synthetic model
   std::string layers;          // "A:B"; empty: all layers of a checkpoint, 0:1 for the synthetic model
   int64_t prefill = 32, decode = 4;
+  int64_t batch = 1;           // sequences decoded together (sequence 0 takes the reference's tokens)
   bool prefill_given = false, decode_given = false, model_given = false;
   std::string reference, dump, backend = "rtl", config = "default", trace, json;
   std::string input;           // a dump of an earlier run: tokens and the hidden state entering layer A

@@ -101,6 +101,10 @@ int sc_main(int argc, char** argv) {
   run->add_option("--layers", ra.layers, "decoder layers A:B to run (default: all; 0:1 for the embedded model)");
   run->add_option("--prefill", ra.prefill, "prompt tokens P")->capture_default_str();
   run->add_option("--decode", ra.decode, "decode steps D")->capture_default_str();
+  run->add_option("--batch", ra.batch,
+                  "decode B sequences together, each its own prompt and KV cache, one weight stream per step "
+                  "(sequence 0 takes the given or reference tokens, the others tokens derived from them)")
+      ->capture_default_str();
   run->add_option("--reference", ra.reference, "reference safetensors (tokens, P and D come from it); print per-key errors");
   run->add_option("--dump", ra.dump, "write this run's results as safetensors under the reference key names");
   run->add_option("--backend", ra.backend, "rtl (Verilated, cycle-accurate) or model (functional)")

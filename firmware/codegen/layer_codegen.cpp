@@ -61,8 +61,9 @@ class Vsp {
 
 class LayerGen {
  public:
-  LayerGen(const arch::Config& cfg, const layer::LayerParams& p, int64_t tokens, int64_t pos0, const LayerAddrs& a)
-      : cfg_(cfg), p_(p), s_(p.shape), T_(tokens), pos0_(pos0), a_(a), vsp_(cfg.VRows), b_(true) {}
+  LayerGen(const arch::Config& cfg, const layer::LayerParams& p, const std::vector<TokenSlot>& slots, const LayerAddrs& a)
+      : cfg_(cfg), p_(p), s_(p.shape), T_(static_cast<int64_t>(slots.size())), slots_(slots), a_(a), vsp_(cfg.VRows),
+        b_(true) {}
 
   std::vector<isa::Insn> run();
 
@@ -255,9 +256,15 @@ class LayerGen {
   // ---- model (b) steps -----------------------------------------------------------------------
   uint32_t rms_norm(uint32_t x, int64_t n, uint32_t gain);
   void quantize(uint32_t xn, int64_t n, int64_t t, uint32_t deq_row, int64_t depth_words);
-  void project(const layer::TernaryProjection& w, uint32_t w_addr, uint32_t deq_row, uint32_t dst, int64_t dst_stride);
+  // Token t's output row goes to dst(t).
+  void project(const layer::TernaryProjection& w, uint32_t w_addr, uint32_t deq_row,
+               const std::function<uint32_t(int64_t)>& dst);
+  // Row t of a per-token tensor with a row stride of `stride` bytes.
+  static std::function<uint32_t(int64_t)> rows_at(uint32_t base, int64_t stride) {
+    return [base, stride](int64_t t) { return base + static_cast<uint32_t>(t * stride); };
+  }
   void rope(uint32_t x, int64_t heads, int64_t pos);
-  void attention(uint32_t q, uint32_t att, int64_t pos, bool last_token);
+  void attention(uint32_t q, uint32_t att, const TokenSlot& slot, bool last_token);
   void norm_quant_token(uint32_t x, int64_t n, uint32_t gain, int64_t t, uint32_t deq_row, int64_t depth_words) {
     quantize(rms_norm(x, n, gain), n, t, deq_row, depth_words);
   }
@@ -282,7 +289,8 @@ class LayerGen {
   const arch::Config& cfg_;
   const layer::LayerParams& p_;
   const layer::LayerShape& s_;
-  int64_t T_, pos0_;
+  int64_t T_;
+  std::vector<TokenSlot> slots_;
   LayerAddrs a_;
   Vsp vsp_;
   ProgramBuilder b_;
@@ -327,8 +335,8 @@ void LayerGen::quantize(uint32_t xn, int64_t n, int64_t t, uint32_t deq_row, int
 
 // project: the engine's integer products for all tokens, batch by batch of row blocks in the
 // output buffer, then per token y = (float(acc) * deq) * w_mul stored at dst + t * dst_stride.
-void LayerGen::project(const layer::TernaryProjection& w, uint32_t w_addr, uint32_t deq_row, uint32_t dst,
-                       int64_t dst_stride) {
+void LayerGen::project(const layer::TernaryProjection& w, uint32_t w_addr, uint32_t deq_row,
+                       const std::function<uint32_t(int64_t)>& dst) {
   const BitLinearPlan pl = plan_bitlinear(cfg_, {w.out, w.in, T_});
   // Batches of row blocks take turns in the output buffer (a ring across projections), so the
   // vector unit drains one batch while the engine fills the next.
@@ -391,7 +399,7 @@ void LayerGen::project(const layer::TernaryProjection& w, uint32_t w_addr, uint3
       elem(VectorOp::I2F, yr, yr, n, imm(0));
       elem(VectorOp::MUL, yr, yr, n, scalar(deq_row, static_cast<uint32_t>(t)));
       elem(VectorOp::MUL, yr, yr, n, imm(w.w_mul));
-      store_vec(yr, dst + static_cast<uint32_t>(t * dst_stride + rb0 * cfg_.Rows * 4), n);
+      store_vec(yr, dst(t) + static_cast<uint32_t>(rb0 * cfg_.Rows * 4), n);
     }
   }
   vsp_.release(m0);
@@ -472,8 +480,8 @@ void LayerGen::rope(uint32_t x, int64_t heads, int64_t pos) {
 // attention of one token at position pos over the cache (positions 0 .. pos, this token's key
 // and value included), per KV group: scores = (q . k_j) * scale, softmax with max subtraction,
 // out = sum_j p_j * v_j in order.
-void LayerGen::attention(uint32_t q, uint32_t att, int64_t pos, bool last_token) {
-  const int64_t hd = s_.head_dim, hr = hd / L, nkv = s_.kv_heads, gh = s_.heads / nkv, vis = pos + 1;
+void LayerGen::attention(uint32_t q, uint32_t att, const TokenSlot& slot, bool last_token) {
+  const int64_t hd = s_.head_dim, hr = hd / L, nkv = s_.kv_heads, gh = s_.heads / nkv, vis = slot.pos + 1;
   const int64_t kvrow = nkv * hd * 4, R = rows_of(vis);
   const vf32 scale = kf(1.0f / std::sqrt(static_cast<float>(hd)));
   // The cache streams through two block buffers of nb positions (keys for the scores, then
@@ -520,8 +528,8 @@ void LayerGen::attention(uint32_t q, uint32_t att, int64_t pos, bool last_token)
     auto head_scores = [&](int64_t hi) { return sc + static_cast<uint32_t>(hi * R); };
     // Scores: per key block, one DOTS per head. The first value block loads right after the
     // keys, so that it is dispatched (in program order) before the softmax's instructions.
-    const uint32_t kcache = a_.kcache + static_cast<uint32_t>(g * hd * 4);
-    const uint32_t vcache = a_.vcache + static_cast<uint32_t>(g * hd * 4);
+    const uint32_t kcache = slot.kcache + static_cast<uint32_t>(g * hd * 4);
+    const uint32_t vcache = slot.vcache + static_cast<uint32_t>(g * hd * 4);
     const uint32_t k0 = load_block(kcache, 0);
     const uint32_t v0 = nb >= vis ? load_block(vcache, 0) : kNotLoaded;
     // The next projection's weights queue behind the last cache load the vector unit needs first.
@@ -610,24 +618,32 @@ std::vector<isa::Insn> LayerGen::run() {
     norm_quant_token(x, H, c_in_, t, deq_a, dt_h);
   });
   vsp_.release(scratch_lo_);
-  project(p_.q, a_.wq, deq_a, a_.q, sh);
-  project(p_.k, a_.wk, deq_a, a_.kcache + static_cast<uint32_t>(pos0_ * kvrow), kvrow);
-  project(p_.v, a_.wv, deq_a, a_.vcache + static_cast<uint32_t>(pos0_ * kvrow), kvrow);
+  // Each token's key and value go to its position in its sequence's cache.
+  auto cache_row = [&](uint32_t TokenSlot::*cache) {
+    return [this, cache, kvrow](int64_t t) {
+      const TokenSlot& sl = slots_[static_cast<size_t>(t)];
+      return sl.*cache + static_cast<uint32_t>(sl.pos * kvrow);
+    };
+  };
+  project(p_.q, a_.wq, deq_a, rows_at(a_.q, sh));
+  project(p_.k, a_.wk, deq_a, cache_row(&TokenSlot::kcache));
+  project(p_.v, a_.wv, deq_a, cache_row(&TokenSlot::vcache));
   next(p_.o, a_.wo);
   per_token([&](int64_t t) {
-    const int64_t pos = pos0_ + t;
+    const TokenSlot& sl = slots_[static_cast<size_t>(t)];
+    const int64_t pos = sl.pos;
     const uint32_t q = vsp_.alloc(H), k = vsp_.alloc(kvd), att = vsp_.alloc(H);
-    const uint32_t kaddr = a_.kcache + static_cast<uint32_t>(pos * kvrow);
+    const uint32_t kaddr = sl.kcache + static_cast<uint32_t>(pos * kvrow);
     load_vec(q, a_.q + static_cast<uint32_t>(t * sh), H);
     load_vec(k, kaddr, kvd);
     rope(q, s_.heads, pos);
     rope(k, nkv, pos);
     store_vec(k, kaddr, kvd);
-    attention(q, att, pos, t == T_ - 1);
+    attention(q, att, sl, t == T_ - 1);
     norm_quant_token(att, H, c_attn_, t, deq_o, dt_h);
   });
   vsp_.release(scratch_lo_);
-  project(p_.o, a_.wo, deq_o, a_.attn_out, sh);
+  project(p_.o, a_.wo, deq_o, rows_at(a_.attn_out, sh));
   next(p_.gate, a_.wgate);
   per_token([&](int64_t t) {
     const uint32_t x = vsp_.alloc(H), ao = vsp_.alloc(H);
@@ -641,8 +657,8 @@ std::vector<isa::Insn> LayerGen::run() {
   vsp_.release(scratch_lo_);
 
   // MLP block: gate and up, relu(gate)^2 * up, sub-norm, down_proj, residual.
-  project(p_.gate, a_.wgate, deq_m, a_.gate, si);
-  project(p_.up, a_.wup, deq_m, a_.up, si);
+  project(p_.gate, a_.wgate, deq_m, rows_at(a_.gate, si));
+  project(p_.up, a_.wup, deq_m, rows_at(a_.up, si));
   next(p_.down, a_.wdown);
   per_token([&](int64_t t) {
     const uint32_t g = vsp_.alloc(I), u = vsp_.alloc(I), act = vsp_.alloc(I);
@@ -655,7 +671,7 @@ std::vector<isa::Insn> LayerGen::run() {
     norm_quant_token(act, I, c_ffn_, t, deq_d, dt_i);
   });
   vsp_.release(scratch_lo_);
-  project(p_.down, a_.wdown, deq_d, a_.mlp_out, sh);
+  project(p_.down, a_.wdown, deq_d, rows_at(a_.mlp_out, sh));
   per_token([&](int64_t t) {
     const uint32_t x = vsp_.alloc(H), mo = vsp_.alloc(H);
     load_vec(x, a_.x1 + static_cast<uint32_t>(t * sh), H);
@@ -739,8 +755,21 @@ void check_context_fits(const arch::Config& cfg, const layer::LayerParams& p, in
   ok.insert(key);
 }
 
+std::vector<TokenSlot> prefill_slots(int64_t tokens, int64_t pos0, const LayerAddrs& a) {
+  std::vector<TokenSlot> slots;
+  for (int64_t t = 0; t < tokens; ++t) slots.push_back({pos0 + t, a.kcache, a.vcache});
+  return slots;
+}
+
 std::vector<isa::Insn> generate_layer(const arch::Config& cfg, const layer::LayerParams& p, int64_t tokens,
                                       int64_t pos0, const LayerAddrs& a) {
+  if (pos0 < 0) throw std::invalid_argument("negative position");
+  return generate_layer(cfg, p, prefill_slots(std::max<int64_t>(tokens, 0), pos0, a), a);
+}
+
+std::vector<isa::Insn> generate_layer(const arch::Config& cfg, const layer::LayerParams& p,
+                                      const std::vector<TokenSlot>& slots, const LayerAddrs& a) {
+  const auto tokens = static_cast<int64_t>(slots.size());
   const layer::LayerShape& s = p.shape;
   if (s.head_dim != 64 && s.head_dim != 128)
     throw std::invalid_argument(fmt::format("head_dim {} is not supported by the layer code generator (64 or 128)",
@@ -750,8 +779,15 @@ std::vector<isa::Insn> generate_layer(const arch::Config& cfg, const layer::Laye
   if (tokens < 1 || tokens > max_layer_tokens(cfg, s))
     throw std::invalid_argument(fmt::format("{} tokens in one layer program; this configuration takes 1..{}", tokens,
                                             max_layer_tokens(cfg, s)));
-  if (pos0 < 0) throw std::invalid_argument("negative position");
-  LayerGen g(cfg, p, tokens, pos0, a);
+  // A token sees its own sequence's positions 0 .. pos: the keys of earlier tokens of the same
+  // sequence in this program are written (by the k projection) before any attention reads them.
+  for (size_t i = 0; i < slots.size(); ++i) {
+    if (slots[i].pos < 0) throw std::invalid_argument("negative position");
+    for (size_t j = 0; j < i; ++j)
+      if (slots[j].kcache == slots[i].kcache && slots[j].pos == slots[i].pos)
+        throw std::invalid_argument(fmt::format("tokens {} and {} of one program share a cache position", j, i));
+  }
+  LayerGen g(cfg, p, slots, a);
   return g.run();
 }
 

@@ -27,6 +27,15 @@ struct LayerAddrs {
   uint32_t x_in = 0, q = 0, kcache = 0, vcache = 0, attn_out = 0, x1 = 0, gate = 0, up = 0, mlp_out = 0, x_out = 0;
 };
 
+// Where one token of a program stands: its position and its sequence's KV cache (keys, values).
+// A prefill's tokens share one cache at consecutive positions; a batched decode step has one
+// token from each sequence, each with its own cache and position.
+struct TokenSlot {
+  int64_t pos = 0;
+  uint32_t kcache = 0, vcache = 0;
+};
+std::vector<TokenSlot> prefill_slots(int64_t tokens, int64_t pos0, const LayerAddrs& a);
+
 // The most tokens one program can take (activation buffer, output buffer, one scratchpad row
 // of per-token scalars); longer runs are split into chunks.
 int64_t max_layer_tokens(const arch::Config& cfg, const layer::LayerShape& s);
@@ -36,6 +45,11 @@ int64_t max_layer_tokens(const arch::Config& cfg, const layer::LayerShape& s);
 // too many tokens) or the working set does not fit the scratchpad.
 std::vector<isa::Insn> generate_layer(const arch::Config& cfg, const layer::LayerParams& p, int64_t tokens,
                                       int64_t pos0, const LayerAddrs& a);
+// The program for tokens anywhere: token t at slots[t] (its cache holds positions 0 .. pos - 1,
+// or the positions of earlier tokens of the same cache in this program). a.kcache and a.vcache
+// are not used.
+std::vector<isa::Insn> generate_layer(const arch::Config& cfg, const layer::LayerParams& p,
+                                      const std::vector<TokenSlot>& slots, const LayerAddrs& a);
 
 // Throws std::invalid_argument, naming the largest context that fits, unless every program of a
 // run of `positions` positions can be generated (the longest context with the most tokens is

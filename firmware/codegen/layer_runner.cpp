@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <map>
 #include <stdexcept>
 
 #include "codegen/bitlinear_codegen.h"
@@ -28,9 +29,15 @@ const char* Roofline::kind() const {
 
 namespace {
 
-// The roofline of one layer program over `tokens` tokens at positions pos0.. (see the header).
+// The roofline of one layer program over tokens at `slots` (see the header). Each cache is read
+// once: up to the last position any token of the program reaches in it.
 Roofline program_roofline(const arch::Config& cfg, const layer::LayerParams& p, const std::vector<isa::Insn>& prog,
-                          int64_t tokens, int64_t pos0, uint64_t const_bytes) {
+                          const std::vector<TokenSlot>& slots, uint64_t const_bytes) {
+  const auto tokens = static_cast<int64_t>(slots.size());
+  std::map<uint32_t, int64_t> cache_positions;
+  for (const TokenSlot& sl : slots) cache_positions[sl.kcache] = std::max(cache_positions[sl.kcache], sl.pos + 1);
+  int64_t positions = 0;
+  for (const auto& [cache, n] : cache_positions) positions += n;
   const layer::LayerShape& s = p.shape;
   double ops = 0, weight_bytes = 0;
   for (const layer::TernaryProjection* w : {&p.q, &p.k, &p.v, &p.o, &p.gate, &p.up, &p.down}) {
@@ -38,7 +45,7 @@ Roofline program_roofline(const arch::Config& cfg, const layer::LayerParams& p, 
     weight_bytes += static_cast<double>(w->out) * static_cast<double>(w->in) / 4.0;
   }
   const double hidden_io = 2.0 * static_cast<double>(tokens * s.hidden) * 4.0;
-  const double kv = static_cast<double>((pos0 + tokens) * s.kv_heads * s.head_dim) * 4.0 * 2.0;
+  const double kv = static_cast<double>(positions * s.kv_heads * s.head_dim) * 4.0 * 2.0;
   Roofline r;
   r.dram = (weight_bytes + static_cast<double>(const_bytes) + hidden_io + kv) / cfg.MemBytesPerCycle;
   r.engine = ops * static_cast<double>(tokens) / static_cast<double>(cfg.ops_per_cycle());
@@ -83,9 +90,10 @@ PackedLayer pack_layer(const arch::Config& cfg, const layer::LayerParams& p) {
 }
 
 DeviceLayers::DeviceLayers(rt::Device& dev, std::vector<const layer::LayerParams*> layers, int64_t max_positions,
-                           const std::vector<const PackedLayer*>& packed)
-    : dev_(dev), max_positions_(max_positions) {
+                           const std::vector<const PackedLayer*>& packed, int64_t sequences)
+    : dev_(dev), max_positions_(max_positions), positions_(static_cast<size_t>(std::max<int64_t>(sequences, 0)), 0) {
   if (layers.empty()) throw std::invalid_argument("no layers to place on the device");
+  if (sequences < 1) throw std::invalid_argument(fmt::format("{} sequences; at least 1", sequences));
   if (!packed.empty() && packed.size() != layers.size())
     throw std::invalid_argument(fmt::format("{} packed images for {} layers", packed.size(), layers.size()));
   const arch::Config& cfg = dev.config();
@@ -108,7 +116,7 @@ DeviceLayers::DeviceLayers(rt::Device& dev, std::vector<const layer::LayerParams
     PackedLayer own;
     if (packed.empty()) own = pack_layer(cfg, *p);
     const PackedLayer& pk = packed.empty() ? own : *packed[i];
-    Placed pl{p, {}};
+    Placed pl{p, {}, {}, {}};
     pl.a.wq = put(pk.wq);
     pl.a.wk = put(pk.wk);
     pl.a.wv = put(pk.wv);
@@ -118,8 +126,12 @@ DeviceLayers::DeviceLayers(rt::Device& dev, std::vector<const layer::LayerParams
     pl.a.wdown = put(pk.wdown);
     pl.a.consts = put(pk.consts);
     const_bytes_ = pk.consts.size();
-    pl.a.kcache = static_cast<uint32_t>(dev_.alloc(kv));
-    pl.a.vcache = static_cast<uint32_t>(dev_.alloc(kv));
+    for (int64_t q = 0; q < sequences; ++q) {
+      pl.kcache.push_back(static_cast<uint32_t>(dev_.alloc(kv)));
+      pl.vcache.push_back(static_cast<uint32_t>(dev_.alloc(kv)));
+    }
+    pl.a.kcache = pl.kcache.front();
+    pl.a.vcache = pl.vcache.front();
     layers_.push_back(pl);
   }
   // Activations for one chunk; layer i + 1 reads layer i's output where it was written.
@@ -141,20 +153,42 @@ DeviceLayers::DeviceLayers(rt::Device& dev, std::vector<const layer::LayerParams
 
 uint64_t DeviceLayers::kv_cache_bytes() const {
   const layer::LayerShape& s = layers_.front().p->shape;
-  return layers_.size() * 2 * static_cast<uint64_t>(max_positions_) * s.kv_heads * s.head_dim * 4;
+  return layers_.size() * positions_.size() * 2 * static_cast<uint64_t>(max_positions_) * s.kv_heads * s.head_dim * 4;
 }
 
 std::vector<LayerStepOutputs> DeviceLayers::forward(const std::vector<layer::vf32>& x, int64_t tokens,
                                                     StepStats& stats,
-                                                    const std::function<void(int64_t, int64_t)>& progress) {
+                                                    const std::function<void(int64_t, int64_t)>& progress,
+                                                    int64_t seq) {
+  if (seq < 0 || seq >= sequences())
+    throw std::invalid_argument(fmt::format("sequence {} of {}", seq, sequences()));
+  return run(x, std::vector<int64_t>(static_cast<size_t>(std::max<int64_t>(tokens, 0)), seq), stats, progress);
+}
+
+std::vector<LayerStepOutputs> DeviceLayers::forward_batch(const std::vector<layer::vf32>& x, StepStats& stats,
+                                                          const std::function<void(int64_t, int64_t)>& progress) {
+  std::vector<int64_t> seqs(positions_.size());
+  for (size_t q = 0; q < seqs.size(); ++q) seqs[q] = static_cast<int64_t>(q);
+  return run(x, seqs, stats, progress);
+}
+
+std::vector<LayerStepOutputs> DeviceLayers::run(const std::vector<layer::vf32>& x, const std::vector<int64_t>& seqs,
+                                                StepStats& stats, const std::function<void(int64_t, int64_t)>& progress) {
   const arch::Config& cfg = dev_.config();
   const layer::LayerShape& s = layers_.front().p->shape;
   const int64_t H = s.hidden;
+  const auto tokens = static_cast<int64_t>(seqs.size());
   if (tokens < 1 || static_cast<int64_t>(x.size()) != tokens * H)
     throw std::invalid_argument(fmt::format("layer input has {} values, expected {} tokens x {}", x.size(), tokens, H));
-  if (positions_ + tokens > max_positions_)
-    throw std::invalid_argument(fmt::format("{} positions exceed the KV cache ({} positions)", positions_ + tokens,
-                                            max_positions_));
+  // Each token takes the next position of its sequence, in order.
+  std::vector<int64_t> next = positions_, pos(seqs.size());
+  for (size_t t = 0; t < seqs.size(); ++t) {
+    const auto q = static_cast<size_t>(seqs[t]);
+    pos[t] = next[q]++;
+    if (next[q] > max_positions_)
+      throw std::invalid_argument(fmt::format("{} positions of sequence {} exceed the KV cache ({} positions)", next[q],
+                                              q, max_positions_));
+  }
   const uint64_t sh = vector_bytes(cfg, H);
   std::vector<LayerStepOutputs> outs(layers_.size());
   for (auto& o : outs) {
@@ -181,7 +215,12 @@ std::vector<LayerStepOutputs> DeviceLayers::forward(const std::vector<layer::vf3
     }
     for (size_t li = 0; li < layers_.size(); ++li) {
       const Placed& pl = layers_[li];
-      const std::vector<isa::Insn> prog = generate_layer(cfg, *pl.p, n, positions_ + c0, pl.a);
+      std::vector<TokenSlot> slots;
+      for (int64_t t = c0; t < c0 + n; ++t) {
+        const auto q = static_cast<size_t>(seqs[static_cast<size_t>(t)]);
+        slots.push_back({pos[static_cast<size_t>(t)], pl.kcache[q], pl.vcache[q]});
+      }
+      const std::vector<isa::Insn> prog = generate_layer(cfg, *pl.p, slots, pl.a);
       std::vector<uint8_t> bytes(prog.size() * arch::kInsnBytes);
       for (size_t i = 0; i < prog.size(); ++i) prog[i].to_bytes(bytes.data() + i * arch::kInsnBytes);
       const uint64_t paddr = dev_.alloc(bytes.size());
@@ -191,7 +230,7 @@ std::vector<LayerStepOutputs> DeviceLayers::forward(const std::vector<layer::vf3
       stats.counters += dev_.counters();
       ++stats.programs;
       stats.insns += prog.size();
-      stats.roofline += program_roofline(cfg, *pl.p, prog, n, positions_ + c0, const_bytes_);
+      stats.roofline += program_roofline(cfg, *pl.p, prog, slots, const_bytes_);
       std::vector<rt::TraceEvent> events = dev_.take_timeline();
       if (!events.empty()) stats.timelines.push_back({prog, std::move(events), dev_.counters().cycles});
       read_rows(pl.a.attn_out, c0, n, outs[li].attn_out);
@@ -202,7 +241,7 @@ std::vector<LayerStepOutputs> DeviceLayers::forward(const std::vector<layer::vf3
       if (progress) progress(++done, total);
     }
   }
-  positions_ += tokens;
+  positions_ = next;
   return outs;
 }
 

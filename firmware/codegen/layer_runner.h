@@ -59,28 +59,41 @@ PackedLayer pack_layer(const arch::Config& cfg, const layer::LayerParams& p);
 
 class DeviceLayers {
  public:
-  // Places the layers' weights, constants and KV caches (max_positions each) in device DRAM.
-  // The device must be fresh (its DRAM allocator is reset). `packed`, when given, holds each
-  // layer's pack_layer() (otherwise the layers are packed here).
+  // Places the layers' weights, constants and KV caches (one per sequence and layer,
+  // max_positions each) in device DRAM. The device must be fresh (its DRAM allocator is reset).
+  // `packed`, when given, holds each layer's pack_layer() (otherwise the layers are packed here).
   DeviceLayers(rt::Device& dev, std::vector<const layer::LayerParams*> layers, int64_t max_positions,
-               const std::vector<const PackedLayer*>& packed = {});
+               const std::vector<const PackedLayer*>& packed = {}, int64_t sequences = 1);
 
-  // Runs `tokens` tokens (x: [tokens][hidden] vf32) through every layer at the next positions;
-  // returns each layer's outputs. progress(done, total) is called after each program.
+  // Runs `tokens` tokens of sequence `seq` (x: [tokens][hidden] vf32) through every layer at the
+  // sequence's next positions; returns each layer's outputs. progress(done, total) is called
+  // after each program.
   std::vector<LayerStepOutputs> forward(const std::vector<layer::vf32>& x, int64_t tokens, StepStats& stats,
-                                        const std::function<void(int64_t, int64_t)>& progress = {});
-  int64_t positions() const { return positions_; }
-  uint64_t kv_cache_bytes() const;  // all layers, for max_positions
+                                        const std::function<void(int64_t, int64_t)>& progress = {},
+                                        int64_t seq = 0);
+  // A batched decode step: one token of every sequence (x: [sequences][hidden]) in one program
+  // per layer (or per chunk of max_layer_tokens sequences), so that all of them share one pass
+  // of the weights; token q at sequence q's next position, attending to its own cache.
+  std::vector<LayerStepOutputs> forward_batch(const std::vector<layer::vf32>& x, StepStats& stats,
+                                              const std::function<void(int64_t, int64_t)>& progress = {});
+  int64_t sequences() const { return static_cast<int64_t>(positions_.size()); }
+  int64_t positions(int64_t seq = 0) const { return positions_.at(static_cast<size_t>(seq)); }
+  uint64_t kv_cache_bytes() const;  // all layers and sequences, for max_positions
 
  private:
   struct Placed {
     const layer::LayerParams* p;
     LayerAddrs a;
+    std::vector<uint32_t> kcache, vcache;  // per sequence
   };
+  // Token t of x belongs to sequence seqs[t].
+  std::vector<LayerStepOutputs> run(const std::vector<layer::vf32>& x, const std::vector<int64_t>& seqs,
+                                    StepStats& stats, const std::function<void(int64_t, int64_t)>& progress);
   rt::Device& dev_;
   std::vector<Placed> layers_;
   uint64_t const_bytes_ = 0;  // one layer's constants
-  int64_t max_positions_, positions_ = 0, chunk_ = 0;
+  int64_t max_positions_, chunk_ = 0;
+  std::vector<int64_t> positions_;  // per sequence
   uint64_t buf_bytes_ = 0;
 };
 

@@ -177,6 +177,18 @@ void check_spec(const ModelSource& model, const RunSpec& s) {
   const int64_t total = s.prefill + s.decode;
   if (static_cast<int64_t>(s.ids.size()) != total)
     throw std::invalid_argument(fmt::format("{} token ids for {} positions", s.ids.size(), total));
+  if (s.batch < 1 || s.batch > kMaxBatch)
+    throw std::invalid_argument(fmt::format("a batch of {} sequences; 1 .. {}", s.batch, kMaxBatch));
+  if (static_cast<int64_t>(s.batch_ids.size()) != s.batch - 1)
+    throw std::invalid_argument(fmt::format("{} extra prompts for a batch of {}", s.batch_ids.size(), s.batch));
+  for (const auto& ids : s.batch_ids) {
+    if (static_cast<int64_t>(ids.size()) != total)
+      throw std::invalid_argument(fmt::format("{} token ids for {} positions", ids.size(), total));
+    for (int64_t id : ids)
+      if (id < 0 || id >= cfg.vocab) throw std::invalid_argument(fmt::format("token id {} outside the vocabulary", id));
+  }
+  if (s.batch > 1 && s.input.rows != 0)
+    throw std::invalid_argument("a batch starts from the embeddings of its prompts (layers from 0, no --input)");
   if (s.input.rows == 0) {
     if (s.first_layer != 0)
       throw std::invalid_argument(fmt::format(
@@ -193,7 +205,7 @@ RunResult run_model(const ModelSource& model, const RunSpec& spec, const Progres
   const auto t0 = Clock::now();
   check_spec(model, spec);
   const auto& cfg = model.config();
-  const int64_t P = spec.prefill, D = spec.decode, total = P + D, H = cfg.hidden;
+  const int64_t P = spec.prefill, D = spec.decode, total = P + D, H = cfg.hidden, B = spec.batch;
 
   RunResult r;
   r.model = model.name();
@@ -203,23 +215,26 @@ RunResult run_model(const ModelSource& model, const RunSpec& spec, const Progres
   r.end_layer = spec.end_layer;
   r.prefill = P;
   r.decode = D;
+  r.batch = B;
   r.ids = spec.ids;
   r.ops_per_token = H * (2 * cfg.heads * cfg.head_dim + 2 * cfg.kv_heads * cfg.head_dim + 3 * cfg.intermediate);
 
-  // The hidden state entering layer A, for every token.
-  Matrix x = spec.input.rows ? spec.input : model.embed(spec.ids);
+  // The hidden state entering layer A, for every token of every sequence.
+  std::vector<Matrix> x;
+  x.push_back(spec.input.rows ? spec.input : model.embed(spec.ids));
+  for (const auto& ids : spec.batch_ids) x.push_back(model.embed(ids));
   if (spec.first_layer == 0)
     for (int64_t step = -1; step < D; ++step) {
       const Window w = window(step, P);
-      r.outputs[w.prefix + "embeddings"] = rows(x, w.first, w.n);
+      r.outputs[w.prefix + "embeddings"] = rows(x[0], w.first, w.n);
     }
 
   // DRAM for one layer at a time: its packed weights (2 bits, with room for padding), the KV
-  // cache, activations and programs.
+  // caches, activations and programs.
   rt::DeviceOptions opt = spec.device;
   opt.timeline = spec.timeline;
   const int64_t weights = r.ops_per_token / 4;
-  const int64_t cache = 2 * total * cfg.kv_heads * cfg.head_dim * 4;
+  const int64_t cache = 2 * B * total * cfg.kv_heads * cfg.head_dim * 4;
   opt.dram_bytes = std::max<uint64_t>(256ull << 20, static_cast<uint64_t>(2 * weights + cache) + (256ull << 20));
   auto dev = rt::open_device(spec.backend, spec.config, opt);
   r.config = dev->config().name;
@@ -240,68 +255,101 @@ RunResult run_model(const ModelSource& model, const RunSpec& spec, const Progres
       return p;
     });
   };
+  const auto Bs = static_cast<size_t>(B);
   std::future<Prepared> next = fetch(spec.first_layer);
   for (int64_t L = spec.first_layer; L < spec.end_layer; ++L) {
     if (progress) progress(fmt::format("layer {}: preparing weights", L));
     const Prepared prep = next.get();
     const layer::LayerParams& params = prep.params;
     if (L + 1 < spec.end_layer) next = fetch(L + 1);
-    codegen::DeviceLayers dl(*dev, {&params}, total, {&prep.packed});
-    layer::KvCache cache_b;
+    codegen::DeviceLayers dl(*dev, {&params}, total, {&prep.packed}, B);
+    std::vector<layer::KvCache> cache_b(Bs);
     LayerResult lr;
     lr.layer = L;
     lr.kv_cache_bytes = dl.kv_cache_bytes();
-    Matrix attn(total, H), mlp(total, H), out(total, H);
+    std::vector<Matrix> attn(Bs, Matrix(total, H)), mlp(Bs, Matrix(total, H)), out(Bs, Matrix(total, H));
     for (int64_t step = -1; step < D; ++step) {
       const Window w = window(step, P);
       const int64_t first = w.first, n = w.n;
-      std::vector<vec::vf32> xs = to_vf32(x, first, n);
-      // Model (b) on the same input, beside the device: its copy of xs becomes its layer output.
-      auto model_b = std::async(std::launch::async, [&params, &cache_b, xs, n]() mutable {
-        layer::LayerOutputs o = layer::accel_layer_forward(params, xs, n, cache_b);
-        return std::make_pair(std::move(o), std::move(xs));
-      });
-      codegen::StepStats stats;
-      const auto td = Clock::now();
-      const auto outs = dl.forward(xs, n, stats, [&](int64_t, int64_t) {
-        if (progress) progress(fmt::format("layer {} {}: {} cycles", L, w.name, stats.counters.cycles));
-      });
-      const double dt = seconds_since(td);
-      r.device_seconds += dt;
       PhaseResult ph;
-      ph.device_seconds = dt;
       ph.name = w.name;
-      ph.tokens = n;
-      ph.counters = stats.counters;
-      ph.programs = stats.programs;
-      ph.insns = stats.insns;
-      ph.roofline = stats.roofline;
-      for (const codegen::ProgramTimeline& pt : stats.timelines) append_timeline(r, pt, L, w.name);
-      lr.phases.push_back(ph);
+      ph.tokens = n * B;
+      // The prefill runs each sequence's prompt on its own; a decode step, one token of every
+      // sequence in one program.
+      const bool batched = step >= 0;
+      const int64_t passes = batched ? 1 : B;
+      for (int64_t pass = 0; pass < passes; ++pass) {
+        const int64_t q0 = batched ? 0 : pass, nq = batched ? B : 1;
+        std::vector<vec::vf32> xs;
+        for (int64_t q = q0; q < q0 + nq; ++q) {
+          const std::vector<vec::vf32> v = to_vf32(x[static_cast<size_t>(q)], first, n);
+          xs.insert(xs.end(), v.begin(), v.end());
+        }
+        // Model (b) on the same input, beside the device, sequence by sequence: its copy of a
+        // sequence's input becomes that sequence's layer output.
+        auto model_b = std::async(std::launch::async, [&params, &cache_b, xs, n, q0, nq, H]() mutable {
+          std::vector<std::pair<layer::LayerOutputs, std::vector<vec::vf32>>> res;
+          for (int64_t q = 0; q < nq; ++q) {
+            std::vector<vec::vf32> xq(xs.begin() + q * n * H, xs.begin() + (q + 1) * n * H);
+            layer::LayerOutputs o = layer::accel_layer_forward(params, xq, n, cache_b[static_cast<size_t>(q0 + q)]);
+            res.emplace_back(std::move(o), std::move(xq));
+          }
+          return res;
+        });
+        codegen::StepStats stats;
+        const auto td = Clock::now();
+        auto show = [&](int64_t, int64_t) {
+          if (progress)
+            progress(fmt::format("layer {} {}{}: {} cycles", L, w.name, batched || B == 1 ? "" : fmt::format(" sequence {}", q0),
+                                 ph.counters.cycles + stats.counters.cycles));
+        };
+        const auto outs = batched ? dl.forward_batch(xs, stats, show) : dl.forward(xs, n, stats, show, q0);
+        const double dt = seconds_since(td);
+        r.device_seconds += dt;
+        ph.device_seconds += dt;
+        ph.counters += stats.counters;
+        ph.programs += stats.programs;
+        ph.insns += stats.insns;
+        ph.roofline += stats.roofline;
+        for (const codegen::ProgramTimeline& pt : stats.timelines)
+          append_timeline(r, pt, L, B == 1 || batched ? w.name : fmt::format("{} sequence {}", w.name, q0));
 
-      const auto [mb, xb] = model_b.get();
-      const std::string& prefix = w.prefix;
-      auto check = [&](const std::vector<vec::vf32>& dev_v, const std::vector<vec::vf32>& model_v, const char* key) {
-        for (size_t k = 0; k < dev_v.size(); ++k)
-          if (dev_v[k] != model_v[k] && lr.mismatches++ == 0)
-            lr.first_mismatch = fmt::format("{}layer.{}.{} token {} feature {}: device {:08x}, model (b) {:08x}", prefix,
-                                            L, key, k / static_cast<size_t>(H), k % static_cast<size_t>(H), dev_v[k],
-                                            model_v[k]);
-      };
-      const auto& o = outs.front();
-      check(o.attn_out, mb.attn_out, "attn_out");
-      check(o.mlp_out, mb.mlp_out, "mlp_out");
-      check(o.out, xb, "out");
-      put_rows(attn, first, o.attn_out);
-      put_rows(mlp, first, o.mlp_out);
-      put_rows(out, first, o.out);
+        const auto mb = model_b.get();
+        const auto& o = outs.front();
+        for (int64_t q = 0; q < nq; ++q) {
+          const auto qs = static_cast<size_t>(q0 + q);
+          const size_t at = static_cast<size_t>(q * n * H), len = static_cast<size_t>(n * H);
+          auto part = [&](const std::vector<vec::vf32>& v) {
+            return std::vector<vec::vf32>(v.begin() + static_cast<std::ptrdiff_t>(at),
+                                          v.begin() + static_cast<std::ptrdiff_t>(at + len));
+          };
+          const std::string who = B == 1 ? std::string() : fmt::format("sequence {} ", q0 + q);
+          auto check = [&](const std::vector<vec::vf32>& dev_v, const std::vector<vec::vf32>& model_v, const char* key) {
+            for (size_t k = 0; k < dev_v.size(); ++k)
+              if (dev_v[k] != model_v[k] && lr.mismatches++ == 0)
+                lr.first_mismatch =
+                    fmt::format("{}{}layer.{}.{} token {} feature {}: device {:08x}, model (b) {:08x}", who, w.prefix, L,
+                                key, k / static_cast<size_t>(H), k % static_cast<size_t>(H), dev_v[k], model_v[k]);
+          };
+          const auto [mo, mx] = mb[static_cast<size_t>(q)];
+          const auto da = part(o.attn_out), dm = part(o.mlp_out), dout = part(o.out);
+          check(da, mo.attn_out, "attn_out");
+          check(dm, mo.mlp_out, "mlp_out");
+          check(dout, mx, "out");
+          put_rows(attn[qs], first, da);
+          put_rows(mlp[qs], first, dm);
+          put_rows(out[qs], first, dout);
+        }
+      }
+      lr.phases.push_back(ph);
     }
-    // Outputs under the reference keys; the device's layer output is the next layer's input.
+    // Outputs under the reference keys (sequence 0); the device's layer output is the next
+    // layer's input.
     for (int64_t step = -1; step < D; ++step) {
       const Window w = window(step, P);
-      r.outputs[fmt::format("{}layer.{}.attn_out", w.prefix, L)] = rows(attn, w.first, w.n);
-      r.outputs[fmt::format("{}layer.{}.mlp_out", w.prefix, L)] = rows(mlp, w.first, w.n);
-      r.outputs[fmt::format("{}layer.{}.out", w.prefix, L)] = rows(out, w.first, w.n);
+      r.outputs[fmt::format("{}layer.{}.attn_out", w.prefix, L)] = rows(attn[0], w.first, w.n);
+      r.outputs[fmt::format("{}layer.{}.mlp_out", w.prefix, L)] = rows(mlp[0], w.first, w.n);
+      r.outputs[fmt::format("{}layer.{}.out", w.prefix, L)] = rows(out[0], w.first, w.n);
     }
     x = std::move(out);
     r.layers.push_back(std::move(lr));
@@ -312,7 +360,7 @@ RunResult run_model(const ModelSource& model, const RunSpec& spec, const Progres
     if (hm.has_embeddings_and_head()) {
       for (int64_t step = -1; step < D; ++step) {
         const Window w = window(step, P);
-        reference::head(hm, rows(x, w.first, w.n), w.prefix, r.outputs);
+        reference::head(hm, rows(x[0], w.first, w.n), w.prefix, r.outputs);
       }
     }
   }
@@ -320,6 +368,16 @@ RunResult run_model(const ModelSource& model, const RunSpec& spec, const Progres
   r.host_seconds = r.wall_seconds - r.device_seconds;
   r.peak_rss_bytes = peak_rss_bytes();
   return r;
+}
+
+std::vector<std::vector<int64_t>> batch_prompts(const std::vector<int64_t>& ids, int64_t batch, int64_t vocab) {
+  std::vector<std::vector<int64_t>> out;
+  for (int64_t q = 1; q < batch; ++q) {
+    std::vector<int64_t> v;
+    for (int64_t id : ids) v.push_back((id + q * 7919) % vocab);
+    out.push_back(std::move(v));
+  }
+  return out;
 }
 
 int64_t peak_rss_bytes() {

@@ -47,7 +47,7 @@ class ModelSource {
 // One phase of one layer: the prefill (all P tokens) or one decode step.
 struct PhaseResult {
   std::string name;  // "prefill", "decode.0", ...
-  int64_t tokens = 0;
+  int64_t tokens = 0;  // over all sequences of a batch
   rt::Counters counters;
   uint64_t programs = 0, insns = 0;
   double device_seconds = 0;  // host time simulating it (cycles per second of the simulator)
@@ -57,7 +57,7 @@ struct PhaseResult {
 struct LayerResult {
   int64_t layer = 0;
   std::vector<PhaseResult> phases;  // prefill, then decode.0 .. decode.D-1
-  int64_t mismatches = 0;           // values that differ from model (b)
+  int64_t mismatches = 0;           // values that differ from model (b), over all sequences
   std::string first_mismatch;
   uint64_t kv_cache_bytes = 0;
   rt::Counters total() const;
@@ -65,8 +65,13 @@ struct LayerResult {
 
 struct RunSpec {
   int64_t first_layer = 0, end_layer = 1;  // [A, B)
-  std::vector<int64_t> ids;                // P + D token ids
+  std::vector<int64_t> ids;                // P + D token ids (sequence 0)
   int64_t prefill = 0, decode = 0;
+  // Batched decode: `batch` sequences, each with its own prompt and KV cache; sequence q > 0
+  // takes batch_ids[q - 1] (P + D ids). Each sequence's prefill runs on its own; every decode
+  // step runs one token of each sequence in one program per layer (one weight stream for all).
+  int64_t batch = 1;
+  std::vector<std::vector<int64_t>> batch_ids;
   // Hidden state entering layer A for all P + D tokens (prefill rows, then one row per decode
   // step). Empty: the embeddings of ids, which needs A == 0.
   reference::Matrix input;
@@ -89,12 +94,12 @@ struct RunResult {
   std::string model, backend, config;
   uint64_t seed = 0;                       // of the synthetic model (0 for a checkpoint)
   int64_t shards = 1;                      // > 1: merged; the times are then sums over shards
-  int64_t first_layer = 0, end_layer = 0, prefill = 0, decode = 0;
+  int64_t first_layer = 0, end_layer = 0, prefill = 0, decode = 0, batch = 1;
   int64_t ops_per_token = 0;               // useful ternary operations of one token in one layer
   uint64_t peak_ops_per_cycle = 0;
   uint32_t dram_bytes_per_cycle = 0;
   std::vector<LayerResult> layers;
-  reference::TensorMap outputs;            // the keys of a reference file
+  reference::TensorMap outputs;            // the keys of a reference file (sequence 0)
   std::vector<int64_t> ids;
   // Wall time; the part simulating the device; the rest (host work the device did not hide:
   // weights made or read while the device runs are hidden, so are model (b)'s checks).
@@ -107,6 +112,13 @@ struct RunResult {
   int64_t mismatches() const;
   std::string first_mismatch() const;
 };
+
+// The most sequences one run batches (each has a KV cache per layer in device DRAM).
+constexpr int64_t kMaxBatch = 256;
+
+// The prompts of sequences 1 .. batch - 1 of a batch whose sequence 0 takes `ids`: each id
+// moved by a different multiple of a prime, so that every sequence attends over other values.
+std::vector<std::vector<int64_t>> batch_prompts(const std::vector<int64_t>& ids, int64_t batch, int64_t vocab);
 
 // Called with a line of progress (which layer and phase, cycles so far).
 using ProgressFn = std::function<void(const std::string&)>;

@@ -88,10 +88,11 @@ Derived derive(const RunResult& r, const ReportOptions& o) {
   d.run = phase_roof(r, [](const std::string&) { return true; });
   d.prefill_cycles = d.prefill.cycles;
   if (r.decode > 0) d.decode_cycles_per_step = static_cast<double>(d.decode.cycles) / static_cast<double>(r.decode);
-  const double hz = o.clock_mhz * 1e6;
-  if (d.prefill_cycles) d.prefill_tokens_per_s = static_cast<double>(r.prefill) * hz / static_cast<double>(d.prefill_cycles);
-  if (d.decode_cycles_per_step > 0) d.decode_tokens_per_s = hz / d.decode_cycles_per_step;
-  d.useful_ops = static_cast<double>(r.ops_per_token) * static_cast<double>(r.prefill + r.decode) *
+  const double hz = o.clock_mhz * 1e6, batch = static_cast<double>(r.batch);
+  if (d.prefill_cycles)
+    d.prefill_tokens_per_s = batch * static_cast<double>(r.prefill) * hz / static_cast<double>(d.prefill_cycles);
+  if (d.decode_cycles_per_step > 0) d.decode_tokens_per_s = batch * hz / d.decode_cycles_per_step;
+  d.useful_ops = static_cast<double>(r.ops_per_token) * static_cast<double>(r.prefill + r.decode) * batch *
                  static_cast<double>(r.layers.size());
   if (c.cycles) d.utilization = d.useful_ops / (static_cast<double>(r.peak_ops_per_cycle) * static_cast<double>(c.cycles));
   for (const auto& l : r.layers) {
@@ -143,8 +144,13 @@ void print_report(const RunResult& r, const ReportOptions& o, const RefCheck* re
              r.first_layer, r.end_layer - 1,
              r.model == "synthetic-2b4t" ? std::string("the embedded synthetic 2B4T-sized model") : r.model,
              o.model_layers, o.hidden, o.intermediate, o.heads, o.kv_heads, o.head_dim);
-  fmt::print("  on '{}' ({} backend): prefill {} tokens, then {} decode steps\n", r.config, r.backend, r.prefill,
-             r.decode);
+  if (r.batch == 1)
+    fmt::print("  on '{}' ({} backend): prefill {} tokens, then {} decode steps\n", r.config, r.backend, r.prefill,
+               r.decode);
+  else
+    fmt::print("  on '{}' ({} backend): a batch of {} sequences, each a prefill of {} tokens; then {} decode steps of "
+               "one token per sequence\n",
+               r.config, r.backend, r.batch, r.prefill, r.decode);
   fmt::print("  bit-exact vs model (b) : {}{}\n", exact ? "yes" : "NO",
              exact ? "" : fmt::format(" ({} mismatches; first: {})", r.mismatches(), r.first_mismatch()));
   fmt::print("  cycles                 : {}{}\n", c.cycles,
@@ -163,8 +169,9 @@ void print_report(const RunResult& r, const ReportOptions& o, const RefCheck* re
   }
   const std::string span = r.layers.size() == 1 ? fmt::format("layer {}", r.first_layer)
                                                 : fmt::format("layers {}..{}", r.first_layer, r.end_layer - 1);
-  fmt::print("  per token              : prefill {:.0f} cycles per prompt token, decode {:.0f} cycles per step ({})\n",
-             static_cast<double>(d.prefill_cycles) / static_cast<double>(r.prefill), d.decode_cycles_per_step, span);
+  fmt::print("  per token              : prefill {:.0f} cycles per prompt token, decode {:.0f} cycles per step{} ({})\n",
+             static_cast<double>(d.prefill_cycles) / static_cast<double>(r.prefill * r.batch), d.decode_cycles_per_step,
+             r.batch > 1 ? fmt::format(" of {} tokens", r.batch) : std::string(), span);
   fmt::print("  tokens per second      : prefill {:.1f}, decode {:.1f} at {:g} MHz ({}{})\n", d.prefill_tokens_per_s,
              d.decode_tokens_per_s, o.clock_mhz, span,
              static_cast<int64_t>(r.layers.size()) == o.model_layers ? ", the whole model; host embedding and head excluded"
@@ -184,8 +191,8 @@ void print_report(const RunResult& r, const ReportOptions& o, const RefCheck* re
   fmt::print("  engine utilization     : {:.2f}% ({:.3g} useful ternary ops / {} peak per cycle)\n", 100 * d.utilization,
              d.useful_ops, r.peak_ops_per_cycle);
   fmt::print("  DRAM bytes             : {} read, {} written\n", c.rd_bytes, c.wr_bytes);
-  fmt::print("  KV cache               : {} bytes ({} positions, {} layers, binary32)\n", d.kv_cache_bytes,
-             r.prefill + r.decode, r.layers.size());
+  fmt::print("  KV cache               : {} bytes ({} positions, {} layers{}, binary32)\n", d.kv_cache_bytes,
+             r.prefill + r.decode, r.layers.size(), r.batch > 1 ? fmt::format(", {} sequences", r.batch) : std::string());
   fmt::print("  programs               : {} ({} instructions)\n", d.programs, d.insns);
   fmt::print("  wall time              : {:.1f} s{} (simulating the device {:.1f} s, host work not hidden behind it {:.1f} s); "
              "peak RSS {:.0f} MB\n",
@@ -218,6 +225,7 @@ json report_json(const RunResult& r, const ReportOptions& o, const RefCheck* ref
   j["layers"] = {r.first_layer, r.end_layer};
   j["prefill"] = r.prefill;
   j["decode"] = r.decode;
+  j["batch"] = r.batch;
   j["input_ids"] = r.ids;
   j["config"] = r.config;
   j["backend"] = r.backend;
@@ -335,6 +343,8 @@ RunResult result_from_json(const json& j, const std::string& source, ReportOptio
     r.end_layer = j.at("layers").at(1).get<int64_t>();
     r.prefill = j.at("prefill").get<int64_t>();
     r.decode = j.at("decode").get<int64_t>();
+    r.batch = j.value("batch", int64_t{1});
+    if (r.batch < 1) throw std::invalid_argument(fmt::format("batch {}", r.batch));
     r.ids = j.at("input_ids").get<std::vector<int64_t>>();
     r.config = j.at("config").get<std::string>();
     r.backend = j.at("backend").get<std::string>();
@@ -395,7 +405,7 @@ RunResult merge_results(std::vector<RunResult> shards) {
       throw std::invalid_argument(fmt::format("{} ran {} (seed {}) on '{}' ({}), the first shard {} (seed {}) on '{}' ({})",
                                               where, s.model, s.seed, s.config, s.backend, m.model, m.seed, m.config,
                                               m.backend));
-    if (s.prefill != m.prefill || s.decode != m.decode || s.ids != m.ids)
+    if (s.prefill != m.prefill || s.decode != m.decode || s.batch != m.batch || s.ids != m.ids)
       throw std::invalid_argument(fmt::format("{} ran other tokens than the first shard", where));
     if (s.first_layer != expect)
       throw std::invalid_argument(fmt::format("{} does not continue at layer {} ({})", where, expect,

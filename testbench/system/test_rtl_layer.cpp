@@ -1,5 +1,5 @@
 // Whole decoder layers on the Verilated platform equal model (b) bit for bit: prefill and
-// decode, both head sizes, GQA, two chained layers. One process per test.
+// decode, both head sizes, GQA, two chained layers, batched decode. One process per test.
 #include <gtest/gtest.h>
 
 #include "../common_sc_main.h"
@@ -24,5 +24,15 @@ TEST(RtlLayer, HeadDim128TwoLayers) { run_both(shape(256, 384, 2, 1, 128), 2, 3,
 
 // Past what the scratchpad holds at once (the cache streams through it in blocks).
 TEST(RtlLayer, ContextStreamedInBlocks) { run_both(shape(256, 384, 2, 1, 128), 1, 200, 1); }
+
+// Batched decode: three sequences at different positions, one token each per program.
+TEST(RtlLayer, BatchedDecode) {
+  const auto s = shape(256, 704, 4, 2, 64);
+  auto rtl = tasu::rt::open_device("rtl", "ci");
+  auto model = tasu::rt::open_device("model", "ci");
+  const auto rc = tasu::bench::expect_batch_bit_exact(*rtl, s, 3, 4, 2);
+  const auto mc = tasu::bench::expect_batch_bit_exact(*model, s, 3, 4, 2);
+  tasu::bench::expect_cycles_close(rc, mc, 0.02, "batch");
+}
 
 }  // namespace

@@ -1,6 +1,6 @@
 // The decoder-layer program (firmware/codegen/layer_codegen) on the functional model equals
 // model (b) bit for bit: both head sizes, GQA, prefill longer than one program's chunk,
-// decode steps, two chained layers.
+// decode steps, two chained layers, batched decode.
 #include <gtest/gtest.h>
 
 #include "../common_sc_main.h"
@@ -48,6 +48,48 @@ TEST(LayerProgram, ContextCapacityIsCheckedUpFront) {
   const auto& def = *tasu::arch::find_config("default");
   const auto big = tasu::bench::random_layer(shape(2560, 6912, 20, 5, 128), 2);
   EXPECT_NO_THROW(tasu::codegen::check_context_fits(def, big, 4096));
+}
+
+// Batched decode: one token of each sequence per program, each attending to its own cache at
+// its own position, equals model (b) run on each sequence alone.
+TEST(LayerProgram, BatchedDecodeHeadDim64) {
+  auto dev = tasu::rt::open_device("model", "ci");
+  tasu::bench::expect_batch_bit_exact(*dev, shape(256, 704, 4, 2, 64), 4, 5, 3);
+}
+
+TEST(LayerProgram, BatchedDecodeHeadDim128) {
+  auto dev = tasu::rt::open_device("model", "ci");
+  tasu::bench::expect_batch_bit_exact(*dev, shape(256, 384, 2, 1, 128), 3, 2, 2);
+}
+
+// More sequences than one program takes: the step runs in chunks, still one token each.
+TEST(LayerProgram, BatchLargerThanOneProgram) {
+  auto dev = tasu::rt::open_device("model", "ci");
+  const auto s = shape(128, 192, 2, 2, 64);
+  const int64_t chunk = tasu::codegen::max_layer_tokens(dev->config(), s);
+  tasu::bench::expect_batch_bit_exact(*dev, s, chunk + 3, 1, 1);
+}
+
+TEST(LayerProgram, BatchErrorsAreClear) {
+  auto dev = tasu::rt::open_device("model", "ci");
+  const auto p = tasu::bench::random_layer(shape(128, 192, 2, 2, 64), 1);
+  const auto& cfg = dev->config();
+  tasu::codegen::LayerAddrs a;
+  // Two tokens of one program at the same position of the same cache.
+  EXPECT_THROW(tasu::codegen::generate_layer(cfg, p, {{3, 0x1000, 0x2000}, {3, 0x1000, 0x2000}}, a),
+               std::invalid_argument);
+  EXPECT_NO_THROW(tasu::codegen::generate_layer(cfg, p, {{3, 0x1000, 0x2000}, {3, 0x3000, 0x4000}}, a));
+  EXPECT_THROW(tasu::codegen::DeviceLayers(*dev, {&p}, 4, {}, 0), std::invalid_argument);
+  tasu::codegen::DeviceLayers dl(*dev, {&p}, 2, {}, 2);
+  tasu::codegen::StepStats st;
+  const auto x = tasu::bench::random_hidden(2, 128, 1);
+  EXPECT_THROW(dl.forward(x, 2, st, {}, 2), std::invalid_argument);  // no sequence 2
+  dl.forward(x, 2, st, {}, 1);
+  // Sequence 1's cache is full: the batched step is refused before anything runs, and sequence
+  // 0 keeps its position.
+  EXPECT_THROW(dl.forward_batch(x, st), std::invalid_argument);
+  EXPECT_EQ(dl.positions(0), 0);
+  EXPECT_EQ(dl.positions(1), 2);
 }
 
 TEST(LayerProgram, UnsupportedHeadDimIsRefused) {
