@@ -10,23 +10,14 @@ mkdir -p "$gen"
 c++ -std=c++17 -O1 "$root/firmware/arch/gen_arch.cpp" -o "$gen/gen_arch"
 "$gen/gen_arch" "$root/firmware/arch/tasu_arch.json" "$gen"
 
-rtl=("$gen/tasu_pkg.sv" "$root"/rtl/tasu_fifo.sv "$root"/rtl/tasu_dot_tern_tree.sv "$root"/rtl/tasu_dot_int8.sv "$root"/rtl/tasu_dot_bf16.sv "$root"/rtl/tasu_tile.sv "$root"/rtl/tasu_act_buffer.sv
-     "$root"/rtl/tasu_out_buffer.sv "$root"/rtl/tasu_engine.sv "$root"/rtl/tasu_dma_rd.sv
-     "$root"/rtl/tasu_dma_wr.sv "$root"/rtl/tasu_mem_arbiter.sv "$root"/rtl/tasu_cmd_proc.sv
-     "$root"/rtl/tasu_regs.sv "$root"/rtl/tasu_vu_fadd.sv "$root"/rtl/tasu_vu_fmul.sv
-     "$root"/rtl/tasu_vu_cvt.sv "$root"/rtl/tasu_vu_lane.sv "$root"/rtl/tasu_vu_spad.sv "$root"/rtl/tasu_vu_tree.sv "$root"/rtl/tasu_vu.sv
-     "$root"/rtl/tasu_top.sv)
-# The silicon-comparison rows (scripts/ppa.sh), outside tasu_top.
-ppa=("$gen/tasu_pkg.sv" "$root"/rtl/tasu_vu_fadd.sv "$root"/rtl/tasu_vu_fmul.sv "$root"/rtl/tasu_dot_tern_chain.sv
-     "$root"/rtl/tasu_dot_tern_tree.sv "$root"/rtl/tasu_dot_tern_csa.sv "$root"/rtl/tasu_dot_int8.sv
-     "$root"/rtl/tasu_dot_bf16.sv "$root"/rtl/tasu_ppa_wstore.sv "$root"/rtl/tasu_ppa_areg.sv "$root"/rtl/tasu_ppa_row.sv)
+# The accelerator and the silicon-comparison rows (scripts/ppa.sh), from rtl/filesets.txt.
+mapfile -t rtl < <(bash "$root/scripts/rtl_files.sh" top "$gen")
+mapfile -t ppa < <(bash "$root/scripts/rtl_files.sh" ppa_rows "$gen")
+[ ${#rtl[@]} -gt 0 ] && [ ${#ppa[@]} -gt 0 ] || { echo "lint: rtl/filesets.txt gave no files"; exit 1; }
 
-# Every RTL file must be in one of the lists above, so a new module cannot escape lint.
-for f in "$root"/rtl/*.sv; do
-  m=$(basename "$f" .sv)
-  printf '%s\n' "${rtl[@]}" "${ppa[@]}" | grep -qxF "$f" ||
-    { echo "lint: $f is not in scripts/lint.sh's file lists"; exit 1; }
-done
+# Every RTL file must be in a file set, so a new module cannot escape lint.
+unlisted=$(bash "$root/scripts/rtl_files.sh" --unlisted)
+[ -z "$unlisted" ] || { echo "lint: not in any set of rtl/filesets.txt: $unlisted"; exit 1; }
 
 # Two streams on the two cores (the hook that runs this allows 40 s): the Verilator lints of
 # the small configurations and the comparison rows, and the `default` lint then the Yosys checks.
@@ -59,7 +50,7 @@ stream_b() {
   # takes 40 s and 96 s and was proven once, see docs/ppa.md).
   for impl in tasu_dot_tern_tree tasu_dot_tern_csa; do
     echo "lint: $impl == tasu_dot_tern_chain (yosys miter + sat -prove)"
-    yosys -q -p "read_verilog -sv $root/rtl/tasu_dot_tern_chain.sv $root/rtl/$impl.sv;
+    yosys -q -p "read_verilog -sv $root/rtl/engine/tasu_dot_tern_chain.sv $root/rtl/engine/$impl.sv;
                  chparam -set Lanes 2 tasu_dot_tern_chain $impl; proc; opt -fast;
                  miter -equiv -flatten -make_assert tasu_dot_tern_chain $impl miter; hierarchy -top miter;
                  sat -verify -prove-asserts miter" > /dev/null

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Silicon comparison of the add-only ternary engine against INT8 and BF16 MAC arrays: one
-# engine row of each kind (rtl/tasu_ppa_row.sv: weight store, dot product of Lanes weights,
+# engine row of each kind (rtl/ppa/tasu_ppa_row.sv: weight store, dot product of Lanes weights,
 # accumulator; same interface and one dot product per cycle) synthesized by Yosys to the OSU
 # 0.18 um standard cells, timed by OpenSTA, and its power estimated by OpenSTA at the switching
 # activity of real BitNet data (build/tasu_ppa_activity); then the engine of the configuration
@@ -36,8 +36,11 @@ depth=$((2 * depth))
 [ -n "$lanes" ] || { echo "ppa: unknown configuration '$config'"; exit 1; }
 
 names=(ternary-chain ternary-tree ternary-csa int8-mac bf16-mac)
-rtl=("$out/tasu_pkg.sv" "$root"/rtl/tasu_vu_fadd.sv "$root"/rtl/tasu_vu_fmul.sv "$root"/rtl/tasu_dot_*.sv
-     "$root"/rtl/tasu_ppa_wstore.sv "$root"/rtl/tasu_ppa_areg.sv "$root"/rtl/tasu_ppa_row.sv)
+mapfile -t rtl < <(bash "$root/scripts/rtl_files.sh" ppa_rows "$out")
+mapfile -t vu_float < <(bash "$root/scripts/rtl_files.sh" vu_float "$out")
+mapfile -t vu_lane < <(bash "$root/scripts/rtl_files.sh" vu_lane "$out")
+mapfile -t top_rtl < <(bash "$root/scripts/rtl_files.sh" top "$out")
+[ ${#rtl[@]} -gt 0 ] && [ ${#top_rtl[@]} -gt 0 ] || { echo "ppa: rtl/filesets.txt gave no files"; exit 1; }
 
 # TASU_PPA_REPORT_ONLY=1 rewrites the report from the last run's logs.
 if [ -z "${TASU_PPA_REPORT_ONLY:-}" ]; then
@@ -86,7 +89,7 @@ if ! grep -q '^Total' "$out/bf16-mac.sta.log"; then
   act=$(awk '/act_i/ {for (i = 1; i <= NF; i++) if ($i == "-activity") {s += $(i + 1); c++}} END {printf "%.4f", c ? s / c : 0}' "$out/bf16-mac.activity.tcl")
   parts=""
   for part in tasu_vu_fmul tasu_vu_fadd; do
-    yosys -q -l "$out/$part.yosys.log" -p "read_verilog -sv $root/rtl/tasu_vu_fadd.sv $root/rtl/tasu_vu_fmul.sv
+    yosys -q -l "$out/$part.yosys.log" -p "read_verilog -sv ${vu_float[*]}
       synth -top $part; abc -liberty $lib -D $((clock_ns * 1000)); opt_clean; splitnets -ports; opt_clean -purge
       write_verilog -noattr -noexpr -nohex -nodec $out/$part.v" > /dev/null
     printf 'read_liberty %s\nread_verilog %s\nlink_design %s\ncreate_clock -name clk -period %s\nset_input_delay 0 -clock clk [all_inputs]\nset_power_activity -input -activity %s -duty 0.5\nset_power_activity -input_ports [get_ports en_i] -activity 0 -duty 1\nreport_power\nexit\n' \
@@ -105,11 +108,6 @@ fi
 # lanes and scratchpad as black boxes, so the vector unit's sequencer shows apart), and the
 # vector unit's lanes (one synthesized, times VLanes). Area only: their power would need an
 # activity of whole programs, which this flow does not derive.
-top_rtl=("$out/tasu_pkg.sv" "$root"/rtl/tasu_fifo.sv "$root"/rtl/tasu_act_buffer.sv "$root"/rtl/tasu_out_buffer.sv
-         "$root"/rtl/tasu_engine.sv "$root"/rtl/tasu_dma_rd.sv "$root"/rtl/tasu_dma_wr.sv "$root"/rtl/tasu_mem_arbiter.sv
-         "$root"/rtl/tasu_cmd_proc.sv "$root"/rtl/tasu_regs.sv "$root"/rtl/tasu_vu_fadd.sv "$root"/rtl/tasu_vu_fmul.sv
-         "$root"/rtl/tasu_vu_cvt.sv "$root"/rtl/tasu_vu_lane.sv "$root"/rtl/tasu_vu_spad.sv "$root"/rtl/tasu_vu_tree.sv "$root"/rtl/tasu_vu.sv
-         "$root"/rtl/tasu_top.sv)
 echo "ppa: control and vector unit ($config)"
 {
   echo "read_verilog -sv ${top_rtl[*]}"
@@ -120,7 +118,7 @@ echo "ppa: control and vector unit ($config)"
 } > "$out/control.ys"
 yosys -q -l "$out/control.yosys.log" "$out/control.ys" > /dev/null
 yosys -q -l "$out/vu_lane.yosys.log" -p "
-  read_verilog -sv $out/tasu_pkg.sv $root/rtl/tasu_vu_fadd.sv $root/rtl/tasu_vu_fmul.sv $root/rtl/tasu_vu_cvt.sv $root/rtl/tasu_vu_lane.sv
+  read_verilog -sv ${vu_lane[*]}
   synth -top tasu_vu_lane; abc -liberty $lib -D $((clock_ns * 1000)); opt_clean
   tee -q -o $out/vu_lane.stat.txt stat -liberty $lib" > /dev/null
 ctl_total=$(sed -n "s/.*Chip area for top module.*: \([0-9.]*\)/\1/p" "$out/control.stat.txt")

@@ -1,5 +1,5 @@
 // Functional model of tasu: program-order interpreter of the command processor and its three
-// units, with the RTL's data layouts, bounds checks and error codes (rtl/tasu_*.sv).
+// units, with the RTL's data layouts, bounds checks and error codes (rtl/*/tasu_*.sv).
 #include "functional/fmodel.h"
 
 #include <fmt/format.h>
@@ -417,7 +417,7 @@ void FunctionalModel::exec_store(const Op& op, Run& r) {
   });
 }
 
-// The vector unit (rtl/tasu_vu.sv): operand checks first (nothing runs on a bad instruction),
+// The vector unit (rtl/vu/tasu_vu.sv): operand checks first (nothing runs on a bad instruction),
 // then the rows in order. FROM_OUT checks each output word as it is issued, so the words before
 // a bad one are already copied, as in the RTL.
 void FunctionalModel::exec_vec(const Op& op, Run& r) {

@@ -85,7 +85,7 @@ class FunctionalModel {
   void exec_matmul(const Op& op, Run& r);
   void exec_store(const Op& op, Run& r);
   void exec_vec(const Op& op, Run& r);
-  uint64_t vec_cycles(const isa::Insn& insn) const;  // estimate, from rtl/tasu_vu.sv's sequencer
+  uint64_t vec_cycles(const isa::Insn& insn) const;  // estimate, from rtl/vu/tasu_vu.sv's sequencer
   // What LOAD and STORE share, as the two DMA engines do: the alignment rule, and the walk over
   // rows and MaxBurst-beat bursts with the DRAM bounds check of each burst. move(beat, dram,
   // beats) copies one burst between the on-chip beat space and DRAM.

@@ -1,5 +1,5 @@
 // One lane of the vector unit: every per-element operation it can execute, as the bit-exact
-// reference of rtl/tasu_vu_lane.sv. Operands and results are raw 32-bit words; the operation
+// reference of rtl/vu/tasu_vu_lane.sv. Operands and results are raw 32-bit words; the operation
 // says whether they hold binary32 (vfloat.h rules) or int32 values. Encodings: VectorOp in the
 // generated tasu_arch.h (firmware/arch/tasu_arch.json).
 #pragma once
@@ -25,7 +25,7 @@ namespace tasu::vec {
 // A reduction as the vector unit runs it (DOT and MAX): kVectorLanes accumulators start at
 // `init`; lane l folds elements l, l + kVectorLanes, ... in order with `op`; then the lanes
 // combine pairwise, halving (lane l with lane l + s for s = kVectorLanes / 2, ..., 1). The
-// RTL (rtl/tasu_vu.sv), the functional model and model (b) all reduce through this order.
+// RTL (rtl/vu/tasu_vu.sv), the functional model and model (b) all reduce through this order.
 class LaneReduce {
  public:
   LaneReduce(arch::VectorOp op, uint32_t init) : op_(op) { acc_.fill(init); }

@@ -1,4 +1,4 @@
-// Bench of rtl/tasu_engine.sv alone (ci shape: 2 tiles x 16 rows x 32 lanes, WDepth 8): random
+// Bench of rtl/engine/tasu_engine.sv alone (ci shape: 2 tiles x 16 rows x 32 lanes, WDepth 8): random
 // weights and activations loaded through the fill ports, random MATMUL commands (buffer, depth,
 // tokens, strides, accumulate) and the output buffer checked word by word against a model built
 // on the golden ternary product; then the command checks.

@@ -1,4 +1,4 @@
-// Bench of rtl/tasu_tile.sv alone: random ternary weights written beat by beat into both
+// Bench of rtl/engine/tasu_tile.sv alone: random ternary weights written beat by beat into both
 // buffers, random int8 activations, each row's partial sum checked against the golden model.
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
-// Bench of the vector unit's binary32 adder and multiplier (rtl/tasu_vu_fadd.sv,
-// rtl/tasu_vu_fmul.sv) against the bit-exact reference model/vector/vfloat: random operands
+// Bench of the vector unit's binary32 adder and multiplier (rtl/vu/tasu_vu_fadd.sv,
+// rtl/vu/tasu_vu_fmul.sv) against the bit-exact reference model/vector/vfloat: random operands
 // over the whole exponent range, near-cancellations, rounding ties, and the flush/saturate edges.
 #include <gtest/gtest.h>
 
