@@ -53,9 +53,8 @@ Roofline program_roofline(const arch::Config& cfg, const layer::LayerParams& p, 
     if (x.opcode() != arch::Opcode::VEC) continue;
     const isa::Vec v = isa::vec_of(x);
     const double rows = std::ceil(static_cast<double>(v.len) / arch::kVectorLanes);
-    if (v.kind == arch::VectorKind::DOT) r.vector += 2 * rows;
-    else if (v.kind == arch::VectorKind::DOTS || v.kind == arch::VectorKind::WSUM)
-      r.vector += 2 * rows * static_cast<double>(v.imm & 0xffffu);  // a DOT, or multiply then add, per position
+    if (v.kind == arch::VectorKind::DOTS || v.kind == arch::VectorKind::WSUM)
+      r.vector += rows * static_cast<double>(v.imm & 0xffffu);  // a DOT, or multiply then add, per position
     else if (v.kind == arch::VectorKind::FROM_OUT) r.vector += std::ceil(static_cast<double>(v.len) / cfg.Rows);
     else r.vector += rows;
   }

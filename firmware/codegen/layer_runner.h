@@ -24,8 +24,9 @@ struct LayerStepOutputs {
 //            written once (the block outputs kept for checking, attn_out and mlp_out, are not);
 //   engine = ternary operations / the engine's peak per cycle;
 //   vector = the vector unit's necessary cycles: each VEC instruction's rows at full lane
-//            occupancy, ceil(len / VLanes) (twice for DOT, which passes each row through the
-//            lanes twice), FROM_OUT ceil(len / Rows) output words; no fixed cost per instruction.
+//            occupancy, ceil(len / VLanes) (once per position for DOTS and WSUM; a DOT's
+//            multiply and add of a row share its cycle), FROM_OUT ceil(len / Rows) output words;
+//            no fixed cost per instruction.
 // bound = the largest of the three; sums over programs add bounds program by program.
 struct Roofline {
   double dram = 0, engine = 0, vector = 0, bound = 0;

@@ -581,13 +581,14 @@ uint64_t FunctionalModel::vec_cycles(const isa::Insn& insn) const {
   const uint64_t rows = (uint64_t{v.len} + arch::kVectorLanes - 1) / arch::kVectorLanes;
   const uint64_t scalar = v.bmode == arch::VectorBMode::SCALAR ? 2 : 0;
   switch (v.kind) {
-    case arch::VectorKind::DOT: return scalar + 2 * rows + 1 + 6 + 2;  // rows, drain, tree, result
+    // A row per cycle (multiply one row while adding the one before), drain, tree, result.
+    case arch::VectorKind::DOT: return scalar + rows + 2 + 6 + 2;
     case arch::VectorKind::MAX: return rows + 1 + 6 + 2;
     case arch::VectorKind::FROM_OUT: return (uint64_t{v.len} + cfg_.Rows - 1) / cfg_.Rows + 2;
-    // Two cycles per row and position, the pipeline, the tree's six stages after the last.
-    case arch::VectorKind::DOTS: return 2 * rows * (v.imm & 0xffffu) + 2 + 6;
-    // Per position: the weight's fetch overlaps the last row's second cycle (2 * rows + 1).
-    case arch::VectorKind::WSUM: return (2 * rows + 1) * (v.imm & 0xffffu) + 3;
+    // A row per cycle and position, the pipeline, the tree's six stages after the last.
+    case arch::VectorKind::DOTS: return rows * (v.imm & 0xffffu) + 3 + 6;
+    // Per position: the weight's fetch (two cycles), then a row per cycle.
+    case arch::VectorKind::WSUM: return (rows + 2) * (v.imm & 0xffffu) + 3;
     default: return scalar + rows + 2;
   }
 }

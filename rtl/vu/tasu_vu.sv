@@ -5,12 +5,13 @@
 // the lanes combine pairwise, halving.
 //
 // One scratchpad row per cycle for ELEM, MAX, FROM_OUT (one engine output word per cycle) and
-// TO_ACT (one packed int8 beat per cycle); DOT takes two cycles per row because it sends each
-// row through the lanes twice (multiply, then accumulate) to keep one adder and one
-// multiplier per lane. DOTS and WSUM repeat DOT and a multiply-add over `count` positions of an
+// TO_ACT (one packed int8 beat per cycle). DOT sends each row through the lanes twice
+// (multiply, then accumulate) with one adder and one multiplier per lane, pipelined: a lane
+// multiplies row i while its adder, lent through the lane's accumulate port, adds row i - 1, so
+// a row per cycle. DOTS and WSUM repeat DOT and a multiply-add over `count` positions of an
 // attention cache in one instruction: DOTS hands each position's lane sums to a pipelined tree
 // (tasu_vu_tree) and goes on with the next position, WSUM fetches each position's weight as a
-// scalar and adds weight x value row into the destination, two cycles per row.
+// scalar and adds weight x value row into the destination, a row per cycle.
 module tasu_vu #(
   parameter int VRows    = 512,
   parameter int Rows     = 16,    // 32-bit elements per engine output word
@@ -165,13 +166,13 @@ module tasu_vu #(
   logic [10:0] j_q, j2_q;
   logic [2:0]  lvl_q, lvl_d;         // tree level: stride VLanes >> (lvl + 1)
 
-  logic [RowBits-1:0] a_row, b_row, acc_q, acc_d, p_q, lane_y;
+  logic [RowBits-1:0] a_row, b_row, acc_q, acc_d, p_q, lane_y, acc_y;
   logic [VLanes-1:0]  row_mask, row_mask2;
 
   logic two_pass;      // kinds that send each row through the lanes twice
   assign two_pass = (kind_q == tasu_pkg::VkDOT) || (kind_q == tasu_pkg::VkDOTS) || (kind_q == tasu_pkg::VkWSUM);
   assign iss_done = (iss_q == rows_q);
-  assign issue    = (state_q == StRun) && !iss_done && !(two_pass && v_q);
+  assign issue    = (state_q == StRun) && !iss_done;
 
   // The DOTS tree: a position's lane sums enter after its last row has accumulated.
   logic        tree_in, tree_out, tree_busy;
@@ -377,11 +378,13 @@ module tasu_vu #(
   logic [RowBits-1:0] lane_a, lane_b, b_src;
   logic [6:0]         tree_s;  // lanes still combining: VLanes / 2 at level 0, then halving
   assign tree_s = 7'(VLanes / 2) >> lvl_q;
-  // The cycles whose lane results are used: the reduction tree, DOT's accumulate step, and a
-  // row of ELEM, DOT or MAX. Otherwise the lanes and their operand muxes are idle.
-  logic lanes_en;
-  assign lanes_en = (state_q == StTree) || v2_q ||
+  // The cycles whose lane results are used: the reduction tree, and a row of ELEM, DOT, DOTS,
+  // WSUM or MAX; the accumulate step of the row before goes through the lanes' accumulate port
+  // (acc_en). Otherwise the lanes and their operand muxes are idle.
+  logic lanes_en, acc_en;
+  assign lanes_en = (state_q == StTree) ||
                     (v_q && (kind_q == tasu_pkg::VkELEM || kind_q == tasu_pkg::VkMAX || two_pass));
+  assign acc_en   = v2_q;
 
   always_comb begin
     b_src   = '0;
@@ -394,10 +397,6 @@ module tasu_vu #(
       lane_op = (kind_q == tasu_pkg::VkDOT) ? tasu_pkg::VopADD : tasu_pkg::VopMAX;
       lane_a  = acc_q;
       lane_b  = acc_q >> (32'(tree_s) * 32'd32);
-    end else if (v2_q) begin
-      lane_op = tasu_pkg::VopADD;
-      lane_a  = acc_q;
-      lane_b  = p_q;
     end else if (kind_q == tasu_pkg::VkMAX) begin
       lane_op = tasu_pkg::VopMAX;
       lane_a  = acc_q;
@@ -432,7 +431,12 @@ module tasu_vu #(
       .op_i (lane_op),
       .a_i  (lane_a[l * 32 +: 32]),
       .b_i  (lane_b[l * 32 +: 32]),
-      .y_o  (lane_y[l * 32 +: 32])
+      .y_o  (lane_y[l * 32 +: 32]),
+      // The row before: accumulator (DOT, DOTS) or destination row (WSUM) + product.
+      .acc_en_i (acc_en),
+      .acc_a_i  (acc_q[l * 32 +: 32]),
+      .acc_b_i  (p_q[l * 32 +: 32]),
+      .acc_y_o  (acc_y[l * 32 +: 32])
     );
   end
 
@@ -444,16 +448,18 @@ module tasu_vu #(
     end else if (state_q == StTree) begin
       for (int l = 0; l < VLanes; l++)
         if (7'(l) < tree_s) acc_d[l * 32 +: 32] = lane_y[l * 32 +: 32];
-    end else if (v2_q && kind_q == tasu_pkg::VkWSUM) begin
-      // The sum goes to the scratchpad; the accumulators only carried the destination row.
-    end else if (v2_q) begin
-      for (int l = 0; l < VLanes; l++) if (row_mask2[l]) acc_d[l * 32 +: 32] = lane_y[l * 32 +: 32];
-      // DOTS: the position's last row hands its sums to the tree and the next starts from +0.
-      if (kind_q == tasu_pkg::VkDOTS && lastrow2_q) acc_d = '0;
-    end else if (v_q && kind_q == tasu_pkg::VkWSUM) begin
-      acc_d = b_row;
-    end else if (v_q && kind_q == tasu_pkg::VkMAX) begin
-      for (int l = 0; l < VLanes; l++) if (row_mask[l]) acc_d[l * 32 +: 32] = lane_y[l * 32 +: 32];
+    end else begin
+      // Row i - 1's sum (v2) and row i's operands (v) in the same cycle: DOT and DOTS keep their
+      // sums in the accumulators; WSUM's sum goes to the scratchpad, and the accumulators carry
+      // the destination row of the row being multiplied.
+      if (v2_q && kind_q != tasu_pkg::VkWSUM) begin
+        for (int l = 0; l < VLanes; l++) if (row_mask2[l]) acc_d[l * 32 +: 32] = acc_y[l * 32 +: 32];
+        // DOTS: the position's last row hands its sums to the tree and the next starts from +0.
+        if (kind_q == tasu_pkg::VkDOTS && lastrow2_q) acc_d = '0;
+      end
+      if (v_q && kind_q == tasu_pkg::VkWSUM) acc_d = b_row;
+      if (v_q && kind_q == tasu_pkg::VkMAX)
+        for (int l = 0; l < VLanes; l++) if (row_mask[l]) acc_d[l * 32 +: 32] = lane_y[l * 32 +: 32];
     end
   end
 
@@ -469,7 +475,7 @@ module tasu_vu #(
     tree_data = '0;
     if (tree_in) begin
       tree_data = acc_q;
-      for (int l = 0; l < VLanes; l++) if (row_mask2[l]) tree_data[l * 32 +: 32] = lane_y[l * 32 +: 32];
+      for (int l = 0; l < VLanes; l++) if (row_mask2[l]) tree_data[l * 32 +: 32] = acc_y[l * 32 +: 32];
     end
   end
   tasu_vu_tree #(.TagW(23)) u_tree (
@@ -510,6 +516,7 @@ module tasu_vu #(
       wr_valid = 1'b1;
       wr_row   = VAddrW'(dst_q + 16'(j2_q));
       wr_mask  = row_mask2;
+      wr_data  = acc_y;
     end else if (v_q && kind_q == tasu_pkg::VkFROM_OUT) begin
       wr_valid = 1'b1;
       wr_row   = VAddrW'(dst_q + (16'(j_q) >> $clog2(WordsPerRow)));

@@ -2,23 +2,33 @@
 // integer and bitwise operations and a compare that yields a select mask. The operation codes
 // are tasu_pkg::Vop*; the reference is model/vector/vlane.cpp. Combinational; zero while en_i
 // is low. Only the unit the operation needs is enabled (operand isolation: an idle adder,
-// multiplier or converter neither toggles in silicon nor costs simulation time).
+// multiplier or converter neither toggles in silicon nor costs simulation time). The accumulate
+// port lends the adder to a second sum in a cycle whose operation does not need it (a MUL), so
+// that a dot product multiplies one row while it adds the row before.
 module tasu_vu_lane (
   input  logic        en_i,
   input  logic [4:0]  op_i,
   input  logic [31:0] a_i,
   input  logic [31:0] b_i,
-  output logic [31:0] y_o
+  output logic [31:0] y_o,
+  input  logic        acc_en_i,
+  input  logic [31:0] acc_a_i,
+  input  logic [31:0] acc_b_i,
+  output logic [31:0] acc_y_o
 );
   logic [31:0] add_y, mul_y, cvt_y;
   logic        add_en, mul_en, cvt_en;
-  assign add_en = en_i && (op_i == tasu_pkg::VopADD || op_i == tasu_pkg::VopSUB);
+  logic        op_add;
+  assign op_add = en_i && (op_i == tasu_pkg::VopADD || op_i == tasu_pkg::VopSUB);
+  assign add_en = op_add || acc_en_i;
   assign mul_en = en_i && (op_i == tasu_pkg::VopMUL);
   assign cvt_en = en_i && (op_i == tasu_pkg::VopF2I || op_i == tasu_pkg::VopFLOOR || op_i == tasu_pkg::VopI2F);
 
   // SUB is ADD of the negated operand: one adder serves both.
-  tasu_vu_fadd u_fadd (.en_i(add_en), .a_i(a_i), .b_i((op_i == tasu_pkg::VopSUB) ? (b_i ^ 32'h80000000) : b_i),
+  tasu_vu_fadd u_fadd (.en_i(add_en), .a_i(acc_en_i ? acc_a_i : a_i),
+                       .b_i(acc_en_i ? acc_b_i : (op_i == tasu_pkg::VopSUB) ? (b_i ^ 32'h80000000) : b_i),
                        .y_o(add_y));
+  assign acc_y_o = acc_en_i ? add_y : '0;
   tasu_vu_fmul u_fmul (.en_i(mul_en), .a_i(a_i), .b_i(b_i), .y_o(mul_y));
   tasu_vu_cvt  u_cvt  (.en_i(cvt_en), .a_i(a_i), .to_int_i(op_i != tasu_pkg::VopI2F),
                        .floor_i(op_i == tasu_pkg::VopFLOOR), .y_o(cvt_y));
@@ -32,7 +42,7 @@ module tasu_vu_lane (
     y_o = '0;
     if (en_i) begin
       unique case (op_i)
-        tasu_pkg::VopADD, tasu_pkg::VopSUB: y_o = add_y;
+        tasu_pkg::VopADD, tasu_pkg::VopSUB: y_o = acc_en_i ? '0 : add_y;  // the adder is lent out
         tasu_pkg::VopMUL:                   y_o = mul_y;
         tasu_pkg::VopMAX:                   y_o = (order_key(a_i) < order_key(b_i)) ? b_i : a_i;
         tasu_pkg::VopMIN:                   y_o = (order_key(b_i) < order_key(a_i)) ? b_i : a_i;

@@ -117,4 +117,29 @@ TEST(RtlVuFloat, LaneMatchesReferenceForEveryOperation) {
   }
 }
 
+// The accumulate port borrows the adder while the lane multiplies (a pipelined dot product:
+// row i's products and row i - 1's sums in one cycle): both results exact, at once.
+TEST(RtlVuFloat, LaneMultipliesAndAccumulatesInOneCycle) {
+  Vtasu_vu_lane dut;
+  const auto ops = operands(11, 100000);
+  const auto acc = operands(12, 100000);
+  for (size_t i = 0; i < ops.size() && i < acc.size(); ++i) {
+    const auto [a, b] = ops[i];
+    const auto [c, d] = acc[i];
+    dut.en_i = 1;
+    dut.op_i = static_cast<uint8_t>(tasu::arch::VectorOp::MUL);
+    dut.a_i = a;
+    dut.b_i = b;
+    dut.acc_en_i = 1;
+    dut.acc_a_i = c;
+    dut.acc_b_i = d;
+    dut.eval();
+    ASSERT_EQ(dut.y_o, tasu::vec::lane(tasu::arch::VectorOp::MUL, a, b)) << std::hex << "a=0x" << a << " b=0x" << b;
+    ASSERT_EQ(dut.acc_y_o, tasu::vec::lane(tasu::arch::VectorOp::ADD, c, d)) << std::hex << "c=0x" << c << " d=0x" << d;
+    dut.acc_en_i = 0;
+    dut.eval();
+    ASSERT_EQ(dut.acc_y_o, 0u);
+  }
+}
+
 }  // namespace
