@@ -8,9 +8,11 @@
 #include <cstdint>
 #include <fstream>
 #include <memory>
+#include <stdexcept>
 #include <string>
 
 #include "mem_bridge.h"
+#include "mem_port_checker.h"
 #include "trace_recorder.h"
 #include "tlm_memory.h"
 
@@ -32,6 +34,9 @@ class Platform {
         top_("tasu_top"),
         mem_("dram", dram_base, dram_bytes, sc_core::sc_time(kPeriodNs, sc_core::SC_NS), latency, bytes_per_cycle),
         bridge_("mem_bridge", sc_core::sc_time(kPeriodNs, sc_core::SC_NS), bytes_per_cycle) {
+    // A failed RTL assertion (rtl/prim/tasu_assert.sv) prints its name and becomes an exception
+    // from step(), not an abort of the process.
+    Verilated::fatalOnError(false);
     top_.clk_i(clk_);
     top_.rst_ni(rst_n_);
     top_.reg_valid_i(reg_valid_);
@@ -76,6 +81,26 @@ class Platform {
       recorder_->st_pc(trc_st_pc_);
     }
 
+    checker_.clk(clk_);
+    checker_.rst_n(rst_n_);
+    checker_.req_valid(req_valid_);
+    checker_.req_ready(req_ready_);
+    checker_.req_addr(req_addr_);
+    checker_.req_len(req_len_);
+    checker_.req_write(req_write_);
+    checker_.wvalid(wvalid_);
+    checker_.wready(wready_);
+    checker_.wdata(wdata_);
+    checker_.wlast(wlast_);
+    checker_.rvalid(rvalid_);
+    checker_.rready(rready_);
+    checker_.rdata(rdata_);
+    checker_.rlast(rlast_);
+    checker_.rerr(rerr_);
+    checker_.bvalid(bvalid_);
+    checker_.bready(bready_);
+    checker_.berr(berr_);
+
     bridge_.clk(clk_);
     bridge_.rst_n(rst_n_);
     bridge_.req_valid(req_valid_);
@@ -107,7 +132,16 @@ class Platform {
 #endif
   }
 
-  void step(uint64_t cycles) { sc_core::sc_start(sc_core::sc_time(kPeriodNs * static_cast<double>(cycles), sc_core::SC_NS)); }
+  void step(uint64_t cycles) {
+    sc_core::sc_start(sc_core::sc_time(kPeriodNs * static_cast<double>(cycles), sc_core::SC_NS));
+    if (Verilated::gotError())
+      throw std::runtime_error(
+          "an RTL assertion failed (its name and property are printed above): the simulated hardware broke one of its "
+          "own rules, a bug in the RTL; the run cannot be trusted");
+    if (!checker_.violation().empty())
+      throw std::runtime_error("DRAM port protocol violation at " + checker_.violation() +
+                               ": the run cannot be trusted");
+  }
 
   void reset() {
     rst_n_.write(false);
@@ -202,6 +236,7 @@ class Platform {
   Vtop top_;
   TlmMemory mem_;
   MemBridge<BusBits> bridge_;
+  MemPortChecker<BusBits> checker_{"mem_port_checker"};
   sc_core::sc_trace_file* tf_ = nullptr;
 #if VM_TRACE
   std::unique_ptr<VerilatedVcdSc> rtl_vcd_;

@@ -235,4 +235,5 @@ module tasu_dma_rd #(
   assign err_code_o = bus_err ? tasu_pkg::ErrBUS_READ : req_code;
   assign err_pc_o   = bus_err ? d_pc : req_pc;
   assign err_info_o = bus_err ? d_addr : req_info;
+  `ASSERT(LegalState, state_q == StIdle || state_q == StReq || state_q == StHalt)
 endmodule

@@ -255,4 +255,5 @@ module tasu_dma_wr #(
   end
 
   assign busy_o = (state_q == StBusy);
+  `ASSERT(LegalState, state_q == StIdle || state_q == StBusy || state_q == StHalt)
 endmodule

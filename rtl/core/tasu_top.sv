@@ -333,4 +333,12 @@ module tasu_top #(
     .mem_rvalid_i, .mem_rready_o, .mem_rdata_i, .mem_rlast_i, .mem_rerr_i,
     .mem_bvalid_i, .mem_bready_o, .mem_berr_i
   );
+
+  // ---- The DRAM port's protocol, as the memory sees it -----------------------------------------
+  // A burst request and a write beat, once offered, stay offered and unchanged until accepted;
+  // a burst's length field is its beats minus one.
+  `ASSERT(MemRequestHeldUntilAccepted, mem_req_valid_o && !mem_req_ready_i |=>
+          mem_req_valid_o && $stable({mem_req_addr_o, mem_req_len_o, mem_req_write_o}))
+  `ASSERT(MemWriteBeatHeldUntilAccepted, mem_wvalid_o && !mem_wready_i |=>
+          mem_wvalid_o && $stable({mem_wdata_o, mem_wlast_o}))
 endmodule

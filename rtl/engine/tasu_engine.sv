@@ -341,4 +341,5 @@ module tasu_engine #(
     .dma_rd_beat_i  (OutBeatSelW'(out_rd_beat_i & OutBeatW'(OutBeatsPerW - 1))),
     .dma_rd_data_o  (out_rd_data_o)
   );
+  `ASSERT(LegalState, state_q == StIdle || state_q == StRun || state_q == StDrain)
 endmodule

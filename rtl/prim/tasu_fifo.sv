@@ -49,4 +49,10 @@ module tasu_fifo #(
   always_ff @(posedge clk_i) begin
     if (push) mem_q[wptr_q] <= in_data_i;
   end
+
+  `ASSERT_INIT(DepthIsAPowerOfTwo, Depth >= 2 && (Depth & (Depth - 1)) == 0)
+  // Never more entries than slots (overflow), and the pointers agree with the count (a push or
+  // pop lost or doubled would break it; underflow wraps the count past Depth).
+  `ASSERT(CountWithinDepth, count_q <= Depth[PtrW:0])
+  `ASSERT(PointersAgreeWithCount, PtrW'(wptr_q - rptr_q) == count_q[PtrW-1:0])
 endmodule

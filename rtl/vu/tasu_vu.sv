@@ -526,6 +526,16 @@ module tasu_vu #(
     end
   end
 
+  // The lanes' adder serves one sum a cycle: lent to the accumulate port only while the lanes
+  // multiply (or are idle).
+  `ASSERT_NEVER(LaneAdderDoubleBooked, acc_en && lanes_en && lane_op != tasu_pkg::VopMUL)
+  // The write port takes one row a cycle: a tree result never meets another write.
+  `ASSERT_NEVER(TreeResultMeetsAWrite, tree_out && ((v_q && (kind_q == tasu_pkg::VkELEM || kind_q == tasu_pkg::VkFROM_OUT)) ||
+                                                   (v2_q && kind_q == tasu_pkg::VkWSUM) || state_q == StResult))
+  `ASSERT(LegalState, state_q == StIdle || state_q == StScalar || state_q == StScalarLatch || state_q == StRun ||
+                      state_q == StTree || state_q == StResult)
+  `ASSERT_INIT(SixtyFourLanes, VLanes == 64)  // lane fields, vrot and the result tags are 6 bits
+
   assign act_wr_valid_o = v_q && (kind_q == tasu_pkg::VkTO_ACT);
   assign act_wr_beat_o  = ActBeatW'(dst_q + 16'(j_q));
   always_comb begin
