@@ -9,6 +9,7 @@ PKGS=(
   googletest libgtest-dev libfmt-dev nlohmann-json3-dev libcli11-dev libbenchmark-dev
   opensta qflow-tech-osu018 gtkwave
   slurmctld slurmd slurm-client munge python3
+  boolector z3
 )
 
 missing=()

@@ -323,6 +323,7 @@ module tasu_cmd_proc #(
     end
   end
 
+  `ASSERT_RESET_FIRST
   // Tokens: a unit takes only what was given (no counter wraps below zero), never gives itself
   // any, and a count at 255 is not given more without the SEM_OVERFLOW error.
   for (genvar ch = 0; ch < NU*NU; ch++) begin : g_sem_check
@@ -330,10 +331,10 @@ module tasu_cmd_proc #(
     if (ch % (NU + 1) == 0) begin : g_diag
       `ASSERT(NoTokensToItself, sem_q[ch*8 +: 8] == 8'd0 && !inc[ch] && !dec[ch])
     end
-    `ASSERT(OverflowIsAnError, inc[ch] && !dec[ch] && sem_q[ch*8 +: 8] == 8'hff |-> any_err)
+    `ASSERT(OverflowIsAnError, !(inc[ch] && !dec[ch] && sem_q[ch*8 +: 8] == 8'hff) || any_err)
   end
-  // Fetch: no beat arrives that was not requested.
-  `ASSERT_NEVER(FetchBeatNotRequested, f_rd_valid_i && inflight_q == '0)
+  // Fetch: the memory sends no beat that was not requested.
+  `ASSUME(FetchBeatRequested, !(f_rd_valid_i && inflight_q == '0))
   `ASSERT(LegalState, state_q == StIdle || state_q == StRun || state_q == StFinish || state_q == StDone ||
                       state_q == StError)
 

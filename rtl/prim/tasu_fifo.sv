@@ -50,6 +50,7 @@ module tasu_fifo #(
     if (push) mem_q[wptr_q] <= in_data_i;
   end
 
+  `ASSERT_RESET_FIRST
   `ASSERT_INIT(DepthIsAPowerOfTwo, Depth >= 2 && (Depth & (Depth - 1)) == 0)
   // Never more entries than slots (overflow), and the pointers agree with the count (a push or
   // pop lost or doubled would break it; underflow wraps the count past Depth).
