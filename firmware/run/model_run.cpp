@@ -163,6 +163,17 @@ std::string RunResult::first_mismatch() const {
   return {};
 }
 
+uint64_t run_dram_bytes(const ckpt::BitNetConfig& cfg, const RunSpec& s) {
+  // One layer at a time: its packed weights (2 bits, with room for padding), the KV caches of
+  // every sequence, activations and programs.
+  const uint64_t weights = static_cast<uint64_t>(cfg.hidden) *
+                           static_cast<uint64_t>(2 * cfg.heads * cfg.head_dim + 2 * cfg.kv_heads * cfg.head_dim +
+                                                 3 * cfg.intermediate) / 4;
+  const uint64_t cache = 2 * static_cast<uint64_t>(s.batch) * static_cast<uint64_t>(s.prefill + s.decode) *
+                         static_cast<uint64_t>(cfg.kv_heads * cfg.head_dim) * 4;
+  return 2 * weights + cache + (256ull << 20);
+}
+
 void check_spec(const ModelSource& model, const RunSpec& s) {
   const auto& cfg = model.config();
   if (s.first_layer < 0 || s.first_layer >= s.end_layer || s.end_layer > cfg.layers)
@@ -189,6 +200,13 @@ void check_spec(const ModelSource& model, const RunSpec& s) {
   }
   if (s.batch > 1 && s.input.rows != 0)
     throw std::invalid_argument("a batch starts from the embeddings of its prompts (layers from 0, no --input)");
+  // The device addresses 32 bits: the weights, the batch's KV caches and the rest must fit.
+  const uint64_t need = run_dram_bytes(cfg, s);
+  if (rt::Device::kDramBase + need > (uint64_t{1} << 32))
+    throw std::invalid_argument(fmt::format(
+        "a batch of {} sequences of {} positions needs {:.1f} GB of device DRAM (KV caches of every sequence), more "
+        "than the accelerator's 32-bit addresses reach: use a smaller --batch or fewer positions",
+        s.batch, total, static_cast<double>(need) / 1e9));
   if (s.input.rows == 0) {
     if (s.first_layer != 0)
       throw std::invalid_argument(fmt::format(
@@ -229,13 +247,9 @@ RunResult run_model(const ModelSource& model, const RunSpec& spec, const Progres
       r.outputs[w.prefix + "embeddings"] = rows(x[0], w.first, w.n);
     }
 
-  // DRAM for one layer at a time: its packed weights (2 bits, with room for padding), the KV
-  // caches, activations and programs.
   rt::DeviceOptions opt = spec.device;
   opt.timeline = spec.timeline;
-  const int64_t weights = r.ops_per_token / 4;
-  const int64_t cache = 2 * B * total * cfg.kv_heads * cfg.head_dim * 4;
-  opt.dram_bytes = std::max<uint64_t>(256ull << 20, static_cast<uint64_t>(2 * weights + cache) + (256ull << 20));
+  opt.dram_bytes = run_dram_bytes(cfg, spec);
   auto dev = rt::open_device(spec.backend, spec.config, opt);
   r.config = dev->config().name;
   r.peak_ops_per_cycle = dev->config().ops_per_cycle();

@@ -123,6 +123,10 @@ std::vector<std::vector<int64_t>> batch_prompts(const std::vector<int64_t>& ids,
 // Called with a line of progress (which layer and phase, cycles so far).
 using ProgressFn = std::function<void(const std::string&)>;
 
+// Device DRAM a run needs (one layer's weights at a time, every sequence's KV cache, room for
+// activations and programs).
+uint64_t run_dram_bytes(const ckpt::BitNetConfig& cfg, const RunSpec& spec);
+
 // Checks the spec against the model (layer range, ids, input shape, positions) and throws
 // std::invalid_argument naming the problem, before any work.
 void check_spec(const ModelSource& model, const RunSpec& spec);
