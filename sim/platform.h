@@ -12,6 +12,7 @@
 #include <string>
 
 #include "mem_bridge.h"
+#include "mem_port.h"
 #include "mem_port_checker.h"
 #include "trace_recorder.h"
 #include "tlm_memory.h"
@@ -45,23 +46,23 @@ class Platform {
     top_.reg_wdata_i(reg_wdata_);
     top_.reg_rdata_o(reg_rdata_);
     top_.irq_o(irq_);
-    top_.mem_req_valid_o(req_valid_);
-    top_.mem_req_ready_i(req_ready_);
-    top_.mem_req_addr_o(req_addr_);
-    top_.mem_req_len_o(req_len_);
-    top_.mem_req_write_o(req_write_);
-    top_.mem_wvalid_o(wvalid_);
-    top_.mem_wready_i(wready_);
-    top_.mem_wdata_o(wdata_);
-    top_.mem_wlast_o(wlast_);
-    top_.mem_rvalid_i(rvalid_);
-    top_.mem_rready_o(rready_);
-    top_.mem_rdata_i(rdata_);
-    top_.mem_rlast_i(rlast_);
-    top_.mem_rerr_i(rerr_);
-    top_.mem_bvalid_i(bvalid_);
-    top_.mem_bready_o(bready_);
-    top_.mem_berr_i(berr_);
+    top_.mem_req_valid_o(port_.req_valid);
+    top_.mem_req_ready_i(port_.req_ready);
+    top_.mem_req_addr_o(port_.req_addr);
+    top_.mem_req_len_o(port_.req_len);
+    top_.mem_req_write_o(port_.req_write);
+    top_.mem_wvalid_o(port_.wvalid);
+    top_.mem_wready_i(port_.wready);
+    top_.mem_wdata_o(port_.wdata);
+    top_.mem_wlast_o(port_.wlast);
+    top_.mem_rvalid_i(port_.rvalid);
+    top_.mem_rready_o(port_.rready);
+    top_.mem_rdata_i(port_.rdata);
+    top_.mem_rlast_i(port_.rlast);
+    top_.mem_rerr_i(port_.rerr);
+    top_.mem_bvalid_i(port_.bvalid);
+    top_.mem_bready_o(port_.bready);
+    top_.mem_berr_i(port_.berr);
     top_.trc_start_o(trc_start_);
     top_.trc_done_o(trc_done_);
     top_.trc_ld_pc_o(trc_ld_pc_);
@@ -83,43 +84,10 @@ class Platform {
 
     checker_.clk(clk_);
     checker_.rst_n(rst_n_);
-    checker_.req_valid(req_valid_);
-    checker_.req_ready(req_ready_);
-    checker_.req_addr(req_addr_);
-    checker_.req_len(req_len_);
-    checker_.req_write(req_write_);
-    checker_.wvalid(wvalid_);
-    checker_.wready(wready_);
-    checker_.wdata(wdata_);
-    checker_.wlast(wlast_);
-    checker_.rvalid(rvalid_);
-    checker_.rready(rready_);
-    checker_.rdata(rdata_);
-    checker_.rlast(rlast_);
-    checker_.rerr(rerr_);
-    checker_.bvalid(bvalid_);
-    checker_.bready(bready_);
-    checker_.berr(berr_);
-
+    port_.bind(checker_);
     bridge_.clk(clk_);
     bridge_.rst_n(rst_n_);
-    bridge_.req_valid(req_valid_);
-    bridge_.req_ready(req_ready_);
-    bridge_.req_addr(req_addr_);
-    bridge_.req_len(req_len_);
-    bridge_.req_write(req_write_);
-    bridge_.wvalid(wvalid_);
-    bridge_.wready(wready_);
-    bridge_.wdata(wdata_);
-    bridge_.wlast(wlast_);
-    bridge_.rvalid(rvalid_);
-    bridge_.rready(rready_);
-    bridge_.rdata(rdata_);
-    bridge_.rlast(rlast_);
-    bridge_.rerr(rerr_);
-    bridge_.bvalid(bvalid_);
-    bridge_.bready(bready_);
-    bridge_.berr(berr_);
+    port_.bind(bridge_);
     bridge_.socket.bind(mem_.socket);
 
     if (!trace_file.empty()) open_trace(trace_file);
@@ -193,21 +161,21 @@ class Platform {
     sc_core::sc_trace(tf_, reg_wdata_, "reg_wdata");
     sc_core::sc_trace(tf_, reg_rdata_, "reg_rdata");
     sc_core::sc_trace(tf_, irq_, "irq");
-    sc_core::sc_trace(tf_, req_valid_, "mem_req_valid");
-    sc_core::sc_trace(tf_, req_ready_, "mem_req_ready");
-    sc_core::sc_trace(tf_, req_addr_, "mem_req_addr");
-    sc_core::sc_trace(tf_, req_len_, "mem_req_len");
-    sc_core::sc_trace(tf_, req_write_, "mem_req_write");
-    sc_core::sc_trace(tf_, wvalid_, "mem_wvalid");
-    sc_core::sc_trace(tf_, wready_, "mem_wready");
-    sc_core::sc_trace(tf_, wdata_, "mem_wdata");
-    sc_core::sc_trace(tf_, wlast_, "mem_wlast");
-    sc_core::sc_trace(tf_, rvalid_, "mem_rvalid");
-    sc_core::sc_trace(tf_, rdata_, "mem_rdata");
-    sc_core::sc_trace(tf_, rlast_, "mem_rlast");
-    sc_core::sc_trace(tf_, rerr_, "mem_rerr");
-    sc_core::sc_trace(tf_, bvalid_, "mem_bvalid");
-    sc_core::sc_trace(tf_, berr_, "mem_berr");
+    sc_core::sc_trace(tf_, port_.req_valid, "mem_req_valid");
+    sc_core::sc_trace(tf_, port_.req_ready, "mem_req_ready");
+    sc_core::sc_trace(tf_, port_.req_addr, "mem_req_addr");
+    sc_core::sc_trace(tf_, port_.req_len, "mem_req_len");
+    sc_core::sc_trace(tf_, port_.req_write, "mem_req_write");
+    sc_core::sc_trace(tf_, port_.wvalid, "mem_wvalid");
+    sc_core::sc_trace(tf_, port_.wready, "mem_wready");
+    sc_core::sc_trace(tf_, port_.wdata, "mem_wdata");
+    sc_core::sc_trace(tf_, port_.wlast, "mem_wlast");
+    sc_core::sc_trace(tf_, port_.rvalid, "mem_rvalid");
+    sc_core::sc_trace(tf_, port_.rdata, "mem_rdata");
+    sc_core::sc_trace(tf_, port_.rlast, "mem_rlast");
+    sc_core::sc_trace(tf_, port_.rerr, "mem_rerr");
+    sc_core::sc_trace(tf_, port_.bvalid, "mem_bvalid");
+    sc_core::sc_trace(tf_, port_.berr, "mem_berr");
 #if VM_TRACE
     // Built with TASU_TRACE_INTERNAL: every signal inside the RTL too, in <name>.rtl.vcd.
     // Verilator wants elaboration complete first; the pin trace above had to come before it.
@@ -223,12 +191,7 @@ class Platform {
   sc_core::sc_signal<bool> rst_n_{"rst_n"};
   sc_core::sc_signal<bool> reg_valid_{"reg_valid"}, reg_write_{"reg_write"}, irq_{"irq"};
   sc_core::sc_signal<uint32_t> reg_addr_{"reg_addr"}, reg_wdata_{"reg_wdata"}, reg_rdata_{"reg_rdata"};
-  sc_core::sc_signal<bool> req_valid_{"req_valid"}, req_ready_{"req_ready"}, req_write_{"req_write"};
-  sc_core::sc_signal<uint32_t> req_addr_{"req_addr"}, req_len_{"req_len"};
-  sc_core::sc_signal<bool> wvalid_{"wvalid"}, wready_{"wready"}, wlast_{"wlast"};
-  sc_core::sc_signal<Beat> wdata_{"wdata"}, rdata_{"rdata"};
-  sc_core::sc_signal<bool> rvalid_{"rvalid"}, rready_{"rready"}, rlast_{"rlast"}, rerr_{"rerr"};
-  sc_core::sc_signal<bool> bvalid_{"bvalid"}, bready_{"bready"}, berr_{"berr"};
+  MemPortWires<BusBits> port_;
   sc_core::sc_signal<uint32_t> trc_start_{"trc_start"}, trc_done_{"trc_done"};
   sc_core::sc_signal<uint32_t> trc_ld_pc_{"trc_ld_pc"}, trc_ex_pc_{"trc_ex_pc"}, trc_vu_pc_{"trc_vu_pc"},
       trc_st_pc_{"trc_st_pc"}, trc_fetch_pc_{"trc_fetch_pc"};

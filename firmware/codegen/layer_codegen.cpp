@@ -158,10 +158,6 @@ class LayerGen {
     v.imm = init;
     emit_vec(v, {vsp(a, n)}, {vsp(dst, 1)});
   }
-  // A special function over n elements at `in`; returns the row of the result. Registers share
-  // a pool of n-element blocks, a block returning to the pool after its register's last use
-  // (so a step may write in place over a source it consumes); the result ends in the pool's
-  // first block and the rest is given back.
   // Which pool block each step of a special function writes: registers share blocks, a block
   // returning to the pool after its register's last use (so a step may write in place over a
   // source it consumes). Register 0 is the input, in no block. Returns the blocks used.

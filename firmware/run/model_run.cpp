@@ -163,12 +163,14 @@ std::string RunResult::first_mismatch() const {
   return {};
 }
 
+int64_t ops_per_token(const ckpt::BitNetConfig& cfg) {
+  return cfg.hidden * (2 * cfg.heads * cfg.head_dim + 2 * cfg.kv_heads * cfg.head_dim + 3 * cfg.intermediate);
+}
+
 uint64_t run_dram_bytes(const ckpt::BitNetConfig& cfg, const RunSpec& s) {
-  // One layer at a time: its packed weights (2 bits, with room for padding), the KV caches of
-  // every sequence, activations and programs.
-  const uint64_t weights = static_cast<uint64_t>(cfg.hidden) *
-                           static_cast<uint64_t>(2 * cfg.heads * cfg.head_dim + 2 * cfg.kv_heads * cfg.head_dim +
-                                                 3 * cfg.intermediate) / 4;
+  // One layer at a time: its packed weights (2 bits per weight, twice for padding), the KV
+  // caches of every sequence, activations and programs.
+  const auto weights = static_cast<uint64_t>(ops_per_token(cfg)) / 4;
   const uint64_t cache = 2 * static_cast<uint64_t>(s.batch) * static_cast<uint64_t>(s.prefill + s.decode) *
                          static_cast<uint64_t>(cfg.kv_heads * cfg.head_dim) * 4;
   return 2 * weights + cache + (256ull << 20);
@@ -235,7 +237,7 @@ RunResult run_model(const ModelSource& model, const RunSpec& spec, const Progres
   r.decode = D;
   r.batch = B;
   r.ids = spec.ids;
-  r.ops_per_token = H * (2 * cfg.heads * cfg.head_dim + 2 * cfg.kv_heads * cfg.head_dim + 3 * cfg.intermediate);
+  r.ops_per_token = ops_per_token(cfg);
 
   // The hidden state entering layer A, for every token of every sequence.
   std::vector<Matrix> x;
@@ -345,7 +347,7 @@ RunResult run_model(const ModelSource& model, const RunSpec& spec, const Progres
                     fmt::format("{}{}layer.{}.{} token {} feature {}: device {:08x}, model (b) {:08x}", who, w.prefix, L,
                                 key, k / static_cast<size_t>(H), k % static_cast<size_t>(H), dev_v[k], model_v[k]);
           };
-          const auto [mo, mx] = mb[static_cast<size_t>(q)];
+          const auto& [mo, mx] = mb[static_cast<size_t>(q)];
           const auto da = part(o.attn_out), dm = part(o.mlp_out), dout = part(o.out);
           check(da, mo.attn_out, "attn_out");
           check(dm, mo.mlp_out, "mlp_out");

@@ -123,6 +123,9 @@ std::vector<std::vector<int64_t>> batch_prompts(const std::vector<int64_t>& ids,
 // Called with a line of progress (which layer and phase, cycles so far).
 using ProgressFn = std::function<void(const std::string&)>;
 
+// Useful ternary operations of one token in one decoder layer (its seven projections' weights).
+int64_t ops_per_token(const ckpt::BitNetConfig& cfg);
+
 // Device DRAM a run needs (one layer's weights at a time, every sequence's KV cache, room for
 // activations and programs).
 uint64_t run_dram_bytes(const ckpt::BitNetConfig& cfg, const RunSpec& spec);

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "../common_sc_main.h"
+#include "mem_port.h"
 #include "mem_port_checker.h"
 
 namespace {
@@ -18,78 +19,58 @@ using Beat = Checker::Beat;
 // rising edge pass.
 struct Bench {
   sc_core::sc_clock clk{"clk", sc_core::sc_time(1, sc_core::SC_NS)};
-  sc_core::sc_signal<bool> rst_n{"rst_n"}, req_valid{"req_valid"}, req_ready{"req_ready"}, req_write{"req_write"};
-  sc_core::sc_signal<uint32_t> req_addr{"req_addr"}, req_len{"req_len"};
-  sc_core::sc_signal<bool> wvalid{"wvalid"}, wready{"wready"}, wlast{"wlast"};
-  sc_core::sc_signal<Beat> wdata{"wdata"}, rdata{"rdata"};
-  sc_core::sc_signal<bool> rvalid{"rvalid"}, rready{"rready"}, rlast{"rlast"}, rerr{"rerr"};
-  sc_core::sc_signal<bool> bvalid{"bvalid"}, bready{"bready"}, berr{"berr"};
+  sc_core::sc_signal<bool> rst_n{"rst_n"};
+  tasu::sim::MemPortWires<512> pins;
   Checker chk{"checker"};
 
   Bench() {
     chk.clk(clk);
     chk.rst_n(rst_n);
-    chk.req_valid(req_valid);
-    chk.req_ready(req_ready);
-    chk.req_write(req_write);
-    chk.req_addr(req_addr);
-    chk.req_len(req_len);
-    chk.wvalid(wvalid);
-    chk.wready(wready);
-    chk.wlast(wlast);
-    chk.wdata(wdata);
-    chk.rvalid(rvalid);
-    chk.rready(rready);
-    chk.rlast(rlast);
-    chk.rerr(rerr);
-    chk.rdata(rdata);
-    chk.bvalid(bvalid);
-    chk.bready(bready);
-    chk.berr(berr);
+    pins.bind(chk);
     rst_n.write(false);
     sc_core::sc_start(sc_core::sc_time(2, sc_core::SC_NS));
     rst_n.write(true);
   }
   // Pins for the coming edge: everything idle unless f sets it.
   void cycle(const std::function<void(Bench&)>& f = {}) {
-    req_valid.write(false);
-    req_ready.write(true);
-    wvalid.write(false);
-    wready.write(true);
-    wlast.write(false);
-    rvalid.write(false);
-    rready.write(true);
-    rlast.write(false);
-    bvalid.write(false);
-    bready.write(true);
+    pins.req_valid.write(false);
+    pins.req_ready.write(true);
+    pins.wvalid.write(false);
+    pins.wready.write(true);
+    pins.wlast.write(false);
+    pins.rvalid.write(false);
+    pins.rready.write(true);
+    pins.rlast.write(false);
+    pins.bvalid.write(false);
+    pins.bready.write(true);
     if (f) f(*this);
     sc_core::sc_start(sc_core::sc_time(1, sc_core::SC_NS));
   }
   void request(bool write, uint32_t beats, uint32_t addr, bool ready = true) {
     cycle([=](Bench& b) {
-      b.req_valid.write(true);
-      b.req_write.write(write);
-      b.req_len.write(beats - 1);
-      b.req_addr.write(addr);
-      b.req_ready.write(ready);
+      b.pins.req_valid.write(true);
+      b.pins.req_write.write(write);
+      b.pins.req_len.write(beats - 1);
+      b.pins.req_addr.write(addr);
+      b.pins.req_ready.write(ready);
     });
   }
   void read_beat(bool last) {
     cycle([=](Bench& b) {
-      b.rvalid.write(true);
-      b.rlast.write(last);
+      b.pins.rvalid.write(true);
+      b.pins.rlast.write(last);
     });
   }
   void write_beat(bool last, uint32_t word = 0) {
     cycle([=](Bench& b) {
       Beat d;
       d.set_word(0, word);
-      b.wvalid.write(true);
-      b.wdata.write(d);
-      b.wlast.write(last);
+      b.pins.wvalid.write(true);
+      b.pins.wdata.write(d);
+      b.pins.wlast.write(last);
     });
   }
-  void response() { cycle([](Bench& b) { b.bvalid.write(true); }); }
+  void response() { cycle([](Bench& b) { b.pins.bvalid.write(true); }); }
 };
 
 void expect_breach(const Checker& c, const std::string& what) {
