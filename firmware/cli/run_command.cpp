@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
+#include <sstream>
 #include <chrono>
 #include <filesystem>
 #include <cstdio>
@@ -14,6 +16,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "checkpoint/safetensors.h"
 #include "reference/float_reference.h"
 #include "run/model_run.h"
 #include "run/run_report.h"
@@ -94,6 +97,10 @@ void write_dump(const std::string& path, const run::RunResult& r) {
 
 }  // namespace
 
+static void check_tolerance(double t) {
+  if (!(t > 0) || !std::isfinite(t)) throw std::invalid_argument(fmt::format("--tolerance {} must be a finite number > 0", t));
+}
+
 void check_writable(const std::string& path, const char* flag) {
   if (path.empty()) return;
   const std::filesystem::path p(path);
@@ -106,6 +113,7 @@ void check_writable(const std::string& path, const char* flag) {
 int run_layers(const RunArgs& args) {
   const auto t0 = Clock::now();
   if (!(args.clock_mhz > 0)) throw std::invalid_argument("--clock-mhz must be > 0");
+  check_tolerance(args.tolerance);
   if (args.model_given && args.model_dir.empty())
     throw std::invalid_argument("--model needs a checkpoint directory (leave it out for the embedded model)");
   check_writable(args.dump, "--dump");
@@ -167,6 +175,9 @@ int run_layers(const RunArgs& args) {
   spec.head = have_ref || !args.dump.empty();
   spec.timeline = !args.timeline.empty();
 
+  run::check_spec(model, spec);
+  if (have_ref) run::require_reference_keys(ref, args.reference, run::output_keys(model, spec));
+
   Progress progress(t0);
   const run::RunResult r = run::run_model(model, spec, [&](const std::string& what) { progress.update(what); });
   progress.done();
@@ -174,7 +185,7 @@ int run_layers(const RunArgs& args) {
   std::unique_ptr<run::RefCheck> rc;
   if (have_ref)
     rc = std::make_unique<run::RefCheck>(
-        run::check_against_reference(ref, args.reference, r.outputs, spec.first_layer, spec.end_layer));
+        run::check_against_reference(ref, args.reference, r.outputs, args.tolerance));
   const run::ReportOptions o = report_options(cfg, args.clock_mhz, args.dump);
   write_dump(args.dump, r);
   run::print_report(r, o, rc.get());
@@ -193,6 +204,7 @@ int run_layers(const RunArgs& args) {
 int merge_reports(const MergeArgs& args) {
   if (args.reports.empty()) throw std::invalid_argument("tasu merge needs the shards' --json reports");
   if (!(args.clock_mhz > 0)) throw std::invalid_argument("--clock-mhz must be > 0");
+  check_tolerance(args.tolerance);
   check_writable(args.dump, "--dump");
   check_writable(args.json, "--json");
   std::vector<run::RunResult> shards;
@@ -202,7 +214,10 @@ int merge_reports(const MergeArgs& args) {
     if (!f) throw std::invalid_argument(fmt::format("cannot read report {}", path));
     nlohmann::json j;
     try {
-      f >> j;
+      std::stringstream text;
+      text << f.rdbuf();
+      ckpt::require_no_nul(text.str(), path);
+      j = nlohmann::json::parse(text.str());
     } catch (const nlohmann::json::exception& e) {
       throw std::invalid_argument(fmt::format("{}: not JSON: {}", path, e.what()));
     }
@@ -219,8 +234,10 @@ int merge_reports(const MergeArgs& args) {
   if (!args.reference.empty()) {
     const reference::ReferenceFile ref = reference::load_reference_file(args.reference);
     if (ref.input_ids != m.ids) throw std::invalid_argument(fmt::format("--reference {} holds other tokens than the shards", args.reference));
-    rc = std::make_unique<run::RefCheck>(
-        run::check_against_reference(ref, args.reference, m.outputs, m.first_layer, m.end_layer));
+    std::vector<std::string> keys;
+    for (const auto& kv : m.outputs) keys.push_back(kv.first);
+    run::require_reference_keys(ref, args.reference, keys);
+    rc = std::make_unique<run::RefCheck>(run::check_against_reference(ref, args.reference, m.outputs, args.tolerance));
   }
   o.clock_mhz = args.clock_mhz;
   o.dump = args.dump;

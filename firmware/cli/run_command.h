@@ -18,6 +18,7 @@ struct RunArgs {
   std::string input;           // a dump of an earlier run: tokens and the hidden state entering layer A
   std::string timeline;        // Chrome trace-event JSON of every instruction's interval
   double clock_mhz = 1000;
+  double tolerance = 2e-2;     // of the reference check (run::kDefaultTolerance)
   uint64_t seed = 1;
 };
 
@@ -25,6 +26,7 @@ struct MergeArgs {
   std::vector<std::string> reports;  // the shards' --json reports (each names its --dump)
   std::string reference, dump, json;
   double clock_mhz = 1000;
+  double tolerance = 2e-2;
 };
 
 // Throws std::invalid_argument unless `path` can be created: its directory exists and is

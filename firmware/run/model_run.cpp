@@ -221,6 +221,24 @@ void check_spec(const ModelSource& model, const RunSpec& s) {
   }
 }
 
+static bool runs_head(const ModelSource& model, const RunSpec& spec) {
+  return spec.head && spec.end_layer == model.config().layers && model.head_model().has_embeddings_and_head();
+}
+
+std::vector<std::string> output_keys(const ModelSource& model, const RunSpec& spec) {
+  std::vector<std::string> keys;
+  const bool head = runs_head(model, spec);
+  for (int64_t step = -1; step < spec.decode; ++step) {
+    const Window w = window(step, spec.prefill);
+    if (spec.first_layer == 0) keys.push_back(w.prefix + "embeddings");
+    for (int64_t L = spec.first_layer; L < spec.end_layer; ++L)
+      for (const char* k : {"attn_out", "mlp_out", "out"}) keys.push_back(fmt::format("{}layer.{}.{}", w.prefix, L, k));
+    if (head)
+      for (const char* k : {"final_norm", "logits"}) keys.push_back(w.prefix + k);
+  }
+  return keys;
+}
+
 RunResult run_model(const ModelSource& model, const RunSpec& spec, const ProgressFn& progress) {
   const auto t0 = Clock::now();
   check_spec(model, spec);
@@ -371,15 +389,11 @@ RunResult run_model(const ModelSource& model, const RunSpec& spec, const Progres
     r.layers.push_back(std::move(lr));
   }
 
-  if (spec.head && spec.end_layer == cfg.layers) {
-    const ckpt::BitNetModel& hm = model.head_model();
-    if (hm.has_embeddings_and_head()) {
-      for (int64_t step = -1; step < D; ++step) {
-        const Window w = window(step, P);
-        reference::head(hm, rows(x[0], w.first, w.n), w.prefix, r.outputs);
-      }
+  if (runs_head(model, spec))
+    for (int64_t step = -1; step < D; ++step) {
+      const Window w = window(step, P);
+      reference::head(model.head_model(), rows(x[0], w.first, w.n), w.prefix, r.outputs);
     }
-  }
   r.wall_seconds = seconds_since(t0);
   r.host_seconds = r.wall_seconds - r.device_seconds;
   r.peak_rss_bytes = peak_rss_bytes();

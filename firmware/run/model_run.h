@@ -134,6 +134,12 @@ uint64_t run_dram_bytes(const ckpt::BitNetConfig& cfg, const RunSpec& spec);
 // std::invalid_argument naming the problem, before any work.
 void check_spec(const ModelSource& model, const RunSpec& spec);
 
+// The keys (reference names) of the outputs run_model will produce for this spec, in no order:
+// the embeddings when A == 0, every layer's attn_out, mlp_out and out, and the final norm and
+// logits when the spec asks for the head and B is the last layer. Lets a reference file be
+// checked for every key before the run.
+std::vector<std::string> output_keys(const ModelSource& model, const RunSpec& spec);
+
 // Runs layers A..B-1 in order, each over all P + D tokens (prefill, then the decode steps on
 // its KV cache), on a device opened for the run. A layer's input is the device's output of the
 // layer before, and model (b) runs on the same input, so each layer is checked on its own.

@@ -2,8 +2,12 @@
 #include "run/run_report.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
+#include <optional>
 #include <fstream>
 #include <stdexcept>
 
@@ -107,31 +111,77 @@ Derived derive(const RunResult& r, const ReportOptions& o) {
 
 }  // namespace
 
+void require_reference_keys(const reference::ReferenceFile& ref, const std::string& file,
+                            const std::vector<std::string>& keys) {
+  std::vector<std::string> missing;
+  for (const auto& k : keys)
+    if (!ref.tensors.count(k)) missing.push_back(k);
+  if (missing.empty()) return;
+  std::sort(missing.begin(), missing.end());
+  const size_t show = std::min<size_t>(missing.size(), 4);
+  throw std::invalid_argument(fmt::format(
+      "--reference {} lacks {} of the {} keys this run produces ({}{}); a key never compared cannot pass", file,
+      missing.size(), keys.size(), fmt::join(missing.begin(), missing.begin() + static_cast<std::ptrdiff_t>(show), ", "),
+      missing.size() > show ? ", ..." : ""));
+}
+
+namespace {
+
+double l2(const reference::Matrix& m) {
+  double s = 0;
+  for (double v : m.data) s += v * v;
+  return std::sqrt(s);
+}
+
+// For "<phase>layer.L.attn_out" and "<phase>layer.L.mlp_out": the reference's residual stream the
+// delta is added to (the hidden state entering layer L, plus attn_out for mlp_out) and its
+// name; nullopt for other keys or when the reference lacks the stream's keys.
+std::optional<std::pair<std::string, double>> stream_norm(const reference::TensorMap& ref, const std::string& key) {
+  const size_t at = key.find("layer.");
+  const bool attn = key.size() > 9 && key.compare(key.size() - 9, 9, ".attn_out") == 0;
+  const bool mlp = key.size() > 8 && key.compare(key.size() - 8, 8, ".mlp_out") == 0;
+  if (at == std::string::npos || !(attn || mlp)) return std::nullopt;
+  const std::string phase = key.substr(0, at);
+  const int64_t L = std::stoll(key.substr(at + 6));  // the loader checked the number
+  const std::string in = L == 0 ? phase + "embeddings" : fmt::format("{}layer.{}.out", phase, L - 1);
+  const auto h = ref.find(in);
+  if (h == ref.end()) return std::nullopt;
+  if (attn) return std::make_pair(in, l2(h->second));
+  const std::string a = fmt::format("{}layer.{}.attn_out", phase, L);
+  const auto d = ref.find(a);
+  if (d == ref.end() || d->second.data.size() != h->second.data.size()) return std::nullopt;
+  reference::Matrix sum = h->second;
+  for (size_t i = 0; i < sum.data.size(); ++i) sum.data[i] += d->second.data[i];
+  return std::make_pair(in + " + " + a, l2(sum));
+}
+
+}  // namespace
+
 RefCheck check_against_reference(const reference::ReferenceFile& ref, const std::string& file,
-                                 const reference::TensorMap& outputs, int64_t first_layer, int64_t end_layer) {
+                                 const reference::TensorMap& outputs, double tolerance) {
   RefCheck rc;
   rc.file = file;
-  rc.cmp = reference::compare_outputs(ref.tensors, outputs);
-  for (const auto& k : rc.cmp.keys)
-    if (k.key.find(".layer.") != std::string::npos && k.rel_l2 > kLayerRelL2Limit) rc.within = false;
-  if (rc.cmp.logits_rows > 0 &&
-      static_cast<double>(rc.cmp.top1_agree) < kTop1Limit * static_cast<double>(rc.cmp.logits_rows))
-    rc.within = false;
-  // A layer this run covers whose reference key went uncompared is a failure too.
-  for (const auto& k : rc.cmp.only_in_expected) {
-    const size_t at = k.find(".layer.");
-    if (at == std::string::npos) continue;
-    int64_t l = -1;
-    try {
-      l = std::stoll(k.substr(at + 7));
-    } catch (const std::exception&) {
-      throw std::invalid_argument(fmt::format("{}: key '{}' has no layer number", file, k));
+  rc.tolerance = tolerance;
+  const reference::Comparison cmp = reference::compare_outputs(ref.tensors, outputs);
+  rc.top1_agree = cmp.top1_agree;
+  rc.logits_rows = cmp.logits_rows;
+  for (const auto& k : cmp.keys) {
+    JudgedKey j{k.key, k.key, k.rel_l2, k.rel_l2, k.max_abs_diff};
+    j.judged = k.key.find(".layer.") != std::string::npos || k.key.rfind("layer.", 0) == 0;
+    if (const auto s = stream_norm(ref.tensors, k.key)) {
+      const double diff = k.rel_l2 * l2(ref.tensors.at(k.key));
+      j.relative_to = s->first;
+      j.error = s->second > 0 ? diff / s->second : (diff == 0 ? 0.0 : std::numeric_limits<double>::infinity());
+      if (std::isnan(k.rel_l2)) j.error = k.rel_l2;
     }
-    if (l >= first_layer && l < end_layer) {
-      rc.within = false;
-      rc.missing.push_back(k);
-    }
+    j.above = j.judged && !(j.error <= tolerance);  // NaN is above
+    if (j.above) rc.within = false;
+    rc.keys.push_back(std::move(j));
   }
+  if (rc.logits_rows > 0 && static_cast<double>(rc.top1_agree) < kTop1Limit * static_cast<double>(rc.logits_rows))
+    rc.within = false;
+  rc.missing = cmp.only_in_actual;
+  if (!rc.missing.empty()) rc.within = false;
   return rc;
 }
 
@@ -199,14 +249,18 @@ void print_report(const RunResult& r, const ReportOptions& o, const RefCheck* re
              r.wall_seconds, r.shards > 1 ? fmt::format(", summed over {} shards", r.shards) : std::string(),
              r.device_seconds, r.host_seconds, static_cast<double>(r.peak_rss_bytes) / 1048576.0);
   if (ref) {
-    fmt::print("  against {}:\n", ref->file);
-    for (const auto& k : ref->cmp.keys) {
-      const bool bad = k.key.find(".layer.") != std::string::npos && k.rel_l2 > kLayerRelL2Limit;
-      fmt::print("    {:<28} rel L2 {:.3e}{}\n", k.key, k.rel_l2, bad ? "  (above 2e-2)" : "");
+    fmt::print("  against {} (tolerance {:g}; deltas relative to the stream they are added to):\n", ref->file,
+               ref->tolerance);
+    for (const auto& k : ref->keys) {
+      const std::string above = k.above ? fmt::format("  (above {:g})", ref->tolerance) : std::string();
+      if (k.relative_to == k.key)
+        fmt::print("    {:<28} rel L2 {:.3e}{}\n", k.key, k.error, above);
+      else
+        fmt::print("    {:<28} rel L2 {:.3e}, {:.3e} of the stream{}\n", k.key, k.rel_l2, k.error, above);
     }
-    if (ref->cmp.logits_rows > 0)
-      fmt::print("    top-1 logits agreement {}/{} ({:.1f}%)\n", ref->cmp.top1_agree, ref->cmp.logits_rows,
-                 100.0 * static_cast<double>(ref->cmp.top1_agree) / static_cast<double>(ref->cmp.logits_rows));
+    if (ref->logits_rows > 0)
+      fmt::print("    top-1 logits agreement {}/{} ({:.1f}%)\n", ref->top1_agree, ref->logits_rows,
+                 100.0 * static_cast<double>(ref->top1_agree) / static_cast<double>(ref->logits_rows));
     for (const auto& k : ref->missing) fmt::print("    {:<28} MISSING from the reference\n", k);
   }
   if (!o.dump.empty()) fmt::print("  dump                   : {}\n", o.dump);
@@ -283,13 +337,15 @@ json report_json(const RunResult& r, const ReportOptions& o, const RefCheck* ref
   j["per_layer"] = layers;
   if (ref) {
     json keys = json::array();
-    for (const auto& k : ref->cmp.keys)
-      keys.push_back({{"key", k.key}, {"rel_l2", k.rel_l2}, {"max_abs_diff", k.max_abs_diff}});
+    for (const auto& k : ref->keys)
+      keys.push_back({{"key", k.key}, {"rel_l2", k.rel_l2}, {"error", k.error}, {"relative_to", k.relative_to},
+                      {"judged", k.judged}, {"above_tolerance", k.above}, {"max_abs_diff", k.max_abs_diff}});
     j["reference"] = ref->file;
+    j["tolerance"] = ref->tolerance;
     j["keys"] = keys;
     j["missing_keys"] = ref->missing;
-    j["top1_agree"] = ref->cmp.top1_agree;
-    j["logits_rows"] = ref->cmp.logits_rows;
+    j["top1_agree"] = ref->top1_agree;
+    j["logits_rows"] = ref->logits_rows;
     j["within_tolerance"] = ref->within;
   }
   return j;

@@ -12,21 +12,42 @@
 
 namespace tasu::run {
 
-// Relative L2 limit of a layer key against a reference, and the top-1 agreement required.
-inline constexpr double kLayerRelL2Limit = 2e-2;
+// The default tolerance of the reference check (--tolerance), and the top-1 agreement required.
+// A layer output is judged by its relative L2 error, ||run - ref|| / ||ref||. A delta added to
+// the residual stream (attn_out, mlp_out) is judged relative to that stream,
+// ||run - ref|| / ||stream||: its error matters only as much as it moves the stream, and its own
+// norm can be small beside it (docs/verification.md, "The reference check").
+inline constexpr double kDefaultTolerance = 2e-2;
 inline constexpr double kTop1Limit = 0.95;
+
+// One compared key: its error, and the key whose norm it is relative to (itself for layer
+// outputs and unjudged keys; the stream for deltas).
+struct JudgedKey {
+  std::string key, relative_to;
+  double error = 0, rel_l2 = 0, max_abs_diff = 0;
+  bool judged = false;  // a layer key, held to the tolerance
+  bool above = false;
+};
 
 struct RefCheck {
   std::string file;
-  reference::Comparison cmp;
-  std::vector<std::string> missing;  // layer keys of the run's layers the reference lacks
+  double tolerance = kDefaultTolerance;
+  std::vector<JudgedKey> keys;       // every key present in both, in key order
+  int64_t top1_agree = 0, logits_rows = 0;
+  std::vector<std::string> missing;  // keys the run produced that the reference lacks
   bool within = true;
 };
 
-// Compares a run's outputs with a reference file: every layer key within kLayerRelL2Limit, the
-// top-1 agreement of the logits at least kTop1Limit, and no layer key of layers [A, B) missing.
+// Throws std::invalid_argument naming the file and the first keys when the reference lacks any
+// of `keys` (output_keys of the run): a run must not pass on keys it was never compared on.
+void require_reference_keys(const reference::ReferenceFile& ref, const std::string& file,
+                            const std::vector<std::string>& keys);
+
+// Compares a run's outputs with a reference file: every layer key within `tolerance` (outputs
+// by relative L2, deltas relative to their stream), the top-1 agreement of the logits at least
+// kTop1Limit, no key of the run missing from the reference.
 RefCheck check_against_reference(const reference::ReferenceFile& ref, const std::string& file,
-                                 const reference::TensorMap& outputs, int64_t first_layer, int64_t end_layer);
+                                 const reference::TensorMap& outputs, double tolerance = kDefaultTolerance);
 
 struct ReportOptions {
   double clock_mhz = 1000;  // converts cycles into seconds for tokens per second

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <optional>
 #include <sstream>
@@ -21,6 +22,10 @@ using nlohmann::json;
 
 // ---- config.json ----------------------------------------------------------------------------
 
+// Dimensions above this would overflow int64 once multiplied together (heads * head_dim * P);
+// no released model comes near it.
+constexpr int64_t kMaxConfigValue = int64_t{1} << 24;
+
 int64_t positive_int(const json& j, const char* key, const std::string& source,
                      std::optional<int64_t> fallback = std::nullopt) {
   const auto it = j.find(key);
@@ -28,8 +33,8 @@ int64_t positive_int(const json& j, const char* key, const std::string& source,
     if (fallback) return *fallback;
     fail_file(source, fmt::format("missing required field \"{}\"", key));
   }
-  if (!it->is_number_integer() || it->get<int64_t>() <= 0) {
-    fail_file(source, fmt::format("field \"{}\" must be a positive integer, got {}", key, it->dump()));
+  if (!it->is_number_integer() || it->get<int64_t>() <= 0 || it->get<int64_t>() > kMaxConfigValue) {
+    fail_file(source, fmt::format("field \"{}\" must be an integer in 1 .. {}, got {}", key, kMaxConfigValue, it->dump()));
   }
   return it->get<int64_t>();
 }
@@ -96,6 +101,7 @@ class TensorSource {
     if (!in) fail_file(index_path_, "cannot read");
     json j;
     try {
+      require_no_nul(text.str(), index_path_);
       j = json::parse(text.str());
     } catch (const json::exception& e) {
       fail_file(index_path_, fmt::format("not valid JSON: {}", e.what()));
@@ -170,7 +176,10 @@ std::vector<float> read_float_tensor(TensorSource& src, const std::string& name,
     fail_tensor(f.path(), name, fmt::format("shape {} but config.json implies {}",
                                             shape_str(t.shape), shape_str(expected)));
   }
-  return f.to_float(name);
+  std::vector<float> v = f.to_float(name);
+  for (size_t i = 0; i < v.size(); ++i)
+    if (!std::isfinite(v[i])) fail_tensor(f.path(), name, fmt::format("element {} is {}: weights must be finite", i, v[i]));
+  return v;
 }
 
 TernaryProjection read_projection(TensorSource& src, const std::string& prefix, int64_t out,
@@ -216,15 +225,16 @@ TernaryProjection read_projection(TensorSource& src, const std::string& prefix, 
   return p;
 }
 
-// Layer index of "model.layers.<n>.<rest>" names, nullopt for any other name.
+// Layer index of "model.layers.<n>.<rest>" names, nullopt for any other name. A number too long
+// for int64 saturates, so that it still fails the layer check instead of passing as "no layer".
 std::optional<int64_t> layer_of(const std::string& name) {
   static const std::string kPrefix = "model.layers.";
   if (name.compare(0, kPrefix.size(), kPrefix) != 0) return std::nullopt;
   size_t pos = kPrefix.size();
   int64_t v = 0;
   bool digits = false;
-  while (pos < name.size() && name[pos] >= '0' && name[pos] <= '9' && v < (int64_t{1} << 40)) {
-    v = v * 10 + (name[pos] - '0');
+  while (pos < name.size() && name[pos] >= '0' && name[pos] <= '9') {
+    v = v < (int64_t{1} << 40) ? v * 10 + (name[pos] - '0') : std::numeric_limits<int64_t>::max();
     digits = true;
     ++pos;
   }
@@ -251,6 +261,7 @@ std::vector<uint16_t> to_bf16_exact(const std::vector<float>& v, const std::stri
 }  // namespace
 
 BitNetConfig parse_bitnet_config(std::string_view json_text, const std::string& source) {
+  require_no_nul(json_text, source);
   json j;
   try {
     j = json::parse(json_text.begin(), json_text.end());

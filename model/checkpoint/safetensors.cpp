@@ -31,6 +31,11 @@ void fail_file(const std::string& path, const std::string& what) {
   throw CheckpointError(fmt::format("{}: {}", path, what));
 }
 
+void require_no_nul(std::string_view text, const std::string& path) {
+  if (const size_t at = text.find('\0'); at != std::string_view::npos)
+    fail_file(path, fmt::format("NUL byte at offset {} of a JSON text", at));
+}
+
 void fail_tensor(const std::string& path, const std::string& tensor, const std::string& what) {
   throw CheckpointError(fmt::format("{}: tensor \"{}\": {}", path, tensor, what));
 }
@@ -196,6 +201,7 @@ SafetensorsFile::SafetensorsFile(std::string path) : path_(std::move(path)) {
       }
       return true;
     };
+    require_no_nul(std::string_view(reinterpret_cast<const char*>(map_ + 8), header_len), path_ + " (header)");
     json header;
     try {
       header = json::parse(map_ + 8, map_ + 8 + header_len, cb);

@@ -23,6 +23,9 @@ class CheckpointError : public std::runtime_error {
 // Error helpers of every checkpoint reader: each message names the file, and the tensor.
 [[noreturn]] void fail_file(const std::string& path, const std::string& what);
 [[noreturn]] void fail_tensor(const std::string& path, const std::string& tensor, const std::string& what);
+// Fails naming `path` when `text`, about to be parsed as JSON, holds a NUL byte: nlohmann stops
+// at the first NUL, so whatever follows it would otherwise be ignored unseen.
+void require_no_nul(std::string_view text, const std::string& path);
 std::string shape_str(const std::vector<int64_t>& shape);
 
 // Element types this reader accepts (the safetensors names, all little-endian). The 8-bit

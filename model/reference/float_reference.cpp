@@ -370,6 +370,13 @@ ReferenceFile load_reference_file(const std::string& path) {
     if (key == "input_ids") continue;
     const ckpt::TensorInfo& t = f.info(key);
     if (t.shape.size() != 2) fail(key, fmt::format("has {} dimensions, expected [tokens, features]", t.shape.size()));
+    // A layer key's number is read again by whoever compares it; a bad one fails here, at load.
+    if (const size_t at = key.find("layer."); at != std::string::npos && (at == 0 || key[at - 1] == '.')) {
+      size_t end = at + 6, n = 0;
+      while (end < key.size() && key[end] >= '0' && key[end] <= '9') ++end, ++n;
+      if (n == 0 || n > 9 || end >= key.size() || key[end] != '.')
+        fail(key, "a layer key needs a layer number below 10^9 (\"<phase>.layer.<n>.<output>\")");
+    }
     Matrix m(t.shape[0], t.shape[1]);
     m.data = f.to_double(key);
     if (key.rfind("prefill.", 0) == 0) {

@@ -89,6 +89,11 @@ json read_json(const std::string& path) {
   return json::parse(in);
 }
 
+std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
 void write_text(const std::string& path, const std::string& text) {
   std::ofstream out(path, std::ios::trunc);
   out << text;
@@ -481,6 +486,17 @@ TEST(CheckpointErrors, CorruptHeaderJsonAndLength) {
   const std::string path = dir.file("model.safetensors");
   const std::vector<uint8_t> good = read_bytes(path);
 
+  {  // A NUL inside the header's padding would end the JSON early for nlohmann: refused.
+    std::vector<uint8_t> nul = good;
+    uint64_t n = 0;
+    std::memcpy(&n, nul.data(), 8);
+    nul[8 + n - 1] = 0;  // the header's last byte (the closing brace or padding)
+    write_bytes(path, nul);
+    const std::string m = checkpoint_error([&] { load_bitnet_checkpoint(dir.str()); });
+    EXPECT_CONTAINS(m, path);
+    EXPECT_CONTAINS(m, "NUL byte at offset");
+  }
+
   std::vector<uint8_t> bad = good;
   *std::find(bad.begin() + 8, bad.end(), ':') = ',';  // {"key", {...}: no longer an object
   write_bytes(path, bad);
@@ -533,6 +549,29 @@ TEST(CheckpointErrors, WrongDtypeWrongShapeMissingTensor) {
   EXPECT_CONTAINS(checkpoint_error(load), "shape [2] but a per-tensor scale has shape [1]");
 }
 
+TEST(CheckpointErrors, NonFiniteWeightsNameTheTensor) {
+  TempDir dir;
+  for (const uint16_t bits : {uint16_t{0x7FC0}, uint16_t{0xFF80}}) {  // NaN, -inf
+    copy_model("bitnet-tiny-a", dir.str(), [&](TensorMapT& t) {
+      auto& b = t["model.layers.1.mlp.ffn_sub_norm.weight"].bytes;
+      std::memcpy(b.data() + 2 * 9, &bits, 2);
+    });
+    const std::string msg = checkpoint_error([&] { load_bitnet_checkpoint(dir.str()); });
+    EXPECT_CONTAINS(msg, dir.file("model.safetensors"));
+    EXPECT_CONTAINS(msg, "\"model.layers.1.mlp.ffn_sub_norm.weight\": element 9 is");
+    EXPECT_CONTAINS(msg, "weights must be finite");
+  }
+}
+
+TEST(CheckpointErrors, LayerNumberTooLongStillFailsTheLayerCheck) {
+  TempDir dir;
+  copy_model("bitnet-tiny-a", dir.str(), [](TensorMapT& t) {
+    t["model.layers.99999999999999999999999.input_layernorm.weight"] = t["model.norm.weight"];
+  });
+  EXPECT_CONTAINS(checkpoint_error([&] { load_bitnet_checkpoint(dir.str()); }),
+                  "\"model.layers.99999999999999999999999.input_layernorm.weight\": belongs to layer");
+}
+
 TEST(CheckpointErrors, Code3InPackedWeight) {
   TempDir dir;
   copy_model("bitnet-tiny-a", dir.str(), [](TensorMapT& t) {
@@ -575,8 +614,8 @@ TEST(CheckpointErrors, BadConfigs) {
   const std::vector<Case> cases = {
       {"hidden_act", [](json& c) { c["hidden_act"] = "silu"; }, "hidden_act \"silu\" is not supported"},
       {"missing hidden", [](json& c) { c.erase("hidden_size"); }, "missing required field \"hidden_size\""},
-      {"zero layers", [](json& c) { c["num_hidden_layers"] = 0; }, "\"num_hidden_layers\" must be a positive integer"},
-      {"string heads", [](json& c) { c["num_attention_heads"] = "4"; }, "\"num_attention_heads\" must be a positive integer"},
+      {"zero layers", [](json& c) { c["num_hidden_layers"] = 0; }, "\"num_hidden_layers\" must be an integer in 1 .. 16777216"},
+      {"string heads", [](json& c) { c["num_attention_heads"] = "4"; }, "\"num_attention_heads\" must be an integer in 1 .. 16777216"},
       {"kv heads", [](json& c) { c["num_key_value_heads"] = 3; }, "is not a multiple of num_key_value_heads 3"},
       {"odd head_dim", [](json& c) { c["head_dim"] = 63; }, "head_dim 63 is odd"},
       {"linear_class", [](json& c) { c["quantization_config"]["linear_class"] = "foo"; }, "linear_class"},
@@ -589,6 +628,9 @@ TEST(CheckpointErrors, BadConfigs) {
       {"model type", [](json& c) { c["model_type"] = "llama"; }, "model_type \"llama\""},
       {"eps", [](json& c) { c["rms_norm_eps"] = -1.0; }, "\"rms_norm_eps\" must be a positive number"},
       {"tie", [](json& c) { c["tie_word_embeddings"] = "yes"; }, "\"tie_word_embeddings\" must be a boolean"},
+      // heads * head_dim would overflow int64 (UBSan found it): every dimension is bounded first.
+      {"huge head_dim", [](json& c) { c["head_dim"] = int64_t{1} << 62; }, "\"head_dim\" must be an integer in 1 .. 16777216"},
+      {"huge heads", [](json& c) { c["num_attention_heads"] = int64_t{1} << 62; }, "\"num_attention_heads\" must be an integer in 1 .. 16777216"},
   };
   TempDir dir;
   for (const Case& c : cases) {
@@ -597,6 +639,11 @@ TEST(CheckpointErrors, BadConfigs) {
     EXPECT_CONTAINS(msg, dir.file("config.json")) << c.name;
     EXPECT_CONTAINS(msg, c.expected) << c.name;
   }
+  // nlohmann stops at a NUL: the bytes after it must not pass unseen.
+  copy_model("bitnet-tiny-a", dir.str());
+  std::string text = read_text(dir.file("config.json"));
+  write_text(dir.file("config.json"), text + std::string(1, '\0') + "{\"hidden_size\": 1}");
+  EXPECT_CONTAINS(checkpoint_error([&] { load_bitnet_checkpoint(dir.str()); }), "config.json: NUL byte at offset");
   write_text(dir.file("config.json"), "{ \"hidden_size\": 256, ");
   EXPECT_CONTAINS(checkpoint_error([&] { load_bitnet_checkpoint(dir.str()); }), "not valid JSON");
   fs::remove(dir.file("config.json"));

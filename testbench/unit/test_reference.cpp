@@ -353,6 +353,11 @@ TEST(ReferenceFiles, MalformedReferenceFilesAreRejected) {
   write({{"input_ids", ckpt::make_tensor_i64({1}, {1, 1})},
          {"prefill.logits", ckpt::make_tensor_f64({1, 2, 3, 4}, {2, 2})}});
   EXPECT_NE(message().find("1 ids for 2 prefill + 0 decode tokens"), std::string::npos) << message();
+  // A layer key without a usable number is refused at load, not when a check reads it.
+  for (const char* key : {"prefill.layer.x.out", "prefill.layer.99999999999999999999999.out", "prefill.layer.3"}) {
+    write({{"input_ids", ckpt::make_tensor_i64({1}, {1, 1})}, {key, ckpt::make_tensor_f64({1, 2}, {1, 2})}});
+    EXPECT_NE(message().find("a layer key needs a layer number"), std::string::npos) << key << ": " << message();
+  }
 }
 
 }  // namespace
