@@ -24,6 +24,7 @@ class RtlDevice final : public rt::Device {
                   opt.mem_bytes_per_cycle ? opt.mem_bytes_per_cycle : cfg.MemBytesPerCycle, opt.trace_file,
                   opt.timeline) {
     if (cfg.BusBytes * 8 != kBusBits) throw std::invalid_argument("rtl backend is built for 512-bit buses");
+    platform_.memory().set_faults(opt.faults);
     platform_.reset();
     check_identity();
   }
@@ -31,6 +32,7 @@ class RtlDevice final : public rt::Device {
   const arch::Config& config() const override { return cfg_; }
   std::string backend() const override { return "rtl"; }
   void reset() override { platform_.reset(); }
+  void set_faults(const rt::FaultOptions& f) override { platform_.memory().set_faults(f); }
   void write(uint64_t addr, const void* src, size_t n) override { platform_.memory().host_write(addr, src, n); }
   void read(uint64_t addr, void* dst, size_t n) override { platform_.memory().host_read(addr, dst, n); }
 

@@ -39,6 +39,15 @@ void TlmMemory::host_read(uint64_t addr, void* dst, uint64_t len) const {
   std::memcpy(dst, data_.get() + (addr - base_), len);
 }
 
+void TlmMemory::set_faults(const rt::FaultOptions& f) {
+  if (!(f.error_rate >= 0 && f.error_rate <= 1)) throw std::invalid_argument("fault error_rate must be in [0, 1]");
+  for (const auto& [first, end] : f.error_ranges)
+    if (first >= end) throw std::invalid_argument("a fault error range must not be empty");
+  faults_ = f;
+  fault_rng_.seed(f.seed);
+  injected_errors_ = 0;
+}
+
 void TlmMemory::b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& delay) {
   const uint64_t addr = gp.get_address();
   const uint64_t len = gp.get_data_length();
@@ -46,7 +55,17 @@ void TlmMemory::b_transport(tlm::tlm_generic_payload& gp, sc_core::sc_time& dela
   const sc_core::sc_time start = std::max(now, bus_free_at_);
   const sc_core::sc_time transfer = period_ * (static_cast<double>(len) / bytes_per_cycle_);
   bus_free_at_ = start + transfer;
-  delay = (start - sc_core::sc_time_stamp()) + transfer + period_ * latency_;
+  uint64_t jitter = 0;
+  if (faults_.jitter_cycles) jitter = fault_rng_() % (uint64_t{faults_.jitter_cycles} + 1);
+  delay = (start - sc_core::sc_time_stamp()) + transfer + period_ * static_cast<double>(latency_ + jitter);
+
+  bool inject = faults_.error_rate > 0 && std::uniform_real_distribution<double>(0, 1)(fault_rng_) < faults_.error_rate;
+  for (const auto& [first, end] : faults_.error_ranges) inject = inject || (addr < end && addr + len > first);
+  if (inject) {
+    ++injected_errors_;
+    gp.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
+    return;
+  }
 
   if (gp.get_byte_enable_ptr() != nullptr) {
     gp.set_response_status(tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE);

@@ -1,6 +1,8 @@
 // Host DRAM as a TLM-2.0 target with a latency + bandwidth timing model: every transaction
 // waits for the shared data bus (bytes_per_cycle), then its data arrives latency cycles later.
-// Transactions outside [base, base + size) get TLM_ADDRESS_ERROR_RESPONSE.
+// Transactions outside [base, base + size) get TLM_ADDRESS_ERROR_RESPONSE. Fault injection
+// (set_faults): TLM_GENERIC_ERROR_RESPONSE for bursts touching chosen ranges or at a random
+// rate, and random extra latency per burst; the bridge keeps responses in order regardless.
 #pragma once
 #include <systemc>
 #include <tlm>
@@ -9,6 +11,9 @@
 #include <cstdint>
 #include <cstdlib>
 #include <memory>
+#include <random>
+
+#include "runtime/device.h"
 
 namespace tasu::sim {
 
@@ -23,6 +28,9 @@ class TlmMemory : public sc_core::sc_module {
   bool in_range(uint64_t addr, uint64_t len) const { return addr >= base_ && len <= size_ && addr - base_ <= size_ - len; }
   void host_write(uint64_t addr, const void* src, uint64_t len);
   void host_read(uint64_t addr, void* dst, uint64_t len) const;
+
+  void set_faults(const rt::FaultOptions& f);
+  uint64_t injected_errors() const { return injected_errors_; }
 
   double bytes_per_cycle() const { return bytes_per_cycle_; }
   uint32_t latency_cycles() const { return latency_; }
@@ -41,6 +49,9 @@ class TlmMemory : public sc_core::sc_module {
   uint32_t latency_;
   double bytes_per_cycle_;
   sc_core::sc_time bus_free_at_;  // when the data bus can start the next transfer
+  rt::FaultOptions faults_;
+  std::mt19937_64 fault_rng_;
+  uint64_t injected_errors_ = 0;
 };
 
 }  // namespace tasu::sim

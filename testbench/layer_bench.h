@@ -69,10 +69,12 @@ inline std::vector<vec::vf32> random_hidden(int64_t tokens, int64_t hidden, uint
 }
 
 // Prefill of P tokens then `decode` single tokens through `layers` layers on dev; every layer
-// output equals model (b)'s bit for bit. Returns each step's cycles.
-inline std::vector<uint64_t> expect_layers_bit_exact(rt::Device& dev, const layer::LayerShape& s, int n_layers, int64_t P, int64_t decode) {
+// output equals model (b)'s bit for bit. Returns each step's cycles. `seed` varies the weights
+// and inputs (the random regression's cases).
+inline std::vector<uint64_t> expect_layers_bit_exact(rt::Device& dev, const layer::LayerShape& s, int n_layers, int64_t P,
+                                                     int64_t decode, uint32_t seed = 0) {
   std::vector<layer::LayerParams> params;
-  for (int i = 0; i < n_layers; ++i) params.push_back(random_layer(s, 100 + static_cast<uint32_t>(i)));
+  for (int i = 0; i < n_layers; ++i) params.push_back(random_layer(s, seed + 100 + static_cast<uint32_t>(i)));
   std::vector<const layer::LayerParams*> ptrs;
   for (const auto& p : params) ptrs.push_back(&p);
   codegen::DeviceLayers dl(dev, ptrs, P + decode);
@@ -80,7 +82,7 @@ inline std::vector<uint64_t> expect_layers_bit_exact(rt::Device& dev, const laye
   std::vector<uint64_t> cycles;
   for (int64_t step = 0; step <= decode; ++step) {
     const int64_t n = step == 0 ? P : 1;
-    std::vector<vec::vf32> x = random_hidden(n, s.hidden, 7 + static_cast<uint32_t>(step));
+    std::vector<vec::vf32> x = random_hidden(n, s.hidden, seed + 7 + static_cast<uint32_t>(step));
     codegen::StepStats st;
     const auto outs = dl.forward(x, n, st);
     cycles.push_back(st.counters.cycles);

@@ -95,7 +95,6 @@ class DeviceLayers {
   uint64_t const_bytes_ = 0;  // one layer's constants
   int64_t max_positions_, chunk_ = 0;
   std::vector<int64_t> positions_;  // per sequence
-  uint64_t buf_bytes_ = 0;
 };
 
 }  // namespace tasu::codegen

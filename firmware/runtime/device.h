@@ -7,6 +7,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "tasu_arch.h"
@@ -57,12 +58,25 @@ struct TraceEvent {
   uint64_t start = 0, end = 0;
 };
 
+// Faults the RTL backend's DRAM injects (sim/tlm_memory.h), to show that every program either
+// finishes bit-exact or stops with its error code, never hangs: error responses for bursts that
+// touch a chosen range or, at random, for a share of all bursts; and random extra latency per
+// burst. The functional model ignores them.
+struct FaultOptions {
+  std::vector<std::pair<uint64_t, uint64_t>> error_ranges;  // [first, end) device addresses
+  double error_rate = 0;        // probability of an error response per burst
+  uint32_t jitter_cycles = 0;   // extra latency per burst, uniform in [0, jitter_cycles]
+  uint64_t seed = 1;            // of the random choices
+  bool any() const { return !error_ranges.empty() || error_rate > 0 || jitter_cycles > 0; }
+};
+
 struct DeviceOptions {
   uint64_t dram_bytes = 256ull << 20;  // size of the simulated DRAM
   uint32_t mem_latency = 0;            // 0: the configuration's MemLatency
   uint32_t mem_bytes_per_cycle = 0;    // 0: the configuration's MemBytesPerCycle
   std::string trace_file;              // empty: no waveform; *.vcd otherwise
   bool timeline = false;               // record every instruction's interval (take_timeline)
+  FaultOptions faults;                 // rtl backend only
 };
 
 class Device {
@@ -84,6 +98,9 @@ class Device {
   // The intervals of the last program's instructions, in the order they finished (empty unless
   // opened with DeviceOptions::timeline).
   virtual std::vector<TraceEvent> take_timeline() { return {}; }
+  // Fault injection in the device's DRAM (FaultOptions); the rtl backend only, the others throw
+  // std::logic_error. Also set at open from DeviceOptions::faults.
+  virtual void set_faults(const FaultOptions&) { throw std::logic_error(backend() + " backend has no fault injection"); }
 
   // Bump allocation in device DRAM, BusBytes-aligned; free_all() releases everything.
   uint64_t alloc(uint64_t bytes);

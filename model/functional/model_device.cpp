@@ -9,6 +9,7 @@ namespace tasu::model {
 ModelDevice::ModelDevice(const arch::Config& cfg, const rt::DeviceOptions& opt)
     : rt::Device(opt.dram_bytes), model_(cfg, opt.dram_bytes, opt.mem_latency, opt.mem_bytes_per_cycle) {
   model_.record_timeline(opt.timeline);
+  if (opt.faults.any()) throw std::invalid_argument("fault injection needs the rtl backend");
 }
 
 void ModelDevice::reset() {

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Mutation campaign: applies each mutant of scripts/mutants.txt (RTL and C++: truncations,
+# off-by-ones, swapped conditions, dropped enables and checks) to a copy of the tree, rebuilds
+# it and runs the tests; a mutant is caught when a test fails (or times out: a hang counts).
+#   scripts/mutate.sh [--list FILE] [--work DIR] [--only ID] [--keep-copy]
+# The copy Verilates only the `ci` configuration, so a mutant rebuilds in a minute or two; the
+# tests that need another configuration fail on the unmutated copy and are left out (listed).
+# Prints one line per mutant and the score; the source tree itself is never modified.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+list=$root/scripts/mutants.txt work=/tmp/tasu-mutate only="" copy=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --list) list=$2; shift 2 ;;
+    --work) work=$2; shift 2 ;;
+    --only) only=$2; shift 2 ;;
+    --keep-copy) copy=0; shift ;;  # reuse the copy of an earlier campaign as it is
+    -h|--help) sed -n 2,9p "$0"; exit 0 ;;
+    *) echo "mutate: unknown argument '$1'" >&2; exit 2 ;;
+  esac
+done
+src=$work/src build=$work/build
+mkdir -p "$src"
+# The tree as it is (tracked and untracked files, no build trees).
+[ "$copy" -eq 0 ] || (cd "$root" && git ls-files -co --exclude-standard -z) | (cd "$root" && xargs -0 cp --parents -t "$src")
+[ -f "$build/CMakeCache.txt" ] || cmake -S "$src" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DTASU_RTL_CONFIGS=ci >/dev/null
+tests() { ctest --test-dir "$build" -j2 --timeout 300 -LE "ppa|slurm|formal|sanitize" "$@"; }
+
+echo "mutate: building the unmutated copy"
+cmake --build "$build" -j2 >"$work/baseline-build.log" 2>&1 || { echo "mutate: the unmutated copy does not build"; exit 1; }
+tests >"$work/baseline.log" 2>&1 || true
+# Tests that fail unmutated (they need a configuration this copy does not Verilate) are left out.
+mapfile -t skip < <(sed -n 's/^[[:space:]]*[0-9]* - \([^ ]*\) (.*/\1/p' "$work/baseline.log")
+exclude=$(printf '%s\n' "${skip[@]}" | sed 's/[.[\*^$()+?{|]/\\&/g; s/^/^/; s/$/$/' | paste -sd'|')
+ran=$(sed -n 's/.*tests passed, [0-9]* tests failed out of \([0-9]*\)/\1/p' "$work/baseline.log")
+echo "mutate: $(( ran - ${#skip[@]} )) tests per mutant; left out (need another configuration): ${#skip[@]}"
+
+apply() {  # file from to: replaces the one occurrence, fails if there is not exactly one
+  python3 - "$1" "$2" "$3" <<'PY'
+import sys
+path, old, new = sys.argv[1:]
+text = open(path).read()
+n = text.count(old)
+if n != 1:
+    sys.exit(f"{n} occurrences")
+open(path, "w").write(text.replace(old, new))
+PY
+}
+
+caught=0 total=0 survivors=()
+# A mutated file is put back however the script ends (an interrupt included).
+current=""
+trap '[ -z "$current" ] || cp "$work/original" "$src/$current"' EXIT
+trap 'exit 130' INT TERM
+run_mutant() {
+  local id=$1 file=$2 from=$3 to=$4 why=$5
+  [ -z "$only" ] || [ "$only" = "$id" ] || return 0
+  total=$((total + 1))
+  cp "$src/$file" "$work/original"
+  current=$file
+  if ! msg=$(apply "$src/$file" "$from" "$to" 2>&1); then
+    current=""
+    echo "STALE     $id: '$from' in $file: $msg"; survivors+=("$id (stale)"); return 0
+  fi
+  local verdict
+  if ! cmake --build "$build" -j2 >"$work/$id.build.log" 2>&1; then
+    verdict="caught    $id: the build refuses it (lint, elaboration or compile)"
+  elif tests ${exclude:+-E "$exclude"} --stop-on-failure >"$work/$id.log" 2>&1; then
+    verdict="SURVIVED  $id${why:+: $why}"
+  else
+    verdict="caught    $id: $(sed -n 's/^[[:space:]]*[0-9]* - \([^ ]*\) (.*/\1/p' "$work/$id.log" | head -3 | paste -sd' ')"
+  fi
+  cp "$work/original" "$src/$file"
+  current=""
+  case "$verdict" in caught*) caught=$((caught + 1)) ;; *) survivors+=("$id") ;; esac
+  echo "$verdict"
+}
+
+id="" file="" from="" to="" why=""
+flush() { [ -z "$id" ] || run_mutant "$id" "$file" "$from" "$to" "$why"; id="" file="" from="" to="" why=""; }
+while IFS= read -r line || [ -n "$line" ]; do
+  case "$line" in
+    "mutant "*) flush; id=${line#mutant } ;;
+    "file "*) file=${line#file } ;;
+    "from "*) from=${line#from } ;;
+    "to   "*) to=${line#to   } ;;
+    "why  "*) why=${line#why  } ;;
+  esac
+done <"$list"
+flush
+cmake --build "$build" -j2 >/dev/null 2>&1 || true  # leave the copy built unmutated
+echo "mutate: $caught of $total mutants caught ($(( total ? 100 * caught / total : 0 ))%)"
+[ ${#survivors[@]} -eq 0 ] || echo "mutate: survivors: ${survivors[*]}"

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The sanitize job: builds tasu with clang under AddressSanitizer and UndefinedBehaviorSanitizer
+# (only the `ci` configuration Verilated, to keep the build short), runs the unit and CLI tests
+# in it, then runs each libFuzzer target for FUZZ_SECONDS on a copy of its seed corpus.
+#   scripts/sanitize.sh [BUILD_DIR] [FUZZ_SECONDS]      (defaults: build-san, 10)
+# Any sanitizer report, failed test or fuzzer finding fails it. CTest runs it as
+# sanitize.unit_cli_and_fuzzers (label sanitize).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-$root/build-san}
+seconds=${2:-10}
+command -v clang++ >/dev/null || { echo "sanitize: clang++ missing (scripts/setup.sh installs it)"; exit 1; }
+
+if [ ! -f "$build/CMakeCache.txt" ]; then
+  CC=clang CXX=clang++ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS=-O1 \
+    -DTASU_SANITIZE=address,undefined -DTASU_FUZZ=ON -DTASU_RTL_CONFIGS=ci -DTASU_FUZZ_SECONDS="$seconds" >/dev/null
+fi
+cmake --build "$build" -j2
+# halt_on_error: the first report fails the test. detect_leaks stays on.
+export ASAN_OPTIONS=halt_on_error=1:abort_on_error=1:detect_stack_use_after_return=0
+export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+# Unit and CLI tests that need no Verilated configuration other than `ci`.
+ctest --test-dir "$build" -j2 --output-on-failure --timeout 1200 -L "unit|cli" -LE "system|ppa|slurm|formal|fuzz"
+ctest --test-dir "$build" -j2 --output-on-failure -L fuzz
+echo "sanitize: clean"
