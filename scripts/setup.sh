@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs every build, simulation and synthesis dependency of tasu from Debian 12 packages.
 # Idempotent: packages already present are left alone; run as root (or through sudo).
+# clang and its runtime libraries serve the sanitize job (ASan, UBSan, libFuzzer).
 set -euo pipefail
 
 PKGS=(
@@ -10,6 +11,7 @@ PKGS=(
   opensta qflow-tech-osu018 gtkwave
   slurmctld slurmd slurm-client munge python3
   boolector z3
+  clang libclang-rt-14-dev
 )
 
 missing=()
