@@ -2,7 +2,7 @@
 # Mutation campaign: applies each mutant of scripts/mutants.txt (RTL and C++: truncations,
 # off-by-ones, swapped conditions, dropped enables and checks) to a copy of the tree, rebuilds
 # it and runs the tests; a mutant is caught when a test fails (or times out: a hang counts).
-#   scripts/mutate.sh [--list FILE] [--work DIR] [--only ID] [--keep-copy]
+#   scripts/mutate.sh [--list FILE] [--work DIR] [--only ID[,ID...]] [--keep-copy]
 # The copy Verilates only the `ci` configuration, so a mutant rebuilds in a minute or two; the
 # tests that need another configuration fail on the unmutated copy and are left out (listed).
 # Prints one line per mutant and the score; the source tree itself is never modified.
@@ -21,6 +21,7 @@ while [ $# -gt 0 ]; do
 done
 src=$work/src build=$work/build
 mkdir -p "$src"
+cp "$list" "$work/mutants.txt"  # read from a copy: the list may be edited while a campaign runs
 # The tree as it is (tracked and untracked files, no build trees).
 [ "$copy" -eq 0 ] || (cd "$root" && git ls-files -co --exclude-standard -z) | (cd "$root" && xargs -0 cp --parents -t "$src")
 [ -f "$build/CMakeCache.txt" ] || cmake -S "$src" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DTASU_RTL_CONFIGS=ci >/dev/null
@@ -47,14 +48,14 @@ open(path, "w").write(text.replace(old, new))
 PY
 }
 
-caught=0 total=0 survivors=()
+caught=0 total=0 invalid=0 survivors=()
 # A mutated file is put back however the script ends (an interrupt included).
 current=""
 trap '[ -z "$current" ] || cp "$work/original" "$src/$current"' EXIT
 trap 'exit 130' INT TERM
 run_mutant() {
   local id=$1 file=$2 from=$3 to=$4 why=$5
-  [ -z "$only" ] || [ "$only" = "$id" ] || return 0
+  [ -z "$only" ] || [[ ",$only," == *",$id,"* ]] || return 0
   total=$((total + 1))
   cp "$src/$file" "$work/original"
   current=$file
@@ -64,7 +65,7 @@ run_mutant() {
   fi
   local verdict
   if ! cmake --build "$build" -j2 >"$work/$id.build.log" 2>&1; then
-    verdict="caught    $id: the build refuses it (lint, elaboration or compile)"
+    verdict="INVALID   $id: does not build (see $work/$id.build.log); not counted"
   elif tests ${exclude:+-E "$exclude"} --stop-on-failure >"$work/$id.log" 2>&1; then
     verdict="SURVIVED  $id${why:+: $why}"
   else
@@ -72,7 +73,11 @@ run_mutant() {
   fi
   cp "$work/original" "$src/$file"
   current=""
-  case "$verdict" in caught*) caught=$((caught + 1)) ;; *) survivors+=("$id") ;; esac
+  case "$verdict" in
+    caught*) caught=$((caught + 1)) ;;
+    INVALID*) total=$((total - 1)); invalid=$((invalid + 1)) ;;
+    *) survivors+=("$id") ;;
+  esac
   echo "$verdict"
 }
 
@@ -86,8 +91,8 @@ while IFS= read -r line || [ -n "$line" ]; do
     "to   "*) to=${line#to   } ;;
     "why  "*) why=${line#why  } ;;
   esac
-done <"$list"
+done <"$work/mutants.txt"
 flush
 cmake --build "$build" -j2 >/dev/null 2>&1 || true  # leave the copy built unmutated
-echo "mutate: $caught of $total mutants caught ($(( total ? 100 * caught / total : 0 ))%)"
+echo "mutate: $caught of $total mutants caught ($(( total ? 100 * caught / total : 0 ))%)$([ "$invalid" -eq 0 ] || echo "; $invalid did not build, not counted")"
 [ ${#survivors[@]} -eq 0 ] || echo "mutate: survivors: ${survivors[*]}"

@@ -147,6 +147,37 @@ TEST(RtlErrors, LoadBeyondBufferIsBadOperand) {
   EXPECT_EQ(e.code(), ErrorCode::BAD_OPERAND);
 }
 
+// A transfer of zero rows or zero beats would move nothing and signal nothing: refused at issue,
+// as the functional model does (found by the mutation campaign: no test held the rows check).
+TEST(RtlErrors, EmptyTransfersAreBadOperands) {
+  auto dev = tasu::rt::open_device("rtl", "ci");  // one platform per process: reset between runs
+  // The error's code and info (a load reports {dst, rows}, as the functional model does).
+  const auto error_of = [&](const std::vector<isa::Insn>& prog) {
+    dev->reset();
+    std::vector<uint8_t> bytes(prog.size() * 16);
+    for (size_t i = 0; i < prog.size(); ++i) prog[i].to_bytes(bytes.data() + 16 * i);
+    const uint64_t addr = dev->alloc(bytes.size());
+    dev->write(addr, bytes.data(), bytes.size());
+    dev->start(addr, static_cast<uint32_t>(prog.size()));
+    try {
+      dev->wait(20000);
+    } catch (const tasu::rt::DeviceError& e) {
+      return std::make_pair(e.code(), e.info());
+    }
+    return std::make_pair(ErrorCode::NONE, 0u);
+  };
+  for (const bool rows : {true, false}) {
+    isa::Transfer t = xfer(0x1000, 4);
+    (rows ? t.rows : t.row_beats) = 0;
+    // Refused at issue, not after a run of 65,535 rows into the buffer's bound.
+    const auto load = error_of({isa::make_load(LoadDst::ACT, t), isa::make_finish()});
+    EXPECT_EQ(load.first, ErrorCode::BAD_OPERAND) << (rows ? "load rows" : "load beats");
+    EXPECT_EQ(load.second, (static_cast<uint32_t>(LoadDst::ACT) << 16) | t.rows) << (rows ? "load rows" : "load beats");
+    EXPECT_EQ(error_of({isa::make_store(t), isa::make_finish()}).first, ErrorCode::BAD_OPERAND)
+        << (rows ? "store rows" : "store beats");
+  }
+}
+
 TEST(RtlErrors, MatmulDepthTooLargeIsBadOperand) {
   isa::Matmul mm;
   mm.depth = 200;

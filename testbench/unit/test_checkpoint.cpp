@@ -274,6 +274,9 @@ TEST(Safetensors, EveryMalformedHeaderIsRejectedWithFileAndTensor) {
        {"\"t\"", "span 4 bytes but F32 [2] needs 8"}},
       {"offsets past data", R"({"t": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}})", {0, 0, 0, 0}, -1,
        {"\"t\"", "run past the 4-byte data section"}},
+      // The boundary itself: one byte past the end (a mutant that allowed it survived).
+      {"one byte past data", R"({"t": {"dtype": "U8", "shape": [5], "data_offsets": [0, 5]}})", {0, 0, 0, 0}, -1,
+       {"\"t\"", "run past the 4-byte data section"}},
       {"overlap",
        R"({"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}, "b": {"dtype": "F32", "shape": [2], "data_offsets": [4, 12]}})",
        std::vector<uint8_t>(12), -1, {"\"b\"", "overlap tensor \"a\""}},

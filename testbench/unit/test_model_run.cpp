@@ -68,6 +68,21 @@ TEST(RunSpecBatch, BadBatchesAreRefused) {
   expect_refused(m, s, "more than the accelerator's 32-bit addresses reach");
 }
 
+// The model's positions bound P + D exactly: max_position_embeddings positions pass, one more
+// does not (a mutant that let one more through survived the CLI's far-off case).
+TEST(RunSpecPositions, TheBoundaryIsTheModelsPositions) {
+  const tasu::run::ModelSource m("", 1);
+  const int64_t max_pos = m.config().max_position_embeddings;
+  RunSpec s;
+  s.prefill = max_pos - 3;
+  s.decode = 3;
+  s.ids.assign(static_cast<size_t>(max_pos), 1);
+  EXPECT_NO_THROW(tasu::run::check_spec(m, s));
+  s.decode = 4;
+  s.ids.push_back(1);
+  expect_refused(m, s, "exceed the model's");
+}
+
 // Every extra sequence gets other ids than sequence 0, inside the vocabulary.
 TEST(RunSpecBatch, BatchPromptsDifferAndStayInTheVocabulary) {
   const auto p = tasu::run::batch_prompts({0, 5, 99}, 4, 100);
@@ -151,6 +166,20 @@ TEST(ReferenceCheck, DeltasRelativeToTheirStreamAndMissingKeysFail) {
     EXPECT_NE(std::string(e.what()).find("lacks 1 of the 2 keys this run produces (prefill.layer.1.out)"), std::string::npos)
         << e.what();
   }
+}
+
+// The logits pass on their top-1 agreement (kTop1Limit), however small their L2 error.
+TEST(ReferenceCheck, LogitsBelowTheTop1LimitFail) {
+  tasu::reference::ReferenceFile ref;
+  ref.tensors["prefill.logits"] = tasu::reference::Matrix(2, 3);
+  ref.tensors["prefill.logits"].data = {0.0, 1.0, 0.99, 5.0, 0.0, 0.0};
+  tasu::reference::TensorMap run = ref.tensors;
+  EXPECT_TRUE(tasu::run::check_against_reference(ref, "r", run).within);
+  run["prefill.logits"].data = {0.0, 0.99, 1.0, 5.0, 0.0, 0.0};  // row 0's argmax flips, L2 error 0.3%
+  const auto rc = tasu::run::check_against_reference(ref, "r", run);
+  EXPECT_EQ(rc.top1_agree, 1);
+  EXPECT_EQ(rc.logits_rows, 2);
+  EXPECT_FALSE(rc.within);
 }
 
 }  // namespace
