@@ -95,11 +95,11 @@ void write_dump(const std::string& path, const run::RunResult& r) {
                                    {"layers", fmt::format("{}:{}", r.first_layer, r.end_layer)}});
 }
 
-}  // namespace
-
-static void check_tolerance(double t) {
+void check_tolerance(double t) {
   if (!(t > 0) || !std::isfinite(t)) throw std::invalid_argument(fmt::format("--tolerance {} must be a finite number > 0", t));
 }
+
+}  // namespace
 
 void check_writable(const std::string& path, const char* flag) {
   if (path.empty()) return;

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "run/run_report.h"  // kDefaultTolerance
+
 namespace tasu::cli {
 
 struct RunArgs {
@@ -18,7 +20,7 @@ struct RunArgs {
   std::string input;           // a dump of an earlier run: tokens and the hidden state entering layer A
   std::string timeline;        // Chrome trace-event JSON of every instruction's interval
   double clock_mhz = 1000;
-  double tolerance = 2e-2;     // of the reference check (run::kDefaultTolerance)
+  double tolerance = run::kDefaultTolerance;  // of the reference check
   uint64_t seed = 1;
 };
 
@@ -26,7 +28,7 @@ struct MergeArgs {
   std::vector<std::string> reports;  // the shards' --json reports (each names its --dump)
   std::string reference, dump, json;
   double clock_mhz = 1000;
-  double tolerance = 2e-2;
+  double tolerance = run::kDefaultTolerance;
 };
 
 // Throws std::invalid_argument unless `path` can be created: its directory exists and is

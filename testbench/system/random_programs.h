@@ -17,6 +17,16 @@
 
 namespace tasu::bench {
 
+// Writes a program into the device's DRAM and runs it to completion (throws rt::DeviceError).
+inline void run_program(rt::Device& dev, const std::vector<isa::Insn>& prog, uint64_t max_cycles) {
+  std::vector<uint8_t> bytes(prog.size() * 16);
+  for (size_t i = 0; i < prog.size(); ++i) prog[i].to_bytes(bytes.data() + 16 * i);
+  const uint64_t at = dev.alloc(bytes.size());
+  dev.write(at, bytes.data(), bytes.size());
+  dev.start(at, static_cast<uint32_t>(prog.size()));
+  dev.wait(max_cycles);
+}
+
 namespace arch = tasu::arch;
 namespace isa = tasu::isa;
 namespace rt = tasu::rt;
@@ -223,12 +233,7 @@ struct Bench {
     dev.write(r.in, in.data(), in.size());
     dev.write(r.scratch, scratch0.data(), scratch0.size());
     dev.write(r.final, zero.data(), zero.size());
-    std::vector<uint8_t> bytes(prog.size() * 16);
-    for (size_t i = 0; i < prog.size(); ++i) prog[i].to_bytes(bytes.data() + 16 * i);
-    const uint64_t pa = dev.alloc(bytes.size());
-    dev.write(pa, bytes.data(), bytes.size());
-    dev.start(pa, static_cast<uint32_t>(prog.size()));
-    dev.wait(5'000'000);
+    run_program(dev, prog, 5'000'000);
     std::vector<uint8_t> out(kScratch + kFinal);
     dev.read(r.scratch, out.data(), kScratch);
     dev.read(r.final, out.data() + kScratch, kFinal);

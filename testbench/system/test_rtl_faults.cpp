@@ -42,14 +42,7 @@ TEST(RtlFaults, ErrorAtAChosenAddressStopsWithItsCode) {
   auto dev = rt::open_device("rtl", "ci");
   const uint32_t bus = dev->config().BusBytes;
   const uint64_t src = dev->alloc(64 * bus), dst = dev->alloc(64 * bus);
-  const auto run = [&](const std::vector<isa::Insn>& prog) {
-    std::vector<uint8_t> bytes(prog.size() * 16);
-    for (size_t i = 0; i < prog.size(); ++i) prog[i].to_bytes(bytes.data() + 16 * i);
-    const uint64_t at = dev->alloc(bytes.size());
-    dev->write(at, bytes.data(), bytes.size());
-    dev->start(at, static_cast<uint32_t>(prog.size()));
-    dev->wait(100000);
-  };
+  const auto run = [&](const std::vector<isa::Insn>& prog) { tasu::bench::run_program(*dev, prog, 100000); };
   isa::Transfer in;
   in.dram_addr = static_cast<uint32_t>(src);
   in.row_beats = 40;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "../common_sc_main.h"
+#include "random_programs.h"  // run_program
 #include "codegen/bitlinear_runner.h"
 #include "isa/insn.h"
 #include "runtime/device.h"
@@ -83,13 +84,8 @@ TEST(RtlTrace, VcdOfThePinsIsWritten) {
 // Runs a hand-written program and returns the device error it must raise.
 tasu::rt::DeviceError expect_error(const std::vector<isa::Insn>& prog, uint64_t watchdog = 20000) {
   auto dev = tasu::rt::open_device("rtl", "ci");
-  std::vector<uint8_t> bytes(prog.size() * 16);
-  for (size_t i = 0; i < prog.size(); ++i) prog[i].to_bytes(bytes.data() + 16 * i);
-  const uint64_t addr = dev->alloc(bytes.size());
-  dev->write(addr, bytes.data(), bytes.size());
-  dev->start(addr, static_cast<uint32_t>(prog.size()));
   try {
-    dev->wait(watchdog);
+    tasu::bench::run_program(*dev, prog, watchdog);
   } catch (const tasu::rt::DeviceError& e) {
     return e;
   }
@@ -154,13 +150,8 @@ TEST(RtlErrors, EmptyTransfersAreBadOperands) {
   // The error's code and info (a load reports {dst, rows}, as the functional model does).
   const auto error_of = [&](const std::vector<isa::Insn>& prog) {
     dev->reset();
-    std::vector<uint8_t> bytes(prog.size() * 16);
-    for (size_t i = 0; i < prog.size(); ++i) prog[i].to_bytes(bytes.data() + 16 * i);
-    const uint64_t addr = dev->alloc(bytes.size());
-    dev->write(addr, bytes.data(), bytes.size());
-    dev->start(addr, static_cast<uint32_t>(prog.size()));
     try {
-      dev->wait(20000);
+      tasu::bench::run_program(*dev, prog, 20000);
     } catch (const tasu::rt::DeviceError& e) {
       return std::make_pair(e.code(), e.info());
     }
@@ -295,18 +286,13 @@ void random_programs(const char* config) {
       prog.push_back(isa::make_store(random_xfer(out_beats, dst), ds));
     }
     prog.push_back(isa::make_finish());
-    std::vector<uint8_t> bytes(prog.size() * 16);
-    for (size_t i = 0; i < prog.size(); ++i) prog[i].to_bytes(bytes.data() + 16 * i);
     std::vector<uint8_t> out[2];
     tasu::rt::Counters cnt[2];
     int i = 0;
     for (auto* dev : {rtl.get(), model.get()}) {
-      const uint64_t paddr = dev->alloc(bytes.size());
       dev->write(src, data.data(), data.size());
       dev->write(dst, zero.data(), zero.size());
-      dev->write(paddr, bytes.data(), bytes.size());
-      dev->start(paddr, static_cast<uint32_t>(prog.size()));
-      dev->wait(1000000);
+      tasu::bench::run_program(*dev, prog, 1000000);
       out[i].resize(1 << 16);
       dev->read(dst, out[i].data(), out[i].size());
       cnt[i++] = dev->counters();
