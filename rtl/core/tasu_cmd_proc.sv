@@ -173,11 +173,9 @@ module tasu_cmd_proc #(
   assign fb_pop = dispatch_ok && ((slot == IpbW'(Ipb - 1)) || (pc_q + 32'd1 == prog_len_i) || finish_seen);
 
   // ---- dependency tokens and issue ------------------------------------------------------------
-  // sem_q byte (p * NU + c): tokens unit p gave unit c, not yet taken. The diagonal stays zero.
-  logic [NU*NU*8-1:0] sem_q;
-  logic [NU-1:0]      tok_ok, issue, f_ready, f_valid, done, unit_busy, valid_o;
-  logic [NU*NU-1:0]   f_push;     // per unit: push mask of its oldest instruction in flight
-  logic [NU*NU-1:0]   inc, dec;   // per channel (p * NU + c)
+  logic [NU*NU*8-1:0] sem_q;      // byte (p * NU + c): tokens unit p gave unit c, not yet taken
+  logic [NU-1:0]      issue, f_valid, done, unit_busy, valid_o;
+  logic [NU*NU-1:0]   head_pop, head_push;
   logic               halted;
   logic               sem_overflow;
 
@@ -193,38 +191,27 @@ module tasu_cmd_proc #(
   assign {st_pc_o, st_insn_o} = q_data[3*QEntW +: QEntW];
 
   for (genvar u = 0; u < NU; u++) begin : g_unit
-    logic [NU-1:0] head_pop, head_push;
-    assign head_pop  = q_data[u*QEntW + tasu_pkg::FPopLdLsb +: NU];
-    assign head_push = q_data[u*QEntW + tasu_pkg::FPushLdLsb +: NU];
-
+    assign head_pop[u*NU +: NU]  = q_data[u*QEntW + tasu_pkg::FPopLdLsb +: NU];
+    assign head_push[u*NU +: NU] = q_data[u*QEntW + tasu_pkg::FPushLdLsb +: NU];
     tasu_fifo #(.Width(QEntW), .Depth(QueueDepth)) u_q (
       .clk_i, .rst_ni, .clear_i(1'b0), .in_valid_i(q_push[u]), .in_ready_o(q_in_ready[u]), .in_data_i({pc_q, insn}),
       .out_valid_o(q_valid[u]), .out_ready_i(q_pop[u]), .out_data_o(q_data[u*QEntW +: QEntW]), .count_o());
-    // The push masks of issued instructions, released in order as the unit completes them.
-    tasu_fifo #(.Width(NU), .Depth(QueueDepth)) u_inflight (
-      .clk_i, .rst_ni, .clear_i(1'b0), .in_valid_i(issue[u]), .in_ready_o(f_ready[u]), .in_data_i(head_push),
-      .out_valid_o(f_valid[u]), .out_ready_i(done[u]), .out_data_o(f_push[u*NU +: NU]), .count_o());
-
-    always_comb begin
-      tok_ok[u] = 1'b1;
-      for (int p = 0; p < NU; p++)
-        if (head_pop[p] && sem_q[(p*NU + u)*8 +: 8] == 8'd0) tok_ok[u] = 1'b0;
-    end
-    assign valid_o[u] = !halted && q_valid[u] && tok_ok[u] && f_ready[u];
-
-    for (genvar c = 0; c < NU; c++) begin : g_chan
-      // Channel u -> c is given when u completes, taken when c issues.
-      assign inc[u*NU + c] = (u != c) && done[u] && f_valid[u] && f_push[u*NU + c];
-      assign dec[u*NU + c] = (u != c) && issue[c] && q_data[c*QEntW + tasu_pkg::FPopLdLsb + u];
-    end
   end
 
-  // Overflow only when a count would pass 255: a take in the same cycle cancels a give.
-  always_comb begin
-    sem_overflow = 1'b0;
-    for (int ch = 0; ch < NU*NU; ch++)
-      if (inc[ch] && !dec[ch] && sem_q[ch*8 +: 8] == 8'hff) sem_overflow = 1'b1;
-  end
+  tasu_cmd_tokens #(.NU(NU), .QueueDepth(QueueDepth), .SemW(8)) u_tokens (
+    .clk_i, .rst_ni,
+    .clear_i      (start_i && (state_q == StIdle || state_q == StDone || state_q == StError)),
+    .halt_i       (halted),
+    .head_valid_i (q_valid),
+    .head_pop_i   (head_pop),
+    .head_push_i  (head_push),
+    .ready_i      ({st_ready_i, vu_ready_i, ex_ready_i, ld_ready_i}),
+    .done_i       (done),
+    .valid_o      (valid_o),
+    .inflight_o   (f_valid),
+    .sem_o        (sem_q),
+    .overflow_o   (sem_overflow)
+  );
 
   // ---- state, errors --------------------------------------------------------------------------
   logic        all_idle;
@@ -291,7 +278,6 @@ module tasu_cmd_proc #(
       pc_q         <= '0;
       fetch_beat_q <= '0;
       inflight_q   <= '0;
-      sem_q        <= '0;
       err_code_q   <= tasu_pkg::ErrNONE;
       err_pc_q     <= '0;
       err_info_q   <= '0;
@@ -302,15 +288,12 @@ module tasu_cmd_proc #(
       if (start_i && (state_q == StIdle || state_q == StDone || state_q == StError)) begin
         pc_q         <= '0;
         fetch_beat_q <= '0;
-        sem_q        <= '0;
-        err_code_q   <= tasu_pkg::ErrNONE;
+          err_code_q   <= tasu_pkg::ErrNONE;
         err_pc_q     <= '0;
         err_info_q   <= '0;
       end else begin
         if (dispatch_ok && !any_err) pc_q <= pc_q + 32'd1;
         if (f_req_valid_o && f_req_ready_i) fetch_beat_q <= fetch_beat_q + 32'(f_len);
-        for (int ch = 0; ch < NU*NU; ch++)
-          sem_q[ch*8 +: 8] <= sem_q[ch*8 +: 8] + 8'(inc[ch]) - 8'(dec[ch]);
         if (any_err && !halted) begin
           err_code_q <= err_code_d;
           err_pc_q   <= err_pc_d;
@@ -324,15 +307,6 @@ module tasu_cmd_proc #(
   end
 
   `ASSERT_RESET_FIRST
-  // Tokens: a unit takes only what was given (no counter wraps below zero), never gives itself
-  // any, and a count at 255 is not given more without the SEM_OVERFLOW error.
-  for (genvar ch = 0; ch < NU*NU; ch++) begin : g_sem_check
-    `ASSERT_NEVER(TokenTakenThatWasNotGiven, dec[ch] && sem_q[ch*8 +: 8] == 8'd0)
-    if (ch % (NU + 1) == 0) begin : g_diag
-      `ASSERT(NoTokensToItself, sem_q[ch*8 +: 8] == 8'd0 && !inc[ch] && !dec[ch])
-    end
-    `ASSERT(OverflowIsAnError, !(inc[ch] && !dec[ch] && sem_q[ch*8 +: 8] == 8'hff) || any_err)
-  end
   // Fetch: the memory sends no beat that was not requested.
   `ASSUME(FetchBeatRequested, !(f_rd_valid_i && inflight_q == '0))
   `ASSERT(LegalState, state_q == StIdle || state_q == StRun || state_q == StFinish || state_q == StDone ||
