@@ -38,13 +38,13 @@ class RtlDevice final : public rt::Device {
 
   void start(uint64_t prog_addr, uint32_t n_insns) override {
     const uint32_t status = platform_.reg_read(arch::reg::STATUS);
-    if (status & 1u) throw std::logic_error("device is busy");
+    if (arch::get(status, arch::regf::STATUS::busy)) throw std::logic_error("device is busy");
     // After an error the DMA units stay halted until reset; starting anyway would hang.
-    if (status & 4u) throw std::logic_error("device is in its error state: reset() it before starting a program");
+    if (arch::get(status, arch::regf::STATUS::error)) throw std::logic_error("device is in its error state: reset() it before starting a program");
     platform_.reg_write(arch::reg::PROG_BASE, static_cast<uint32_t>(prog_addr));
     platform_.reg_write(arch::reg::PROG_LEN, n_insns);
     if (auto* r = platform_.recorder()) r->mark_start();
-    platform_.reg_write(arch::reg::CTRL, 1u);
+    platform_.reg_write(arch::reg::CTRL, arch::put(arch::regf::CTRL::start, 1));
     prog_addr_ = prog_addr;
     prog_len_ = n_insns;
   }
@@ -60,7 +60,7 @@ class RtlDevice final : public rt::Device {
       waited += kSlice;
     }
     const uint32_t status = platform_.reg_read(arch::reg::STATUS);
-    if (status & 4u) fail(false);
+    if (arch::get(status, arch::regf::STATUS::error)) fail(false);
   }
 
   std::vector<rt::TraceEvent> take_timeline() override {
@@ -92,11 +92,13 @@ class RtlDevice final : public rt::Device {
   // The hardware reports its own shape; a mismatch means the wrong model was linked.
   void check_identity() {
     const uint32_t shape = platform_.reg_read(arch::reg::CFG_SHAPE);
-    const uint32_t expect = cfg_.Tiles | (cfg_.Rows << 8) | (cfg_.Lanes << 16) | (cfg_.WDepth << 24);
+    namespace f = arch::regf::CFG_SHAPE;
+    const uint32_t expect = arch::put(f::tiles, cfg_.Tiles) | arch::put(f::rows, cfg_.Rows) |
+                            arch::put(f::lanes, cfg_.Lanes) | arch::put(f::wdepth, cfg_.WDepth);
     if (shape != expect)
       throw std::runtime_error(fmt::format("RTL model reports shape 0x{:08x}, configuration '{}' expects 0x{:08x}",
                                            shape, cfg_.name, expect));
-    const uint32_t engine = platform_.reg_read(arch::reg::CFG_VU) >> 24;
+    const uint32_t engine = arch::get(platform_.reg_read(arch::reg::CFG_VU), arch::regf::CFG_VU::engine);
     if (engine != cfg_.Engine)
       throw std::runtime_error(fmt::format("RTL model reports engine {}, configuration '{}' expects {}", engine,
                                            cfg_.name, cfg_.Engine));

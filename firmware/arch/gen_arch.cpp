@@ -107,6 +107,31 @@ void validate_flags(const json& a) {
   }
 }
 
+// Register bit fields: each layout's fields fit 32 bits without overlap, and every register
+// that names a layout names one that exists.
+void validate_register_fields(const json& a) {
+  for (auto& [layout, fields] : a["register_fields"].items()) {
+    uint64_t used = 0;
+    for (auto& f : fields) {
+      const int64_t lsb = f["lsb"], w = f["width"];
+      require(lsb >= 0 && w > 0 && lsb + w <= 32, layout + "." + f["name"].get<std::string>() + " must fit 32 bits");
+      const uint64_t mask = ((uint64_t{1} << w) - 1) << lsb;
+      require((used & mask) == 0, layout + "." + f["name"].get<std::string>() + " overlaps another field");
+      used |= mask;
+    }
+  }
+  for (auto& r : a["registers"])
+    if (r.contains("fields"))
+      require(a["register_fields"].contains(r["fields"].get<std::string>()),
+              r["name"].get<std::string>() + " names an unknown field layout");
+}
+
+// UNIT_STATE -> UnitState.
+std::string layout_camel(std::string s) {
+  for (char& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return camel(s);
+}
+
 void write_file(const std::string& path, const std::string& text) {
   std::ofstream f(path, std::ios::binary);
   if (!f) throw std::runtime_error("cannot write " + path);
@@ -132,6 +157,13 @@ std::string gen_sv(const json& a) {
   }
   o << "\n";
   for (auto& r : a["registers"]) o << "  localparam logic [7:0] Reg" << r["name"].get<std::string>() << " = 8'd" << r["offset"].get<int>() << ";\n";
+  o << "\n";
+  for (auto& [layout, fields] : a["register_fields"].items())
+    for (auto& f : fields) {
+      const std::string n = "Reg" + layout_camel(layout) + camel(f["name"]);
+      o << "  localparam int " << n << "Lsb = " << f["lsb"].get<int>() << ";\n"
+        << "  localparam int " << n << "W = " << f["width"].get<int>() << ";\n";
+    }
   o << "\n";
   for (auto& [k, v] : a["error_codes"].items()) o << "  localparam logic [3:0] Err" << k << " = 4'd" << v.get<int>() << ";\n";
   o << "\nendpackage\n";
@@ -193,6 +225,21 @@ std::string gen_header(const json& a) {
     o << "inline constexpr uint32_t " << r["name"].get<std::string>() << " = " << r["offset"].get<int>() << ";"
       << (r.contains("doc") ? "  // " + r["doc"].get<std::string>() : std::string()) << "\n";
   o << "}  // namespace reg\n\n";
+  o << "// Register bit fields, one namespace per layout (SEM serves SEM_LD..SEM_ST).\n"
+    << "namespace regf {\n";
+  for (auto& [layout, fields] : a["register_fields"].items()) {
+    o << "namespace " << layout << " {\n";
+    for (auto& f : fields)
+      o << "inline constexpr Field " << f["name"].get<std::string>() << "{\"" << f["name"].get<std::string>() << "\", "
+        << f["lsb"].get<int>() << ", " << f["width"].get<int>() << "};\n";
+    o << "}  // namespace " << layout << "\n";
+  }
+  o << "}  // namespace regf\n\n"
+    << "// A register field's value in a register word, and a word holding v in the field.\n"
+    << "inline constexpr uint32_t get(uint32_t word, Field f) {\n"
+    << "  return static_cast<uint32_t>((word >> f.lsb) & ((uint64_t{1} << f.width) - 1));\n}\n"
+    << "inline constexpr uint32_t put(Field f, uint32_t v) {\n"
+    << "  return static_cast<uint32_t>((v & ((uint64_t{1} << f.width) - 1)) << f.lsb);\n}\n\n";
   o << "// A named accelerator configuration; the derived sizes follow from the parameters.\n"
     << "struct Config {\n  std::string_view name;\n";
   for (const auto& p : kHwParams) o << "  uint32_t " << p << ";\n";
@@ -237,6 +284,7 @@ int main(int argc, char** argv) {
     const json a = json::parse(in);
     const std::string out = argv[2];
     validate_flags(a);
+    validate_register_fields(a);
     int sram_beat_bits = 0;
     for (auto& f : a["fields"])
       if (f["name"] == "sram_beat") sram_beat_bits = f["width"].get<int>();

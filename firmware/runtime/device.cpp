@@ -49,17 +49,20 @@ DeviceError make_device_error(const DeviceState& s, Device& dev) {
   std::string units, tokens;
   for (int u = 0; u < isa::kUnits; ++u) {
     const auto un = std::string(arch::unit_name(static_cast<arch::Unit>(u)));
-    units += fmt::format(" {}[busy={} queued={} in_flight={}]", un, (s.unit_state >> (8 + u)) & 1,
-                         (s.unit_state >> (16 + u)) & 1, (s.unit_state >> (4 + u)) & 1);
+    namespace us = arch::regf::UNIT_STATE;
+    const auto bit = [&](arch::Field f) { return (arch::get(s.unit_state, f) >> u) & 1u; };
+    units += fmt::format(" {}[busy={} queued={} in_flight={}]", un, bit(us::busy), bit(us::queued), bit(us::in_flight));
     for (int p = 0; p < isa::kUnits; ++p) {
-      const uint32_t n = (s.semaphores[static_cast<size_t>(u)] >> (8 * p)) & 0xff;
+      // SEM_<u> holds one from_<p> byte per giving unit p, in unit order.
+      const arch::Field from = arch::regf::SEM::from_ld;
+      const uint32_t n = arch::get(s.semaphores[static_cast<size_t>(u)], {from.name, from.lsb + p * from.width, from.width});
       if (n) tokens += fmt::format(" {}->{}={}", arch::unit_name(static_cast<arch::Unit>(p)), un, n);
     }
   }
   msg += fmt::format(
       "  device state: status=0x{:x} cp={} pc={} units:{} tokens:{}\n"
       "  counters: cycles={} engine_busy={} vector_busy={} rd_bytes={} wr_bytes={} insns={}",
-      s.status, state_name((s.unit_state >> 12) & 7), s.pc, units, tokens.empty() ? " none" : tokens,
+      s.status, state_name(arch::get(s.unit_state, arch::regf::UNIT_STATE::cp_state)), s.pc, units, tokens.empty() ? " none" : tokens,
       s.counters.cycles, s.counters.ex_busy, s.counters.vu_busy, s.counters.rd_bytes, s.counters.wr_bytes,
       s.counters.insns);
   return DeviceError(s.watchdog ? arch::ErrorCode::NONE : code, s.err_pc, s.err_info, s.watchdog, msg);

@@ -320,10 +320,23 @@ module tasu_cmd_proc #(
   assign err_info_o  = err_info_q;
   assign pc_o        = pc_q;
   assign insn_o      = dispatch_ok && !finish_seen && !any_err;
+  // SEM_<c> byte p (field from_<p>, tasu_pkg::RegSemFromLdLsb + 8 p): tokens unit p gave unit c.
   for (genvar c = 0; c < NU; c++) begin : g_sem_reg
     for (genvar p = 0; p < NU; p++) begin : g_byte
-      assign semaphores_o[c*32 + p*8 +: 8] = sem_q[(p*NU + c)*8 +: 8];
+      assign semaphores_o[c*32 + tasu_pkg::RegSemFromLdLsb + p*tasu_pkg::RegSemFromLdW +: tasu_pkg::RegSemFromLdW] =
+          sem_q[(p*NU + c)*8 +: 8];
     end
   end
-  assign unit_state_o = {4'(fb_count), 8'b0, q_valid, 1'b0, state_q, unit_busy, f_valid, 3'b0, halted};
+  always_comb begin
+    unit_state_o = '0;
+    unit_state_o[tasu_pkg::RegUnitStateHaltedLsb]                                   = halted;
+    unit_state_o[tasu_pkg::RegUnitStateInFlightLsb +: tasu_pkg::RegUnitStateInFlightW] = f_valid;
+    unit_state_o[tasu_pkg::RegUnitStateBusyLsb +: tasu_pkg::RegUnitStateBusyW]       = unit_busy;
+    unit_state_o[tasu_pkg::RegUnitStateCpStateLsb +: tasu_pkg::RegUnitStateCpStateW] = state_q;
+    unit_state_o[tasu_pkg::RegUnitStateQueuedLsb +: tasu_pkg::RegUnitStateQueuedW]   = q_valid;
+    unit_state_o[tasu_pkg::RegUnitStateFetchedLsb +: tasu_pkg::RegUnitStateFetchedW] =
+        tasu_pkg::RegUnitStateFetchedW'(fb_count);
+  end
+  `ASSERT_INIT(PerUnitFieldsHoldEveryUnit, tasu_pkg::RegUnitStateBusyW == NU && tasu_pkg::RegUnitStateQueuedW == NU &&
+                                           tasu_pkg::RegUnitStateInFlightW == NU && tasu_pkg::RegSemFromLdW == 8)
 endmodule

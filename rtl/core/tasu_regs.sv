@@ -46,8 +46,8 @@ module tasu_regs #(
   logic [63:0] cycles_q, ex_busy_q, vu_busy_q, rd_bytes_q, wr_bytes_q, stall_q, ld_busy_q, st_busy_q, insns_q;
   logic        clear;
 
-  assign start_o     = reg_valid_i && reg_write_i && (reg_addr_i == tasu_pkg::RegCTRL) && reg_wdata_i[0] && !busy_i;
-  assign clear       = (reg_valid_i && reg_write_i && (reg_addr_i == tasu_pkg::RegCTRL) && reg_wdata_i[1]) || start_o;
+  assign start_o     = reg_valid_i && reg_write_i && (reg_addr_i == tasu_pkg::RegCTRL) && reg_wdata_i[tasu_pkg::RegCtrlStartLsb] && !busy_i;
+  assign clear       = (reg_valid_i && reg_write_i && (reg_addr_i == tasu_pkg::RegCTRL) && reg_wdata_i[tasu_pkg::RegCtrlClearLsb]) || start_o;
   assign prog_base_o = prog_base_q;
   assign prog_len_o  = prog_len_q;
   assign irq_o       = done_i || error_i;
@@ -81,10 +81,31 @@ module tasu_regs #(
     end
   end
 
+  // The registers with bit fields, packed where tasu_arch.json's register_fields put them.
+  logic [31:0] status_w, cfg_shape_w, cfg_bufs_w, cfg_vu_w;
+  always_comb begin
+    status_w    = '0;
+    cfg_shape_w = '0;
+    cfg_bufs_w  = '0;
+    cfg_vu_w    = '0;
+    status_w[tasu_pkg::RegStatusBusyLsb]  = busy_i;
+    status_w[tasu_pkg::RegStatusDoneLsb]  = done_i;
+    status_w[tasu_pkg::RegStatusErrorLsb] = error_i;
+    cfg_shape_w[tasu_pkg::RegCfgShapeTilesLsb +: tasu_pkg::RegCfgShapeTilesW]   = tasu_pkg::RegCfgShapeTilesW'(Tiles);
+    cfg_shape_w[tasu_pkg::RegCfgShapeRowsLsb +: tasu_pkg::RegCfgShapeRowsW]     = tasu_pkg::RegCfgShapeRowsW'(Rows);
+    cfg_shape_w[tasu_pkg::RegCfgShapeLanesLsb +: tasu_pkg::RegCfgShapeLanesW]   = tasu_pkg::RegCfgShapeLanesW'(Lanes);
+    cfg_shape_w[tasu_pkg::RegCfgShapeWdepthLsb +: tasu_pkg::RegCfgShapeWdepthW] = tasu_pkg::RegCfgShapeWdepthW'(WDepth);
+    cfg_bufs_w[tasu_pkg::RegCfgBufsActWordsLsb +: tasu_pkg::RegCfgBufsActWordsW] = tasu_pkg::RegCfgBufsActWordsW'(ActWords);
+    cfg_bufs_w[tasu_pkg::RegCfgBufsOutWordsLsb +: tasu_pkg::RegCfgBufsOutWordsW] = tasu_pkg::RegCfgBufsOutWordsW'(OutWords);
+    cfg_vu_w[tasu_pkg::RegCfgVuVrowsLsb +: tasu_pkg::RegCfgVuVrowsW]   = tasu_pkg::RegCfgVuVrowsW'(VRows);
+    cfg_vu_w[tasu_pkg::RegCfgVuVlanesLsb +: tasu_pkg::RegCfgVuVlanesW] = tasu_pkg::RegCfgVuVlanesW'(tasu_pkg::VLanes);
+    cfg_vu_w[tasu_pkg::RegCfgVuEngineLsb +: tasu_pkg::RegCfgVuEngineW] = tasu_pkg::RegCfgVuEngineW'(Engine);
+  end
+
   logic [31:0] rdata_d;
   always_comb begin
     unique case (reg_addr_i)
-      tasu_pkg::RegSTATUS:      rdata_d = {29'd0, error_i, done_i, busy_i};
+      tasu_pkg::RegSTATUS:      rdata_d = status_w;
       tasu_pkg::RegERR_CODE:    rdata_d = {28'd0, err_code_i};
       tasu_pkg::RegERR_PC:      rdata_d = err_pc_i;
       tasu_pkg::RegERR_INFO:    rdata_d = err_info_i;
@@ -112,9 +133,9 @@ module tasu_regs #(
       tasu_pkg::RegST_BUSY_HI:  rdata_d = st_busy_q[63:32];
       tasu_pkg::RegINSNS_LO:    rdata_d = insns_q[31:0];
       tasu_pkg::RegINSNS_HI:    rdata_d = insns_q[63:32];
-      tasu_pkg::RegCFG_SHAPE:   rdata_d = {8'(WDepth), 8'(Lanes), 8'(Rows), 8'(Tiles)};
-      tasu_pkg::RegCFG_BUFS:    rdata_d = {16'(OutWords), 16'(ActWords)};
-      tasu_pkg::RegCFG_VU:      rdata_d = {8'(Engine), 8'(tasu_pkg::VLanes), 16'(VRows)};
+      tasu_pkg::RegCFG_SHAPE:   rdata_d = cfg_shape_w;
+      tasu_pkg::RegCFG_BUFS:    rdata_d = cfg_bufs_w;
+      tasu_pkg::RegCFG_VU:      rdata_d = cfg_vu_w;
       tasu_pkg::RegVU_BUSY_LO:  rdata_d = vu_busy_q[31:0];
       tasu_pkg::RegVU_BUSY_HI:  rdata_d = vu_busy_q[63:32];
       default:                  rdata_d = '0;
