@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds tasu and runs its main job on the embedded default: one full-size BitNet b1.58
 # decoder layer (bitnet-b1.58-2B-4T dimensions, synthetic weights), prefill of 32 tokens then
-# 4 decode steps, on the cycle-accurate RTL of `default`, checked bit for bit against model (b).
+# 4 decode steps, on the cycle-accurate RTL of `default`, checked bit for bit against the exact layer model.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${TASU_BUILD_DIR:-$root/build}

@@ -1,6 +1,6 @@
 // Shared by the unit (functional model) and system (RTL) layer benches: random decoder layers
-// in model (b)'s form, and a run of prefill + decode steps on a device compared bit for bit
-// with model (b) (model/layer/accel_layer.h).
+// in the exact layer model's form, and a run of prefill + decode steps on a device compared bit for bit
+// with the exact layer model (model/layer/accel_layer.h).
 #pragma once
 #include <algorithm>
 #include <gtest/gtest.h>
@@ -69,7 +69,7 @@ inline std::vector<vec::vf32> random_hidden(int64_t tokens, int64_t hidden, uint
 }
 
 // Prefill of P tokens then `decode` single tokens through `layers` layers on dev; every layer
-// output equals model (b)'s bit for bit. Returns each step's cycles. `seed` varies the weights
+// output equals the exact layer model's bit for bit. Returns each step's cycles. `seed` varies the weights
 // and inputs (the random regression's cases).
 inline std::vector<uint64_t> expect_layers_bit_exact(rt::Device& dev, const layer::LayerShape& s, int n_layers, int64_t P,
                                                      int64_t decode, uint32_t seed = 0) {
@@ -140,7 +140,7 @@ inline std::vector<uint64_t> expect_batch_bit_exact(rt::Device& dev, const layer
     codegen::StepStats st;
     const auto o = dl.forward(x, n, st, {}, q).front();
     cycles.push_back(st.counters.cycles);
-    // Model (b) turns x into the layer output in place.
+    // The exact layer model turns x into the layer output in place.
     const layer::LayerOutputs ref = layer::accel_layer_forward(params, x, n, caches[static_cast<size_t>(q)]);
     if (!expect_same(o.attn_out, ref.attn_out, "prefill attn_out", q, -1) || !expect_same(o.out, x, "prefill out", q, -1))
       return cycles;

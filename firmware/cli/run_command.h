@@ -1,5 +1,5 @@
 // `tasu run`: BitNet decoder layers on the accelerator from a checkpoint (or the embedded
-// synthetic 2B4T-sized model), checked bit for bit against model (b) and, with a reference
+// synthetic 2B4T-sized model), checked bit for bit against the exact layer model and, with a reference
 // file, against the float reference's keys. `tasu merge`: the shards of one run joined.
 #pragma once
 #include <cstdint>

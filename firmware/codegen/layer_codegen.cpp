@@ -1,4 +1,4 @@
-// Decoder-layer program generation; see layer_codegen.h. Each step names the model (b)
+// Decoder-layer program generation; see layer_codegen.h. Each step names the exact layer model
 // operation it reproduces (model/layer/accel_layer.cpp); the program builder derives the
 // dependency tokens from the declared accesses.
 #include "codegen/layer_codegen.h"
@@ -249,7 +249,7 @@ class LayerGen {
            {{Space::DRAM, dram, dram + static_cast<uint64_t>(bytes)}});
   }
 
-  // ---- model (b) steps -----------------------------------------------------------------------
+  // ---- the exact layer model steps -----------------------------------------------------------------------
   uint32_t rms_norm(uint32_t x, int64_t n, uint32_t gain);
   void quantize(uint32_t xn, int64_t n, int64_t t, uint32_t deq_row, int64_t depth_words);
   // Token t's output row goes to dst(t).

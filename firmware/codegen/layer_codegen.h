@@ -1,4 +1,4 @@
-// Code generation for one BitNet b1.58 decoder layer on tasu: the whole of model (b)
+// Code generation for one BitNet b1.58 decoder layer on tasu: the whole of the exact layer model
 // (model/layer/accel_layer.h) as one device program per chunk of tokens, prefill or decode.
 // The ternary engine runs the seven projections; the vector unit everything else, in model
 // (b)'s order of operations, so the result is bit-exact. Dataflow: docs/architecture.md.

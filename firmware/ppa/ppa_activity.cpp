@@ -1,6 +1,6 @@
 // Switching activity of the comparison rows' input ports (rtl/ppa/tasu_ppa_row.sv) from real
 // BitNet data: the synthetic 2B4T layer's q_proj weights and int8 activations of its quantized
-// input norm (model (b)), streamed as the engine streams them (one Lanes-wide slice of one
+// input norm (the exact layer model), streamed as the engine streams them (one Lanes-wide slice of one
 // weight row and of the token's activations per cycle, the weight word address counting
 // through the store). Writes OpenSTA `set_power_activity` commands, one per port bit: activity
 // = transitions per clock cycle, duty = fraction of cycles at 1.

@@ -276,7 +276,7 @@ RunResult run_model(const ModelSource& model, const RunSpec& spec, const Progres
   r.dram_bytes_per_cycle = dev->config().MemBytesPerCycle;
 
   // The host's work hides behind the device's: the next layer's weights are made (or read)
-  // and packed, and model (b) runs, while the device simulates (the host has a core for each).
+  // and packed, and the exact layer model runs, while the device simulates (the host has a core for each).
   struct Prepared {
     layer::LayerParams params;
     codegen::PackedLayer packed;
@@ -319,7 +319,7 @@ RunResult run_model(const ModelSource& model, const RunSpec& spec, const Progres
           const std::vector<vec::vf32> v = to_vf32(x[static_cast<size_t>(q)], first, n);
           xs.insert(xs.end(), v.begin(), v.end());
         }
-        // Model (b) on the same input, beside the device, sequence by sequence: its copy of a
+        // The exact layer model on the same input, beside the device, sequence by sequence: its copy of a
         // sequence's input becomes that sequence's layer output.
         auto model_b = std::async(std::launch::async, [&params, &cache_b, xs, n, q0, nq, H]() mutable {
           std::vector<std::pair<layer::LayerOutputs, std::vector<vec::vf32>>> res;
@@ -362,7 +362,7 @@ RunResult run_model(const ModelSource& model, const RunSpec& spec, const Progres
             for (size_t k = 0; k < dev_v.size(); ++k)
               if (dev_v[k] != model_v[k] && lr.mismatches++ == 0)
                 lr.first_mismatch =
-                    fmt::format("{}{}layer.{}.{} token {} feature {}: device {:08x}, model (b) {:08x}", who, w.prefix, L,
+                    fmt::format("{}{}layer.{}.{} token {} feature {}: device {:08x}, the exact layer model {:08x}", who, w.prefix, L,
                                 key, k / static_cast<size_t>(H), k % static_cast<size_t>(H), dev_v[k], model_v[k]);
           };
           const auto& [mo, mx] = mb[static_cast<size_t>(q)];

@@ -1,6 +1,6 @@
 // The run pipeline of BitNet decoder layers on a device, as a library: weights from a checkpoint
 // or the embedded synthetic model, one layer at a time (bounded memory); every layer's prefill
-// and decode steps on the device, each checked bit for bit against model (b); per-layer and
+// and decode steps on the device, each checked bit for bit against the exact layer model; per-layer and
 // per-phase counters; outputs under the reference key names. `tasu run`, its layer shards and
 // `tasu merge` all go through here, so the CLI only parses and prints.
 #pragma once
@@ -30,7 +30,7 @@ class ModelSource {
   const std::string& dir() const { return dir_; }
   uint64_t seed() const { return seed_; }
   std::string name() const;  // the directory, or "synthetic-2b4t"
-  // Layer i as model (b) and the device take it.
+  // Layer i as the exact layer model and the device take it.
   layer::LayerParams layer(int64_t i) const;
   // The embeddings, final norm and lm_head (no decoder layer); loaded on first use and kept.
   const ckpt::BitNetModel& head_model() const;
@@ -57,7 +57,7 @@ struct PhaseResult {
 struct LayerResult {
   int64_t layer = 0;
   std::vector<PhaseResult> phases;  // prefill, then decode.0 .. decode.D-1
-  int64_t mismatches = 0;           // values that differ from model (b), over all sequences
+  int64_t mismatches = 0;           // values that differ from the exact layer model, over all sequences
   std::string first_mismatch;
   uint64_t kv_cache_bytes = 0;
   rt::Counters total() const;
@@ -102,7 +102,7 @@ struct RunResult {
   reference::TensorMap outputs;            // the keys of a reference file (sequence 0)
   std::vector<int64_t> ids;
   // Wall time; the part simulating the device; the rest (host work the device did not hide:
-  // weights made or read while the device runs are hidden, so are model (b)'s checks).
+  // weights made or read while the device runs are hidden, so are the exact layer model's checks).
   double wall_seconds = 0, device_seconds = 0, host_seconds = 0;
   int64_t peak_rss_bytes = 0;
   std::vector<TimelineEvent> timeline;     // with RunSpec::timeline
@@ -142,7 +142,7 @@ std::vector<std::string> output_keys(const ModelSource& model, const RunSpec& sp
 
 // Runs layers A..B-1 in order, each over all P + D tokens (prefill, then the decode steps on
 // its KV cache), on a device opened for the run. A layer's input is the device's output of the
-// layer before, and model (b) runs on the same input, so each layer is checked on its own.
+// layer before, and the exact layer model runs on the same input, so each layer is checked on its own.
 RunResult run_model(const ModelSource& model, const RunSpec& spec, const ProgressFn& progress = {});
 
 // The process's peak resident set (VmHWM), 0 where unknown.

@@ -201,7 +201,7 @@ void print_report(const RunResult& r, const ReportOptions& o, const RefCheck* re
     fmt::print("  on '{}' ({} backend): a batch of {} sequences, each a prefill of {} tokens; then {} decode steps of "
                "one token per sequence\n",
                r.config, r.backend, r.batch, r.prefill, r.decode);
-  fmt::print("  bit-exact vs model (b) : {}{}\n", exact ? "yes" : "NO",
+  fmt::print("  bit-exact vs the exact layer model : {}{}\n", exact ? "yes" : "NO",
              exact ? "" : fmt::format(" ({} mismatches; first: {})", r.mismatches(), r.first_mismatch()));
   fmt::print("  cycles                 : {}{}\n", c.cycles,
              model_backend ? " (functional model: an estimate; its error against the RTL is in docs/performance.md)"

@@ -1,4 +1,4 @@
-// Model (b) of the decoder layer; see accel_layer.h. Every floating-point step is a vector-unit
+// The exact layer model of the decoder layer; see accel_layer.h. Every floating-point step is a vector-unit
 // primitive (vec::add, vec::mul, ...) in the order the unit executes it; the ternary products
 // are the engine's exact integers.
 #include "layer/accel_layer.h"

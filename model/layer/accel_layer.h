@@ -1,4 +1,4 @@
-// Model (b): bit for bit what the accelerator computes for one BitNet b1.58 decoder layer —
+// The exact layer model: bit for bit what the accelerator computes for one BitNet b1.58 decoder layer —
 // the ternary engine's exact integer products and the vector unit's binary32 arithmetic
 // (model/vector) in a fixed order of operations. The vector unit's programs must reproduce
 // this order; it is the specification of the layer on the device (docs/vector_unit.md).

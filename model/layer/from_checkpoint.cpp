@@ -1,4 +1,4 @@
-// Conversion of checkpoint layers into model (b)'s parameters; see from_checkpoint.h.
+// Conversion of checkpoint layers into the exact layer model's parameters; see from_checkpoint.h.
 #include "layer/from_checkpoint.h"
 
 #include <utility>

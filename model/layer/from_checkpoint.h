@@ -1,4 +1,4 @@
-// Model (b)'s view of a loaded Hugging Face checkpoint layer: what the host prepares once per
+// The exact layer model's view of a loaded Hugging Face checkpoint layer: what the host prepares once per
 // model (ternary codes, the per-projection multiplier, norm gains in the vector unit's format).
 #pragma once
 #include <cstdint>

@@ -25,7 +25,7 @@ namespace tasu::vec {
 // A reduction as the vector unit runs it (DOT and MAX): kVectorLanes accumulators start at
 // `init`; lane l folds elements l, l + kVectorLanes, ... in order with `op`; then the lanes
 // combine pairwise, halving (lane l with lane l + s for s = kVectorLanes / 2, ..., 1). The
-// RTL (rtl/vu/tasu_vu.sv), the functional model and model (b) all reduce through this order.
+// RTL (rtl/vu/tasu_vu.sv), the functional model and the exact layer model all reduce through this order.
 class LaneReduce {
  public:
   LaneReduce(arch::VectorOp op, uint32_t init) : op_(op) { acc_.fill(init); }

@@ -1,7 +1,7 @@
 // Straight-line programs of vector-lane operations (vlane.h): the form in which the vector unit
 // runs its special functions. One program is both the bit-exact scalar reference (run()) and
 // what the code generator emits as VEC instructions, one per step over whole vectors, so the
-// device and model (b) cannot drift apart. Branches of the scalar algorithms become per-lane
+// device and the exact layer model cannot drift apart. Branches of the scalar algorithms become per-lane
 // selects with LT masks: sel(m, x, y) = (x AND m) OR (y ANDN m).
 #pragma once
 #include <cstdint>

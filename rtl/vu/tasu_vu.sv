@@ -1,7 +1,7 @@
 // Vector unit: executes VEC instructions with VLanes lanes (tasu_vu_lane) over its scratchpad
 // (tasu_vu_spad). It does the layer's non-ternary work: norms, quantization, RoPE, softmax,
 // dequantization, residuals. The reference is the functional model (model/functional), whose
-// reductions follow model (b)'s order: lane l takes elements l, l + VLanes, ... in order, then
+// reductions follow the exact layer model's order: lane l takes elements l, l + VLanes, ... in order, then
 // the lanes combine pairwise, halving.
 //
 // One scratchpad row per cycle for ELEM, MAX, FROM_OUT (one engine output word per cycle) and

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs a model's decoder layers as independent layer shards and merges them: one fast
-# functional-model pass dumps every layer's input (the device is bit-exact against model (b), so
+# functional-model pass dumps every layer's input (the device is bit-exact against the exact layer model, so
 # these are the inputs the RTL would produce), then each shard simulates its layer range on the
 # RTL from that dump, and `tasu merge` joins the shards' reports and dumps into one.
 #   submit: a Slurm job for the input pass, a job array with one task per shard that depends on

@@ -1,7 +1,7 @@
 // The random regression (scripts/regress.sh): cases drawn from a seed, each run on the RTL and
 // checked — random four-unit programs against the functional model (the DRAM they leave), random
 // BitLinear shapes bit-exact against the golden model on the RTL and on the functional model,
-// random small decoder layers bit-exact against model (b) on both. TASU_REGRESS_CASES cases of
+// random small decoder layers bit-exact against the exact layer model on both. TASU_REGRESS_CASES cases of
 // each test's kind, seeds TASU_REGRESS_FIRST onwards; a failure names its seed, which
 // reproduces it alone. One process per test (SystemC elaborates once per process).
 #include <gtest/gtest.h>

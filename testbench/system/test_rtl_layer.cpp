@@ -1,4 +1,4 @@
-// Whole decoder layers on the Verilated platform equal model (b) bit for bit: prefill and
+// Whole decoder layers on the Verilated platform equal the exact layer model bit for bit: prefill and
 // decode, both head sizes, GQA, two chained layers, batched decode. One process per test.
 #include <gtest/gtest.h>
 

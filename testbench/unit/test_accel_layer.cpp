@@ -1,4 +1,4 @@
-// Model (b), the layer as the accelerator computes it, against the Hugging Face float64 run of
+// The exact layer model, the layer as the accelerator computes it, against the Hugging Face float64 run of
 // the shared checkpoints: every layer output of the prefill and of each decode step within
 // 2e-2 relative L2, and >= 95% top-1 agreement of the logits (final norm and lm_head on the
 // host). Prints the per-key errors recorded in docs/vector_unit.md.

@@ -1,5 +1,5 @@
 // The decoder-layer program (firmware/codegen/layer_codegen) on the functional model equals
-// model (b) bit for bit: both head sizes, GQA, prefill longer than one program's chunk,
+// the exact layer model bit for bit: both head sizes, GQA, prefill longer than one program's chunk,
 // decode steps, two chained layers, batched decode.
 #include <gtest/gtest.h>
 
@@ -51,7 +51,7 @@ TEST(LayerProgram, ContextCapacityIsCheckedUpFront) {
 }
 
 // Batched decode: one token of each sequence per program, each attending to its own cache at
-// its own position, equals model (b) run on each sequence alone.
+// its own position, equals the exact layer model run on each sequence alone.
 TEST(LayerProgram, BatchedDecodeHeadDim64) {
   auto dev = tasu::rt::open_device("model", "ci");
   tasu::bench::expect_batch_bit_exact(*dev, shape(256, 704, 4, 2, 64), 4, 5, 3);
