@@ -7,8 +7,8 @@
 
 #include TASU_VTOP_HEADER
 #include "platform.h"
-#include "runtime/device.h"
-#include "runtime/report.h"
+#include "device/device.h"
+#include "device/device_state.h"
 
 namespace tasu::sim {
 namespace {

@@ -13,7 +13,7 @@
 #include <memory>
 #include <random>
 
-#include "runtime/device.h"
+#include "device/device.h"
 
 namespace tasu::sim {
 

@@ -9,7 +9,7 @@
 #include <deque>
 #include <vector>
 
-#include "runtime/device.h"
+#include "device/device.h"
 
 namespace tasu::sim {
 

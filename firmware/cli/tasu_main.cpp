@@ -14,7 +14,7 @@
 
 #include "cli/run_command.h"
 #include "codegen/bitlinear_runner.h"
-#include "runtime/device.h"
+#include "device/device.h"
 #include "sc_entry.h"
 
 namespace {

@@ -5,7 +5,7 @@
 #include <string>
 
 #include "codegen/bitlinear_codegen.h"
-#include "runtime/device.h"
+#include "device/device.h"
 
 namespace tasu::codegen {
 

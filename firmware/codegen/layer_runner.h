@@ -9,7 +9,7 @@
 
 #include "codegen/layer_codegen.h"
 #include "layer/accel_layer.h"
-#include "runtime/device.h"
+#include "device/device.h"
 
 namespace tasu::codegen {
 

@@ -14,7 +14,7 @@
 #include "codegen/layer_runner.h"
 #include "layer/accel_layer.h"
 #include "reference/float_reference.h"
-#include "runtime/device.h"
+#include "device/device.h"
 
 namespace tasu::run {
 

@@ -1,7 +1,7 @@
 // Backend selection of the device API: the functional model and every Verilated configuration.
 #include <fmt/format.h>
 
-#include "runtime/device.h"
+#include "device/device.h"
 
 namespace tasu::model {
 std::unique_ptr<rt::Device> make_model_device(const arch::Config& cfg, const rt::DeviceOptions& opt);

@@ -172,7 +172,7 @@ struct FunctionalModel::Run {
 
 namespace {
 
-// The message follows the runtime's DeviceError reports (runtime/device.cpp), plus the model's
+// The message follows the runtime's DeviceError reports (device/device.cpp), plus the model's
 // reason and queue state. state: the Run's snapshot, evaluated only on this error path.
 [[noreturn]] void raise(const arch::Config& cfg, const std::string& state, ErrorCode code, uint32_t pc, uint32_t info,
                         const isa::Insn* insn, uint32_t insn_pc, const std::string& why) {

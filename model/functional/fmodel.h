@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "isa/insn.h"
-#include "runtime/device.h"
+#include "device/device.h"
 #include "tasu_arch.h"
 
 namespace tasu::model {

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "functional/fmodel.h"
-#include "runtime/device.h"
+#include "device/device.h"
 
 namespace tasu::model {
 

@@ -13,7 +13,7 @@
 
 #include "codegen/program_builder.h"
 #include "isa/insn.h"
-#include "runtime/device.h"
+#include "device/device.h"
 
 namespace tasu::bench {
 

@@ -12,7 +12,7 @@
 
 #include "../common_sc_main.h"
 #include "isa/insn.h"
-#include "runtime/device.h"
+#include "device/device.h"
 
 namespace {
 

@@ -16,7 +16,7 @@
 #include "random_programs.h"  // run_program
 #include "codegen/bitlinear_runner.h"
 #include "isa/insn.h"
-#include "runtime/device.h"
+#include "device/device.h"
 
 namespace {
 

@@ -5,7 +5,7 @@
 #include "codegen/bitlinear_codegen.h"
 #include "codegen/bitlinear_runner.h"
 #include "codegen/program_builder.h"
-#include "runtime/device.h"
+#include "device/device.h"
 
 namespace {
 

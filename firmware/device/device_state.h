@@ -4,7 +4,7 @@
 #include <array>
 #include <cstdint>
 
-#include "runtime/device.h"
+#include "device/device.h"
 
 namespace tasu::rt {
 

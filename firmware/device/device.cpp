@@ -1,11 +1,11 @@
 // Backend-independent parts of the device API: DRAM allocation and device error reports.
-#include "runtime/device.h"
+#include "device/device.h"
 
 #include <fmt/format.h>
 
 #include "asm/asm.h"
 #include "isa/insn.h"
-#include "runtime/report.h"
+#include "device/device_state.h"
 
 namespace tasu::rt {
 
