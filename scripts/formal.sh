@@ -53,6 +53,9 @@ else
 fi
 # ---- the command processor's tokens ---------------------------------------------------------
 TokBmcSteps=12
+# The instructions a unit may have in flight: the architecture's QueueDepth.
+qdepth=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["command_processor"]["QueueDepth"])' \
+         "$root/firmware/arch/tasu_arch.json")
 mapfile -t tokens < <(bash "$root/scripts/rtl_files.sh" cmd_tokens "$out")
 tok_src=$root/rtl/core/tasu_cmd_tokens.sv
 harness=$root/testbench/formal/tasu_cmd_tokens_fpv.sv
@@ -60,14 +63,14 @@ harness=$root/testbench/formal/tasu_cmd_tokens_fpv.sv
 # $1 name, $2 files, $3 chparam args, $4 sat goal: exit status of Yosys's sat -verify.
 tokens_sat() {
   yosys -q -l "$out/$1.log" -p "read_verilog -formal -sv $2 $harness
-    chparam $3 tasu_cmd_tokens_fpv; prep -flatten -top tasu_cmd_tokens_fpv; memory_map; opt
+    chparam -set QueueDepth $qdepth $3 tasu_cmd_tokens_fpv; prep -flatten -top tasu_cmd_tokens_fpv; memory_map; opt
     async2sync; dffunmap
     sat -seq $TokBmcSteps -set-assumes -set-at 1 rst_ni 0 -set-init-zero $4 -verify" > /dev/null 2>&1
 }
 
 for semw in 8 2; do
   if tokens_sat "tokens_semw$semw" "${tokens[*]}" "-set SemW $semw" -prove-asserts; then
-    echo "formal: tasu_cmd_tokens SemW $semw: BMC $TokBmcSteps cycles passed"
+    echo "formal: tasu_cmd_tokens QueueDepth $qdepth SemW $semw: BMC $TokBmcSteps cycles passed"
   else
     echo "formal: tasu_cmd_tokens SemW $semw: FAILED (see $out/tokens_semw$semw.log)"; fail=1
   fi

@@ -170,7 +170,11 @@ sram_pj=${TASU_SRAM_READ_PJ_PER_BIT:-2.5}
 read -r ctl_total vu_seq vu_lane vlanes < "$out/shared.txt"
 bf16_parts=$(cat "$out/bf16_parts.txt" 2>/dev/null || true)
 
+# Weight bits of the ternary, INT8 and BF16 rows: tasu_arch.json's engine_weight_bits.
+read -r wb_tern wb_int8 wb_bf16 < <(python3 -c 'import json,sys; m = json.load(open(sys.argv[1]))["engine_weight_bits"]
+print(m["TERNARY"], m["INT8"], m["BF16"])' "$root/firmware/arch/tasu_arch.json")
 awk -v lanes="$lanes" -v depth="$depth" -v tiles="$tiles" -v rows="$rows" -v clk="$clock_ns" -v cfg="$config" \
+    -v wb_tern="$wb_tern" -v wb_int8="$wb_int8" -v wb_bf16="$wb_bf16" \
     -v outdir="$out" -v actwords="$actwords" -v outwords="$outwords" -v vrows="$vrows" \
     -v ctl_total="$ctl_total" -v vu_seq="$vu_seq" -v vu_lane="$vu_lane" -v vlanes="$vlanes" \
     -v sram_um2="$sram_um2" -v sram_eff="$sram_eff" -v sram_pj="$sram_pj" -v bf16_parts="$bf16_parts" '
@@ -183,7 +187,7 @@ function rat(a, b) { return (b > 0 && a > 0) ? fmt(a / b, 2) "x" : "n/a" }
   rest[NR] = $2 - $4 - $5 - $6
   crit[NR] = clk - $7; fmax[NR] = 1000 / crit[NR]              # MHz
   haspw[NR] = ($8 != "nan" && $10 != "nan")
-  wbits[NR] = NR <= 3 ? 2 : (NR == 4 ? 8 : 16)
+  wbits[NR] = NR <= 3 ? wb_tern : (NR == 4 ? wb_int8 : wb_bf16)
   e_op[NR] = haspw[NR] ? $8 * clk * 1e-9 / lanes * 1e12 : 0     # pJ per weight operation at the clock
   tops_w[NR] = haspw[NR] ? lanes / (clk * 1e-9) / $8 / 1e12 : 0 # weight operations per second per watt / 1e12
   gops_mm2[NR] = lanes * fmax[NR] * 1e6 / ($2 * 1e-6) / 1e9     # at Fmax

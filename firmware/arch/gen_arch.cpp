@@ -62,7 +62,14 @@ void require(bool ok, const std::string& what) {
 
 // The RTL moves whole bus beats between DRAM and every buffer, so each buffer word must be a
 // whole number of beats; catching a bad configuration here beats a silent mis-wiring later.
-void validate_config(const std::string& name, const json& c, int sram_beat_bits) {
+// Weight bits of engine number e (engine_weight_bits, keyed by the engine's name).
+int64_t engine_weight_bits(const json& a, int64_t e) {
+  for (auto& [k, v] : a["engines"].items())
+    if (v.get<int64_t>() == e) return a["engine_weight_bits"].at(k).get<int64_t>();
+  throw std::runtime_error("no engine " + std::to_string(e));
+}
+
+void validate_config(const json& a, const std::string& name, const json& c, int sram_beat_bits) {
   for (const auto& p : kHwParams)
     require(c.contains(p) && (p == "Engine" ? c[p].get<int64_t>() >= 0 && c[p].get<int64_t>() <= 2 : c[p].get<int64_t>() > 0),
             name + ": missing or out-of-range " + p);
@@ -71,7 +78,7 @@ void validate_config(const std::string& name, const json& c, int sram_beat_bits)
   require(pow2(t) && pow2(r) && pow2(l), name + ": Tiles, Rows and Lanes must be powers of two");
   require(pow2(bb) && bb >= 16, name + ": BusBytes must be a power of two >= 16");
   require((t * l) % bb == 0, name + ": an activation word (Tiles*Lanes bytes) must be whole beats");
-  const int64_t wbits = c["Engine"] == 0 ? 2 : c["Engine"] == 1 ? 8 : 16;
+  const int64_t wbits = engine_weight_bits(a, c["Engine"].get<int64_t>());
   require((r * l * wbits / 8) % bb == 0, name + ": a tile weight word (Rows*Lanes weights) must be whole beats");
   require((r * 4) % bb == 0, name + ": an output word (Rows*4 bytes) must be whole beats");
   require(pow2(c["MaxBurst"].get<int64_t>()) && c["MaxBurst"].get<int64_t>() <= 256, name + ": MaxBurst must be a power of two <= 256");
@@ -145,6 +152,11 @@ std::string gen_sv(const json& a) {
     << "package tasu_pkg;\n\n"
     << "  localparam int InsnBits = " << a["insn_bits"].get<int>() << ";\n\n";
   o << "  localparam int VLanes = " << a["vector_lanes"].get<int>() << ";\n\n";
+  for (auto& [k, v] : a["command_processor"].items()) o << "  localparam int Cp" << k << " = " << v.get<int>() << ";\n";
+  // Word e (32 bits, so that it assigns to an int without a width change): weight bits of engine e.
+  const int n_eng = static_cast<int>(a["engines"].size());
+  o << "  localparam logic [" << 32 * n_eng - 1 << ":0] EngineWBits = {";
+  for (int e = n_eng - 1; e >= 0; --e) o << "32'd" << engine_weight_bits(a, e) << (e ? ", " : "};\n\n");
   for (const auto& e : kEnums) {
     for (auto& [k, v] : a[e.key].items())
       o << "  localparam logic [" << e.bits - 1 << ":0] " << e.sv << k << " = " << e.bits << "'d" << v.get<int>() << ";\n";
@@ -180,6 +192,12 @@ std::string gen_header(const json& a) {
     << "inline constexpr int kInsnBytes = kInsnBits / 8;\n\n";
   o << "// Lanes of the vector unit; it fixes the order of every vector reduction.\n"
     << "inline constexpr int kVectorLanes = " << a["vector_lanes"].get<int>() << ";\n\n";
+  o << "// Depths of the command processor (see tasu_arch.json).\n";
+  for (auto& [k, v] : a["command_processor"].items()) o << "inline constexpr int kCp" << k << " = " << v.get<int>() << ";\n";
+  o << "\n// Weight bits of each engine, in engine order.\n"
+    << "inline constexpr std::array<uint32_t, " << a["engines"].size() << "> kEngineWeightBits{";
+  for (int e = 0; e < static_cast<int>(a["engines"].size()); ++e) o << (e ? ", " : "") << engine_weight_bits(a, e);
+  o << "};\n\n";
   for (const auto& e : kEnums) {
     o << "// " << e.doc << "\nenum class " << e.cpp << " : uint8_t {\n";
     for (auto& [k, v] : a[e.key].items()) o << "  " << k << " = " << v.get<int>() << ",\n";
@@ -246,7 +264,7 @@ std::string gen_header(const json& a) {
   for (const auto& p : kPlatformParams) o << "  uint32_t " << p << ";\n";
   o << "  constexpr uint32_t ops_per_cycle() const { return Tiles * Rows * Lanes; }\n"
     << "  constexpr uint32_t act_word_bytes() const { return Tiles * Lanes; }\n"
-    << "  constexpr uint32_t wgt_bits() const { return Engine == 0 ? 2 : Engine == 1 ? 8 : 16; }\n"
+    << "  constexpr uint32_t wgt_bits() const { return kEngineWeightBits.at(Engine); }\n"
     << "  constexpr uint32_t wgt_word_bytes() const { return Rows * Lanes * wgt_bits() / 8; }  // one tile's word\n"
     << "  constexpr uint32_t out_word_bytes() const { return Rows * 4; }\n"
     << "  constexpr uint32_t k_per_block() const { return WDepth * Tiles * Lanes; }\n"
@@ -289,7 +307,7 @@ int main(int argc, char** argv) {
     for (auto& f : a["fields"])
       if (f["name"] == "sram_beat") sram_beat_bits = f["width"].get<int>();
     for (auto& [name, c] : a["configs"].items()) {
-      validate_config(name, c, sram_beat_bits);
+      validate_config(a, name, c, sram_beat_bits);
       std::ostringstream vl, ys;
       for (const auto& p : kHwParams) {
         vl << "-G" << p << "=" << c[p].get<int64_t>() << "\n";

@@ -21,9 +21,9 @@ namespace {
 using arch::ErrorCode;
 using arch::Opcode;
 
-// tasu_cmd_proc parameters that are not part of the architecture description.
-constexpr size_t kQueueDepth = 4;    // QueueDepth: instructions waiting per unit
-constexpr uint64_t kFetchBurst = 4;  // FetchBurst: beats per instruction-fetch request
+// The command processor's depths (tasu_arch.json's command_processor).
+constexpr size_t kQueueDepth = arch::kCpQueueDepth;    // instructions waiting per unit
+constexpr uint64_t kFetchBurst = arch::kCpFetchBurst;  // beats per instruction-fetch request
 // tasu_engine: issue, tile, reduction and accumulate stages before the word is written.
 constexpr uint64_t kEnginePipe = 4;
 // Cycles from a unit's done to the issue of an instruction waiting for its token.

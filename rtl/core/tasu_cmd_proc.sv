@@ -5,9 +5,9 @@
 // what lets transfers, MATMULs and vector work of different blocks overlap under program control.
 module tasu_cmd_proc #(
   parameter int BusBytes   = 64,
-  parameter int FetchDepth = 8,   // instruction beats buffered (fetched or in flight)
-  parameter int FetchBurst = 4,
-  parameter int QueueDepth = 4,
+  parameter int FetchDepth = tasu_pkg::CpFetchDepth,   // instruction beats buffered (fetched or in flight)
+  parameter int FetchBurst = tasu_pkg::CpFetchBurst,
+  parameter int QueueDepth = tasu_pkg::CpQueueDepth,
   localparam int BusBits = BusBytes * 8,
   localparam int Ipb     = BusBits / tasu_pkg::InsnBits,   // instructions per beat
   localparam int IpbW    = (Ipb > 1) ? $clog2(Ipb) : 1,

@@ -14,7 +14,7 @@ module tasu_top #(
   parameter int AccW     = 24,
   parameter int VRows    = 512,
   localparam int BusBits  = BusBytes * 8,
-  localparam int WgtBeats = 2 * WDepth * Tiles * (Rows * Lanes * ((Engine == 0) ? 2 : ((Engine == 1) ? 8 : 16)) / BusBits),
+  localparam int WgtBeats = 2 * WDepth * Tiles * (Rows * Lanes * tasu_pkg::EngineWBits[Engine*32 +: 32] / BusBits),
   localparam int ActBeats = ActWords * (Tiles * Lanes * 8 / BusBits),
   localparam int OutBeats = OutWords * (Rows * 32 / BusBits),
   localparam int VspBeats = VRows * (tasu_pkg::VLanes * 32 / BusBits),

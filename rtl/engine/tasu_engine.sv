@@ -21,7 +21,7 @@ module tasu_engine #(
   parameter int BusBytes = 64,
   parameter int AccW     = 24,
   localparam int BusBits      = BusBytes * 8,
-  localparam int WBits        = (Engine == 0) ? 2 : ((Engine == 1) ? 8 : 16),
+  localparam int WBits        = tasu_pkg::EngineWBits[Engine*32 +: 32],
   localparam int PsW          = (Engine == 0) ? 9 + $clog2(Lanes) : ((Engine == 1) ? 16 + $clog2(Lanes) : 32),
   localparam int RedW         = (Engine == 2) ? 32 : PsW + $clog2(Tiles) + 1,
   localparam int TileWordBits = Rows * Lanes * WBits,

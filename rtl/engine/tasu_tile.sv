@@ -15,7 +15,7 @@ module tasu_tile #(
   parameter int Lanes    = 32,
   parameter int WDepth   = 8,
   parameter int BusBytes = 64,
-  localparam int WBits     = (Engine == 0) ? 2 : ((Engine == 1) ? 8 : 16),
+  localparam int WBits     = tasu_pkg::EngineWBits[Engine*32 +: 32],
   // Width of one row's partial sum: an int8 times +-1 (or times an int8) summed over Lanes
   // terms; binary32 for BF16.
   localparam int PsW       = (Engine == 0) ? 9 + $clog2(Lanes) : ((Engine == 1) ? 16 + $clog2(Lanes) : 32),

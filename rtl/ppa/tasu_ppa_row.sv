@@ -9,7 +9,7 @@ module tasu_ppa_row #(
   parameter int Lanes = 32,
   parameter int Depth = 8,
   parameter int AccW  = 24,
-  localparam int WBits = (Kind <= 2) ? 2 : ((Kind == 3) ? 8 : 16),
+  localparam int WBits = tasu_pkg::EngineWBits[((Kind <= 2) ? 0 : Kind - 2)*32 +: 32],   // kinds 0-2 ternary
   localparam int ABits = (Kind == 4) ? 16 : 8,
   localparam int OutW  = (Kind == 4) ? 32 : AccW,
   localparam int AddrW = $clog2(Depth)
