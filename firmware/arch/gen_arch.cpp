@@ -71,7 +71,7 @@ int64_t engine_weight_bits(const json& a, int64_t e) {
 
 void validate_config(const json& a, const std::string& name, const json& c, int sram_beat_bits) {
   for (const auto& p : kHwParams)
-    require(c.contains(p) && (p == "Engine" ? c[p].get<int64_t>() >= 0 && c[p].get<int64_t>() <= 2 : c[p].get<int64_t>() > 0),
+    require(c.contains(p) && (p == "Engine" ? c[p].get<int64_t>() >= 0 && c[p].get<int64_t>() < static_cast<int64_t>(a["engines"].size()) : c[p].get<int64_t>() > 0),
             name + ": missing or out-of-range " + p);
   for (const auto& p : kPlatformParams) require(c.contains(p) && c[p].get<int64_t>() > 0, name + ": missing or non-positive " + p);
   const int64_t t = c["Tiles"], r = c["Rows"], l = c["Lanes"], bb = c["BusBytes"];

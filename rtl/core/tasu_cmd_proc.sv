@@ -288,7 +288,7 @@ module tasu_cmd_proc #(
       if (start_i && (state_q == StIdle || state_q == StDone || state_q == StError)) begin
         pc_q         <= '0;
         fetch_beat_q <= '0;
-          err_code_q   <= tasu_pkg::ErrNONE;
+        err_code_q   <= tasu_pkg::ErrNONE;
         err_pc_q     <= '0;
         err_info_q   <= '0;
       end else begin
@@ -307,6 +307,8 @@ module tasu_cmd_proc #(
   end
 
   `ASSERT_RESET_FIRST
+  // A token counter passing its maximum stops the program with SEM_OVERFLOW.
+  `ASSERT(OverflowIsAnError, !sem_overflow || any_err)
   // Fetch: the memory sends no beat that was not requested.
   `ASSUME(FetchBeatRequested, !(f_rd_valid_i && inflight_q == '0))
   `ASSERT(LegalState, state_q == StIdle || state_q == StRun || state_q == StFinish || state_q == StDone ||

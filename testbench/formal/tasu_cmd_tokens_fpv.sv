@@ -1,8 +1,9 @@
 // Formal harness of tasu_cmd_tokens (scripts/formal.sh): every input is free each cycle except
 // what the module assumes, and the properties below are checked at the ports against a reference
 // of the protocol: "no token lost" is proven for any one issued instruction the solver picks (its
-// completion gives exactly the tokens of its push mask), "no token invented" for every cycle in
-// which a unit completes nothing (its channels only lose what the other units take).
+// completion gives exactly the tokens of its push mask, and its give onto a full counter raises
+// overflow_o), "no token invented" for every cycle in which a unit completes nothing (its
+// channels only lose what the other units take).
 module tasu_cmd_tokens_fpv #(
   parameter int NU         = 4,
   parameter int QueueDepth = 4,
@@ -93,6 +94,11 @@ module tasu_cmd_tokens_fpv #(
       assert (!issue[u] || head_valid_i[u]);
     end
     if (tracking_q) assert (ahead_q < open_q[tu_q*CntW +: CntW]);
+    // The tracked instruction's give onto a full counter, with no take beside it, is flagged.
+    for (int c = 0; c < NU; c++)
+      if (tracked_completes && mask_q[c] && tu_q != c && !takes[tu_q*NU + c] &&
+          sem[(tu_q*NU + c)*SemW +: SemW] == '1)
+        assert (overflow);
     for (int ch = 0; ch < NU*NU; ch++)
       if (check_q[ch]) assert (sem[ch*SemW +: SemW] == expect_q[ch*SemW +: SemW]);
   end
