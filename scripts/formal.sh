@@ -12,7 +12,10 @@
 #   step 5 of this model (more than 10 minutes, measured), minisat does 12 steps in 25 s. The
 #   same proof with 2-bit counters, where overflow is shown reachable within the bound, and
 #   four mutants at 2-bit counters (a take without a token, the completing instruction's mask
-#   mixed up, overflow not flagged, a give lost when a take coincides) that must fail.
+#   mixed up, overflow not flagged, a give lost when a take coincides) that must fail;
+#   tasu_dma_rd (the load DMA) with testbench/formal/tasu_dma_rd_fpv.sv: its burst, data,
+#   completion and error rules, bounded model checking for DmaBmcSteps cycles from reset (Yosys
+#   `sat`), three witnesses reachable, six mutants caught.
 # Usage: scripts/formal.sh [OUT_DIR]. Exit 0 when everything is proven and the mutant caught.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -60,12 +63,40 @@ mapfile -t tokens < <(bash "$root/scripts/rtl_files.sh" cmd_tokens "$out")
 tok_src=$root/rtl/core/tasu_cmd_tokens.sv
 harness=$root/testbench/formal/tasu_cmd_tokens_fpv.sv
 
-# $1 name, $2 files, $3 chparam args, $4 sat goal: exit status of Yosys's sat -verify.
+# Bounded model checking with Yosys's own SAT solver, from reset: $1 name, $2 files (the
+# harness last), $3 harness module, $4 cycles, $5 Yosys commands before `prep` (chparam), $6 sat
+# goal, $7 "once" to hold reset off after the first cycle (a later reset restarts harness and
+# design alike; leaving it free doubles the DMA proof's time). Exit status of `sat -verify`: 0
+# when the goal holds for every input sequence.
+sat_bmc() {
+  local rst="-set-at 1 rst_ni 0"
+  [ "${7:-}" = once ] && for ((i = 2; i <= $4; i++)); do rst="$rst -set-at $i rst_ni 1"; done
+  yosys -q -l "$out/$1.log" -p "read_verilog -formal -sv $2
+    $5; prep -flatten -top $3; memory_map; opt; async2sync; dffunmap
+    sat -seq $4 -set-assumes $rst -set-init-zero $6 -verify" > /dev/null 2>&1
+}
+# Each mutant of $2 (lines "name|sed expression" in array $3) must fail: $1 label, $4 a
+# function run as `$4 NAME FILE` with the mutated file, whose success means not caught.
+mutants_caught() {
+  local label=$1 src=$2 m name
+  local -n list=$3
+  for m in "${list[@]}"; do
+    name=${m%%|*}
+    sed "${m#*|}" "$src" > "$out/${label}_$name.sv"
+    if cmp -s "$src" "$out/${label}_$name.sv"; then
+      echo "formal: mutant $name no longer applies to $src; update scripts/formal.sh"; fail=1; continue
+    fi
+    if $4 "${label}_$name" "$out/${label}_$name.sv"; then
+      echo "formal: the $label mutant $name was NOT caught"; fail=1
+    else
+      echo "formal: the $label mutant $name is caught"
+    fi
+  done
+}
+# $1 name, $2 files, $3 chparam args, $4 sat goal.
 tokens_sat() {
-  yosys -q -l "$out/$1.log" -p "read_verilog -formal -sv $2 $harness
-    chparam -set QueueDepth $qdepth $3 tasu_cmd_tokens_fpv; prep -flatten -top tasu_cmd_tokens_fpv; memory_map; opt
-    async2sync; dffunmap
-    sat -seq $TokBmcSteps -set-assumes -set-at 1 rst_ni 0 -set-init-zero $4 -verify" > /dev/null 2>&1
+  sat_bmc "$1" "$2 $harness" tasu_cmd_tokens_fpv $TokBmcSteps \
+    "chparam -set QueueDepth $qdepth $3 tasu_cmd_tokens_fpv" "$4"
 }
 
 for semw in 8 2; do
@@ -89,17 +120,48 @@ tok_mutants=(
   "overflow_not_flagged|s/if (inc\[ch\] \&\& !dec\[ch\] \&\& sem_q\[ch\*SemW +: SemW\] == '1) overflow_o = 1'b1;/if (1'b0) overflow_o = 1'b1;/"
   "give_lost_on_take|s/SemW'(inc\[ch\]) - SemW'(dec\[ch\])/SemW'(inc[ch]) - SemW'(dec[ch] \&\& !inc[ch])/"
 )
-for m in "${tok_mutants[@]}"; do
-  name=${m%%|*}
-  sed "${m#*|}" "$tok_src" > "$out/tokens_$name.sv"
-  if cmp -s "$tok_src" "$out/tokens_$name.sv"; then
-    echo "formal: mutant $name no longer applies to $tok_src; update scripts/formal.sh"; fail=1; continue
-  fi
-  if tokens_sat "tokens_$name" "${tokens[*]/$tok_src/$out/tokens_$name.sv}" "-set SemW 2" -prove-asserts; then
-    echo "formal: the token mutant $name was NOT caught"; fail=1
+tokens_mutant() { tokens_sat "$1" "${tokens[*]/$tok_src/$2}" "-set SemW 2" -prove-asserts; }
+mutants_caught token "$tok_src" tok_mutants tokens_mutant
+
+# ---- the load DMA's burst rules --------------------------------------------------------------
+# testbench/formal/tasu_dma_rd_fpv.sv: each burst where and as long as the reference splitter
+# says (never across a row or past the destination's capacity, at most Outstanding in flight,
+# no needless stall), every good beat written once where it belongs and nothing else, one error
+# per failure with its code, pc and info, done exactly on a command's last beat, nothing after an
+# error. Small parameters (4-byte bus, 2-beat bursts, 2 outstanding, 16/16/8-beat buffers) so
+# that row splits, several rows, capacity and bus errors all fit the bound; the cost doubles with
+# each cycle (8 cycles 26 s, 10 cycles 3.5 min, measured), so the bound is 8.
+DmaBmcSteps=8
+mapfile -t dma < <(bash "$root/scripts/rtl_files.sh" dma_rd "$out")
+dma_src=$root/rtl/core/tasu_dma_rd.sv
+dma_harness=$root/testbench/formal/tasu_dma_rd_fpv.sv
+if [ ! -f "$out/tasu_pkg.sv" ]; then
+  c++ -std=c++17 -O1 "$root/firmware/arch/gen_arch.cpp" -o "$out/gen_arch"
+  "$out/gen_arch" "$root/firmware/arch/tasu_arch.json" "$out" > /dev/null
+fi
+if sat_bmc dma_rd "${dma[*]} $dma_harness" tasu_dma_rd_fpv $DmaBmcSteps "" -prove-asserts once; then
+  echo "formal: tasu_dma_rd burst rules: BMC $DmaBmcSteps cycles passed"
+else
+  echo "formal: tasu_dma_rd burst rules: FAILED (see $out/dma_rd.log)"; fail=1
+fi
+for w in cover_done_split cover_done_rows cover_over_cap; do
+  if sat_bmc "dma_rd_$w" "${dma[*]} $dma_harness" tasu_dma_rd_fpv $DmaBmcSteps "" "-prove $w 0" once; then
+    echo "formal: tasu_dma_rd: $w NOT reachable within the bound"; fail=1
   else
-    echo "formal: the token mutant $name is caught"
+    echo "formal: tasu_dma_rd: $w reached within the bound"
   fi
 done
+dma_mutants=(
+  "no_capacity_check|s/assign over_cap   = (sram_q/assign over_cap   = 1'b0 \&\& (sram_q/"
+  "burst_across_row|s/assign burst_len  = (beats_left_q > 16'(MaxBurst))/assign burst_len  = (1'b1)/"
+  "next_row_from_burst|s/addr_d       = row_addr_q + stride_q;/addr_d       = addr_q + stride_q;/"
+  "failed_beat_written|s/desc_valid \&\& !rd_err_i \&\& !data_err_q/desc_valid \&\& !data_err_q/"
+  "requests_after_bus_error|s/if (bus_err) state_d = StHalt;/if (1'b0) state_d = StHalt;/"
+  "done_after_halt|s/assign done_o  = beat_ok \&\& /assign done_o  = rd_valid_i \&\& !rd_err_i \&\& !data_err_q \&\& /"
+)
+dma_mutant() {
+  sat_bmc "$1" "${dma[*]/$dma_src/$2} $dma_harness" tasu_dma_rd_fpv $DmaBmcSteps "" -prove-asserts once
+}
+mutants_caught dma_rd "$dma_src" dma_mutants dma_mutant
 
 [ $fail -eq 0 ] && echo "formal: all proven" || { echo "formal: FAILED"; exit 1; }

@@ -71,7 +71,7 @@ module tasu_dma_rd #(
   logic             desc_push, desc_ready, desc_valid, desc_pop;
   logic [DescW-1:0] desc_in, desc_out;
 
-  logic        req_err;
+  logic        req_err, bus_err;
   logic [3:0]  req_code;
   logic [31:0] req_pc, req_info;
 
@@ -150,6 +150,9 @@ module tasu_dma_rd #(
       StHalt: ;
       default: state_d = StIdle;
     endcase
+    // A failed burst halts the request side too: the rest of the command would be dropped anyway
+    // (found by the formal proof: the requests ran on after a bus error).
+    if (bus_err) state_d = StHalt;
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -214,7 +217,9 @@ module tasu_dma_rd #(
   logic [20:0] wr_beat;
   logic        beat_ok;
   assign wr_beat        = d_sram + 21'(beat_q);
-  // Data from a failed burst, or after any failure, never reaches the buffers.
+  // Data from a failed burst, or after any failure, never reaches the buffers, and a command
+  // whose last beats were dropped does not complete (the formal proof found a done after a
+  // refused burst).
   assign beat_ok        = rd_valid_i && desc_valid && !rd_err_i && !data_err_q && (state_q != StHalt);
   assign wgt_wr_valid_o = beat_ok && (d_dst == tasu_pkg::DstWGT);
   assign act_wr_valid_o = beat_ok && (d_dst == tasu_pkg::DstACT);
@@ -226,9 +231,8 @@ module tasu_dma_rd #(
 
   // A bus error on returning data and a bad command on the request side can coincide; the
   // request side is the older failure only if it was detected first, so report it first.
-  logic bus_err;
   assign bus_err = rd_valid_i && rd_err_i && !data_err_q && (state_q != StHalt);
-  assign done_o  = rd_valid_i && rd_last_i && d_last_cmd && !rd_err_i && !data_err_q;
+  assign done_o  = beat_ok && rd_last_i && d_last_cmd;
   assign busy_o  = (state_q == StReq) || desc_valid;
 
   assign err_o      = req_err || bus_err;
