@@ -15,7 +15,8 @@
 #   mixed up, overflow not flagged, a give lost when a take coincides) that must fail;
 #   tasu_dma_rd (the load DMA) with testbench/formal/tasu_dma_rd_fpv.sv: its burst, data,
 #   completion and error rules, bounded model checking for DmaBmcSteps cycles from reset (Yosys
-#   `sat`), three witnesses reachable, six mutants caught.
+#   `sat`), three witnesses reachable, six mutants caught; tasu_dma_wr (the store DMA) likewise
+#   with testbench/formal/tasu_dma_wr_fpv.sv.
 # Usage: scripts/formal.sh [OUT_DIR]. Exit 0 when everything is proven and the mutant caught.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -66,14 +67,25 @@ harness=$root/testbench/formal/tasu_cmd_tokens_fpv.sv
 # Bounded model checking with Yosys's own SAT solver, from reset: $1 name, $2 files (the
 # harness last), $3 harness module, $4 cycles, $5 Yosys commands before `prep` (chparam), $6 sat
 # goal, $7 "once" to hold reset off after the first cycle (a later reset restarts harness and
-# design alike; leaving it free doubles the DMA proof's time). Exit status of `sat -verify`: 0
-# when the goal holds for every input sequence.
+# design alike; leaving it free doubles the DMA proof's time). Exit status 0 when the goal holds
+# for every input sequence, 1 when Yosys found a counterexample, 2 on any other failure (a
+# mutant that does not parse, a witness name optimized away), which must never count as a
+# counterexample.
 sat_bmc() {
   local rst="-set-at 1 rst_ni 0"
   [ "${7:-}" = once ] && for ((i = 2; i <= $4; i++)); do rst="$rst -set-at $i rst_ni 1"; done
   yosys -q -l "$out/$1.log" -p "read_verilog -formal -sv $2
     $5; prep -flatten -top $3; memory_map; opt; async2sync; dffunmap
-    sat -seq $4 -set-assumes $rst -set-init-zero $6 -verify" > /dev/null 2>&1
+    sat -seq $4 -set-assumes $rst -set-init-zero $6 -verify" > /dev/null 2>&1 && return 0
+  grep -q "SAT proof finished - model found: FAIL" "$out/$1.log" && return 1
+  echo "formal: $1: Yosys failed without a counterexample (see $out/$1.log)" >&2
+  return 2
+}
+# Runs a command that must end in a counterexample (a mutant caught, a witness reached).
+expect_cex() {
+  local rc=0
+  "$@" || rc=$?
+  [ $rc -eq 1 ]
 }
 # Each mutant of $2 (lines "name|sed expression" in array $3) must fail: $1 label, $4 a
 # function run as `$4 NAME FILE` with the mutated file, whose success means not caught.
@@ -86,10 +98,10 @@ mutants_caught() {
     if cmp -s "$src" "$out/${label}_$name.sv"; then
       echo "formal: mutant $name no longer applies to $src; update scripts/formal.sh"; fail=1; continue
     fi
-    if $4 "${label}_$name" "$out/${label}_$name.sv"; then
-      echo "formal: the $label mutant $name was NOT caught"; fail=1
-    else
+    if expect_cex $4 "${label}_$name" "$out/${label}_$name.sv"; then
       echo "formal: the $label mutant $name is caught"
+    else
+      echo "formal: the $label mutant $name was NOT caught"; fail=1
     fi
   done
 }
@@ -107,10 +119,10 @@ for semw in 8 2; do
   fi
 done
 # Not vacuous: with 2-bit counters the bound reaches a counter's overflow.
-if tokens_sat tokens_overflow_reachable "${tokens[*]}" "-set SemW 2" "-prove overflow 0"; then
-  echo "formal: tasu_cmd_tokens: overflow NOT reachable within the bound"; fail=1
-else
+if expect_cex tokens_sat tokens_overflow_reachable "${tokens[*]}" "-set SemW 2" "-prove overflow 0"; then
   echo "formal: tasu_cmd_tokens SemW 2: overflow reached within the bound"
+else
+  echo "formal: tasu_cmd_tokens: overflow NOT reachable within the bound"; fail=1
 fi
 
 # The mutants: name, sed expression.
@@ -132,26 +144,38 @@ mutants_caught token "$tok_src" tok_mutants tokens_mutant
 # that row splits, several rows, capacity and bus errors all fit the bound; the cost doubles with
 # each cycle (8 cycles 26 s, 10 cycles 3.5 min, measured), so the bound is 8.
 DmaBmcSteps=8
-mapfile -t dma < <(bash "$root/scripts/rtl_files.sh" dma_rd "$out")
-dma_src=$root/rtl/core/tasu_dma_rd.sv
-dma_harness=$root/testbench/formal/tasu_dma_rd_fpv.sv
 if [ ! -f "$out/tasu_pkg.sv" ]; then
   c++ -std=c++17 -O1 "$root/firmware/arch/gen_arch.cpp" -o "$out/gen_arch"
   "$out/gen_arch" "$root/firmware/arch/tasu_arch.json" "$out" > /dev/null
 fi
-if sat_bmc dma_rd "${dma[*]} $dma_harness" tasu_dma_rd_fpv $DmaBmcSteps "" -prove-asserts once; then
-  echo "formal: tasu_dma_rd burst rules: BMC $DmaBmcSteps cycles passed"
-else
-  echo "formal: tasu_dma_rd burst rules: FAILED (see $out/dma_rd.log)"; fail=1
-fi
-for w in cover_done_split cover_done_rows cover_over_cap; do
-  if sat_bmc "dma_rd_$w" "${dma[*]} $dma_harness" tasu_dma_rd_fpv $DmaBmcSteps "" "-prove $w 0" once; then
-    echo "formal: tasu_dma_rd: $w NOT reachable within the bound"; fail=1
+# One DMA's proof: $1 the unit (tasu_$1 with its harness testbench/formal/tasu_$1_fpv.sv and file
+# set [$1]), $2 the name of its mutant array, then its witnesses. Bounded model checking for
+# DmaBmcSteps cycles from one reset, each witness reached, each mutant caught.
+dma_proof() {
+  local unit=$1 mutants=$2 w
+  shift 2
+  mapfile -t dma_files < <(bash "$root/scripts/rtl_files.sh" "$unit" "$out")
+  dma_src=$root/rtl/core/tasu_$unit.sv
+  dma_harness=$root/testbench/formal/tasu_${unit}_fpv.sv
+  dma_top=tasu_${unit}_fpv
+  if sat_bmc "$unit" "${dma_files[*]} $dma_harness" $dma_top $DmaBmcSteps "" -prove-asserts once; then
+    echo "formal: tasu_$unit burst rules: BMC $DmaBmcSteps cycles passed"
   else
-    echo "formal: tasu_dma_rd: $w reached within the bound"
+    echo "formal: tasu_$unit burst rules: FAILED (see $out/$unit.log)"; fail=1
   fi
-done
-dma_mutants=(
+  for w in "$@"; do
+    if expect_cex sat_bmc "${unit}_$w" "${dma_files[*]} $dma_harness" $dma_top $DmaBmcSteps "" "-prove $w 0" once; then
+      echo "formal: tasu_$unit: $w reached within the bound"
+    else
+      echo "formal: tasu_$unit: $w NOT reachable within the bound"; fail=1
+    fi
+  done
+  mutants_caught "$unit" "$dma_src" "$mutants" dma_mutant
+}
+dma_mutant() {
+  sat_bmc "$1" "${dma_files[*]/$dma_src/$2} $dma_harness" $dma_top $DmaBmcSteps "" -prove-asserts once
+}
+rd_mutants=(
   "no_capacity_check|s/assign over_cap   = (sram_q/assign over_cap   = 1'b0 \&\& (sram_q/"
   "burst_across_row|s/assign burst_len  = (beats_left_q > 16'(MaxBurst))/assign burst_len  = (1'b1)/"
   "next_row_from_burst|s/addr_d       = row_addr_q + stride_q;/addr_d       = addr_q + stride_q;/"
@@ -159,9 +183,22 @@ dma_mutants=(
   "requests_after_bus_error|s/if (bus_err) state_d = StHalt;/if (1'b0) state_d = StHalt;/"
   "done_after_halt|s/assign done_o  = beat_ok \&\& /assign done_o  = rd_valid_i \&\& !rd_err_i \&\& !data_err_q \&\& /"
 )
-dma_mutant() {
-  sat_bmc "$1" "${dma[*]/$dma_src/$2} $dma_harness" tasu_dma_rd_fpv $DmaBmcSteps "" -prove-asserts once
-}
-mutants_caught dma_rd "$dma_src" dma_mutants dma_mutant
+dma_proof dma_rd rd_mutants cover_done_split cover_done_rows cover_over_cap
+
+# ---- the store DMA's burst rules -------------------------------------------------------------
+# testbench/formal/tasu_dma_wr_fpv.sv: the reference's bursts, beats in buffer order from the
+# command's first (buffers whose beat b reads as a pattern of b), each of a requested burst, last
+# on its burst's last beat, never past the buffer; done only with every burst answered; one
+# error per failure, a failed write naming its burst's row; nothing after an error. Same small
+# parameters and bound as the load DMA (8 cycles: 14 s; 10 cycles: 2.6 min, measured).
+wr_mutants=(
+  "last_flag_late|s/assign wlast_o       = (beat_in_burst_q == len_head - 9'd1);/assign wlast_o       = (beat_in_burst_q == len_head);/"
+  "no_overrun_check|s/assign sram_over     = (sram_q/assign sram_over     = 1'b0 \&\& (sram_q/"
+  "done_before_answers|s/((resp_pend_q == '0) || (resp_pend_q == 16'd1 \&\& bresp_valid_i))/1'b1/"
+  "next_row_from_burst|s/addr_q       <= row_addr_q + stride_q;/addr_q       <= addr_q + stride_q;/"
+  "error_names_newest_row|s/err_info_o = rows_valid ? resp_row : row_addr_q;/err_info_o = row_addr_q;/"
+  "data_after_error|s/assign wdata_valid_o = skid_valid \&\& len_valid \&\& (state_q == StBusy);/assign wdata_valid_o = skid_valid \&\& len_valid;/"
+)
+dma_proof dma_wr wr_mutants cover_done_split cover_done_rows cover_overrun
 
 [ $fail -eq 0 ] && echo "formal: all proven" || { echo "formal: FAILED"; exit 1; }

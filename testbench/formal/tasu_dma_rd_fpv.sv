@@ -184,7 +184,7 @@ module tasu_dma_rd_fpv #(
       rows_q  <= cmd_rows_i > 16'd1;
     end
   end
-  logic cover_done_split, cover_done_rows, cover_over_cap;
+  (* keep *) logic cover_done_split, cover_done_rows, cover_over_cap;   // kept for `sat -prove`
   assign cover_done_split = done && split_q;
   assign cover_done_rows  = done && rows_q;
   assign cover_over_cap   = active_q && !err_seen_q && over && !rd_valid;
