@@ -5,7 +5,7 @@
 #     then temporal induction (an unbounded proof) of CountWithinDepth and PointersAgreeWithCount;
 #   a mutant of it (in_ready ignores a full queue) must fail BMC, or the proof proves nothing;
 #   tasu_cmd_tokens (the command processor's dependency tokens) at the `ci` parameters (4 units,
-#   QueueDepth 4, 8-bit counters) with the harness testbench/formal/tasu_cmd_tokens_fpv.sv: no
+#   QueueDepth 4, 8-bit counters, all from tasu_pkg) with the harness testbench/formal/tasu_cmd_tokens_fpv.sv: no
 #   token taken that was not given, none lost (any issued instruction's completion gives exactly
 #   its push mask), none invented, overflow flagged; bounded model checking for TokBmcSteps cycles
 #   from reset with Yosys's own SAT solver (`sat -seq`): yosys-smtbmc on z3 or cvc5 stalls at
@@ -57,9 +57,11 @@ else
 fi
 # ---- the command processor's tokens ---------------------------------------------------------
 TokBmcSteps=12
-# The instructions a unit may have in flight: the architecture's QueueDepth.
-qdepth=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["command_processor"]["QueueDepth"])' \
-         "$root/firmware/arch/tasu_arch.json")
+# The package generated from tasu_arch.json: the token counters' and DMAs' parameters.
+if [ ! -f "$out/tasu_pkg.sv" ]; then
+  c++ -std=c++17 -O1 "$root/firmware/arch/gen_arch.cpp" -o "$out/gen_arch"
+  "$out/gen_arch" "$root/firmware/arch/tasu_arch.json" "$out" > /dev/null
+fi
 mapfile -t tokens < <(bash "$root/scripts/rtl_files.sh" cmd_tokens "$out")
 tok_src=$root/rtl/core/tasu_cmd_tokens.sv
 harness=$root/testbench/formal/tasu_cmd_tokens_fpv.sv
@@ -108,12 +110,12 @@ mutants_caught() {
 # $1 name, $2 files, $3 chparam args, $4 sat goal.
 tokens_sat() {
   sat_bmc "$1" "$2 $harness" tasu_cmd_tokens_fpv $TokBmcSteps \
-    "chparam -set QueueDepth $qdepth $3 tasu_cmd_tokens_fpv" "$4"
+    "chparam $3 tasu_cmd_tokens_fpv" "$4"
 }
 
 for semw in 8 2; do
   if tokens_sat "tokens_semw$semw" "${tokens[*]}" "-set SemW $semw" -prove-asserts; then
-    echo "formal: tasu_cmd_tokens QueueDepth $qdepth SemW $semw: BMC $TokBmcSteps cycles passed"
+    echo "formal: tasu_cmd_tokens SemW $semw: BMC $TokBmcSteps cycles passed"
   else
     echo "formal: tasu_cmd_tokens SemW $semw: FAILED (see $out/tokens_semw$semw.log)"; fail=1
   fi
@@ -144,10 +146,6 @@ mutants_caught token "$tok_src" tok_mutants tokens_mutant
 # that row splits, several rows, capacity and bus errors all fit the bound; the cost doubles with
 # each cycle (8 cycles 26 s, 10 cycles 3.5 min, measured), so the bound is 8.
 DmaBmcSteps=8
-if [ ! -f "$out/tasu_pkg.sv" ]; then
-  c++ -std=c++17 -O1 "$root/firmware/arch/gen_arch.cpp" -o "$out/gen_arch"
-  "$out/gen_arch" "$root/firmware/arch/tasu_arch.json" "$out" > /dev/null
-fi
 # One DMA's proof: $1 the unit (tasu_$1 with its harness testbench/formal/tasu_$1_fpv.sv and file
 # set [$1]), $2 the name of its mutant array, then its witnesses. Bounded model checking for
 # DmaBmcSteps cycles from one reset, each witness reached, each mutant caught.

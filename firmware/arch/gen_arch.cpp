@@ -104,6 +104,14 @@ void validate_flags(const json& a) {
       if (f["name"] == n) return f["lsb"].get<int64_t>();
     throw std::runtime_error("missing field " + n);
   };
+  // Units number 0..N-1: they index the token counters and the per-unit register fields.
+  std::vector<bool> seen(a["units"].size(), false);
+  for (auto& [k, v] : a["units"].items()) {
+    const int64_t u = v.get<int64_t>();
+    require(u >= 0 && u < static_cast<int64_t>(seen.size()) && !seen[u], "units must number 0.." +
+            std::to_string(seen.size() - 1) + " once each (" + k + ")");
+    seen[u] = true;
+  }
   for (const char* dir : {"pop", "push"}) {
     const int64_t base = lsb_of(std::string(dir) + "_ld");
     for (auto& [k, v] : a["units"].items()) {
@@ -153,6 +161,7 @@ std::string gen_sv(const json& a) {
     << "  localparam int InsnBits = " << a["insn_bits"].get<int>() << ";\n\n";
   o << "  localparam int VLanes = " << a["vector_lanes"].get<int>() << ";\n\n";
   for (auto& [k, v] : a["command_processor"].items()) o << "  localparam int Cp" << k << " = " << v.get<int>() << ";\n";
+  o << "  localparam int NumUnits = " << a["units"].size() << ";   // command-processor units (Unit*)\n";
   // Word e (32 bits, so that it assigns to an int without a width change): weight bits of engine e.
   const int n_eng = static_cast<int>(a["engines"].size());
   o << "  localparam logic [" << 32 * n_eng - 1 << ":0] EngineWBits = {";
@@ -194,6 +203,7 @@ std::string gen_header(const json& a) {
     << "inline constexpr int kVectorLanes = " << a["vector_lanes"].get<int>() << ";\n\n";
   o << "// Depths of the command processor (see tasu_arch.json).\n";
   for (auto& [k, v] : a["command_processor"].items()) o << "inline constexpr int kCp" << k << " = " << v.get<int>() << ";\n";
+  o << "inline constexpr int kNumUnits = " << a["units"].size() << ";  // command-processor units (Unit)\n";
   o << "\n// Weight bits of each engine, in engine order.\n"
     << "inline constexpr std::array<uint32_t, " << a["engines"].size() << "> kEngineWeightBits{";
   for (int e = 0; e < static_cast<int>(a["engines"].size()); ++e) o << (e ? ", " : "") << engine_weight_bits(a, e);

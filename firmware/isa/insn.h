@@ -48,7 +48,7 @@ struct Insn {
   bool operator==(const Insn& o) const { return w == o.w; }
 };
 
-constexpr int kUnits = 4;  // arch::Unit: LD, EX, VU, ST
+constexpr int kUnits = arch::kNumUnits;  // arch::Unit: LD, EX, VU, ST
 
 // The unit whose queue an opcode goes to; -1 for FINISH and ILLEGAL.
 inline int unit_of(arch::Opcode op) {

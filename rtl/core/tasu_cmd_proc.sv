@@ -12,7 +12,7 @@ module tasu_cmd_proc #(
   localparam int Ipb     = BusBits / tasu_pkg::InsnBits,   // instructions per beat
   localparam int IpbW    = (Ipb > 1) ? $clog2(Ipb) : 1,
   localparam int QEntW   = tasu_pkg::InsnBits + 32,
-  localparam int NU      = 4                               // units, in tasu_pkg::Unit* order
+  localparam int NU      = tasu_pkg::NumUnits              // units, in tasu_pkg::Unit* order
 ) (
   input  logic               clk_i,
   input  logic               rst_ni,
@@ -28,7 +28,7 @@ module tasu_cmd_proc #(
   output logic [31:0]        err_info_o,
   output logic [31:0]        pc_o,
   output logic [31:0]        unit_state_o,
-  output logic [4*32-1:0]    semaphores_o,   // SEM_LD, SEM_EX, SEM_VU, SEM_ST: byte p of word c from unit p to c
+  output logic [NU*32-1:0]   semaphores_o,   // SEM_LD, SEM_EX, SEM_VU, SEM_ST: byte p of word c from unit p to c
   output logic               insn_o,      // one instruction dispatched this cycle
   // Instruction fetch read client.
   output logic               f_req_valid_o,
@@ -173,7 +173,7 @@ module tasu_cmd_proc #(
   assign fb_pop = dispatch_ok && ((slot == IpbW'(Ipb - 1)) || (pc_q + 32'd1 == prog_len_i) || finish_seen);
 
   // ---- dependency tokens and issue ------------------------------------------------------------
-  logic [NU*NU*8-1:0] sem_q;      // byte (p * NU + c): tokens unit p gave unit c, not yet taken
+  logic [NU*NU*tasu_pkg::RegSemFromLdW-1:0] sem_q;   // counter (p * NU + c): tokens unit p gave unit c, not yet taken
   logic [NU-1:0]      issue, f_valid, done, unit_busy, valid_o;
   logic [NU*NU-1:0]   head_pop, head_push;
   logic               halted;
@@ -198,7 +198,7 @@ module tasu_cmd_proc #(
       .out_valid_o(q_valid[u]), .out_ready_i(q_pop[u]), .out_data_o(q_data[u*QEntW +: QEntW]), .count_o());
   end
 
-  tasu_cmd_tokens #(.NU(NU), .QueueDepth(QueueDepth), .SemW(8)) u_tokens (
+  tasu_cmd_tokens #(.NU(NU), .QueueDepth(QueueDepth)) u_tokens (
     .clk_i, .rst_ni,
     .clear_i      (start_i && (state_q == StIdle || state_q == StDone || state_q == StError)),
     .halt_i       (halted),
@@ -326,7 +326,7 @@ module tasu_cmd_proc #(
   for (genvar c = 0; c < NU; c++) begin : g_sem_reg
     for (genvar p = 0; p < NU; p++) begin : g_byte
       assign semaphores_o[c*32 + tasu_pkg::RegSemFromLdLsb + p*tasu_pkg::RegSemFromLdW +: tasu_pkg::RegSemFromLdW] =
-          sem_q[(p*NU + c)*8 +: 8];
+          sem_q[(p*NU + c)*tasu_pkg::RegSemFromLdW +: tasu_pkg::RegSemFromLdW];
     end
   end
   always_comb begin

@@ -4,9 +4,9 @@
 // its push mask when the unit completes it. A module of its own so that scripts/formal.sh can
 // prove it (no counter wraps, no token lost or invented) on the parameters the design uses.
 module tasu_cmd_tokens #(
-  parameter int NU         = 4,   // units, in tasu_pkg::Unit* order
-  parameter int QueueDepth = 4,   // instructions a unit may have issued and not completed
-  parameter int SemW       = 8    // bits of a token counter (the SEM_* registers hold 8)
+  parameter int NU         = tasu_pkg::NumUnits,     // units, in tasu_pkg::Unit* order
+  parameter int QueueDepth = tasu_pkg::CpQueueDepth, // instructions a unit may have issued, not completed
+  parameter int SemW       = tasu_pkg::RegSemFromLdW // bits of a token counter (as the SEM_* registers)
 ) (
   input  logic                 clk_i,
   input  logic                 rst_ni,

@@ -5,9 +5,9 @@
 // overflow_o), "no token invented" for every cycle in which a unit completes nothing (its
 // channels only lose what the other units take).
 module tasu_cmd_tokens_fpv #(
-  parameter int NU         = 4,
-  parameter int QueueDepth = 4,
-  parameter int SemW       = 8
+  parameter int NU         = tasu_pkg::NumUnits,      // the design's parameters ...
+  parameter int QueueDepth = tasu_pkg::CpQueueDepth,
+  parameter int SemW       = tasu_pkg::RegSemFromLdW  // ... (scripts/formal.sh also sets 2)
 ) (
   input logic               clk_i,
   input logic               rst_ni,
