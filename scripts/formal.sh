@@ -5,9 +5,9 @@
 #     then temporal induction (an unbounded proof) of CountWithinDepth and PointersAgreeWithCount;
 #   a mutant of it (in_ready ignores a full queue) must fail BMC, or the proof proves nothing;
 #   tasu_cmd_tokens (the command processor's dependency tokens) at the `ci` parameters (4 units,
-#   QueueDepth 4, 8-bit counters, all from tasu_pkg) with the harness testbench/formal/tasu_cmd_tokens_fpv.sv: no
-#   token taken that was not given, none lost (any issued instruction's completion gives exactly
-#   its push mask), none invented, overflow flagged; bounded model checking for TokBmcSteps cycles
+#   QueueDepth 4, 8-bit counters, all from tasu_pkg) with the harness
+#   testbench/formal/tasu_cmd_tokens_fpv.sv: no token taken that was not given, none lost (any
+#   issued instruction's completion gives exactly its push mask), none invented, overflow flagged; bounded model checking for TokBmcSteps cycles
 #   from reset with Yosys's own SAT solver (`sat -seq`): yosys-smtbmc on z3 or cvc5 stalls at
 #   step 5 of this model (more than 10 minutes, measured), minisat does 12 steps in 25 s. The
 #   same proof with 2-bit counters, where overflow is shown reachable within the bound, and
@@ -58,10 +58,7 @@ fi
 # ---- the command processor's tokens ---------------------------------------------------------
 TokBmcSteps=12
 # The package generated from tasu_arch.json: the token counters' and DMAs' parameters.
-if [ ! -f "$out/tasu_pkg.sv" ]; then
-  c++ -std=c++17 -O1 "$root/firmware/arch/gen_arch.cpp" -o "$out/gen_arch"
-  "$out/gen_arch" "$root/firmware/arch/tasu_arch.json" "$out" > /dev/null
-fi
+bash "$root/scripts/gen_arch.sh" "$out" > /dev/null
 mapfile -t tokens < <(bash "$root/scripts/rtl_files.sh" cmd_tokens "$out")
 tok_src=$root/rtl/core/tasu_cmd_tokens.sv
 harness=$root/testbench/formal/tasu_cmd_tokens_fpv.sv

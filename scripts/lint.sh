@@ -7,8 +7,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 gen=${TASU_LINT_DIR:-$(mktemp -d /tmp/tasu-lint.XXXXXX)}
 mkdir -p "$gen"
 
-c++ -std=c++17 -O1 "$root/firmware/arch/gen_arch.cpp" -o "$gen/gen_arch"
-"$gen/gen_arch" "$root/firmware/arch/tasu_arch.json" "$gen"
+bash "$root/scripts/gen_arch.sh" "$gen"
 
 # The accelerator and the silicon-comparison rows (scripts/ppa.sh), from rtl/filesets.txt.
 mapfile -t rtl < <(bash "$root/scripts/rtl_files.sh" top "$gen")

@@ -22,8 +22,7 @@ mkdir -p "$out"
 
 [ -f "$build/CMakeCache.txt" ] || cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release
 cmake --build "$build" -j2 --target tasu_ppa_activity > /dev/null
-c++ -std=c++17 -O1 "$root/firmware/arch/gen_arch.cpp" -o "$out/gen_arch"
-"$out/gen_arch" "$root/firmware/arch/tasu_arch.json" "$out"
+bash "$root/scripts/gen_arch.sh" "$out"
 lanes=$(sed -n 's/^-GLanes=//p' "$out/params_$config.vc")
 depth=$(sed -n 's/^-GWDepth=//p' "$out/params_$config.vc")
 tiles=$(sed -n 's/^-GTiles=//p' "$out/params_$config.vc")
