@@ -30,7 +30,7 @@ stream_a() {
   for cfg in $(sed -n 's/^params_\(.*\)\.vc$/\1/p' <(ls "$gen")); do
     [ "$cfg" = default ] || lint_config "$cfg"
   done
-  for kind in 0 1 2 3 4; do
+  for kind in $(awk '{print $1}' "$gen/ppa_rows.txt"); do
     echo "lint: verilator -Wall (tasu_ppa_row kind $kind)"
     verilator --lint-only -Wall -sv --top-module tasu_ppa_row -GKind=$kind "$root/rtl/lint/verilator_waivers.vlt" "${ppa[@]}"
   done
@@ -39,7 +39,7 @@ stream_a() {
 stream_b() {
   lint_config default
   # The ternary rows hold no multiplier either (the INT8 and BF16 baselines do, by design).
-  for kind in 0 1 2; do
+  for kind in $(awk '$3 == "TERNARY" {print $1}' "$gen/ppa_rows.txt"); do
     yosys -q -p "read_verilog -sv ${ppa[*]}; chparam -set Kind $kind tasu_ppa_row; synth -top tasu_ppa_row -run begin:coarse;
                  proc; opt -fast; select -assert-none t:\$mul t:\$div t:\$mod t:\$pow; synth -top tasu_ppa_row -run coarse:fine;
                  check -assert; select -assert-none t:\$dlatch t:\$adlatch t:\$dlatchsr" > /dev/null

@@ -34,7 +34,10 @@ vrows=$(sed -n 's/^-GVRows=//p' "$out/params_$config.vc")
 depth=$((2 * depth))
 [ -n "$lanes" ] || { echo "ppa: unknown configuration '$config'"; exit 1; }
 
-names=(ternary-chain ternary-tree ternary-csa int8-mac bf16-mac)
+# The rows, from tasu_arch.json's ppa_rows (index = tasu_ppa_row's Kind): name, engine, weight bits.
+names=(); engs=(); wbits=()
+while read -r k n eng wb _; do names[k]=$n; engs[k]=$eng; wbits[k]=$wb; done < "$out/ppa_rows.txt"
+bf16_row=$(awk '$3 == "BF16" {print $2; exit}' "$out/ppa_rows.txt")
 mapfile -t rtl < <(bash "$root/scripts/rtl_files.sh" ppa_rows "$out")
 mapfile -t vu_float < <(bash "$root/scripts/rtl_files.sh" vu_float "$out")
 mapfile -t vu_lane < <(bash "$root/scripts/rtl_files.sh" vu_lane "$out")
@@ -43,7 +46,7 @@ mapfile -t top_rtl < <(bash "$root/scripts/rtl_files.sh" top "$out")
 
 # TASU_PPA_REPORT_ONLY=1 rewrites the report from the last run's logs.
 if [ -z "${TASU_PPA_REPORT_ONLY:-}" ]; then
-for k in 0 1 2 3 4; do
+for k in "${!names[@]}"; do
   n=${names[$k]}
   echo "ppa: $n (Lanes $lanes, Depth $depth)"
   yosys -q -l "$out/$n.yosys.log" -p "
@@ -84,8 +87,8 @@ done
 # the activity given, while it handles the binary32 multiplier and adder alone: the BF16 dot
 # product's power is then estimated from those two parts at the mean switching activity of the
 # row's real activation bits (a component estimate, marked as such in the report).
-if ! grep -q '^Total' "$out/bf16-mac.sta.log"; then
-  act=$(awk '/act_i/ {for (i = 1; i <= NF; i++) if ($i == "-activity") {s += $(i + 1); c++}} END {printf "%.4f", c ? s / c : 0}' "$out/bf16-mac.activity.tcl")
+if [ -n "$bf16_row" ] && ! grep -q '^Total' "$out/$bf16_row.sta.log"; then
+  act=$(awk '/act_i/ {for (i = 1; i <= NF; i++) if ($i == "-activity") {s += $(i + 1); c++}} END {printf "%.4f", c ? s / c : 0}' "$out/$bf16_row.activity.tcl")
   parts=""
   for part in tasu_vu_fmul tasu_vu_fadd; do
     yosys -q -l "$out/$part.yosys.log" -p "read_verilog -sv ${vu_float[*]}
@@ -132,7 +135,7 @@ fi
 # activation slice and the rest (accumulator and control of the row); WNS at the clock; total
 # and leakage power. Power per unit sums OpenSTA's per-instance report by top-level instance.
 {
-  for k in 0 1 2 3 4; do
+  for k in "${!names[@]}"; do
     n=${names[$k]}
     total=$(sed -n "s/.*Chip area for top module.*: \([0-9.]*\)/\1/p" "$out/$n.stat.txt")
     cells=$(awk '/=== design hierarchy ===/{h=1} h && /Number of cells:/{print $4; exit}' "$out/$n.stat.txt")
@@ -142,7 +145,7 @@ fi
     # The BF16 dot product instantiates the vector unit's multiplier and adders (stat gives each
     # module its own cells): dot = everything but the store, the slice, the row's own cells and
     # the accumulator's adder.
-    if [ "$k" = 4 ]; then
+    if [ "${engs[$k]}" = BF16 ]; then
       row_own=$(sed -n "s/.*Chip area for module '.tasu_ppa_row': \([0-9.]*\)/\1/p" "$out/$n.stat.txt")
       fadd=$(sed -n "s/.*Chip area for module '.tasu_vu_fadd': \([0-9.]*\)/\1/p" "$out/$n.stat.txt")
       dot=$(awk -v t="$total" -v s="$store" -v a="$areg" -v r="$row_own" -v f="$fadd" 'BEGIN{print t - s - a - r - f}')
@@ -155,7 +158,7 @@ fi
                    split($5, p, "/"); u = (p[1] ~ /u_wstore/) ? "s" : (p[1] ~ /u_dot/) ? "d" : (p[1] ~ /u_areg/) ? "a" : "r"
                    pw[u] += $4; any = 1 }
                  END { if (any) printf "%g %g %g %g", pw["s"], pw["d"], pw["a"], pw["r"]; else print "nan nan nan nan" }' "$out/$n.sta.log")
-    echo "$n $total $cells ${store:-0} ${dot:-0} ${areg:-0} ${wns:-nan} ${power:-nan} ${leak:-nan} $units"
+    echo "$n $total $cells ${store:-0} ${dot:-0} ${areg:-0} ${wns:-nan} ${power:-nan} ${leak:-nan} $units ${engs[$k]} ${wbits[$k]}"
   done
 } > "$out/summary.txt"
 
@@ -169,11 +172,7 @@ sram_pj=${TASU_SRAM_READ_PJ_PER_BIT:-2.5}
 read -r ctl_total vu_seq vu_lane vlanes < "$out/shared.txt"
 bf16_parts=$(cat "$out/bf16_parts.txt" 2>/dev/null || true)
 
-# Weight bits of the ternary, INT8 and BF16 rows: tasu_arch.json's engine_weight_bits.
-read -r wb_tern wb_int8 wb_bf16 < <(python3 -c 'import json,sys; m = json.load(open(sys.argv[1]))["engine_weight_bits"]
-print(m["TERNARY"], m["INT8"], m["BF16"])' "$root/firmware/arch/tasu_arch.json")
 awk -v lanes="$lanes" -v depth="$depth" -v tiles="$tiles" -v rows="$rows" -v clk="$clock_ns" -v cfg="$config" \
-    -v wb_tern="$wb_tern" -v wb_int8="$wb_int8" -v wb_bf16="$wb_bf16" \
     -v outdir="$out" -v actwords="$actwords" -v outwords="$outwords" -v vrows="$vrows" \
     -v ctl_total="$ctl_total" -v vu_seq="$vu_seq" -v vu_lane="$vu_lane" -v vlanes="$vlanes" \
     -v sram_um2="$sram_um2" -v sram_eff="$sram_eff" -v sram_pj="$sram_pj" -v bf16_parts="$bf16_parts" '
@@ -186,7 +185,7 @@ function rat(a, b) { return (b > 0 && a > 0) ? fmt(a / b, 2) "x" : "n/a" }
   rest[NR] = $2 - $4 - $5 - $6
   crit[NR] = clk - $7; fmax[NR] = 1000 / crit[NR]              # MHz
   haspw[NR] = ($8 != "nan" && $10 != "nan")
-  wbits[NR] = NR <= 3 ? wb_tern : (NR == 4 ? wb_int8 : wb_bf16)
+  eng[NR] = $14; wbits[NR] = $15
   e_op[NR] = haspw[NR] ? $8 * clk * 1e-9 / lanes * 1e12 : 0     # pJ per weight operation at the clock
   tops_w[NR] = haspw[NR] ? lanes / (clk * 1e-9) / $8 / 1e12 : 0 # weight operations per second per watt / 1e12
   gops_mm2[NR] = lanes * fmax[NR] * 1e6 / ($2 * 1e-6) / 1e9     # at Fmax
@@ -213,10 +212,12 @@ END {
   vu = vu_seq + vlanes * vu_lane
   bufs = sram_area(actwords * tiles * lanes * 8) + sram_area(outwords * rows * 32) + sram_area(vrows * vlanes * 32)
   shared = control + vu + bufs
-  best = 1
-  for (i = 2; i <= 3; i++) if (eng_sr[i] < eng_sr[best]) best = i
-  beste = 1
-  for (i = 2; i <= 3; i++) if (haspw[i] && eop_sr[i] < eop_sr[beste]) beste = i
+  # The best ternary row by area and by energy (SRAM store), against which the MAC arrays stand.
+  best = 0; beste = 0
+  for (i = 1; i <= NR; i++) if (eng[i] == "TERNARY") {
+    if (!best || eng_sr[i] < eng_sr[best]) best = i
+    if (haspw[i] && (!beste || eop_sr[i] < eop_sr[beste])) beste = i
+  }
 
   md = outdir "/report.md"
   printf "# Silicon comparison: the ternary engine against INT8 and BF16 MAC arrays (`%s`)\n\n", cfg > md
@@ -240,15 +241,16 @@ END {
     printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", n[i], fmt(eng_ff[i] / 1e6, 2), fmt(eng_sr[i] / 1e6, 2), fmt(eng_st[i] / 1e6, 2), fmt(eng_dot[i] / 1e6, 2), fmt(eng_act[i] / 1e6, 3), fmt(eng_rest[i] / 1e6, 2), haspw[i] ? fmt(eop_ff[i], 3) : "n/a", haspw[i] ? fmt(eop_sr[i], 3) : "n/a", haspw[i] ? fmt(eu_s[i], 3) : "n/a", haspw[i] ? fmt(eu_d[i], 3) : "n/a", haspw[i] ? fmt(eu_a[i], 4) : "n/a", haspw[i] ? fmt(eu_r[i], 3) : "n/a", haspw[i] ? fmt(1 / eop_sr[i], 3) : "n/a", fmt(ops * fmax[i] * 1e6 / (eng_sr[i] * 1e-6) / 1e9, 2) >> md
   printf "\nBest ternary variant: **%s** by area, **%s** by energy. Ratios, MAC array over the best ternary engine (> 1: the ternary engine is smaller or cheaper):\n\n", n[best], n[beste] >> md
   printf "| | engine area, FF store | engine area, SRAM store | dot products alone | energy / op, FF store | energy / op, SRAM store | whole accelerator area (SRAM) | Fmax (ternary / other) |\n|---|---|---|---|---|---|---|---|\n" >> md
-  for (j = 4; j <= 5; j++)
+  for (j = 1; j <= NR; j++) if (eng[j] != "TERNARY")
     printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", n[j], rat(eng_ff[j], eng_ff[best]), rat(eng_sr[j], eng_sr[best]), rat(dot[j], dot[best]), haspw[j] ? rat(eop_ff[j], eop_ff[beste]) : "n/a", haspw[j] ? rat(eop_sr[j], eop_sr[beste]) : "n/a", rat(eng_sr[j] + shared, eng_sr[best] + shared), rat(fmax[best], fmax[j]) >> md
 
   if (bf16_parts != "") {
     split(bf16_parts, bp, " ")
     e_dot = (lanes * bp[2] + (lanes - 1) * bp[3]) * clk * 1e-9 / lanes * 1e12
     e_acc = tiles * rows * bp[3] * clk * 1e-9 / ops * 1e12
-    e_bf = lanes * 16 * sram_pj * 1e-12 * 1e12 / lanes + e_dot + e_acc
-    printf "\nBF16 energy, component estimate (OpenSTA crashes on the BF16 row): one binary32 multiplier %s mW and one adder %s mW at the row'"'"'s mean activation-bit activity %s; the dot product (%d multipliers, %d adders) %s pJ / op, the accumulators %s pJ / op, with the SRAM-model store %s pJ / op: **%sx** the best ternary engine'"'"'s energy per operation (SRAM store).\n", fmt(bp[2] * 1e3, 2), fmt(bp[3] * 1e3, 2), bp[1], lanes, lanes - 1, fmt(e_dot, 2), fmt(e_acc, 3), fmt(e_bf, 2), fmt(e_bf / eop_sr[beste], 1) >> md
+    for (i = 1; i <= NR; i++) if (eng[i] == "BF16") bfi = i
+    e_bf = wbits[bfi] * sram_pj + e_dot + e_acc     # pJ: the store reads wbits per operation
+    printf "\nBF16 energy, component estimate (OpenSTA crashes on the BF16 row): one binary32 multiplier %s mW and one adder %s mW at the row'"'"'s mean activation-bit activity %s; the dot product (%d multipliers, %d adders) %s pJ / op, the accumulators %s pJ / op, with the SRAM-model store %s pJ / op: **%sx** the best ternary engine'"'"'s energy per operation (SRAM store).\n", fmt(bp[2] * 1e3, 2), fmt(bp[3] * 1e3, 2), bp[1], lanes, lanes - 1, fmt(e_dot, 2), fmt(e_acc, 3), fmt(e_bf, 2), beste ? fmt(e_bf / eop_sr[beste], 1) : "n/a" >> md
   }
   printf "\n## 3. The rest of the accelerator (the same for every engine)\n\n" >> md
   printf "| unit | area (mm^2) | how |\n|---|---|---|\n" >> md

@@ -39,6 +39,7 @@ const std::vector<EnumTable> kEnums = {
     {"vector_ops", "VectorOp", "Vop", 5, "Per-lane operations of the vector unit (see model/vector/vlane.h for their meaning)."},
     {"vector_kinds", "VectorKind", "Vk", 3, "What a VEC instruction does with its lanes (docs/isa.md)."},
     {"vector_bmodes", "VectorBMode", "Vb", 2, "Where a VEC instruction takes its b operand."},
+    {"ppa_dots", "PpaDot", "PpaDot", 2, "The dot product's structure in a silicon-comparison row (rtl/ppa/tasu_ppa_row.sv)."},
 };
 const std::vector<std::string> kPlatformParams = {"MemLatency", "MemBytesPerCycle"};
 
@@ -60,14 +61,15 @@ void require(bool ok, const std::string& what) {
   if (!ok) throw std::runtime_error(what);
 }
 
-// The RTL moves whole bus beats between DRAM and every buffer, so each buffer word must be a
-// whole number of beats; catching a bad configuration here beats a silent mis-wiring later.
 // Weight bits of engine number e (engine_weight_bits, keyed by the engine's name).
 int64_t engine_weight_bits(const json& a, int64_t e) {
   for (auto& [k, v] : a["engines"].items())
     if (v.get<int64_t>() == e) return a["engine_weight_bits"].at(k).get<int64_t>();
   throw std::runtime_error("no engine " + std::to_string(e));
 }
+
+// The RTL moves whole bus beats between DRAM and every buffer, so each buffer word must be a
+// whole number of beats; catching a bad configuration here beats a silent mis-wiring later.
 
 void validate_config(const json& a, const std::string& name, const json& c, int sram_beat_bits) {
   for (const auto& p : kHwParams)
@@ -141,6 +143,38 @@ void validate_register_fields(const json& a) {
               r["name"].get<std::string>() + " names an unknown field layout");
 }
 
+// The silicon-comparison rows: tasu_ppa_row builds a ternary row with any of the three adder
+// structures and int8 activations, and a MAC row for INT8 (int8 activations) or BF16 (BF16
+// activations); names become file names in scripts/ppa.sh.
+void validate_ppa_rows(const json& a) {
+  std::vector<std::string> names;
+  for (auto& r : a["ppa_rows"]) {
+    const std::string n = r.at("name"), eng = r.at("engine"), dot = r.at("dot");
+    const int64_t ab = r.at("act_bits");
+    require(!n.empty() && n.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") == std::string::npos,
+            "ppa row '" + n + "': names are lower case letters, digits and '-'");
+    require(std::find(names.begin(), names.end(), n) == names.end(), "ppa row '" + n + "' named twice");
+    names.push_back(n);
+    require(a["engines"].contains(eng) && a["ppa_dots"].contains(dot), "ppa row '" + n + "': unknown engine or dot");
+    const bool ok = eng == "TERNARY" ? dot != "MAC" && ab == 8 : dot == "MAC" && ab == (eng == "BF16" ? 16 : 8);
+    require(ok, "ppa row '" + n + "': tasu_ppa_row builds ternary rows with CHAIN, TREE or CSA and 8-bit activations, "
+                "MAC rows for INT8 with 8-bit and for BF16 with 16-bit activations");
+  }
+  require(!names.empty(), "ppa_rows is empty");
+}
+
+// One line per silicon-comparison row for the shell scripts: index name engine weight-bits
+// act-bits dot.
+std::string gen_ppa_rows(const json& a) {
+  std::ostringstream o;
+  int k = 0;
+  for (auto& r : a["ppa_rows"])
+    o << k++ << " " << r["name"].get<std::string>() << " " << r["engine"].get<std::string>() << " "
+      << a["engine_weight_bits"].at(r["engine"].get<std::string>()).get<int>() << " " << r["act_bits"].get<int>() << " "
+      << r["dot"].get<std::string>() << "\n";
+  return o.str();
+}
+
 // UNIT_STATE -> UnitState.
 std::string layout_camel(std::string s) {
   for (char& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
@@ -171,6 +205,21 @@ std::string gen_sv(const json& a) {
       o << "  localparam logic [" << e.bits - 1 << ":0] " << e.sv << k << " = " << e.bits << "'d" << v.get<int>() << ";\n";
     o << "\n";
   }
+  // The silicon-comparison rows, word k (32 bits) for row k = tasu_ppa_row's Kind.
+  const auto& rows = a["ppa_rows"];
+  const int n_rows = static_cast<int>(rows.size());
+  std::vector<int> eng, dot, act;
+  for (auto& r : rows) {
+    eng.push_back(a["engines"].at(r["engine"].get<std::string>()).get<int>());
+    dot.push_back(a["ppa_dots"].at(r["dot"].get<std::string>()).get<int>());
+    act.push_back(r["act_bits"].get<int>());
+  }
+  o << "  localparam int PpaRows = " << n_rows << ";\n";
+  for (const auto& [name, vals] : {std::pair{"PpaRowEngine", &eng}, {"PpaRowDot", &dot}, {"PpaRowActBits", &act}}) {
+    o << "  localparam logic [" << 32 * n_rows - 1 << ":0] " << name << " = {";
+    for (int k = n_rows - 1; k >= 0; --k) o << "32'd" << (*vals)[k] << (k ? ", " : "};\n");
+  }
+  o << "\n";
   for (auto& f : a["fields"]) {
     const std::string n = camel(f["name"]);
     o << "  localparam int F" << n << "Lsb = " << f["lsb"].get<int>() << ";\n"
@@ -213,6 +262,13 @@ std::string gen_header(const json& a) {
     for (auto& [k, v] : a[e.key].items()) o << "  " << k << " = " << v.get<int>() << ",\n";
     o << "};\n\n";
   }
+  o << "// The silicon-comparison rows (scripts/ppa.sh): index = tasu_ppa_row's Kind.\n"
+    << "struct PpaRow {\n  std::string_view name;\n  Engine engine;\n  PpaDot dot;\n  uint32_t act_bits;\n};\n"
+    << "inline constexpr std::array<PpaRow, " << a["ppa_rows"].size() << "> kPpaRows{{\n";
+  for (auto& r : a["ppa_rows"])
+    o << "  {\"" << r["name"].get<std::string>() << "\", Engine::" << r["engine"].get<std::string>() << ", PpaDot::"
+      << r["dot"].get<std::string>() << ", " << r["act_bits"].get<int>() << "},\n";
+  o << "}};\n\n";
   o << "enum class ErrorCode : uint32_t {\n";
   for (auto& [k, v] : a["error_codes"].items()) o << "  " << k << " = " << v.get<int>() << ",\n";
   o << "};\n\n";
@@ -313,6 +369,7 @@ int main(int argc, char** argv) {
     const std::string out = argv[2];
     validate_flags(a);
     validate_register_fields(a);
+    validate_ppa_rows(a);
     int sram_beat_bits = 0;
     for (auto& f : a["fields"])
       if (f["name"] == "sram_beat") sram_beat_bits = f["width"].get<int>();
@@ -328,6 +385,7 @@ int main(int argc, char** argv) {
     }
     write_file(out + "/tasu_pkg.sv", gen_sv(a));
     write_file(out + "/tasu_arch.h", gen_header(a));
+    write_file(out + "/ppa_rows.txt", gen_ppa_rows(a));
   } catch (const std::exception& e) {
     std::cerr << "gen_arch: " << e.what() << "\n";
     return 1;

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iostream>
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "checkpoint/synthetic_2b4t.h"
+#include "tasu_arch.h"
 #include "layer/accel_layer.h"
 #include "layer/from_checkpoint.h"
 #include "reference/float_reference.h"
@@ -49,19 +51,29 @@ uint16_t bf16_of(float f) {
   return static_cast<uint16_t>((u + 0x7fff + ((u >> 16) & 1)) >> 16);  // round to nearest even
 }
 
+// tasu_ppa_row's AddrW: $clog2(Depth).
+int addr_bits(int depth) {
+  int b = 0;
+  while ((1 << b) < depth) ++b;
+  return b;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 5) {
-    std::cerr << "usage: tasu_ppa_activity KIND(0-4) LANES DEPTH OUT.tcl\n";
+  constexpr int kRows = static_cast<int>(tasu::arch::kPpaRows.size());
+  // KIND is the row's index in tasu_arch.json's ppa_rows, as tasu_ppa_row's Kind parameter.
+  auto num = [](const char* s) {
+    char* end = nullptr;
+    const long v = std::strtol(s, &end, 10);
+    return (*s && !*end && v >= 0 && v <= 1 << 20) ? static_cast<int>(v) : -1;
+  };
+  const int kind = argc == 5 ? num(argv[1]) : -1, lanes = argc == 5 ? num(argv[2]) : -1, depth = argc == 5 ? num(argv[3]) : -1;
+  if (kind < 0 || kind >= kRows || lanes < 1 || depth < 2) {
+    std::cerr << "usage: tasu_ppa_activity KIND(0.." << kRows - 1 << ") LANES(>= 1) DEPTH(>= 2) OUT.tcl\n";
     return 2;
   }
-  const int kind = std::stoi(argv[1]), lanes = std::stoi(argv[2]), depth = std::stoi(argv[3]);
-  const int abits = kind == 4 ? 16 : 8;
-  if (kind < 0 || kind > 4 || lanes < 1 || depth < 2) {
-    std::cerr << "tasu_ppa_activity: KIND must be 0..4, LANES >= 1, DEPTH >= 2\n";
-    return 2;
-  }
+  const int abits = static_cast<int>(tasu::arch::kPpaRows[static_cast<size_t>(kind)].act_bits);
   try {
     const auto model = tasu::ckpt::make_synthetic_2b4t(1, 1);
     const tasu::layer::LayerParams p = tasu::layer::layer_params(model, 0);
@@ -76,7 +88,7 @@ int main(int argc, char** argv) {
     tasu::layer::quantize(xn, T, H, q);
     const float wscale = tasu::vec::to_float(p.q.w_mul);
 
-    Port act("act_i", lanes * abits), addr("rd_addr_i", std::max(1, __builtin_ctz(static_cast<unsigned>(depth))));
+    Port act("act_i", lanes * abits), addr("rd_addr_i", addr_bits(depth));
     uint64_t cycles = 0;
     const int64_t slices = H / lanes;
     for (int64_t t = 0; t < T; ++t)

@@ -1,17 +1,21 @@
 // One row of a matrix engine for the silicon comparison (scripts/ppa.sh): Lanes weights per
 // word in a weight store of Depth words, a registered activation slice, the dot product of
 // the selected kind and an accumulator, all at one dot product (Lanes operations) per cycle.
-// Kind 0: ternary, plain chain; 1: ternary, adder tree; 2: ternary, carry-save tree;
-// 3: INT8 x INT8 with an integer accumulator; 4: BF16 x BF16 with a binary32 accumulator.
+// Kind indexes tasu_arch.json's ppa_rows: the engine (weight bits), the dot product's
+// structure (ternary chain, tree or carry-save tree; INT8 or BF16 multipliers) and the
+// activation bits; BF16 accumulates in binary32, the others in AccW-bit integers.
 // Weight storage is synthesized as flip-flops (no SRAM compiler exists for this library).
 module tasu_ppa_row #(
   parameter int Kind  = 0,
   parameter int Lanes = 32,
   parameter int Depth = 8,
   parameter int AccW  = 24,
-  localparam int WBits = tasu_pkg::EngineWBits[((Kind <= 2) ? 0 : Kind - 2)*32 +: 32],   // kinds 0-2 ternary
-  localparam int ABits = (Kind == 4) ? 16 : 8,
-  localparam int OutW  = (Kind == 4) ? 32 : AccW,
+  // Words of 32 bits in the package; the engine and dot codes are their low bits.
+  localparam logic [1:0] Eng = tasu_pkg::PpaRowEngine[Kind*32 +: 2],
+  localparam logic [1:0] Dot = tasu_pkg::PpaRowDot[Kind*32 +: 2],
+  localparam int WBits = tasu_pkg::EngineWBits[Eng*32 +: 32],
+  localparam int ABits = tasu_pkg::PpaRowActBits[Kind*32 +: 32],
+  localparam int OutW  = (Eng == tasu_pkg::EngBF16) ? 32 : AccW,
   localparam int AddrW = $clog2(Depth)
 ) (
   input  logic                   clk_i,
@@ -46,21 +50,21 @@ module tasu_ppa_row #(
   end
 
   logic [OutW-1:0] acc_q, acc_d;
-  if (Kind == 4) begin : g_bf16
+  if (Eng == tasu_pkg::EngBF16) begin : g_bf16
     logic [31:0] dot, sum;
     tasu_dot_bf16 #(.Lanes(Lanes)) u_dot (.en_i(v_q), .w_i(w_q), .a_i(a_q), .y_o(dot));
     tasu_vu_fadd u_acc (.en_i(v_q), .a_i(clr_q ? 32'd0 : acc_q), .b_i(dot), .y_o(sum));
     assign acc_d = sum;
-  end else if (Kind == 3) begin : g_int8
+  end else if (Eng == tasu_pkg::EngINT8) begin : g_int8
     logic [16+$clog2(Lanes)-1:0] dot;
     tasu_dot_int8 #(.Lanes(Lanes)) u_dot (.en_i(v_q), .w_i(w_q), .a_i(a_q), .y_o(dot));
     assign acc_d = (clr_q ? '0 : acc_q) + OutW'($signed(dot));
   end else begin : g_tern
     // Operand isolation: the dot product is zero (and idle) in the cycles without a step.
     logic [9+$clog2(Lanes)-1:0] dot;
-    if (Kind == 0) begin : g_chain
+    if (Dot == tasu_pkg::PpaDotCHAIN) begin : g_chain
       tasu_dot_tern_chain #(.Lanes(Lanes)) u_dot (.en_i(v_q), .w_i(w_q), .a_i(a_q), .y_o(dot));
-    end else if (Kind == 1) begin : g_tree
+    end else if (Dot == tasu_pkg::PpaDotTREE) begin : g_tree
       tasu_dot_tern_tree #(.Lanes(Lanes)) u_dot (.en_i(v_q), .w_i(w_q), .a_i(a_q), .y_o(dot));
     end else begin : g_csa
       tasu_dot_tern_csa #(.Lanes(Lanes)) u_dot (.en_i(v_q), .w_i(w_q), .a_i(a_q), .y_o(dot));
@@ -73,4 +77,6 @@ module tasu_ppa_row #(
     else if (v_q) acc_q <= acc_d;
   end
   assign acc_o = acc_q;
+
+  `ASSERT_INIT(KindIsARow, Kind >= 0 && Kind < tasu_pkg::PpaRows)
 endmodule
