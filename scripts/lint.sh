@@ -47,9 +47,11 @@ stream_b() {
   # Each optimized ternary dot product is equivalent to the plain chain: a miter proven by SAT
   # over every input (at Lanes = 2: the generators are the same code at every width; Lanes = 4
   # takes 40 s and 96 s and was proven once, see docs/ppa.md).
-  for impl in tasu_dot_tern_tree tasu_dot_tern_csa; do
+  mapfile -t tern_dots < <(bash "$root/scripts/rtl_files.sh" tern_dots "$gen")
+  for dot in $(awk '$3 == "TERNARY" && $6 != "CHAIN" {print tolower($6)}' "$gen/ppa_rows.txt"); do
+    impl=tasu_dot_tern_$dot
     echo "lint: $impl == tasu_dot_tern_chain (yosys miter + sat -prove)"
-    yosys -q -p "read_verilog -sv $root/rtl/engine/tasu_dot_tern_chain.sv $root/rtl/engine/$impl.sv;
+    yosys -q -p "read_verilog -sv ${tern_dots[*]};
                  chparam -set Lanes 2 tasu_dot_tern_chain $impl; proc; opt -fast;
                  miter -equiv -flatten -make_assert tasu_dot_tern_chain $impl miter; hierarchy -top miter;
                  sat -verify -prove-asserts miter" > /dev/null

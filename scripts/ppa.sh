@@ -35,8 +35,8 @@ depth=$((2 * depth))
 [ -n "$lanes" ] || { echo "ppa: unknown configuration '$config'"; exit 1; }
 
 # The rows, from tasu_arch.json's ppa_rows (index = tasu_ppa_row's Kind): name, engine, weight bits.
-names=(); engs=(); wbits=()
-while read -r k n eng wb _; do names[k]=$n; engs[k]=$eng; wbits[k]=$wb; done < "$out/ppa_rows.txt"
+names=(); engs=(); wbits=(); erow=()
+while read -r k n eng wb _ _ er; do names[k]=$n; engs[k]=$eng; wbits[k]=$wb; erow[k]=$er; done < "$out/ppa_rows.txt"
 bf16_row=$(awk '$3 == "BF16" {print $2; exit}' "$out/ppa_rows.txt")
 mapfile -t rtl < <(bash "$root/scripts/rtl_files.sh" ppa_rows "$out")
 mapfile -t vu_float < <(bash "$root/scripts/rtl_files.sh" vu_float "$out")
@@ -122,12 +122,39 @@ yosys -q -l "$out/control.yosys.log" "$out/control.ys" > /dev/null
 yosys -q -l "$out/vu_lane.yosys.log" -p "
   read_verilog -sv ${vu_lane[*]}
   synth -top tasu_vu_lane; abc -liberty $lib -D $((clock_ns * 1000)); opt_clean
-  tee -q -o $out/vu_lane.stat.txt stat -liberty $lib" > /dev/null
+  tee -q -o $out/vu_lane.stat.txt stat -liberty $lib
+  splitnets -ports; opt_clean -purge
+  write_verilog -noattr -noexpr -nohex -nodec $out/vu_lane.v" > /dev/null
+# A lane's energy per operation for the energy model (tasu run --energy), by what it enables:
+# a binary32 add (ELEM ADD, MAX, the other ELEM operations, an upper bound for them), a multiply
+# (ELEM MUL) and a multiply beside the accumulating add (DOT, DOTS, WSUM). Operands switch at
+# TASU_PPA_VU_ACTIVITY (an assumption: no program activity is derived for the vector unit).
+vu_act=${TASU_PPA_VU_ACTIVITY:-0.25}
+vop() { sed -n "s/.*localparam logic \[4:0\] Vop$1 = 5'd\([0-9]*\);/\1/p" "$out/tasu_pkg.sv"; }
+vu_pj=""
+for mode in add:$(vop ADD):0 mul:$(vop MUL):0 mac:$(vop MUL):1; do
+  IFS=: read -r name code acc <<< "$mode"
+  {
+    printf 'read_liberty %s\nread_verilog %s\nlink_design tasu_vu_lane\n' "$lib" "$out/vu_lane.v"
+    printf 'create_clock -name clk -period %s\nset_input_delay 0 -clock clk [all_inputs]\n' "$clock_ns"
+    printf 'set_power_activity -input -activity %s -duty 0.5\n' "$vu_act"
+    printf 'set_power_activity -input_ports [get_ports en_i] -activity 0 -duty 1\n'
+    printf 'set_power_activity -input_ports [get_ports acc_en_i] -activity 0 -duty %s\n' "$acc"
+    for b in 0 1 2 3 4; do
+      printf 'set_power_activity -input_ports [get_ports {op_i[%d]}] -activity 0 -duty %d\n' "$b" $(((code >> b) & 1))
+    done
+    [ "$acc" = 1 ] || printf 'set_power_activity -input_ports [get_ports {acc_a_i[*]} ] -activity 0 -duty 0\nset_power_activity -input_ports [get_ports {acc_b_i[*]}] -activity 0 -duty 0\n'
+    printf 'report_power\nexit\n'
+  } > "$out/vu_lane_$name.sta.tcl"
+  (cd "$out" && sta -no_init -exit "vu_lane_$name.sta.tcl" > "vu_lane_$name.sta.log" 2>&1) || true
+  # pJ per lane operation: total power (W) x clock period.
+  vu_pj="$vu_pj $(awk -v c="$clock_ns" '/^Total/{printf "%.4f", $5 * c * 1e3; f = 1; exit} END {if (!f) print "nan"}' "$out/vu_lane_$name.sta.log")"
+done
 ctl_total=$(sed -n "s/.*Chip area for top module.*: \([0-9.]*\)/\1/p" "$out/control.stat.txt")
 vu_seq=$(sed -n "s/.*Chip area for module .*tasu_vu': \([0-9.]*\)/\1/p" "$out/control.stat.txt")
 vu_lane=$(sed -n "s/.*Chip area for top module.*: \([0-9.]*\)/\1/p" "$out/vu_lane.stat.txt")
 vlanes=$(sed -n 's/.*localparam int VLanes = \([0-9]*\);/\1/p' "$out/tasu_pkg.sv")
-echo "$ctl_total $vu_seq $vu_lane $vlanes" > "$out/shared.txt"
+echo "$ctl_total $vu_seq $vu_lane $vlanes$vu_pj" > "$out/shared.txt"
 fi
 
 # ---- Report ---------------------------------------------------------------------------------
@@ -158,7 +185,7 @@ fi
                    split($5, p, "/"); u = (p[1] ~ /u_wstore/) ? "s" : (p[1] ~ /u_dot/) ? "d" : (p[1] ~ /u_areg/) ? "a" : "r"
                    pw[u] += $4; any = 1 }
                  END { if (any) printf "%g %g %g %g", pw["s"], pw["d"], pw["a"], pw["r"]; else print "nan nan nan nan" }' "$out/$n.sta.log")
-    echo "$n $total $cells ${store:-0} ${dot:-0} ${areg:-0} ${wns:-nan} ${power:-nan} ${leak:-nan} $units ${engs[$k]} ${wbits[$k]}"
+    echo "$n $total $cells ${store:-0} ${dot:-0} ${areg:-0} ${wns:-nan} ${power:-nan} ${leak:-nan} $units ${engs[$k]} ${wbits[$k]} ${erow[$k]}"
   done
 } > "$out/summary.txt"
 
@@ -169,15 +196,17 @@ fi
 sram_um2=${TASU_SRAM_BIT_UM2:-5.59}
 sram_eff=${TASU_SRAM_EFFICIENCY:-0.70}
 sram_pj=${TASU_SRAM_READ_PJ_PER_BIT:-2.5}
-read -r ctl_total vu_seq vu_lane vlanes < "$out/shared.txt"
+read -r ctl_total vu_seq vu_lane vlanes vu_add_pj vu_mul_pj vu_mac_pj < "$out/shared.txt"
 bf16_parts=$(cat "$out/bf16_parts.txt" 2>/dev/null || true)
 
 awk -v lanes="$lanes" -v depth="$depth" -v tiles="$tiles" -v rows="$rows" -v clk="$clock_ns" -v cfg="$config" \
     -v outdir="$out" -v actwords="$actwords" -v outwords="$outwords" -v vrows="$vrows" \
     -v ctl_total="$ctl_total" -v vu_seq="$vu_seq" -v vu_lane="$vu_lane" -v vlanes="$vlanes" \
+    -v vu_act="${TASU_PPA_VU_ACTIVITY:-0.25}" -v vu_add_pj="${vu_add_pj:-nan}" -v vu_mul_pj="${vu_mul_pj:-nan}" -v vu_mac_pj="${vu_mac_pj:-nan}" \
     -v sram_um2="$sram_um2" -v sram_eff="$sram_eff" -v sram_pj="$sram_pj" -v bf16_parts="$bf16_parts" '
 function fmt(x, d) { return sprintf("%." d "f", x) }
 function sram_area(bits) { return bits * sram_um2 / sram_eff }
+function jnum(x) { return (x == "nan" || x == "") ? "null" : x }
 function rat(a, b) { return (b > 0 && a > 0) ? fmt(a / b, 2) "x" : "n/a" }
 {
   n[NR] = $1; area[NR] = $2; cells[NR] = $3; store[NR] = $4; dot[NR] = $5; areg[NR] = $6; wns[NR] = $7
@@ -185,7 +214,7 @@ function rat(a, b) { return (b > 0 && a > 0) ? fmt(a / b, 2) "x" : "n/a" }
   rest[NR] = $2 - $4 - $5 - $6
   crit[NR] = clk - $7; fmax[NR] = 1000 / crit[NR]              # MHz
   haspw[NR] = ($8 != "nan" && $10 != "nan")
-  eng[NR] = $14; wbits[NR] = $15
+  eng[NR] = $14; wbits[NR] = $15; erow[NR] = $16
   e_op[NR] = haspw[NR] ? $8 * clk * 1e-9 / lanes * 1e12 : 0     # pJ per weight operation at the clock
   tops_w[NR] = haspw[NR] ? lanes / (clk * 1e-9) / $8 / 1e12 : 0 # weight operations per second per watt / 1e12
   gops_mm2[NR] = lanes * fmax[NR] * 1e6 / ($2 * 1e-6) / 1e9     # at Fmax
@@ -250,6 +279,7 @@ END {
     e_acc = tiles * rows * bp[3] * clk * 1e-9 / ops * 1e12
     for (i = 1; i <= NR; i++) if (eng[i] == "BF16") bfi = i
     e_bf = wbits[bfi] * sram_pj + e_dot + e_acc     # pJ: the store reads wbits per operation
+    bf_est = e_bf
     printf "\nBF16 energy, component estimate (OpenSTA crashes on the BF16 row): one binary32 multiplier %s mW and one adder %s mW at the row'"'"'s mean activation-bit activity %s; the dot product (%d multipliers, %d adders) %s pJ / op, the accumulators %s pJ / op, with the SRAM-model store %s pJ / op: **%sx** the best ternary engine'"'"'s energy per operation (SRAM store).\n", fmt(bp[2] * 1e3, 2), fmt(bp[3] * 1e3, 2), bp[1], lanes, lanes - 1, fmt(e_dot, 2), fmt(e_acc, 3), fmt(e_bf, 2), beste ? fmt(e_bf / eop_sr[beste], 1) : "n/a" >> md
   }
   printf "\n## 3. The rest of the accelerator (the same for every engine)\n\n" >> md
@@ -295,5 +325,23 @@ END {
     printf "</svg>\n" >> html
   }
   printf "</body></html>\n" >> html
+
+  # Energy per event for the energy model (model/energy, tasu run --energy): per engine, the
+  # energy per weight operation of the row built like its tiles (SRAM-model store, leakage
+  # included while it runs; BF16 from the component estimate when OpenSTA has no power) and the
+  # leakage of the engine; the SRAM model per bit; a vector lane per operation.
+  js = outdir "/energy.json"
+  printf "{\n  \"_role\": \"Energy per event of the %s accelerator, 0.18 um at %s ns, written by scripts/ppa.sh %s; read by tasu run --energy (docs/energy.md).\",\n", cfg, clk, cfg > js
+  printf "  \"config\": \"%s\", \"clock_ns\": %s, \"tiles\": %d, \"rows\": %d, \"lanes\": %d,\n", cfg, clk, tiles, rows, lanes >> js
+  printf "  \"sram_pj_per_bit\": %s,\n", sram_pj >> js
+  printf "  \"vector_lane_pj\": { \"add\": %s, \"mul\": %s, \"mac\": %s }, \"vector_lane_activity\": %s, \"vector_lanes\": %d,\n", jnum(vu_add_pj), jnum(vu_mul_pj), jnum(vu_mac_pj), vu_act, vlanes >> js
+  printf "  \"engines\": {" >> js
+  sep = ""
+  for (i = 1; i <= NR; i++) if (erow[i]) {
+    est = !haspw[i] && eng[i] == "BF16" && bf_est > 0
+    printf "%s\n    \"%s\": { \"row\": \"%s\", \"pj_per_op\": %s, \"measured\": %s, \"leakage_w\": %s, \"area_mm2\": %s }", sep, eng[i], n[i], haspw[i] ? fmt(eop_sr[i], 4) : (est ? fmt(bf_est, 4) : "null"), haspw[i] ? "true" : "false", haspw[i] ? sprintf("%.6g", tiles * rows * lk[i]) : "null", fmt(eng_sr[i] / 1e6, 3) >> js
+    sep = ","
+  }
+  printf "\n  },\n  \"shared_area_mm2\": %s\n}\n", fmt(shared / 1e6, 3) >> js
 }' "$out/summary.txt"
 cat "$out/report.md"

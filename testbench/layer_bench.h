@@ -92,6 +92,9 @@ inline std::vector<uint64_t> expect_layers_bit_exact(rt::Device& dev, const laye
     // The roofline is a lower bound: no program may beat it. (On the RTL; the functional
     // model's cycles are an estimate.)
     if (dev.backend() == "rtl") {
+      // The energy model's DRAM events, counted from the programs, are the RTL's byte counters.
+      EXPECT_EQ(st.events.dram_rd_bytes, st.counters.rd_bytes) << "step " << step;
+      EXPECT_EQ(st.events.dram_wr_bytes, st.counters.wr_bytes) << "step " << step;
       EXPECT_GT(st.roofline.bound, 0.0);
       EXPECT_LE(st.roofline.bound, static_cast<double>(st.counters.cycles)) << "step " << step;
       EXPECT_GE(st.roofline.bound, std::max({st.roofline.dram, st.roofline.engine, st.roofline.vector}) /

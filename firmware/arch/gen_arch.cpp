@@ -61,12 +61,14 @@ void require(bool ok, const std::string& what) {
   if (!ok) throw std::runtime_error(what);
 }
 
-// Weight bits of engine number e (engine_weight_bits, keyed by the engine's name).
-int64_t engine_weight_bits(const json& a, int64_t e) {
+// A per-engine figure of engine number e (table: engine_weight_bits, engine_term_bits; keyed by
+// the engine's name).
+int64_t engine_figure(const json& a, const char* table, int64_t e) {
   for (auto& [k, v] : a["engines"].items())
-    if (v.get<int64_t>() == e) return a["engine_weight_bits"].at(k).get<int64_t>();
+    if (v.get<int64_t>() == e) return a[table].at(k).get<int64_t>();
   throw std::runtime_error("no engine " + std::to_string(e));
 }
+int64_t engine_weight_bits(const json& a, int64_t e) { return engine_figure(a, "engine_weight_bits", e); }
 
 // The RTL moves whole bus beats between DRAM and every buffer, so each buffer word must be a
 // whole number of beats; catching a bad configuration here beats a silent mis-wiring later.
@@ -88,31 +90,35 @@ void validate_config(const json& a, const std::string& name, const json& c, int 
   require(c["AccW"].get<int64_t>() >= 23 && c["AccW"].get<int64_t>() <= 32,
           name + ": AccW must be 23..32 bits (K <= 16384 int8 x ternary needs 23)");
   require(pow2(c["VRows"].get<int64_t>()) && c["VRows"].get<int64_t>() <= 32768, name + ": VRows must be a power of two <= 32768");
-  // TO_ACT packs one scratchpad row (64 int8) into one bus beat; FROM_OUT places whole output words.
-  require(bb == 64, name + ": the vector unit needs BusBytes = 64 (one packed int8 row per beat)");
-  require(r <= 64, name + ": Rows must divide the 64 vector lanes");
+  // TO_ACT packs one scratchpad row (VLanes int8) into one bus beat; FROM_OUT places whole output words.
+  const int64_t vl = a["vector_lanes"].get<int64_t>();
+  require(bb == vl, name + ": the vector unit needs BusBytes = vector_lanes (one packed int8 row per beat)");
+  require(r <= vl && vl % r == 0, name + ": Rows must divide the vector lanes");
   // Every on-chip beat space must be addressable by a LOAD/STORE's sram_beat field.
   const int64_t beats_max = std::max({2 * c["WDepth"].get<int64_t>() * t * (r * l * wbits / 8) / bb,
-                                      c["ActWords"].get<int64_t>() * t * l / bb, c["VRows"].get<int64_t>() * 256 / bb,
+                                      c["ActWords"].get<int64_t>() * t * l / bb, c["VRows"].get<int64_t>() * vl * 4 / bb,
                                       c["OutWords"].get<int64_t>() * r * 4 / bb});
   require(beats_max <= (int64_t{1} << sram_beat_bits), name + ": a buffer has more beats than sram_beat can address");
 }
 
 // The command processor reads the flags as two unit-indexed masks: pop_<u> and push_<u> must
 // sit at consecutive bits in unit order.
-void validate_flags(const json& a) {
+void validate_enums_and_flags(const json& a) {
   auto lsb_of = [&](const std::string& n) -> int64_t {
     for (auto& f : a["fields"])
       if (f["name"] == n) return f["lsb"].get<int64_t>();
     throw std::runtime_error("missing field " + n);
   };
-  // Units number 0..N-1: they index the token counters and the per-unit register fields.
-  std::vector<bool> seen(a["units"].size(), false);
-  for (auto& [k, v] : a["units"].items()) {
-    const int64_t u = v.get<int64_t>();
-    require(u >= 0 && u < static_cast<int64_t>(seen.size()) && !seen[u], "units must number 0.." +
-            std::to_string(seen.size() - 1) + " once each (" + k + ")");
-    seen[u] = true;
+  // Every enumeration numbers 0..N-1: units index the token counters and the per-unit register
+  // fields, the others index tables (arch::k<Enum>Count).
+  for (const auto& e : kEnums) {
+    std::vector<bool> seen(a[e.key].size(), false);
+    for (auto& [k, v] : a[e.key].items()) {
+      const int64_t u = v.get<int64_t>();
+      require(u >= 0 && u < static_cast<int64_t>(seen.size()) && !seen[u], std::string(e.key) + " must number 0.." +
+              std::to_string(seen.size() - 1) + " once each (" + k + ")");
+      seen[u] = true;
+    }
   }
   for (const char* dir : {"pop", "push"}) {
     const int64_t base = lsb_of(std::string(dir) + "_ld");
@@ -161,17 +167,22 @@ void validate_ppa_rows(const json& a) {
                 "MAC rows for INT8 with 8-bit and for BF16 with 16-bit activations");
   }
   require(!names.empty(), "ppa_rows is empty");
+  for (auto& [eng, v] : a["engines"].items()) {
+    int marked = 0;
+    for (auto& r : a["ppa_rows"]) marked += r["engine"] == eng && r.value("engine_row", false);
+    require(marked == 1, "ppa_rows must mark exactly one engine_row for " + eng);
+  }
 }
 
 // One line per silicon-comparison row for the shell scripts: index name engine weight-bits
-// act-bits dot.
+// act-bits dot engine-row (1: the row modelling its engine's tiles).
 std::string gen_ppa_rows(const json& a) {
   std::ostringstream o;
   int k = 0;
   for (auto& r : a["ppa_rows"])
     o << k++ << " " << r["name"].get<std::string>() << " " << r["engine"].get<std::string>() << " "
       << a["engine_weight_bits"].at(r["engine"].get<std::string>()).get<int>() << " " << r["act_bits"].get<int>() << " "
-      << r["dot"].get<std::string>() << "\n";
+      << r["dot"].get<std::string>() << " " << (r.value("engine_row", false) ? 1 : 0) << "\n";
   return o.str();
 }
 
@@ -196,10 +207,14 @@ std::string gen_sv(const json& a) {
   o << "  localparam int VLanes = " << a["vector_lanes"].get<int>() << ";\n\n";
   for (auto& [k, v] : a["command_processor"].items()) o << "  localparam int Cp" << k << " = " << v.get<int>() << ";\n";
   o << "  localparam int NumUnits = " << a["units"].size() << ";   // command-processor units (Unit*)\n";
-  // Word e (32 bits, so that it assigns to an int without a width change): weight bits of engine e.
+  // Word e (32 bits, so that it assigns to an int without a width change): weight bits and
+  // dot-product term bits of engine e.
   const int n_eng = static_cast<int>(a["engines"].size());
-  o << "  localparam logic [" << 32 * n_eng - 1 << ":0] EngineWBits = {";
-  for (int e = n_eng - 1; e >= 0; --e) o << "32'd" << engine_weight_bits(a, e) << (e ? ", " : "};\n\n");
+  for (const auto& [name, table] : {std::pair{"EngineWBits", "engine_weight_bits"}, {"EngineTermBits", "engine_term_bits"}}) {
+    o << "  localparam logic [" << 32 * n_eng - 1 << ":0] " << name << " = {";
+    for (int e = n_eng - 1; e >= 0; --e) o << "32'd" << engine_figure(a, table, e) << (e ? ", " : "};\n");
+  }
+  o << "\n";
   for (const auto& e : kEnums) {
     for (auto& [k, v] : a[e.key].items())
       o << "  localparam logic [" << e.bits - 1 << ":0] " << e.sv << k << " = " << e.bits << "'d" << v.get<int>() << ";\n";
@@ -260,7 +275,7 @@ std::string gen_header(const json& a) {
   for (const auto& e : kEnums) {
     o << "// " << e.doc << "\nenum class " << e.cpp << " : uint8_t {\n";
     for (auto& [k, v] : a[e.key].items()) o << "  " << k << " = " << v.get<int>() << ",\n";
-    o << "};\n\n";
+    o << "};\ninline constexpr int k" << e.cpp << "Count = " << a[e.key].size() << ";\n\n";
   }
   o << "// The silicon-comparison rows (scripts/ppa.sh): index = tasu_ppa_row's Kind.\n"
     << "struct PpaRow {\n  std::string_view name;\n  Engine engine;\n  PpaDot dot;\n  uint32_t act_bits;\n};\n"
@@ -278,7 +293,8 @@ std::string gen_header(const json& a) {
   // Names as the JSON spells them, for reports and traces.
   for (const auto& [key, type, fn] : {std::tuple{"opcodes", "Opcode", "opcode_name"},
                                       std::tuple{"vector_kinds", "VectorKind", "vector_kind_name"},
-                                      std::tuple{"units", "Unit", "unit_name"}}) {
+                                      std::tuple{"units", "Unit", "unit_name"},
+                                      std::tuple{"engines", "Engine", "engine_name"}}) {
     o << "inline constexpr std::string_view " << fn << "(" << type << " v) {\n  switch (v) {\n";
     for (auto& [k, v] : a[key].items()) o << "    case " << type << "::" << k << ": return \"" << k << "\";\n";
     o << "  }\n  return \"?\";\n}\n\n";
@@ -367,7 +383,7 @@ int main(int argc, char** argv) {
     if (!in) throw std::runtime_error(std::string("cannot read ") + argv[1]);
     const json a = json::parse(in);
     const std::string out = argv[2];
-    validate_flags(a);
+    validate_enums_and_flags(a);
     validate_register_fields(a);
     validate_ppa_rows(a);
     int sram_beat_bits = 0;

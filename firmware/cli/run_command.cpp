@@ -110,6 +110,16 @@ void check_writable(const std::string& path, const char* flag) {
   if (std::filesystem::is_directory(p)) throw std::invalid_argument(fmt::format("{} {} is a directory", flag, path));
 }
 
+// The energy table of --energy, checked against the configuration before any work ("" none).
+std::unique_ptr<energy::EnergyTable> load_energy(const std::string& path, const std::string& config) {
+  if (path.empty()) return nullptr;
+  auto t = std::make_unique<energy::EnergyTable>(energy::load_energy_table(path));
+  const arch::Config* cfg = arch::find_config(config);
+  if (!cfg) throw std::invalid_argument(fmt::format("no configuration '{}'", config));
+  energy::check_table(*t, *cfg);
+  return t;
+}
+
 int run_layers(const RunArgs& args) {
   const auto t0 = Clock::now();
   if (!(args.clock_mhz > 0)) throw std::invalid_argument("--clock-mhz must be > 0");
@@ -121,6 +131,7 @@ int run_layers(const RunArgs& args) {
   check_writable(args.trace, "--trace");
   check_writable(args.timeline, "--timeline");
   if (!args.trace.empty() && args.backend != "rtl") throw std::invalid_argument("--trace needs the rtl backend");
+  const std::unique_ptr<energy::EnergyTable> table = load_energy(args.energy, args.config);
   const run::ModelSource model(args.model_dir, args.seed);
   const auto& cfg = model.config();
 
@@ -186,7 +197,8 @@ int run_layers(const RunArgs& args) {
   if (have_ref)
     rc = std::make_unique<run::RefCheck>(
         run::check_against_reference(ref, args.reference, r.outputs, args.tolerance));
-  const run::ReportOptions o = report_options(cfg, args.clock_mhz, args.dump);
+  run::ReportOptions o = report_options(cfg, args.clock_mhz, args.dump);
+  o.energy = table.get();
   write_dump(args.dump, r);
   run::print_report(r, o, rc.get());
   write_json(args.json, run::report_json(r, o, rc.get()));
@@ -230,6 +242,8 @@ int merge_reports(const MergeArgs& args) {
     shards.push_back(std::move(r));
   }
   const run::RunResult m = run::merge_results(std::move(shards));
+  const std::unique_ptr<energy::EnergyTable> table = load_energy(args.energy, m.config);
+  o.energy = table.get();
   std::unique_ptr<run::RefCheck> rc;
   if (!args.reference.empty()) {
     const reference::ReferenceFile ref = reference::load_reference_file(args.reference);

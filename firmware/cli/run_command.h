@@ -19,6 +19,7 @@ struct RunArgs {
   std::string reference, dump, backend = "rtl", config = "default", trace, json;
   std::string input;           // a dump of an earlier run: tokens and the hidden state entering layer A
   std::string timeline;        // Chrome trace-event JSON of every instruction's interval
+  std::string energy;          // energy table (scripts/ppa.sh's energy.json): price the run
   double clock_mhz = 1000;
   double tolerance = run::kDefaultTolerance;  // of the reference check
   uint64_t seed = 1;
@@ -26,7 +27,7 @@ struct RunArgs {
 
 struct MergeArgs {
   std::vector<std::string> reports;  // the shards' --json reports (each names its --dump)
-  std::string reference, dump, json;
+  std::string reference, dump, json, energy;
   double clock_mhz = 1000;
   double tolerance = run::kDefaultTolerance;
 };

@@ -116,6 +116,9 @@ int sc_main(int argc, char** argv) {
   run->add_option("--input", ra.input,
                   "start from the hidden states in this dump of an earlier run (tokens, P and D come from it)");
   run->add_option("--clock-mhz", ra.clock_mhz, "clock for tokens per second")->capture_default_str();
+  run->add_option("--energy", ra.energy,
+                  "price the run with this energy table (scripts/ppa.sh CONFIG writes build/ppa-CONFIG/energy.json; "
+                  "docs/energy-*.json): joules per token by unit, DRAM in and out");
   run->add_option("--tolerance", ra.tolerance,
                   "reference check: largest relative L2 error of a layer output, and of a delta (attn_out, "
                   "mlp_out) relative to the stream it is added to")
@@ -130,6 +133,7 @@ int sc_main(int argc, char** argv) {
   merge->add_option("--dump", ma.dump, "write the merged outputs");
   merge->add_option("--json", ma.json, "write the merged report as JSON");
   merge->add_option("--clock-mhz", ma.clock_mhz, "clock for tokens per second")->capture_default_str();
+  merge->add_option("--energy", ma.energy, "price the merged run with this energy table (as for run)");
   merge->add_option("--tolerance", ma.tolerance, "reference check tolerance (as for run)")->capture_default_str();
 
   // A first word that is neither an option nor a command: say so (CLI11 would only say that a

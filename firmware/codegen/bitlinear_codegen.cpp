@@ -38,10 +38,14 @@ struct TokenLink {
 }  // namespace
 
 BitLinearPlan plan_bitlinear(const arch::Config& cfg, const BitLinearShape& s) {
-  if (cfg.Engine != static_cast<uint32_t>(arch::Engine::TERNARY))
+  // The INT8 MAC array runs the same programs with the ternary weights as int8 bytes (its
+  // integer sums are the same); the BF16 array's outputs are binary32, which the programs'
+  // integer pipeline (scales, requantization) does not take.
+  if (cfg.Engine == static_cast<uint32_t>(arch::Engine::BF16))
     throw std::invalid_argument(fmt::format(
-        "configuration '{}' has a {} MAC-array engine (a silicon baseline): BitLinear programs need the ternary engine",
-        cfg.name, cfg.Engine == static_cast<uint32_t>(arch::Engine::INT8) ? "INT8" : "BF16"));
+        "configuration '{}' has a BF16 MAC-array engine (a silicon baseline) whose sums are binary32: BitLinear "
+        "programs need integer sums (the ternary or the INT8 engine)",
+        cfg.name));
   if (s.m <= 0 || s.k <= 0 || s.n <= 0)
     throw std::invalid_argument(fmt::format("BitLinear shape must be positive, got M={} K={} N={}", s.m, s.k, s.n));
   if (s.k > 16384)
@@ -60,7 +64,7 @@ BitLinearPlan plan_bitlinear(const arch::Config& cfg, const BitLinearShape& s) {
     throw std::invalid_argument(fmt::format("K={} needs {} activation words per token, the buffer holds {}", s.k,
                                             p.depth_total, cfg.ActWords));
   p.tokens_per_chunk = std::min({s.n, fit, int64_t{cfg.OutWords} / 2, int64_t{65535}});
-  p.weight_bytes = static_cast<uint64_t>(p.mp) * p.kp / 4;
+  p.weight_bytes = static_cast<uint64_t>(p.mp) * p.kp * cfg.wgt_bits() / 8;
   p.act_bytes = static_cast<uint64_t>(s.n) * p.kp;
   p.out_bytes = static_cast<uint64_t>(s.n) * p.mp * 4;
   return p;
@@ -70,11 +74,13 @@ std::vector<uint8_t> pack_weights(const arch::Config& cfg, const BitLinearPlan& 
   // Order: row block, then depth word, then tile: exactly the weight-buffer beat order, so a
   // K chunk of a row block is one contiguous LOAD.
   const int64_t word_bytes = cfg.wgt_word_bytes();
-  if (cfg.Lanes % 4 != 0) throw std::logic_error("pack_weights: Lanes must be a multiple of 4");
+  // A weight is its two's complement in wgt_bits bits (2 for ternary: 0b11, 0b00, 0b01; 8 for
+  // the INT8 array), lane l of row r at bit (r * Lanes + l) * bits of the tile's word.
+  const uint32_t bits = cfg.wgt_bits(), mask = (1u << bits) - 1;
+  if (bits > 8 || 8 % bits != 0) throw std::logic_error("pack_weights: weights of 2, 4 or 8 bits");
   std::vector<uint8_t> out(p.weight_bytes, 0);
   const int64_t tl = int64_t{cfg.Tiles} * cfg.Lanes;
-  // The device code of v in {-1, 0, +1} is its two low bits (0b11, 0b00, 0b01); anything else
-  // is found by one pass first, so the packing loop has no branch per weight.
+  // Anything but -1, 0, +1 is found by one pass first, so the packing loop has no branch per weight.
   for (int64_t i = 0; i < p.shape.m * p.shape.k; ++i)
     if (w[i] < -1 || w[i] > 1)
       throw std::invalid_argument(
@@ -90,9 +96,10 @@ std::vector<uint8_t> pack_weights(const arch::Config& cfg, const BitLinearPlan& 
           const int64_t row = rb * cfg.Rows + r;
           if (row >= p.shape.m) break;
           const int8_t* src = w + row * p.shape.k + col0;
-          uint8_t* dst = word + r * cfg.Lanes / 4;  // Lanes is a multiple of 4: rows start on bytes
-          for (int64_t l = 0; l < lanes; ++l)
-            dst[l / 4] |= static_cast<uint8_t>((static_cast<uint8_t>(src[l]) & 3u) << (2 * (l % 4)));
+          for (int64_t l = 0; l < lanes; ++l) {
+            const uint64_t pos = static_cast<uint64_t>(r * cfg.Lanes + l) * bits;
+            word[pos / 8] |= static_cast<uint8_t>((static_cast<uint8_t>(src[l]) & mask) << (pos % 8));
+          }
         }
       }
   return out;

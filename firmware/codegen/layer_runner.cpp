@@ -42,7 +42,7 @@ Roofline program_roofline(const arch::Config& cfg, const layer::LayerParams& p, 
   double ops = 0, weight_bytes = 0;
   for (const layer::TernaryProjection* w : {&p.q, &p.k, &p.v, &p.o, &p.gate, &p.up, &p.down}) {
     ops += static_cast<double>(w->out) * static_cast<double>(w->in);
-    weight_bytes += static_cast<double>(w->out) * static_cast<double>(w->in) / 4.0;
+    weight_bytes += static_cast<double>(w->out) * static_cast<double>(w->in) * cfg.wgt_bits() / 8.0;
   }
   const double hidden_io = 2.0 * static_cast<double>(tokens * s.hidden) * 4.0;
   const double kv = static_cast<double>(positions * s.kv_heads * s.head_dim) * 4.0 * 2.0;
@@ -230,6 +230,7 @@ std::vector<LayerStepOutputs> DeviceLayers::run(const std::vector<layer::vf32>& 
       ++stats.programs;
       stats.insns += prog.size();
       stats.roofline += program_roofline(cfg, *pl.p, prog, slots, const_bytes_);
+      stats.events += energy::count_events(cfg, prog);
       std::vector<rt::TraceEvent> events = dev_.take_timeline();
       if (!events.empty()) stats.timelines.push_back({prog, std::move(events), dev_.counters().cycles});
       read_rows(pl.a.attn_out, c0, n, outs[li].attn_out);

@@ -10,6 +10,7 @@
 #include "codegen/layer_codegen.h"
 #include "layer/accel_layer.h"
 #include "device/device.h"
+#include "energy/energy_events.h"
 
 namespace tasu::codegen {
 
@@ -18,7 +19,7 @@ struct LayerStepOutputs {
 };
 
 // The layer roofline of one program, in cycles (docs/performance.md defines it):
-//   dram   = compulsory DRAM bytes / MemBytesPerCycle: the packed 2-bit weights (M*K/4 each
+//   dram   = compulsory DRAM bytes / MemBytesPerCycle: the packed weights (M*K*wgt_bits/8 each: 2 bits ternary, 8 on the INT8 array
 //            projection) and the constants once, the input and output hidden states (binary32),
 //            the KV cache of earlier positions read once and the new positions' keys and values
 //            written once (the block outputs kept for checking, attn_out and mlp_out, are not);
@@ -47,10 +48,11 @@ struct StepStats {
   rt::Counters counters;
   uint64_t programs = 0, insns = 0;
   Roofline roofline;
+  energy::Events events;  // what the programs did, for the energy model
   std::vector<ProgramTimeline> timelines;  // one per program, when the device records them
 };
 
-// A layer's DRAM images as the device holds them: the seven projections' packed 2-bit weights
+// A layer's DRAM images as the device holds them: the seven projections' packed weights (wgt_bits each)
 // (q, k, v, o, gate, up, down) and the vector unit's constants. Pure host work, so it can be
 // prepared while the device runs something else.
 struct PackedLayer {

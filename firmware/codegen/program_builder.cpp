@@ -12,7 +12,7 @@ namespace {
 constexpr uint64_t kDramBlock = 256;
 // The command processor's 8-bit token counters; the margin covers the instructions a unit can
 // run ahead of program order (its queue and the one executing).
-constexpr int64_t kMaxOutstanding = 255 - 8;
+constexpr int64_t kMaxOutstanding = ((int64_t{1} << arch::regf::SEM::from_ld.width) - 1) - 2 * arch::kCpQueueDepth;
 
 // Tokens flow in program order: the k-th pop on a channel matches the k-th push. Given, for each
 // consumer in its unit's order, the position (in the producer unit's order) of the latest
@@ -50,7 +50,7 @@ void ProgramBuilder::add(const isa::Insn& x, const std::vector<Span>& reads, con
   const int unit = isa::unit_of(x.opcode());
   if (unit < 0) throw std::logic_error("program builder: only unit instructions are added (FINISH is appended)");
   const auto idx = static_cast<int64_t>(insns_.size());
-  std::array<int64_t, kU> wait{-1, -1, -1, -1};
+  std::array<int64_t, kU> wait = none();
   auto dep = [&](int64_t j) {
     if (j >= 0 && unit_[static_cast<size_t>(j)] != unit) {
       const auto u = static_cast<size_t>(unit_[static_cast<size_t>(j)]);

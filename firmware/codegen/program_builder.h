@@ -35,9 +35,14 @@ class ProgramBuilder {
 
  private:
   static constexpr int kU = isa::kUnits;
+  static constexpr std::array<int64_t, kU> none() {
+    std::array<int64_t, kU> a{};
+    for (auto& x : a) x = -1;
+    return a;
+  }
   struct Granule {
     int64_t writer = -1;
-    std::array<int64_t, kU> reader{-1, -1, -1, -1};  // latest reader per unit since the write
+    std::array<int64_t, kU> reader = none();  // latest reader per unit since the write
   };
   Granule& granule(Space s, uint64_t i);
 

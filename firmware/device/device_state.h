@@ -10,7 +10,7 @@ namespace tasu::rt {
 
 struct DeviceState {
   uint32_t status = 0, err_code = 0, err_pc = 0, err_info = 0, pc = 0, unit_state = 0;
-  std::array<uint32_t, 4> semaphores{};  // SEM_LD, SEM_EX, SEM_VU, SEM_ST
+  std::array<uint32_t, arch::kNumUnits> semaphores{};  // SEM_<unit> in unit order
   Counters counters;
   bool watchdog = false;
   uint64_t prog_addr = 0;

@@ -69,7 +69,8 @@ struct Deps {
   uint8_t pop = 0, push = 0;
 };
 namespace dep {  // unit masks for Deps, e.g. Deps{dep::LD, dep::ST}: pop from load, push to store
-inline constexpr uint8_t LD = 1, EX = 2, VU = 4, ST = 8;
+inline constexpr uint8_t LD = 1u << static_cast<int>(arch::Unit::LD), EX = 1u << static_cast<int>(arch::Unit::EX),
+                         VU = 1u << static_cast<int>(arch::Unit::VU), ST = 1u << static_cast<int>(arch::Unit::ST);
 }
 
 inline Insn make(arch::Opcode op, Deps d = {}) {
@@ -92,7 +93,7 @@ inline Deps deps_of(const Insn& x) {
 }
 inline void set_deps(Insn& x, Deps d) {
   const Insn y = make(x.opcode(), d);
-  const uint64_t m = uint64_t{0xff} << arch::field::pop_ld.lsb;
+  const uint64_t m = ((uint64_t{1} << (2 * kUnits)) - 1) << arch::field::pop_ld.lsb;  // the pop and push flags
   x.w[0] = (x.w[0] & ~m) | (y.w[0] & m);
 }
 

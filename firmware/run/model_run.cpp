@@ -56,8 +56,11 @@ Matrix rows(const Matrix& m, int64_t first, int64_t n) {
   return s;
 }
 
-// Instructions one fetch burst brings (tasu_cmd_proc's FetchBurst beats of BusBytes / 16).
-constexpr uint64_t kFetchInsns = 4 * 64 / arch::kInsnBytes;
+// Instructions one fetch burst brings (tasu_cmd_proc's FetchBurst beats of BusBytes).
+uint64_t fetch_insns(const std::string& config) {
+  const arch::Config* c = arch::find_config(config);
+  return c ? uint64_t{arch::kCpFetchBurst} * c->BusBytes / arch::kInsnBytes : 1;
+}
 
 // Adds one program's intervals after everything already on the timeline.
 void append_timeline(RunResult& r, const codegen::ProgramTimeline& pt, int64_t layer, const std::string& phase) {
@@ -65,7 +68,7 @@ void append_timeline(RunResult& r, const codegen::ProgramTimeline& pt, int64_t l
   r.timeline.push_back({"programs", fmt::format("layer {} {}", layer, phase), "", 0, t0, t0 + pt.cycles});
   for (const rt::TraceEvent& e : pt.events) {
     if (e.unit == rt::TraceEvent::kFetch) {
-      const uint64_t n = std::min<uint64_t>(kFetchInsns, pt.program.size() - std::min<uint64_t>(e.pc, pt.program.size()));
+      const uint64_t n = std::min<uint64_t>(fetch_insns(r.config), pt.program.size() - std::min<uint64_t>(e.pc, pt.program.size()));
       r.timeline.push_back({"fetch", "FETCH", fmt::format("instructions {}..{}", e.pc, e.pc + n - 1), e.pc,
                             t0 + e.start, t0 + e.end});
       continue;
@@ -345,6 +348,7 @@ RunResult run_model(const ModelSource& model, const RunSpec& spec, const Progres
         ph.programs += stats.programs;
         ph.insns += stats.insns;
         ph.roofline += stats.roofline;
+        ph.events += stats.events;
         for (const codegen::ProgramTimeline& pt : stats.timelines)
           append_timeline(r, pt, L, B == 1 || batched ? w.name : fmt::format("{} sequence {}", w.name, q0));
 

@@ -52,6 +52,7 @@ struct PhaseResult {
   uint64_t programs = 0, insns = 0;
   double device_seconds = 0;  // host time simulating it (cycles per second of the simulator)
   codegen::Roofline roofline;  // its programs' bounds (docs/performance.md)
+  energy::Events events;       // what its programs did (docs/energy.md)
 };
 
 struct LayerResult {

@@ -58,6 +58,8 @@ codegen::Roofline roofline_from(const json& j) {
 struct PhaseRoof {
   codegen::Roofline roof;
   uint64_t cycles = 0;
+  rt::Counters counters;
+  energy::Events events;
   double share() const { return cycles ? roof.bound / static_cast<double>(cycles) : 0.0; }
 };
 template <class Pick>
@@ -68,6 +70,8 @@ PhaseRoof phase_roof(const RunResult& r, Pick pick) {
       if (pick(ph.name)) {
         p.roof += ph.roofline;
         p.cycles += ph.counters.cycles;
+        p.counters += ph.counters;
+        p.events += ph.events;
       }
   return p;
 }
@@ -83,6 +87,26 @@ struct Derived {
   double useful_ops = 0, utilization = 0;
   uint64_t programs = 0, insns = 0, kv_cache_bytes = 0;
 };
+
+// The energy of a group of phases per token and layer, on chip and with each DRAM (docs/energy.md).
+struct TokenEnergy {
+  energy::Breakdown per_token;  // joules per token and layer, DRAM at the first of energy::drams()
+  std::vector<double> dram;     // joules per token and layer of each of energy::drams()
+};
+TokenEnergy token_energy(const RunResult& r, const ReportOptions& o, const PhaseRoof& p, int64_t tokens) {
+  const arch::Config* cfg = arch::find_config(r.config);
+  if (!cfg) throw std::invalid_argument(fmt::format("no configuration '{}'", r.config));
+  TokenEnergy t;
+  const double per = static_cast<double>(std::max<int64_t>(1, tokens) * static_cast<int64_t>(r.layers.size()));
+  for (const energy::Dram& dr : energy::drams()) {
+    energy::Breakdown b = energy::price(*o.energy, *cfg, p.events, p.counters.cycles, p.counters.ex_busy,
+                                        p.counters.rd_bytes + p.counters.wr_bytes, o.clock_mhz * 1e6, dr);
+    for (double* x : {&b.engine, &b.wgt_buf, &b.act_buf, &b.out_buf, &b.vsp, &b.vector, &b.leakage, &b.dram}) *x /= per;
+    if (t.dram.empty()) t.per_token = b;
+    t.dram.push_back(b.dram);
+  }
+  return t;
+}
 
 Derived derive(const RunResult& r, const ReportOptions& o) {
   Derived d;
@@ -241,6 +265,31 @@ void print_report(const RunResult& r, const ReportOptions& o, const RefCheck* re
   fmt::print("  engine utilization     : {:.2f}% ({:.3g} useful ternary ops / {} peak per cycle)\n", 100 * d.utilization,
              d.useful_ops, r.peak_ops_per_cycle);
   fmt::print("  DRAM bytes             : {} read, {} written\n", c.rd_bytes, c.wr_bytes);
+  if (o.energy) {
+    const energy::EnergyTable& t = *o.energy;
+    fmt::print("  energy                 : {} (config '{}', 0.18 um; docs/energy.md); per token and layer:\n", t.path, t.config);
+    auto line = [&](const char* what, const PhaseRoof& p, int64_t tokens) {
+      const TokenEnergy e = token_energy(r, o, p, tokens);
+      const energy::Breakdown& b = e.per_token;
+      std::string dram;
+      for (size_t i = 0; i < e.dram.size(); ++i)
+        dram += fmt::format("{}+ {} DRAM {:.2f} uJ", i ? ", " : "", energy::drams()[i].name, 1e6 * e.dram[i]);
+      fmt::print("    {:<8} on chip {:.2f} uJ (engine {:.2f}, weight writes {:.2f}, activations {:.2f}, outputs {:.2f}, "
+                 "scratchpad {:.2f}, vector lanes {:.2f}, engine leakage {:.3f}); {}\n",
+                 what, 1e6 * b.on_chip(), 1e6 * b.engine, 1e6 * b.wgt_buf, 1e6 * b.act_buf, 1e6 * b.out_buf,
+                 1e6 * b.vsp, 1e6 * b.vector, 1e6 * b.leakage, dram);
+      if (o.model_layers > 0) {
+        std::string whole;
+        for (size_t i = 0; i < e.dram.size(); ++i)
+          whole += fmt::format(", {:.4g} J with {}", static_cast<double>(o.model_layers) * (b.on_chip() + e.dram[i]),
+                               energy::drams()[i].name);
+        fmt::print("    {:<8} whole model ({} layers, from these): {:.4g} J per token on chip{}\n", "", o.model_layers,
+                   static_cast<double>(o.model_layers) * b.on_chip(), whole);
+      }
+    };
+    line("prefill", d.prefill, r.prefill * r.batch);
+    if (r.decode > 0) line("decode", d.decode, r.decode * r.batch);
+  }
   fmt::print("  KV cache               : {} bytes ({} positions, {} layers{}, binary32)\n", d.kv_cache_bytes,
              r.prefill + r.decode, r.layers.size(), r.batch > 1 ? fmt::format(", {} sequences", r.batch) : std::string());
   fmt::print("  programs               : {} ({} instructions)\n", d.programs, d.insns);
@@ -298,6 +347,22 @@ json report_json(const RunResult& r, const ReportOptions& o, const RefCheck* ref
   j["peak_ops_per_cycle"] = r.peak_ops_per_cycle;
   j["dram_bytes_per_cycle"] = r.dram_bytes_per_cycle;
   j["engine_utilization"] = d.utilization;
+  if (o.energy) {
+    // Joules per token and layer by phase: the breakdown (DRAM at each of energy::drams()).
+    json je = {{"table", o.energy->path}, {"table_config", o.energy->config}, {"clock_mhz", o.clock_mhz}};
+    auto part = [&](const PhaseRoof& p, int64_t tokens) {
+      const TokenEnergy e = token_energy(r, o, p, tokens);
+      const energy::Breakdown& b = e.per_token;
+      json x = {{"engine", b.engine},   {"weight_writes", b.wgt_buf}, {"activations", b.act_buf},
+                {"outputs", b.out_buf}, {"scratchpad", b.vsp},        {"vector_lanes", b.vector},
+                {"engine_leakage", b.leakage}, {"on_chip", b.on_chip()}};
+      for (size_t i = 0; i < e.dram.size(); ++i) x["dram_" + energy::drams()[i].name] = e.dram[i];
+      return x;
+    };
+    je["prefill_j_per_token_layer"] = part(d.prefill, r.prefill * r.batch);
+    if (r.decode > 0) je["decode_j_per_token_layer"] = part(d.decode, r.decode * r.batch);
+    j["energy"] = je;
+  }
   j["programs"] = d.programs;
   j["instructions"] = d.insns;
   j["clock_mhz"] = o.clock_mhz;
@@ -330,7 +395,7 @@ json report_json(const RunResult& r, const ReportOptions& o, const RefCheck* ref
     for (const auto& p : l.phases)
       phases.push_back({{"name", p.name}, {"tokens", p.tokens}, {"programs", p.programs}, {"insns", p.insns},
                         {"device_seconds", p.device_seconds}, {"counters", counters_json(p.counters)},
-                        {"roofline", roofline_json(p.roofline)}});
+                        {"roofline", roofline_json(p.roofline)}, {"events", energy::events_json(p.events)}});
     jl["phases"] = phases;
     layers.push_back(jl);
   }
@@ -432,6 +497,7 @@ RunResult result_from_json(const json& j, const std::string& source, ReportOptio
         p.device_seconds = jp.at("device_seconds").get<double>();
         p.roofline = roofline_from(jp.at("roofline"));
         p.counters = counters_from(jp.at("counters"));
+        p.events = energy::events_from_json(jp.at("events"));
         l.phases.push_back(p);
       }
       r.layers.push_back(l);

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "energy/energy_model.h"
 #include "reference/float_reference.h"
 #include "run/model_run.h"
 
@@ -54,6 +55,7 @@ struct ReportOptions {
   std::string dump;         // where the outputs were written ("" none)
   int64_t model_layers = 0; // layers of the whole model
   int64_t hidden = 0, intermediate = 0, heads = 0, kv_heads = 0, head_dim = 0;
+  const energy::EnergyTable* energy = nullptr;  // price the run (tasu run --energy)
 };
 
 void print_report(const RunResult& r, const ReportOptions& o, const RefCheck* ref);

@@ -30,11 +30,18 @@ constexpr uint64_t kEnginePipe = 4;
 constexpr uint64_t kTokenDelay = 1;
 
 constexpr int kUnits = isa::kUnits;
-enum Unit { kLd = 0, kEx = 1, kVu = 2, kSt = 3 };  // arch::Unit
-constexpr const char* kUnitName[] = {"ld", "ex", "vu", "st"};
+constexpr int kLd = static_cast<int>(arch::Unit::LD), kEx = static_cast<int>(arch::Unit::EX),
+              kVu = static_cast<int>(arch::Unit::VU), kSt = static_cast<int>(arch::Unit::ST);
 // Token channel p -> c (given by unit p, taken by unit c), as the RTL's counters.
 constexpr int chan(int p, int c) { return p * kUnits + c; }
-std::string chan_name(int ch) { return fmt::format("{}->{}", kUnitName[ch / kUnits], kUnitName[ch % kUnits]); }
+std::string unit_lower(int u) {
+  std::string n(arch::unit_name(static_cast<arch::Unit>(u)));
+  for (char& c : n) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return n;
+}
+std::string chan_name(int ch) { return fmt::format("{}->{}", unit_lower(ch / kUnits), unit_lower(ch % kUnits)); }
+// The largest count of a token counter (the SEM register's per-unit field).
+constexpr uint32_t kTokenMax = (1u << arch::regf::SEM::from_ld.width) - 1;
 
 bool is_pow2(uint64_t v) { return v != 0 && (v & (v - 1)) == 0; }
 
@@ -162,7 +169,7 @@ struct FunctionalModel::Run {
       }
     if (!any) s += " none";
     for (int u = 0; u < kUnits; ++u) {
-      s += fmt::format(" {}_queue=[", kUnitName[u]);
+      s += fmt::format(" {}_queue=[", unit_lower(u));
       for (size_t i = 0; i < q[u].size(); ++i) s += fmt::format("{}{}", i ? " " : "", q[u][i].pc);
       s += "]";
     }
@@ -195,7 +202,7 @@ FunctionalModel::FunctionalModel(const arch::Config& cfg, uint64_t dram_bytes, u
   const uint32_t bus = cfg.BusBytes;
   // The RTL selects tiles and beats with address bits, so these must divide evenly.
   if (!is_pow2(bus) || !is_pow2(cfg.Tiles) || cfg.Rows == 0 || cfg.Lanes == 0 || cfg.WDepth == 0 || cfg.ActWords == 0 ||
-      cfg.OutWords == 0 || cfg.VRows == 0 || bus != arch::kVectorLanes || 64 % cfg.Rows != 0 ||
+      cfg.OutWords == 0 || cfg.VRows == 0 || bus != arch::kVectorLanes || arch::kVectorLanes % cfg.Rows != 0 ||
       cfg.MaxBurst == 0 || cfg.AccW == 0 || cfg.AccW > 32 ||
       cfg.Engine > static_cast<uint32_t>(arch::Engine::BF16) || cfg.wgt_word_bytes() % bus != 0 || (cfg.Tiles * cfg.Lanes) % bus != 0 || (cfg.Rows * 4) % bus != 0)
     throw std::invalid_argument(fmt::format("tasu model: configuration '{}' has unsupported sizes", cfg.name));
@@ -204,8 +211,8 @@ FunctionalModel::FunctionalModel(const arch::Config& cfg, uint64_t dram_bytes, u
   K_ = cfg.Tiles * cfg.Lanes;
   wb_ = cfg.wgt_word_bytes() / bus;
   ab_ = K_ / bus;
-  ob_ = cfg.Rows * 4 / bus;
-  wgt_beats_ = uint64_t{2} * cfg.WDepth * cfg.Tiles * wb_;
+  ob_ = cfg.out_beats_per_word();
+  wgt_beats_ = uint64_t{2} * cfg.wgt_buffer_beats();
   act_beats_ = uint64_t{cfg.ActWords} * ab_;
   out_beats_ = uint64_t{cfg.OutWords} * ob_;
   vsp_beats_ = uint64_t{cfg.VRows} * cfg.vsp_row_bytes() / bus;
@@ -648,9 +655,9 @@ void FunctionalModel::run(uint64_t prog_addr, uint32_t n_insns) {
     r.sem_t[static_cast<size_t>(s)].pop_front();
   };
   auto give = [&](int s, uint64_t t, const Op& op) {
-    if (r.sem[static_cast<size_t>(s)] == 255)
+    if (r.sem[static_cast<size_t>(s)] == kTokenMax)
       raise(cfg_, r.state(), ErrorCode::SEM_OVERFLOW, r.pc, 0, &op.insn, op.pc,
-            fmt::format("this instruction's release of a {} token would take the counter past 255", chan_name(s)));
+            fmt::format("this instruction's release of a {} token would take the counter past {}", chan_name(s), kTokenMax));
     ++r.sem[static_cast<size_t>(s)];
     r.sem_t[static_cast<size_t>(s)].push_back(t);
   };
@@ -721,7 +728,7 @@ void FunctionalModel::run(uint64_t prog_addr, uint32_t n_insns) {
       for (int p = 0; p < kUnits; ++p)
         if ((op.deps.pop >> p) & 1u && r.sem[static_cast<size_t>(chan(p, u))] == 0)
           waits += fmt::format("{}a token on {}, whose counter is 0", waits.empty() ? "" : " and ", chan_name(chan(p, u)));
-      rep += fmt::format("  {} unit: insn {}: {}\n    waits for {}\n", kUnitName[u], op.pc, isa::disassemble(op.insn),
+      rep += fmt::format("  {} unit: insn {}: {}\n    waits for {}\n", unit_lower(u), op.pc, isa::disassemble(op.insn),
                          waits);
     }
     rep += fmt::format("  model [{}] {}", cfg_.name, r.state());
@@ -768,7 +775,7 @@ void FunctionalModel::run(uint64_t prog_addr, uint32_t n_insns) {
     if (u >= 0 && (((deps.pop | deps.push) >> u) & 1u))
       raise(cfg_, r.state(), ErrorCode::BAD_OPERAND, r.pc, low, &insn, r.pc,
             fmt::format("{} runs on the {} unit, which has no token channel to itself: pop_{} and push_{} must be 0",
-                        arch::opcode_name(opc), kUnitName[u], kUnitName[u], kUnitName[u]));
+                        arch::opcode_name(opc), unit_lower(u), unit_lower(u), unit_lower(u)));
     r.t_dispatch = std::max({r.t_dispatch + 1, t_fetch_ready + beat});
     // Each instruction beat crossed the shared data path before its first instruction dispatches.
     if (r.pc % ipb == 0) r.bus.take(r.t_dispatch, 1);
@@ -786,7 +793,7 @@ void FunctionalModel::run(uint64_t prog_addr, uint32_t n_insns) {
     auto& q = r.q[static_cast<size_t>(u)];
     if (q.size() == kQueueDepth)
       deadlock(fmt::format("dispatch of insn {} ({}) waits for room in the full {} queue", r.pc, isa::disassemble(insn),
-                           kUnitName[u]));
+                           unit_lower(u)));
     // Room in the queue: the command kQueueDepth places earlier in this unit must have issued.
     const auto& st = r.started[static_cast<size_t>(u)];
     const size_t back = kQueueDepth - q.size();

@@ -185,10 +185,10 @@ module tasu_cmd_proc #(
   assign issue     = valid_o & {st_ready_i, vu_ready_i, ex_ready_i, ld_ready_i};
   assign q_pop     = issue;
   assign {st_valid_o, vu_valid_o, ex_valid_o, ld_valid_o} = valid_o;
-  assign {ld_pc_o, ld_insn_o} = q_data[0*QEntW +: QEntW];
-  assign {ex_pc_o, ex_insn_o} = q_data[1*QEntW +: QEntW];
-  assign {vu_pc_o, vu_insn_o} = q_data[2*QEntW +: QEntW];
-  assign {st_pc_o, st_insn_o} = q_data[3*QEntW +: QEntW];
+  assign {ld_pc_o, ld_insn_o} = q_data[tasu_pkg::UnitLD*QEntW +: QEntW];
+  assign {ex_pc_o, ex_insn_o} = q_data[tasu_pkg::UnitEX*QEntW +: QEntW];
+  assign {vu_pc_o, vu_insn_o} = q_data[tasu_pkg::UnitVU*QEntW +: QEntW];
+  assign {st_pc_o, st_insn_o} = q_data[tasu_pkg::UnitST*QEntW +: QEntW];
 
   for (genvar u = 0; u < NU; u++) begin : g_unit
     assign head_pop[u*NU +: NU]  = q_data[u*QEntW + tasu_pkg::FPopLdLsb +: NU];
@@ -237,10 +237,10 @@ module tasu_cmd_proc #(
     end else if (st_err_i) begin
       err_code_d = st_err_code_i; err_pc_d = st_err_pc_i; err_info_d = st_err_info_i;
     end else if (ex_err_i) begin
-      err_code_d = tasu_pkg::ErrBAD_OPERAND; err_pc_d = issue[1] ? ex_pc_o : ex_pc_q;
+      err_code_d = tasu_pkg::ErrBAD_OPERAND; err_pc_d = issue[tasu_pkg::UnitEX] ? ex_pc_o : ex_pc_q;
       err_info_d = ex_err_info_i;
     end else if (vu_err_i) begin
-      err_code_d = tasu_pkg::ErrBAD_OPERAND; err_pc_d = issue[2] ? vu_pc_o : vu_pc_q;
+      err_code_d = tasu_pkg::ErrBAD_OPERAND; err_pc_d = issue[tasu_pkg::UnitVU] ? vu_pc_o : vu_pc_q;
       err_info_d = vu_err_info_i;
     end else if (f_rd_valid_i && f_rd_err_i) begin
       err_code_d = tasu_pkg::ErrBUS_READ; err_pc_d = pc_q; err_info_d = prog_base_i;
@@ -301,8 +301,8 @@ module tasu_cmd_proc #(
         end
       end
       inflight_q <= inflight_q + ((f_req_valid_o && f_req_ready_i) ? 5'(f_len) : 5'd0) - 5'(f_rd_valid_i);
-      if (issue[1]) ex_pc_q <= ex_pc_o;
-      if (issue[2]) vu_pc_q <= vu_pc_o;
+      if (issue[tasu_pkg::UnitEX]) ex_pc_q <= ex_pc_o;
+      if (issue[tasu_pkg::UnitVU]) vu_pc_q <= vu_pc_o;
     end
   end
 

@@ -31,7 +31,7 @@ module tasu_regs #(
   input  logic [31:0] err_info_i,
   input  logic [31:0] pc_i,
   input  logic [31:0] unit_state_i,
-  input  logic [4*32-1:0] semaphores_i,   // SEM_LD, SEM_EX, SEM_VU, SEM_ST
+  input  logic [tasu_pkg::NumUnits*32-1:0] semaphores_i,   // SEM_<unit> in unit order
   // Counter events, one per cycle at most.
   input  logic        ev_ex_busy_i,
   input  logic        ev_vu_busy_i,
@@ -113,10 +113,10 @@ module tasu_regs #(
       tasu_pkg::RegPROG_LEN:    rdata_d = prog_len_q;
       tasu_pkg::RegPC:          rdata_d = pc_i;
       tasu_pkg::RegUNIT_STATE:  rdata_d = unit_state_i;
-      tasu_pkg::RegSEM_LD:      rdata_d = semaphores_i[0*32 +: 32];
-      tasu_pkg::RegSEM_EX:      rdata_d = semaphores_i[1*32 +: 32];
-      tasu_pkg::RegSEM_VU:      rdata_d = semaphores_i[2*32 +: 32];
-      tasu_pkg::RegSEM_ST:      rdata_d = semaphores_i[3*32 +: 32];
+      tasu_pkg::RegSEM_LD:      rdata_d = semaphores_i[tasu_pkg::UnitLD*32 +: 32];
+      tasu_pkg::RegSEM_EX:      rdata_d = semaphores_i[tasu_pkg::UnitEX*32 +: 32];
+      tasu_pkg::RegSEM_VU:      rdata_d = semaphores_i[tasu_pkg::UnitVU*32 +: 32];
+      tasu_pkg::RegSEM_ST:      rdata_d = semaphores_i[tasu_pkg::UnitST*32 +: 32];
       tasu_pkg::RegCYCLES_LO:   rdata_d = cycles_q[31:0];
       tasu_pkg::RegCYCLES_HI:   rdata_d = cycles_q[63:32];
       tasu_pkg::RegEX_BUSY_LO:  rdata_d = ex_busy_q[31:0];

@@ -63,7 +63,7 @@ module tasu_top #(
   logic        start, busy, done, error;
   logic [3:0]  err_code;
   logic [31:0] prog_base, prog_len, err_pc, err_info, pc, unit_state;
-  logic [4*32-1:0] semaphores;
+  logic [tasu_pkg::NumUnits*32-1:0] semaphores;
   logic        insn_ev;
 
   // Fetch client.

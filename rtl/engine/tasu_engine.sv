@@ -22,8 +22,9 @@ module tasu_engine #(
   parameter int AccW     = 24,
   localparam int BusBits      = BusBytes * 8,
   localparam int WBits        = tasu_pkg::EngineWBits[Engine*32 +: 32],
-  localparam int PsW          = (Engine == 0) ? 9 + $clog2(Lanes) : ((Engine == 1) ? 16 + $clog2(Lanes) : 32),
-  localparam int RedW         = (Engine == 2) ? 32 : PsW + $clog2(Tiles) + 1,
+  localparam logic [1:0] Eng  = Engine[1:0],
+  localparam int PsW          = (Eng == tasu_pkg::EngBF16) ? 32 : tasu_pkg::EngineTermBits[Engine*32 +: 32] + $clog2(Lanes),
+  localparam int RedW         = (Eng == tasu_pkg::EngBF16) ? 32 : PsW + $clog2(Tiles) + 1,
   localparam int TileWordBits = Rows * Lanes * WBits,
   localparam int WgtBeatsPerW = TileWordBits / BusBits,
   localparam int WgtBeatSelW  = (WgtBeatsPerW > 1) ? $clog2(WgtBeatsPerW) : 1,
@@ -259,7 +260,7 @@ module tasu_engine #(
 
   // ---- S2: reduction across tiles ------------------------------------------------------------
   logic [Rows*RedW-1:0] red_d, red_q;
-  if (Engine == 2) begin : g_red_fp
+  if (Eng == tasu_pkg::EngBF16) begin : g_red_fp
     // Binary32 partial sums added tile after tile (the order the golden model follows).
     for (genvar r = 0; r < Rows; r++) begin : g_row
       logic [Tiles*32-1:0] chain;
@@ -292,7 +293,7 @@ module tasu_engine #(
 
   // ---- S3: accumulate, and write the finished word ------------------------------------------
   // The first step of a token starts from zero or, to accumulate, from the output word.
-  localparam int AccBits = (Engine == 2) ? 32 : AccW;
+  localparam int AccBits = (Eng == tasu_pkg::EngBF16) ? 32 : AccW;
   logic [OutWordBits-1:0] prev_word;
   logic [Rows*AccBits-1:0] acc_d, acc_q, base;
   logic [OutWordBits-1:0]  out_word;
@@ -304,7 +305,7 @@ module tasu_engine #(
     end
   end
 
-  if (Engine == 2) begin : g_acc_fp
+  if (Eng == tasu_pkg::EngBF16) begin : g_acc_fp
     for (genvar r = 0; r < Rows; r++) begin : g_row
       tasu_vu_fadd u_acc (.en_i(v3_q), .a_i(base[r*32 +: 32]), .b_i(red_q[r*32 +: 32]), .y_o(acc_d[r*32 +: 32]));
     end

@@ -18,7 +18,8 @@ module tasu_tile #(
   localparam int WBits     = tasu_pkg::EngineWBits[Engine*32 +: 32],
   // Width of one row's partial sum: an int8 times +-1 (or times an int8) summed over Lanes
   // terms; binary32 for BF16.
-  localparam int PsW       = (Engine == 0) ? 9 + $clog2(Lanes) : ((Engine == 1) ? 16 + $clog2(Lanes) : 32),
+  localparam logic [1:0] Eng = Engine[1:0],
+  localparam int PsW       = (Eng == tasu_pkg::EngBF16) ? 32 : tasu_pkg::EngineTermBits[Engine*32 +: 32] + $clog2(Lanes),
   localparam int WordBits  = Rows * Lanes * WBits,
   localparam int BusBits   = BusBytes * 8,
   localparam int BeatsPerW = WordBits / BusBits,
@@ -53,14 +54,14 @@ module tasu_tile #(
     if (rd_valid_i) w_word_q <= mem_q[rd_word_i];
   end
 
-  if (Engine == 0) begin : g_ternary
+  if (Eng == tasu_pkg::EngTERNARY) begin : g_ternary
     // The add-only datapath: each weight selects +a, -a or nothing, summed by the balanced
     // adder tree with the negations' +1s counted once (tasu_dot_tern_tree, proven equal to the
     // plain add/subtract chain; docs/ppa.md shows why it is the default), a tree per row.
     tasu_dot_tern_tree #(.Lanes(Lanes), .Rows(Rows)) u_dot (
       .en_i(dot_en_q), .w_i(w_word_q), .a_i(act_i), .y_o(psum_d)
     );
-  end else if (Engine == 1) begin : g_int8
+  end else if (Eng == tasu_pkg::EngINT8) begin : g_int8
     for (genvar r = 0; r < Rows; r++) begin : g_row
       tasu_dot_int8 #(.Lanes(Lanes)) u_dot (
         .en_i(dot_en_q), .w_i(w_word_q[r*Lanes*8 +: Lanes*8]), .a_i(act_i), .y_o(psum_d[r*PsW +: PsW])

@@ -16,6 +16,7 @@ module tasu_ppa_row #(
   localparam int WBits = tasu_pkg::EngineWBits[Eng*32 +: 32],
   localparam int ABits = tasu_pkg::PpaRowActBits[Kind*32 +: 32],
   localparam int OutW  = (Eng == tasu_pkg::EngBF16) ? 32 : AccW,
+  localparam int DotW  = tasu_pkg::EngineTermBits[Eng*32 +: 32] + $clog2(Lanes),  // integer rows
   localparam int AddrW = $clog2(Depth)
 ) (
   input  logic                   clk_i,
@@ -56,12 +57,12 @@ module tasu_ppa_row #(
     tasu_vu_fadd u_acc (.en_i(v_q), .a_i(clr_q ? 32'd0 : acc_q), .b_i(dot), .y_o(sum));
     assign acc_d = sum;
   end else if (Eng == tasu_pkg::EngINT8) begin : g_int8
-    logic [16+$clog2(Lanes)-1:0] dot;
+    logic [DotW-1:0] dot;
     tasu_dot_int8 #(.Lanes(Lanes)) u_dot (.en_i(v_q), .w_i(w_q), .a_i(a_q), .y_o(dot));
     assign acc_d = (clr_q ? '0 : acc_q) + OutW'($signed(dot));
   end else begin : g_tern
     // Operand isolation: the dot product is zero (and idle) in the cycles without a step.
-    logic [9+$clog2(Lanes)-1:0] dot;
+    logic [DotW-1:0] dot;
     if (Dot == tasu_pkg::PpaDotCHAIN) begin : g_chain
       tasu_dot_tern_chain #(.Lanes(Lanes)) u_dot (.en_i(v_q), .w_i(w_q), .a_i(a_q), .y_o(dot));
     end else if (Dot == tasu_pkg::PpaDotTREE) begin : g_tree

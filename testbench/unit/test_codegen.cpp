@@ -44,8 +44,11 @@ TEST(Codegen, PlanPadsAndRejectsOnlyWhatHardwareCannotDo) {
   EXPECT_EQ(p.depth_total, 2);
   EXPECT_THROW(tasu::codegen::plan_bitlinear(ci, {0, 5, 1}), std::invalid_argument);
   EXPECT_THROW(tasu::codegen::plan_bitlinear(ci, {5, 16385, 1}), std::invalid_argument);
-  // The MAC-array baselines hold INT8 / BF16 weights: BitLinear's ternary packing does not apply.
-  EXPECT_THROW(tasu::codegen::plan_bitlinear(*tasu::arch::find_config("ci_int8"), {33, 100, 3}), std::invalid_argument);
+  // The INT8 MAC array takes the same plan with byte weights (four times the weight bytes); the
+  // BF16 array's binary32 sums do not fit the integer programs.
+  const auto p8 = tasu::codegen::plan_bitlinear(*tasu::arch::find_config("ci_int8"), {33, 100, 3});
+  EXPECT_EQ(p8.weight_bytes, 4 * p.weight_bytes);
+  EXPECT_EQ(p8.depth_total, p.depth_total);
   EXPECT_THROW(tasu::codegen::plan_bitlinear(*tasu::arch::find_config("ci_bf16"), {33, 100, 3}), std::invalid_argument);
 }
 
