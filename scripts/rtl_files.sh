@@ -6,23 +6,25 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 manifest="$root/rtl/filesets.txt"
 
-# The raw lines of set $1, includes expanded.
+# The lines of set $1, includes expanded, each file once in first-seen order: one awk pass over
+# the manifest (a shell loop re-reading it per include took 20 s for [top]).
 expand() {
-  local set=$1 depth=$2 line found=0 in=0
-  [ "$depth" -lt 16 ] || { echo "rtl_files: includes nested too deep at [$set]" >&2; exit 2; }
-  while IFS= read -r line || [ -n "$line" ]; do
-    line=${line%%#*}
-    line=$(echo "$line" | tr -d '[:space:]')
-    [ -n "$line" ] || continue
-    if [[ $line == \[*\] ]]; then
-      in=0
-      [ "$line" = "[$set]" ] && { in=1; found=1; }
-      continue
-    fi
-    [ $in -eq 1 ] || continue
-    if [[ $line == @* ]]; then expand "${line#@}" $((depth + 1)); else echo "$line"; fi
-  done < "$manifest"
-  [ $found -eq 1 ] || { echo "rtl_files: no set [$set] in $manifest" >&2; exit 2; }
+  awk -v want="$1" -v manifest="$manifest" '
+    function fail(msg) { print "rtl_files: " msg > "/dev/stderr"; failed = 1; exit 2 }
+    function ex(set, depth,    i, l) {
+      if (depth >= 16) fail("includes nested too deep at [" set "]")
+      if (!(set in n)) fail("no set [" set "] in " manifest)
+      for (i = 1; i <= n[set]; i++) {
+        l = item[set, i]
+        if (l ~ /^@/) ex(substr(l, 2), depth + 1)
+        else if (!seen[l]++) print l
+      }
+    }
+    { sub(/#.*/, ""); gsub(/[[:space:]]/, "") }
+    $0 == "" { next }
+    /^\[.*\]$/ { cur = substr($0, 2, length($0) - 2); if (!(cur in n)) n[cur] = 0; next }
+    cur != "" { item[cur, ++n[cur]] = $0 }
+    END { if (!failed) ex(want, 0) }' "$manifest"
 }
 
 if [ "${1:-}" = "--unlisted" ]; then
@@ -32,8 +34,8 @@ if [ "${1:-}" = "--unlisted" ]; then
 fi
 [ $# -eq 2 ] || { echo "usage: rtl_files.sh SET GENERATED_DIR | --unlisted" >&2; exit 2; }
 set_name=$1 gen=$2
-lines=$(expand "$set_name" 0)
-echo "$lines" | awk '!seen[$0]++' | while IFS= read -r f; do
+lines=$(expand "$set_name")
+echo "$lines" | while IFS= read -r f; do
   case $f in
     gen:*) echo "$gen/${f#gen:}" ;;
     *)
