@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # RTL lint: Verilator -Wall (with the waivers in rtl/lint/verilator_waivers.vlt) on every
-# configuration, then Yosys synthesis with `check -assert`: no latches, no multiple drivers,
+# engine and every configuration shape, then Yosys synthesis with `check -assert`: no latches, no multiple drivers,
 # no undriven nets, and no multiplier cell anywhere in the ternary engine.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)

@@ -16,6 +16,7 @@ build=${TASU_BUILD_DIR:-$root/build}
 config=${1:-default}
 out=${TASU_PPA_DIR:-$build/ppa-$config}
 clock_ns=${TASU_PPA_CLOCK_NS:-10}
+vu_act=${TASU_PPA_VU_ACTIVITY:-0.25}   # operand activity of the vector lane's power (see below)
 lib=/usr/share/qflow/tech/osu018/osu018_stdcells.lib
 [ -f "$lib" ] || { echo "ppa: $lib missing (Debian package qflow-tech-osu018, scripts/setup.sh)"; exit 1; }
 mkdir -p "$out"
@@ -129,18 +130,18 @@ yosys -q -l "$out/vu_lane.yosys.log" -p "
 # a binary32 add (ELEM ADD, MAX, the other ELEM operations, an upper bound for them), a multiply
 # (ELEM MUL) and a multiply beside the accumulating add (DOT, DOTS, WSUM). Operands switch at
 # TASU_PPA_VU_ACTIVITY (an assumption: no program activity is derived for the vector unit).
-vu_act=${TASU_PPA_VU_ACTIVITY:-0.25}
-vop() { sed -n "s/.*localparam logic \[4:0\] Vop$1 = 5'd\([0-9]*\);/\1/p" "$out/tasu_pkg.sv"; }
+# The operation code and its width, from the package: "WIDTH:CODE".
+vop() { sed -n "s/.*localparam logic \[[0-9]*:0\] Vop$1 = \([0-9]*\)'d\([0-9]*\);/\1:\2/p" "$out/tasu_pkg.sv"; }
 vu_pj=""
 for mode in add:$(vop ADD):0 mul:$(vop MUL):0 mac:$(vop MUL):1; do
-  IFS=: read -r name code acc <<< "$mode"
+  IFS=: read -r name width code acc <<< "$mode"
   {
     printf 'read_liberty %s\nread_verilog %s\nlink_design tasu_vu_lane\n' "$lib" "$out/vu_lane.v"
     printf 'create_clock -name clk -period %s\nset_input_delay 0 -clock clk [all_inputs]\n' "$clock_ns"
     printf 'set_power_activity -input -activity %s -duty 0.5\n' "$vu_act"
     printf 'set_power_activity -input_ports [get_ports en_i] -activity 0 -duty 1\n'
     printf 'set_power_activity -input_ports [get_ports acc_en_i] -activity 0 -duty %s\n' "$acc"
-    for b in 0 1 2 3 4; do
+    for ((b = 0; b < width; b++)); do
       printf 'set_power_activity -input_ports [get_ports {op_i[%d]}] -activity 0 -duty %d\n' "$b" $(((code >> b) & 1))
     done
     [ "$acc" = 1 ] || printf 'set_power_activity -input_ports [get_ports {acc_a_i[*]} ] -activity 0 -duty 0\nset_power_activity -input_ports [get_ports {acc_b_i[*]}] -activity 0 -duty 0\n'
@@ -202,7 +203,7 @@ bf16_parts=$(cat "$out/bf16_parts.txt" 2>/dev/null || true)
 awk -v lanes="$lanes" -v depth="$depth" -v tiles="$tiles" -v rows="$rows" -v clk="$clock_ns" -v cfg="$config" \
     -v outdir="$out" -v actwords="$actwords" -v outwords="$outwords" -v vrows="$vrows" \
     -v ctl_total="$ctl_total" -v vu_seq="$vu_seq" -v vu_lane="$vu_lane" -v vlanes="$vlanes" \
-    -v vu_act="${TASU_PPA_VU_ACTIVITY:-0.25}" -v vu_add_pj="${vu_add_pj:-nan}" -v vu_mul_pj="${vu_mul_pj:-nan}" -v vu_mac_pj="${vu_mac_pj:-nan}" \
+    -v vu_act="$vu_act" -v vu_add_pj="${vu_add_pj:-nan}" -v vu_mul_pj="${vu_mul_pj:-nan}" -v vu_mac_pj="${vu_mac_pj:-nan}" \
     -v sram_um2="$sram_um2" -v sram_eff="$sram_eff" -v sram_pj="$sram_pj" -v bf16_parts="$bf16_parts" '
 function fmt(x, d) { return sprintf("%." d "f", x) }
 function sram_area(bits) { return bits * sram_um2 / sram_eff }
@@ -279,7 +280,6 @@ END {
     e_acc = tiles * rows * bp[3] * clk * 1e-9 / ops * 1e12
     for (i = 1; i <= NR; i++) if (eng[i] == "BF16") bfi = i
     e_bf = wbits[bfi] * sram_pj + e_dot + e_acc     # pJ: the store reads wbits per operation
-    bf_est = e_bf
     printf "\nBF16 energy, component estimate (OpenSTA crashes on the BF16 row): one binary32 multiplier %s mW and one adder %s mW at the row'"'"'s mean activation-bit activity %s; the dot product (%d multipliers, %d adders) %s pJ / op, the accumulators %s pJ / op, with the SRAM-model store %s pJ / op: **%sx** the best ternary engine'"'"'s energy per operation (SRAM store).\n", fmt(bp[2] * 1e3, 2), fmt(bp[3] * 1e3, 2), bp[1], lanes, lanes - 1, fmt(e_dot, 2), fmt(e_acc, 3), fmt(e_bf, 2), beste ? fmt(e_bf / eop_sr[beste], 1) : "n/a" >> md
   }
   printf "\n## 3. The rest of the accelerator (the same for every engine)\n\n" >> md
@@ -338,8 +338,8 @@ END {
   printf "  \"engines\": {" >> js
   sep = ""
   for (i = 1; i <= NR; i++) if (erow[i]) {
-    est = !haspw[i] && eng[i] == "BF16" && bf_est > 0
-    printf "%s\n    \"%s\": { \"row\": \"%s\", \"pj_per_op\": %s, \"measured\": %s, \"leakage_w\": %s, \"area_mm2\": %s }", sep, eng[i], n[i], haspw[i] ? fmt(eop_sr[i], 4) : (est ? fmt(bf_est, 4) : "null"), haspw[i] ? "true" : "false", haspw[i] ? sprintf("%.6g", tiles * rows * lk[i]) : "null", fmt(eng_sr[i] / 1e6, 3) >> js
+    est = !haspw[i] && eng[i] == "BF16" && e_bf > 0
+    printf "%s\n    \"%s\": { \"row\": \"%s\", \"pj_per_op\": %s, \"measured\": %s, \"leakage_w\": %s, \"area_mm2\": %s }", sep, eng[i], n[i], haspw[i] ? fmt(eop_sr[i], 4) : (est ? fmt(e_bf, 4) : "null"), haspw[i] ? "true" : "false", haspw[i] ? sprintf("%.6g", tiles * rows * lk[i]) : "null", fmt(eng_sr[i] / 1e6, 3) >> js
     sep = ","
   }
   printf "\n  },\n  \"shared_area_mm2\": %s\n}\n", fmt(shared / 1e6, 3) >> js

@@ -98,13 +98,12 @@ TokenEnergy token_energy(const RunResult& r, const ReportOptions& o, const Phase
   if (!cfg) throw std::invalid_argument(fmt::format("no configuration '{}'", r.config));
   TokenEnergy t;
   const double per = static_cast<double>(std::max<int64_t>(1, tokens) * static_cast<int64_t>(r.layers.size()));
-  for (const energy::Dram& dr : energy::drams()) {
-    energy::Breakdown b = energy::price(*o.energy, *cfg, p.events, p.counters.cycles, p.counters.ex_busy,
-                                        p.counters.rd_bytes + p.counters.wr_bytes, o.clock_mhz * 1e6, dr);
-    for (double* x : {&b.engine, &b.wgt_buf, &b.act_buf, &b.out_buf, &b.vsp, &b.vector, &b.leakage, &b.dram}) *x /= per;
-    if (t.dram.empty()) t.per_token = b;
-    t.dram.push_back(b.dram);
-  }
+  const uint64_t bytes = p.counters.rd_bytes + p.counters.wr_bytes;
+  t.per_token = energy::price(*o.energy, *cfg, p.events, p.counters.cycles, p.counters.ex_busy, bytes,
+                              o.clock_mhz * 1e6, energy::drams().front());
+  energy::Breakdown& b = t.per_token;
+  for (double* x : {&b.engine, &b.wgt_buf, &b.act_buf, &b.out_buf, &b.vsp, &b.vector, &b.leakage, &b.dram}) *x /= per;
+  for (const energy::Dram& dr : energy::drams()) t.dram.push_back(energy::dram_joules(bytes, dr) / per);
   return t;
 }
 

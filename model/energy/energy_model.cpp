@@ -120,8 +120,10 @@ Breakdown price(const EnergyTable& t, const arch::Config& cfg, const Events& e, 
   // The operation energy holds the leakage of the cycles the engine computes; the rest here.
   const uint64_t idle = cycles > engine_busy ? cycles - engine_busy : 0;
   b.leakage = it->second.leakage_w * static_cast<double>(idle) / clock_hz;
-  b.dram = static_cast<double>(dram_bytes) * 8.0 * dram.pj_per_bit * pj;
+  b.dram = dram_joules(dram_bytes, dram);
   return b;
 }
+
+double dram_joules(uint64_t bytes, const Dram& dram) { return static_cast<double>(bytes) * 8.0 * dram.pj_per_bit * 1e-12; }
 
 }  // namespace tasu::energy

@@ -55,6 +55,9 @@ struct Breakdown {
 // its engine (so that a run is refused before it starts, not priced wrongly after).
 void check_table(const EnergyTable& t, const arch::Config& cfg);
 
+// Joules of moving `bytes` to or from this DRAM.
+double dram_joules(uint64_t bytes, const Dram& dram);
+
 // Prices a run on `cfg`: its events, its cycles and engine-busy cycles at clock_hz, and the DRAM
 // bytes it moved (the RTL's counters). The table must describe cfg's geometry and engine.
 Breakdown price(const EnergyTable& t, const arch::Config& cfg, const Events& e, uint64_t cycles, uint64_t engine_busy,
