@@ -110,7 +110,10 @@ tokens_sat() {
     "chparam $3 tasu_cmd_tokens_fpv" "$4"
 }
 
-for semw in 8 2; do
+# The counters' width in the hardware (tasu_pkg), and 2, where overflow is within the bound.
+semw_hw=$(sed -n 's/.*localparam int RegSemFromLdW = \([0-9]*\);/\1/p' "$out/tasu_pkg.sv")
+[ -n "$semw_hw" ] || { echo "formal: no RegSemFromLdW in $out/tasu_pkg.sv"; exit 1; }
+for semw in "$semw_hw" 2; do
   if tokens_sat "tokens_semw$semw" "${tokens[*]}" "-set SemW $semw" -prove-asserts; then
     echo "formal: tasu_cmd_tokens SemW $semw: BMC $TokBmcSteps cycles passed"
   else

@@ -30,6 +30,12 @@ lint_config() {
 # linted yet: every engine's RTL and every size are covered once, and the MAC-array baselines
 # at `default` size (default_int8, default_bf16: the BF16 one alone takes 4.5 minutes) are not
 # linted again after ci_int8, ci_bf16 and default.
+# The silicon-comparison row is linted with ci's row: its lanes, the words of its store, its
+# accumulator width.
+ci_param() { sed -n "s/^-G$1=//p" "$gen/params_ci.vc"; }
+ppa_ci_g="-GLanes=$(ci_param Lanes) -GDepth=$(ci_param WDepth) -GAccW=$(ci_param AccW)"
+ppa_ci_set="-set Lanes $(ci_param Lanes) -set Depth $(ci_param WDepth) -set AccW $(ci_param AccW)"
+
 stream_a() {
   local cfg eng shape seen_eng=" " seen_shape=" "
   seen_shape+="$(grep -v '^-GEngine=' "$gen/params_default.vc" | tr '\n' ,) "  # stream_b's
@@ -47,8 +53,8 @@ stream_a() {
     lint_config "$cfg"
   done
   for kind in $(awk '{print $1}' "$gen/ppa_rows.txt"); do
-    echo "lint: verilator -Wall (tasu_ppa_row kind $kind)"
-    verilator --lint-only -Wall -sv --top-module tasu_ppa_row -GKind=$kind "$root/rtl/lint/verilator_waivers.vlt" "${ppa[@]}"
+    echo "lint: verilator -Wall (tasu_ppa_row kind $kind, ci's row)"
+    verilator --lint-only -Wall -sv --top-module tasu_ppa_row -GKind=$kind $ppa_ci_g "$root/rtl/lint/verilator_waivers.vlt" "${ppa[@]}"
   done
 }
 
@@ -56,7 +62,7 @@ stream_b() {
   lint_config default
   # The ternary rows hold no multiplier either (the INT8 and BF16 baselines do, by design).
   for kind in $(awk '$3 == "TERNARY" {print $1}' "$gen/ppa_rows.txt"); do
-    yosys -q -p "read_verilog -sv ${ppa[*]}; chparam -set Kind $kind tasu_ppa_row; synth -top tasu_ppa_row -run begin:coarse;
+    yosys -q -p "read_verilog -sv ${ppa[*]}; chparam -set Kind $kind $ppa_ci_set tasu_ppa_row; synth -top tasu_ppa_row -run begin:coarse;
                  proc; opt -fast; select -assert-none t:\$mul t:\$div t:\$mod t:\$pow; synth -top tasu_ppa_row -run coarse:fine;
                  check -assert; select -assert-none t:\$dlatch t:\$adlatch t:\$dlatchsr" > /dev/null
   done
@@ -79,7 +85,7 @@ stream_b() {
   # vector unit multiplies by design and is outside this rule.
   {
     echo "read_verilog -sv ${rtl[*]}"
-    grep -v "VRows\|MaxBurst" "$gen/params_ci.ys" | sed 's/tasu_top$/tasu_engine/'
+    echo "chparam $(grep -vE '^-G(VRows|MaxBurst)=' "$gen/params_ci.vc" | sed 's/^-G\([A-Za-z]*\)=/-set \1 /' | tr '\n' ' ') tasu_engine"
     echo "synth -top tasu_engine -run begin:coarse"
     echo "proc; opt -fast"
     echo "select -assert-none t:\$mul t:\$div t:\$mod t:\$divfloor t:\$modfloor t:\$pow"

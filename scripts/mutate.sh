@@ -3,22 +3,52 @@
 # off-by-ones, swapped conditions, dropped enables and checks) to a copy of the tree, rebuilds
 # it and runs the tests; a mutant is caught when a test fails (or times out: a hang counts).
 #   scripts/mutate.sh [--list FILE] [--work DIR] [--only ID[,ID...]] [--keep-copy]
+#   scripts/mutate.sh --check   (each mutant's line is in its file exactly once; nothing built)
 # The copy Verilates only the `ci` configuration, so a mutant rebuilds in a minute or two; the
 # tests that need another configuration fail on the unmutated copy and are left out (listed).
 # Prints one line per mutant and the score; the source tree itself is never modified.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-list=$root/scripts/mutants.txt work=/tmp/tasu-mutate only="" copy=1
+list=$root/scripts/mutants.txt work=/tmp/tasu-mutate only="" copy=1 check=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --list) list=$2; shift 2 ;;
     --work) work=$2; shift 2 ;;
     --only) only=$2; shift 2 ;;
     --keep-copy) copy=0; shift ;;  # reuse the copy of an earlier campaign as it is
+    --check) check=1; shift ;;
     -h|--help) sed -n 2,9p "$0"; exit 0 ;;
     *) echo "mutate: unknown argument '$1'" >&2; exit 2 ;;
   esac
 done
+# A mutant whose line the code no longer has would count as stale in a campaign; the check finds
+# it at once (CTest unit.mutants_still_apply).
+if [ "$check" -eq 1 ]; then
+  python3 - "$root" "$list" <<'PY'
+import sys
+root, path = sys.argv[1:]
+stale, n, cur = [], 0, {}
+for line in open(path):
+    line = line.rstrip("\n")
+    if line.startswith("mutant "):
+        cur = {"id": line[7:]}
+    elif line.startswith("file "):
+        cur["file"] = line[5:]
+    elif line.startswith("from "):
+        n += 1
+        try:
+            k = open(f"{root}/{cur['file']}").read().count(line[5:])
+        except OSError as e:
+            k = f"unreadable ({e})"
+        if k != 1:
+            stale.append(f"{cur['id']}: {k} occurrences of '{line[5:]}' in {cur['file']}")
+for s in stale:
+    print("mutate: stale", s)
+print(f"mutate: {n - len(stale)} of {n} mutants apply")
+sys.exit(1 if stale or n == 0 else 0)
+PY
+  exit $?
+fi
 src=$work/src build=$work/build
 mkdir -p "$src"
 cp "$list" "$work/mutants.txt"  # read from a copy: the list may be edited while a campaign runs

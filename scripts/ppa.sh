@@ -31,8 +31,10 @@ rows=$(sed -n 's/^-GRows=//p' "$out/params_$config.vc")
 actwords=$(sed -n 's/^-GActWords=//p' "$out/params_$config.vc")
 outwords=$(sed -n 's/^-GOutWords=//p' "$out/params_$config.vc")
 vrows=$(sed -n 's/^-GVRows=//p' "$out/params_$config.vc")
-# A row's store holds what one tile row holds in the engine: two buffers of WDepth words.
-depth=$((2 * depth))
+accw=$(sed -n 's/^-GAccW=//p' "$out/params_$config.vc")
+# A row's store holds what one tile row holds in the engine: WgtBufs buffers of WDepth words.
+wgtbufs=$(sed -n 's/.*localparam int WgtBufs = \([0-9]*\);.*/\1/p' "$out/tasu_pkg.sv")
+depth=$((wgtbufs * depth))
 [ -n "$lanes" ] || { echo "ppa: unknown configuration '$config'"; exit 1; }
 
 # The rows, from tasu_arch.json's ppa_rows (index = tasu_ppa_row's Kind): name, engine, weight bits.
@@ -52,7 +54,7 @@ for k in "${!names[@]}"; do
   echo "ppa: $n (Lanes $lanes, Depth $depth)"
   yosys -q -l "$out/$n.yosys.log" -p "
     read_verilog -sv ${rtl[*]}
-    chparam -set Kind $k -set Lanes $lanes -set Depth $depth tasu_ppa_row
+    chparam -set Kind $k -set Lanes $lanes -set Depth $depth -set AccW $accw tasu_ppa_row
     synth -top tasu_ppa_row
     dfflibmap -liberty $lib
     abc -liberty $lib -D $((clock_ns * 1000))
@@ -114,8 +116,10 @@ fi
 echo "ppa: control and vector unit ($config)"
 {
   echo "read_verilog -sv ${top_rtl[*]}"
-  echo "blackbox tasu_engine tasu_vu_lane tasu_vu_spad"
   cat "$out/params_$config.ys"
+  # The modules take their parameters from tasu_top (no defaults): black boxes once derived.
+  echo "hierarchy -top tasu_top"
+  echo "blackbox *tasu_engine *tasu_vu_lane *tasu_vu_spad"
   echo "synth -top tasu_top; dfflibmap -liberty $lib; abc -liberty $lib -D $((clock_ns * 1000)); opt_clean"
   echo "tee -q -o $out/control.stat.txt stat -liberty $lib"
 } > "$out/control.ys"
@@ -200,7 +204,7 @@ sram_pj=${TASU_SRAM_READ_PJ_PER_BIT:-2.5}
 read -r ctl_total vu_seq vu_lane vlanes vu_add_pj vu_mul_pj vu_mac_pj < "$out/shared.txt"
 bf16_parts=$(cat "$out/bf16_parts.txt" 2>/dev/null || true)
 
-awk -v lanes="$lanes" -v depth="$depth" -v tiles="$tiles" -v rows="$rows" -v clk="$clock_ns" -v cfg="$config" \
+awk -v lanes="$lanes" -v depth="$depth" -v tiles="$tiles" -v rows="$rows" -v accw="$accw" -v clk="$clock_ns" -v cfg="$config" \
     -v outdir="$out" -v actwords="$actwords" -v outwords="$outwords" -v vrows="$vrows" \
     -v ctl_total="$ctl_total" -v vu_seq="$vu_seq" -v vu_lane="$vu_lane" -v vlanes="$vlanes" \
     -v vu_act="$vu_act" -v vu_add_pj="${vu_add_pj:-nan}" -v vu_mul_pj="${vu_mul_pj:-nan}" -v vu_mac_pj="${vu_mac_pj:-nan}" \
@@ -254,7 +258,7 @@ END {
   printf "OSU 0.18 um standard cells (Yosys 0.23 + ABC, OpenSTA 2.0.17), clock %s ns (%d MHz); power with the switching activity of the synthetic 2B4T layer'"'"'s q_proj weights and quantized activations (tasu_ppa_activity), propagated by OpenSTA. Configuration `%s`: Tiles %d, Rows %d, Lanes %d, %d weight words per tile row (two buffers), %d weight operations per cycle for every engine.\n\n", clk, 1000 / clk, cfg, tiles, rows, lanes, depth, ops >> md
 
   printf "## 1. One engine row per kind, synthesized (flip-flop weight store)\n\n" >> md
-  printf "A row = its weight store, a registered activation slice, the dot product of Lanes weights and an accumulator (24-bit; binary32 for BF16); one dot product per cycle.\n\n" >> md
+  printf "A row = its weight store, a registered activation slice, the dot product of Lanes weights and an accumulator (%d-bit; binary32 for BF16); one dot product per cycle.\n\n", accw >> md
   printf "| kind | cell area (um^2) | cells | weight store | dot product | act. slice | acc. + control | critical path (ns) | Fmax (MHz) | dynamic power (mW) | leakage (uW) | pJ / weight op | TOPS/W | GOPS/mm^2 @ Fmax |\n" >> md
   printf "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n" >> md
   for (i = 1; i <= NR; i++)

@@ -5,7 +5,6 @@ Usage: timeline_svg.py TRACE.json "layer 0 prefill" OUT.svg [WIDTH]"""
 import json
 import sys
 
-TRACKS = ["fetch", "load DMA", "engine", "vector unit", "store DMA"]
 COLOURS = {"FETCH": "#bab0ac", "LOAD": "#4e79a7", "MATMUL": "#e15759", "STORE": "#59a14f", "VEC ELEM": "#f28e2b",
            "VEC DOT": "#b07aa1", "VEC MAX": "#edc948", "VEC FROM_OUT": "#76b7b2", "VEC TO_ACT": "#9c755f",
            "VEC DOTS": "#ff9da7", "VEC WSUM": "#6a3d9a"}
@@ -14,17 +13,21 @@ COLOURS = {"FETCH": "#bab0ac", "LOAD": "#4e79a7", "MATMUL": "#e15759", "STORE": 
 def main():
     trace, program, out = sys.argv[1], sys.argv[2], sys.argv[3]
     width = int(sys.argv[4]) if len(sys.argv) > 4 else 1200
-    events = [e for e in json.load(open(trace))["traceEvents"] if e.get("ph") == "X"]
+    all_events = json.load(open(trace))["traceEvents"]
+    events = [e for e in all_events if e.get("ph") == "X"]
+    # The tracks as the trace names them (its thread_name records), the programs' own row left out.
+    names = sorted((e["tid"], e["args"]["name"]) for e in all_events if e.get("ph") == "M" and e["name"] == "thread_name")
+    tracks = [n for _, n in names if n != "programs"]
     prog = [e for e in events if e["cat"] == "programs" and e["name"] == program]
     if not prog:
         sys.exit(f"timeline_svg: no program named '{program}' in {trace}")
     t0, t1 = prog[0]["args"]["start_cycle"], prog[0]["args"]["end_cycle"]
     left, row_h, top = 110, 26, 30
     scale = (width - left - 10) / max(1, t1 - t0)
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{top + row_h * len(TRACKS) + 60}" '
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{top + row_h * len(tracks) + 60}" '
              f'font-family="sans-serif" font-size="12">',
              f'<text x="{left}" y="18">{program}: cycles {t0:,} to {t1:,} ({t1 - t0:,} cycles)</text>']
-    for i, track in enumerate(TRACKS):
+    for i, track in enumerate(tracks):
         y = top + i * row_h
         parts.append(f'<text x="4" y="{y + 16}">{track}</text>')
         parts.append(f'<rect x="{left}" y="{y}" width="{width - left - 10}" height="{row_h - 4}" fill="#f4f4f4"/>')
@@ -41,7 +44,7 @@ def main():
             w = max(0.5, (min(f, t1) - s) * scale)
             parts.append(f'<rect x="{x:.1f}" y="{y}" width="{w:.1f}" height="{row_h - 4}" '
                          f'fill="{COLOURS.get(name, "#999")}"><title>{name}</title></rect>')
-    y = top + len(TRACKS) * row_h + 20
+    y = top + len(tracks) * row_h + 20
     x = left
     for name, colour in COLOURS.items():
         parts.append(f'<rect x="{x}" y="{y - 10}" width="12" height="12" fill="{colour}"/>'

@@ -44,9 +44,11 @@ class MemBridge : public sc_core::sc_module {
   tlm_utils::simple_initiator_socket<MemBridge> socket;
 
   SC_HAS_PROCESS(MemBridge);
-  MemBridge(sc_core::sc_module_name name, sc_core::sc_time period, double bytes_per_cycle, size_t max_requests = 8)
+  // max_burst: the beats of the longest burst the accelerator requests (its MaxBurst).
+  MemBridge(sc_core::sc_module_name name, sc_core::sc_time period, double bytes_per_cycle, size_t max_burst,
+            size_t max_requests = 8)
       : sc_module(name), socket("socket"), period_(period), beat_cycles_(kBusBytes / bytes_per_cycle),
-        max_requests_(max_requests) {
+        max_burst_(max_burst), max_requests_(max_requests) {
     SC_METHOD(on_clock);
     sensitive << clk.pos();
     dont_initialize();
@@ -151,7 +153,8 @@ class MemBridge : public sc_core::sc_module {
 
     // 2. What to drive during the coming cycle.
     // Bounded queues: the memory controller accepts a limited number of outstanding bursts.
-    drv_req_ready_ = reads_.size() < max_requests_ * 16 && writes_.size() < max_requests_ && resps_.size() < max_requests_ * 4;
+    drv_req_ready_ = reads_.size() < max_requests_ * max_burst_ && writes_.size() < max_requests_ &&
+                     resps_.size() < max_requests_ * 4;
     drv_wready_ = !writes_.empty();
     drv_rvalid_ = !reads_.empty() && reads_.front().ready_at <= cycle_;
     drv_bvalid_ = !resps_.empty() && resps_.front().ready_at <= cycle_;
@@ -169,7 +172,7 @@ class MemBridge : public sc_core::sc_module {
 
   sc_core::sc_time period_;
   double beat_cycles_;
-  size_t max_requests_;
+  size_t max_burst_, max_requests_;
   uint64_t cycle_ = 0;
   bool drv_req_ready_ = false, drv_wready_ = false, drv_rvalid_ = false, drv_bvalid_ = false;
   std::deque<ReadBeat> reads_;

@@ -29,12 +29,12 @@ class Platform {
   using Beat = sc_dt::sc_bv<BusBits>;
   static constexpr double kPeriodNs = 1.0;
 
-  Platform(uint64_t dram_base, uint64_t dram_bytes, uint32_t latency, double bytes_per_cycle,
+  Platform(uint64_t dram_base, uint64_t dram_bytes, uint32_t latency, double bytes_per_cycle, uint32_t max_burst,
            const std::string& trace_file, bool timeline = false)
       : clk_("clk", sc_core::sc_time(kPeriodNs, sc_core::SC_NS)),
         top_("tasu_top"),
         mem_("dram", dram_base, dram_bytes, sc_core::sc_time(kPeriodNs, sc_core::SC_NS), latency, bytes_per_cycle),
-        bridge_("mem_bridge", sc_core::sc_time(kPeriodNs, sc_core::SC_NS), bytes_per_cycle) {
+        bridge_("mem_bridge", sc_core::sc_time(kPeriodNs, sc_core::SC_NS), bytes_per_cycle, max_burst) {
     // A failed RTL assertion (rtl/prim/tasu_assert.sv) prints its name and becomes an exception
     // from step(), not an abort of the process.
     Verilated::fatalOnError(false);

@@ -13,7 +13,8 @@
 namespace tasu::sim {
 namespace {
 
-constexpr int kBusBits = 512;
+// The width of the Verilated model's bus ports: this configuration's.
+constexpr int kBusBits = static_cast<int>(arch::find_config(TASU_CFG_NAME)->BusBytes * 8);
 
 class RtlDevice final : public rt::Device {
  public:
@@ -21,9 +22,10 @@ class RtlDevice final : public rt::Device {
       : Device(opt.dram_bytes),
         cfg_(cfg),
         platform_(kDramBase, opt.dram_bytes, opt.mem_latency ? opt.mem_latency : cfg.MemLatency,
-                  opt.mem_bytes_per_cycle ? opt.mem_bytes_per_cycle : cfg.MemBytesPerCycle, opt.trace_file,
+                  opt.mem_bytes_per_cycle ? opt.mem_bytes_per_cycle : cfg.MemBytesPerCycle, cfg.MaxBurst, opt.trace_file,
                   opt.timeline) {
-    if (cfg.BusBytes * 8 != kBusBits) throw std::invalid_argument("rtl backend is built for 512-bit buses");
+    if (cfg.BusBytes * 8 != kBusBits)
+      throw std::invalid_argument(fmt::format("rtl backend {} is built for {}-bit buses", TASU_CFG_NAME, kBusBits));
     platform_.memory().set_faults(opt.faults);
     platform_.reset();
     check_identity();
@@ -70,22 +72,22 @@ class RtlDevice final : public rt::Device {
 
   rt::Counters counters() override {
     rt::Counters c;
-    c.cycles = reg64(arch::reg::CYCLES_LO);
-    c.ex_busy = reg64(arch::reg::EX_BUSY_LO);
-    c.vu_busy = reg64(arch::reg::VU_BUSY_LO);
-    c.rd_bytes = reg64(arch::reg::RD_BYTES_LO);
-    c.wr_bytes = reg64(arch::reg::WR_BYTES_LO);
-    c.stall = reg64(arch::reg::STALL_LO);
-    c.ld_busy = reg64(arch::reg::LD_BUSY_LO);
-    c.st_busy = reg64(arch::reg::ST_BUSY_LO);
-    c.insns = reg64(arch::reg::INSNS_LO);
+    c.cycles = reg64(arch::reg::CYCLES_LO, arch::reg::CYCLES_HI);
+    c.ex_busy = reg64(arch::reg::EX_BUSY_LO, arch::reg::EX_BUSY_HI);
+    c.vu_busy = reg64(arch::reg::VU_BUSY_LO, arch::reg::VU_BUSY_HI);
+    c.rd_bytes = reg64(arch::reg::RD_BYTES_LO, arch::reg::RD_BYTES_HI);
+    c.wr_bytes = reg64(arch::reg::WR_BYTES_LO, arch::reg::WR_BYTES_HI);
+    c.stall = reg64(arch::reg::STALL_LO, arch::reg::STALL_HI);
+    c.ld_busy = reg64(arch::reg::LD_BUSY_LO, arch::reg::LD_BUSY_HI);
+    c.st_busy = reg64(arch::reg::ST_BUSY_LO, arch::reg::ST_BUSY_HI);
+    c.insns = reg64(arch::reg::INSNS_LO, arch::reg::INSNS_HI);
     return c;
   }
 
  private:
-  uint64_t reg64(uint32_t lo) {
+  uint64_t reg64(uint32_t lo, uint32_t hi) {
     const uint64_t l = platform_.reg_read(lo);
-    const uint64_t h = platform_.reg_read(lo + 4);
+    const uint64_t h = platform_.reg_read(hi);
     return l | (h << 32);
   }
 
@@ -112,7 +114,11 @@ class RtlDevice final : public rt::Device {
     s.err_info = platform_.reg_read(arch::reg::ERR_INFO);
     s.pc = platform_.reg_read(arch::reg::PC);
     s.unit_state = platform_.reg_read(arch::reg::UNIT_STATE);
-    const uint32_t sem_regs[] = {arch::reg::SEM_LD, arch::reg::SEM_EX, arch::reg::SEM_VU, arch::reg::SEM_ST};
+    uint32_t sem_regs[arch::kNumUnits];  // the tokens waiting for each unit, in unit order
+    sem_regs[static_cast<int>(arch::Unit::LD)] = arch::reg::SEM_LD;
+    sem_regs[static_cast<int>(arch::Unit::EX)] = arch::reg::SEM_EX;
+    sem_regs[static_cast<int>(arch::Unit::VU)] = arch::reg::SEM_VU;
+    sem_regs[static_cast<int>(arch::Unit::ST)] = arch::reg::SEM_ST;
     for (size_t u = 0; u < s.semaphores.size(); ++u) s.semaphores[u] = platform_.reg_read(sem_regs[u]);
     s.counters = counters();
     s.watchdog = watchdog;

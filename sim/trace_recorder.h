@@ -40,7 +40,12 @@ SC_MODULE(TraceRecorder) {
     ++cycle_;
     const uint32_t s = start_in.read(), d = done_in.read();
     if (s == 0 && d == 0) return;
-    const uint32_t pcs[kUnits] = {ld_pc.read(), ex_pc.read(), vu_pc.read(), st_pc.read(), fetch_pc.read()};
+    uint32_t pcs[kUnits];
+    pcs[rt::TraceEvent::kLoad] = ld_pc.read();
+    pcs[rt::TraceEvent::kEngine] = ex_pc.read();
+    pcs[rt::TraceEvent::kVector] = vu_pc.read();
+    pcs[rt::TraceEvent::kStore] = st_pc.read();
+    pcs[rt::TraceEvent::kFetch] = fetch_pc.read();
     for (int u = 0; u < kUnits; ++u) {
       // A done in the cycle of an acceptance belongs to an earlier instruction.
       if ((d >> u) & 1u && !open_[u].empty()) {
@@ -54,7 +59,7 @@ SC_MODULE(TraceRecorder) {
   }
 
   uint64_t cycle_ = 0, t0_ = 0;
-  static constexpr int kUnits = 5;  // the four units and the instruction fetch
+  static constexpr int kUnits = arch::kNumTraceTracks;  // the units and the instruction fetch
   std::deque<rt::TraceEvent> open_[kUnits];
   std::vector<rt::TraceEvent> events_;
 };

@@ -22,24 +22,27 @@ namespace {
 const std::vector<std::string> kHwParams = {"Engine",   "Tiles",    "Rows",     "Lanes", "WDepth", "ActWords",
                                             "OutWords", "BusBytes", "MaxBurst", "AccW",  "VRows"};
 
-// The enumerations of the definition: JSON key, C++ enum name, SystemVerilog prefix and width.
+// The enumerations of the definition: JSON key, C++ enum name, SystemVerilog prefix, and the
+// field whose width the values take (an instruction field, LAYOUT.field of a register, or none:
+// the fewest bits that hold them).
 struct EnumTable {
   const char* key;
   const char* cpp;
   const char* sv;
-  int bits;
+  const char* width_of;
   const char* doc;
 };
 const std::vector<EnumTable> kEnums = {
-    {"engines", "Engine", "Eng", 2, "What the matrix engine's tiles do (the MAC arrays are the silicon baselines)."},
-    {"units", "Unit", "Unit", 2, "The command processor's units; each has its own queue (see the dependency flags)."},
-    {"opcodes", "Opcode", "Op", 4, "Instruction classes."},
-    {"load_dst", "LoadDst", "Dst", 2, "Where LOAD writes."},
-    {"store_src", "StoreSrc", "Src", 1, "What STORE reads."},
-    {"vector_ops", "VectorOp", "Vop", 5, "Per-lane operations of the vector unit (see model/vector/vlane.h for their meaning)."},
-    {"vector_kinds", "VectorKind", "Vk", 3, "What a VEC instruction does with its lanes (docs/isa.md)."},
-    {"vector_bmodes", "VectorBMode", "Vb", 2, "Where a VEC instruction takes its b operand."},
-    {"ppa_dots", "PpaDot", "PpaDot", 2, "The dot product's structure in a silicon-comparison row (rtl/ppa/tasu_ppa_row.sv)."},
+    {"engines", "Engine", "Eng", nullptr, "What the matrix engine's tiles do (the MAC arrays are the silicon baselines)."},
+    {"units", "Unit", "Unit", nullptr, "The command processor's units; each has its own queue (see the dependency flags)."},
+    {"opcodes", "Opcode", "Op", "opcode", "Instruction classes."},
+    {"load_dst", "LoadDst", "Dst", "dst", "Where LOAD writes."},
+    {"store_src", "StoreSrc", "Src", "src", "What STORE reads."},
+    {"vector_ops", "VectorOp", "Vop", "vop", "Per-lane operations of the vector unit (see model/vector/vlane.h for their meaning)."},
+    {"vector_kinds", "VectorKind", "Vk", "vkind", "What a VEC instruction does with its lanes (docs/isa.md)."},
+    {"vector_bmodes", "VectorBMode", "Vb", "vbmode", "Where a VEC instruction takes its b operand."},
+    {"ppa_dots", "PpaDot", "PpaDot", nullptr, "The dot product's structure in a silicon-comparison row (rtl/ppa/tasu_ppa_row.sv)."},
+    {"cp_states", "CpState", "Cps", "UNIT_STATE.cp_state", "States of the command processor (UNIT_STATE.cp_state)."},
 };
 const std::vector<std::string> kPlatformParams = {"MemLatency", "MemBytesPerCycle"};
 
@@ -61,6 +64,33 @@ void require(bool ok, const std::string& what) {
   if (!ok) throw std::runtime_error(what);
 }
 
+const json& find_field(const json& a, const std::string& n) {
+  for (auto& f : a["fields"])
+    if (f["name"] == n) return f;
+  throw std::runtime_error("missing field " + n);
+}
+
+// The fewest bits that hold 0..n-1.
+int bits_for(size_t n) {
+  int b = 1;
+  while ((size_t{1} << b) < n) ++b;
+  return b;
+}
+
+// The width of an enumeration's values (see EnumTable); gen_arch checks that they fit.
+int enum_bits(const json& a, const EnumTable& e) {
+  if (!e.width_of) return bits_for(a[e.key].size());
+  const std::string w = e.width_of;
+  const size_t dot = w.find('.');
+  if (dot == std::string::npos) return find_field(a, w)["width"].get<int>();
+  for (auto& f : a["register_fields"].at(w.substr(0, dot)))
+    if (f["name"] == w.substr(dot + 1)) return f["width"].get<int>();
+  throw std::runtime_error("missing register field " + w);
+}
+
+// Error codes are 0..N-1 too; the RTL carries them in ErrW bits.
+int error_bits(const json& a) { return bits_for(a["error_codes"].size()); }
+
 // A per-engine figure of engine number e (table: engine_weight_bits, engine_term_bits; keyed by
 // the engine's name).
 int64_t engine_figure(const json& a, const char* table, int64_t e) {
@@ -80,22 +110,33 @@ void validate_config(const json& a, const std::string& name, const json& c, int 
   for (const auto& p : kPlatformParams) require(c.contains(p) && c[p].get<int64_t>() > 0, name + ": missing or non-positive " + p);
   const int64_t t = c["Tiles"], r = c["Rows"], l = c["Lanes"], bb = c["BusBytes"];
   require(pow2(t) && pow2(r) && pow2(l), name + ": Tiles, Rows and Lanes must be powers of two");
-  require(pow2(bb) && bb >= 16, name + ": BusBytes must be a power of two >= 16");
+  const int64_t insn_bytes = a["insn_bits"].get<int64_t>() / 8;
+  require(pow2(bb) && bb >= insn_bytes, name + ": BusBytes must be a power of two of at least an instruction (" +
+                                            std::to_string(insn_bytes) + " bytes)");
   require((t * l) % bb == 0, name + ": an activation word (Tiles*Lanes bytes) must be whole beats");
   const int64_t wbits = engine_weight_bits(a, c["Engine"].get<int64_t>());
   require((r * l * wbits / 8) % bb == 0, name + ": a tile weight word (Rows*Lanes weights) must be whole beats");
   require((r * 4) % bb == 0, name + ": an output word (Rows*4 bytes) must be whole beats");
   require(pow2(c["MaxBurst"].get<int64_t>()) && c["MaxBurst"].get<int64_t>() <= 256, name + ": MaxBurst must be a power of two <= 256");
-  require(c["WDepth"].get<int64_t>() <= 255, name + ": WDepth must fit the 8-bit depth field");
-  require(c["AccW"].get<int64_t>() >= 23 && c["AccW"].get<int64_t>() <= 32,
-          name + ": AccW must be 23..32 bits (K <= 16384 int8 x ternary needs 23)");
-  require(pow2(c["VRows"].get<int64_t>()) && c["VRows"].get<int64_t>() <= 32768, name + ": VRows must be a power of two <= 32768");
+  const int64_t depth_w = find_field(a, "depth")["width"], woff_w = find_field(a, "woff")["width"];
+  require(c["WDepth"].get<int64_t>() < (int64_t{1} << std::min(depth_w, woff_w)),
+          name + ": WDepth must fit MATMUL's depth and woff fields");
+  const int64_t max_k = a["max_k"];
+  int64_t need = 9;  // an int8 x ternary term, then a bit per doubling of K
+  while ((int64_t{1} << (need - 9)) < max_k) ++need;
+  require(c["AccW"].get<int64_t>() >= need && c["AccW"].get<int64_t>() <= 32,
+          name + ": AccW must be " + std::to_string(need) + "..32 bits (K <= max_k int8 x ternary needs " +
+              std::to_string(need) + ")");
+  const int64_t vrows_max = int64_t{1} << (find_field(a, "vdst")["width"].get<int64_t>() - 1);
+  require(pow2(c["VRows"].get<int64_t>()) && c["VRows"].get<int64_t>() <= vrows_max,
+          name + ": VRows must be a power of two <= " + std::to_string(vrows_max) + " (half of what vdst addresses)");
   // TO_ACT packs one scratchpad row (VLanes int8) into one bus beat; FROM_OUT places whole output words.
   const int64_t vl = a["vector_lanes"].get<int64_t>();
   require(bb == vl, name + ": the vector unit needs BusBytes = vector_lanes (one packed int8 row per beat)");
   require(r <= vl && vl % r == 0, name + ": Rows must divide the vector lanes");
   // Every on-chip beat space must be addressable by a LOAD/STORE's sram_beat field.
-  const int64_t beats_max = std::max({2 * c["WDepth"].get<int64_t>() * t * (r * l * wbits / 8) / bb,
+  const int64_t bufs = int64_t{1} << find_field(a, "wbuf")["width"].get<int64_t>();
+  const int64_t beats_max = std::max({bufs * c["WDepth"].get<int64_t>() * t * (r * l * wbits / 8) / bb,
                                       c["ActWords"].get<int64_t>() * t * l / bb, c["VRows"].get<int64_t>() * vl * 4 / bb,
                                       c["OutWords"].get<int64_t>() * r * 4 / bb});
   require(beats_max <= (int64_t{1} << sram_beat_bits), name + ": a buffer has more beats than sram_beat can address");
@@ -119,6 +160,17 @@ void validate_enums_and_flags(const json& a) {
               std::to_string(seen.size() - 1) + " once each (" + k + ")");
       seen[u] = true;
     }
+    require(seen.size() <= (size_t{1} << enum_bits(a, e)), std::string(e.key) + " must fit " + std::to_string(enum_bits(a, e)) +
+                                                            " bits (" + (e.width_of ? e.width_of : "their own") + ")");
+  }
+  {
+    std::vector<bool> seen(a["error_codes"].size(), false);
+    for (auto& [k, v] : a["error_codes"].items()) {
+      const int64_t u = v.get<int64_t>();
+      require(u >= 0 && u < static_cast<int64_t>(seen.size()) && !seen[u], "error_codes must number 0.." +
+              std::to_string(seen.size() - 1) + " once each (" + k + ")");
+      seen[u] = true;
+    }
   }
   for (const char* dir : {"pop", "push"}) {
     const int64_t base = lsb_of(std::string(dir) + "_ld");
@@ -128,6 +180,29 @@ void validate_enums_and_flags(const json& a) {
       require(lsb_of(n) == base + v.get<int64_t>(), n + " must be at bit " + std::to_string(base + v.get<int64_t>()));
     }
   }
+}
+
+// Sub-fields (part_of) lie inside their field: DOTS and WSUM read vimm as count and stride.
+// The vector unit's lane field addresses every lane and no more, and an instruction is whole
+// 64-bit words (isa::Insn).
+void validate_fields(const json& a) {
+  auto find = [&](const std::string& n) -> const json& { return find_field(a, n); };
+  for (auto& f : a["fields"]) {
+    const int64_t lsb = f["lsb"], w = f["width"];
+    require(lsb >= 0 && w > 0 && w <= 32 && lsb + w <= a["insn_bits"].get<int64_t>(),
+            f["name"].get<std::string>() + " must lie inside the instruction, at most 32 bits wide");
+    if (!f.contains("part_of")) continue;
+    const json& p = find(f["part_of"].get<std::string>());
+    require(!f.contains("used_by") && lsb >= p["lsb"].get<int64_t>() &&
+                lsb + w <= p["lsb"].get<int64_t>() + p["width"].get<int64_t>(),
+            f["name"].get<std::string>() + " must lie inside " + p["name"].get<std::string>() + " (and take its used_by)");
+  }
+  require(a["insn_bits"].get<int64_t>() % 64 == 0, "insn_bits must be a multiple of 64");
+  const int64_t vl = a["vector_lanes"];
+  require(pow2(vl) && vl >= 2 && (int64_t{1} << find("vlane")["width"].get<int64_t>()) == vl,
+          "vector_lanes must be a power of two that the vlane field addresses exactly");
+  for (auto& c : a["verilated_configs"])
+    require(a["configs"].contains(c.get<std::string>()), "verilated_configs names an unknown configuration " + c.dump());
 }
 
 // Register bit fields: each layout's fields fit 32 bits without overlap, and every register
@@ -143,6 +218,15 @@ void validate_register_fields(const json& a) {
       used |= mask;
     }
   }
+  // An error's info carries instruction fields whole.
+  for (auto& [layout, fields] : a["register_fields"].items())
+    if (layout.rfind("ERR_INFO_", 0) == 0)
+      for (auto& f : fields)
+        require(f["width"] == find_field(a, f["name"].get<std::string>())["width"],
+                layout + "." + f["name"].get<std::string>() + " must be as wide as the instruction field");
+  for (auto& f : a["register_fields"]["UNIT_STATE"])
+    if (f["name"] == "cp_state")
+      require(a["cp_states"].size() <= (size_t{1} << f["width"].get<int>()), "cp_states must fit UNIT_STATE.cp_state");
   for (auto& r : a["registers"])
     if (r.contains("fields"))
       require(a["register_fields"].contains(r["fields"].get<std::string>()),
@@ -186,13 +270,33 @@ std::string gen_ppa_rows(const json& a) {
   return o.str();
 }
 
+// The most fields an opcode uses (besides opcode and the dependency flags).
+size_t max_used_fields(const json& a) {
+  size_t most = 0;
+  for (auto& [k, v] : a["opcodes"].items()) {
+    size_t n = 0;
+    for (auto& f : a["fields"])
+      if (f.contains("used_by"))
+        for (auto& u : f["used_by"]) n += u == k;
+    most = std::max(most, n);
+  }
+  return most;
+}
+
 // UNIT_STATE -> UnitState.
 std::string layout_camel(std::string s) {
   for (char& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
   return camel(s);
 }
 
+// Leaves a file that already holds the text alone: a new time stamp on tasu_pkg.sv would make
+// every Verilated configuration build again.
 void write_file(const std::string& path, const std::string& text) {
+  {
+    std::ifstream old(path, std::ios::binary);
+    std::ostringstream have;
+    if (old && (have << old.rdbuf()) && have.str() == text) return;
+  }
   std::ofstream f(path, std::ios::binary);
   if (!f) throw std::runtime_error("cannot write " + path);
   f << text;
@@ -205,6 +309,11 @@ std::string gen_sv(const json& a) {
     << "package tasu_pkg;\n\n"
     << "  localparam int InsnBits = " << a["insn_bits"].get<int>() << ";\n\n";
   o << "  localparam int VLanes = " << a["vector_lanes"].get<int>() << ";\n\n";
+  o << "  localparam int WgtBufs = " << (1 << find_field(a, "wbuf")["width"].get<int>())
+    << ";   // weight buffers, MATMUL's wbuf picks one\n\n";
+  o << "  // Trace port: one track per unit, then the instruction fetch (tasu_top's trc_*).\n"
+    << "  localparam int NumTraceTracks = " << a["units"].size() + 1 << ";\n"
+    << "  localparam int TraceFetch = " << a["units"].size() << ";\n\n";
   for (auto& [k, v] : a["command_processor"].items()) o << "  localparam int Cp" << k << " = " << v.get<int>() << ";\n";
   o << "  localparam int NumUnits = " << a["units"].size() << ";   // command-processor units (Unit*)\n";
   // Word e (32 bits, so that it assigns to an int without a width change): weight bits and
@@ -216,8 +325,10 @@ std::string gen_sv(const json& a) {
   }
   o << "\n";
   for (const auto& e : kEnums) {
+    const int bits = enum_bits(a, e);
+    o << "  localparam int " << e.sv << "W = " << bits << ";\n";
     for (auto& [k, v] : a[e.key].items())
-      o << "  localparam logic [" << e.bits - 1 << ":0] " << e.sv << k << " = " << e.bits << "'d" << v.get<int>() << ";\n";
+      o << "  localparam logic [" << bits - 1 << ":0] " << e.sv << k << " = " << bits << "'d" << v.get<int>() << ";\n";
     o << "\n";
   }
   // The silicon-comparison rows, word k (32 bits) for row k = tasu_ppa_row's Kind.
@@ -250,7 +361,10 @@ std::string gen_sv(const json& a) {
         << "  localparam int " << n << "W = " << f["width"].get<int>() << ";\n";
     }
   o << "\n";
-  for (auto& [k, v] : a["error_codes"].items()) o << "  localparam logic [3:0] Err" << k << " = 4'd" << v.get<int>() << ";\n";
+  const int eb = error_bits(a);
+  o << "  localparam int ErrW = " << eb << ";\n";
+  for (auto& [k, v] : a["error_codes"].items())
+    o << "  localparam logic [" << eb - 1 << ":0] Err" << k << " = " << eb << "'d" << v.get<int>() << ";\n";
   o << "\nendpackage\n";
   return o.str();
 }
@@ -263,14 +377,28 @@ std::string gen_header(const json& a) {
     << "namespace tasu::arch {\n\n"
     << "inline constexpr int kInsnBits = " << a["insn_bits"].get<int>() << ";\n"
     << "inline constexpr int kInsnBytes = kInsnBits / 8;\n\n";
-  o << "// Lanes of the vector unit; it fixes the order of every vector reduction.\n"
-    << "inline constexpr int kVectorLanes = " << a["vector_lanes"].get<int>() << ";\n\n";
+  o << "// Lanes of the vector unit; it fixes the order of every vector reduction, whose lane tree\n"
+    << "// has kVectorLaneBits levels.\n"
+    << "inline constexpr int kVectorLanes = " << a["vector_lanes"].get<int>() << ";\n"
+    << "inline constexpr int kVectorLaneBits = " << find_field(a, "vlane")["width"].get<int>() << ";\n\n";
+  o << "// Weight buffers of the engine (MATMUL's wbuf picks one).\n"
+    << "inline constexpr int kWgtBuffers = " << (1 << find_field(a, "wbuf")["width"].get<int>()) << ";\n\n";
+  o << "// Trace port: one track per unit (Unit order), then the instruction fetch.\n"
+    << "inline constexpr int kNumTraceTracks = " << a["units"].size() + 1 << ";\n"
+    << "inline constexpr int kTraceFetch = " << a["units"].size() << ";\n\n";
+  o << "// The largest K of a program (the accumulators cover its sums).\n"
+    << "inline constexpr int64_t kMaxK = " << a["max_k"].get<int64_t>() << ";\n\n";
   o << "// Depths of the command processor (see tasu_arch.json).\n";
   for (auto& [k, v] : a["command_processor"].items()) o << "inline constexpr int kCp" << k << " = " << v.get<int>() << ";\n";
   o << "inline constexpr int kNumUnits = " << a["units"].size() << ";  // command-processor units (Unit)\n";
   o << "\n// Weight bits of each engine, in engine order.\n"
     << "inline constexpr std::array<uint32_t, " << a["engines"].size() << "> kEngineWeightBits{";
   for (int e = 0; e < static_cast<int>(a["engines"].size()); ++e) o << (e ? ", " : "") << engine_weight_bits(a, e);
+  o << "};\n";
+  o << "// Bits of one term of a tile row's dot product, in engine order (see tasu_arch.json).\n"
+    << "inline constexpr std::array<uint32_t, " << a["engines"].size() << "> kEngineTermBits{";
+  for (int e = 0; e < static_cast<int>(a["engines"].size()); ++e)
+    o << (e ? ", " : "") << engine_figure(a, "engine_term_bits", e);
   o << "};\n\n";
   for (const auto& e : kEnums) {
     o << "// " << e.doc << "\nenum class " << e.cpp << " : uint8_t {\n";
@@ -294,20 +422,36 @@ std::string gen_header(const json& a) {
   for (const auto& [key, type, fn] : {std::tuple{"opcodes", "Opcode", "opcode_name"},
                                       std::tuple{"vector_kinds", "VectorKind", "vector_kind_name"},
                                       std::tuple{"units", "Unit", "unit_name"},
-                                      std::tuple{"engines", "Engine", "engine_name"}}) {
+                                      std::tuple{"engines", "Engine", "engine_name"},
+                                      std::tuple{"cp_states", "CpState", "cp_state_name"}}) {
     o << "inline constexpr std::string_view " << fn << "(" << type << " v) {\n  switch (v) {\n";
     for (auto& [k, v] : a[key].items()) o << "    case " << type << "::" << k << ": return \"" << k << "\";\n";
     o << "  }\n  return \"?\";\n}\n\n";
   }
-  o << "// One instruction field: bit position and width inside the little-endian 128-bit word.\n"
+  o << "// One instruction field: bit position and width inside the little-endian kInsnBits-bit word.\n"
     << "struct Field {\n  std::string_view name;\n  int lsb;\n  int width;\n};\n\n"
     << "namespace field {\n";
   for (auto& f : a["fields"])
     o << "inline constexpr Field " << f["name"].get<std::string>() << "{\"" << f["name"].get<std::string>() << "\", "
       << f["lsb"].get<int>() << ", " << f["width"].get<int>() << "};\n";
   o << "}  // namespace field\n\n";
+  // The dependency flags in the order the command processor reads them: pop_<u>, then push_<u>,
+  // each in unit order.
+  o << "inline constexpr std::array<Field, " << 2 * a["units"].size() << "> kDepFlags{";
+  {
+    std::vector<std::string> by_unit(a["units"].size());
+    for (auto& [k, v] : a["units"].items()) {
+      std::string n = k;
+      for (char& ch : n) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      by_unit[v.get<size_t>()] = n;
+    }
+    int i = 0;
+    for (const char* dir : {"pop", "push"})
+      for (const auto& u : by_unit) o << (i++ ? ", " : "") << "field::" << dir << "_" << u;
+  }
+  o << "};\n\n";
   o << "// Fields each opcode uses, besides opcode and the eight dependency flags.\n"
-    << "struct OpcodeFields {\n  Opcode op;\n  std::array<Field, 12> fields;\n  int count;\n};\n"
+    << "struct OpcodeFields {\n  Opcode op;\n  std::array<Field, " << max_used_fields(a) << "> fields;\n  int count;\n};\n"
     << "inline constexpr std::array<OpcodeFields, " << a["opcodes"].size() << "> kOpcodeFields{{\n";
   for (auto& [k, v] : a["opcodes"].items()) {
     std::vector<std::string> used;
@@ -384,6 +528,7 @@ int main(int argc, char** argv) {
     const json a = json::parse(in);
     const std::string out = argv[2];
     validate_enums_and_flags(a);
+    validate_fields(a);
     validate_register_fields(a);
     validate_ppa_rows(a);
     int sram_beat_bits = 0;
@@ -391,13 +536,18 @@ int main(int argc, char** argv) {
       if (f["name"] == "sram_beat") sram_beat_bits = f["width"].get<int>();
     for (auto& [name, c] : a["configs"].items()) {
       validate_config(a, name, c, sram_beat_bits);
-      std::ostringstream vl, ys;
+      // One chparam for all: tasu_top's parameters have no defaults, so each must come at once.
+      std::ostringstream vl, ys, cm;
+      ys << "chparam";
       for (const auto& p : kHwParams) {
         vl << "-G" << p << "=" << c[p].get<int64_t>() << "\n";
-        ys << "chparam -set " << p << " " << c[p].get<int64_t>() << " tasu_top\n";
+        ys << " -set " << p << " " << c[p].get<int64_t>();
+        cm << "set(TASU_" << name << "_" << p << " " << c[p].get<int64_t>() << ")\n";
       }
+      ys << " tasu_top\n";
       write_file(out + "/params_" + name + ".vc", vl.str());
       write_file(out + "/params_" + name + ".ys", ys.str());
+      write_file(out + "/params_" + name + ".cmake", cm.str());
     }
     write_file(out + "/tasu_pkg.sv", gen_sv(a));
     write_file(out + "/tasu_arch.h", gen_header(a));

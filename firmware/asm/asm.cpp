@@ -15,9 +15,8 @@ namespace {
 using arch::Field;
 using arch::Opcode;
 
-constexpr std::array<Field, 8> kFlags{arch::field::pop_ld,  arch::field::pop_ex,  arch::field::pop_vu,
-                                      arch::field::pop_st,  arch::field::push_ld, arch::field::push_ex,
-                                      arch::field::push_vu, arch::field::push_st};
+constexpr auto& kFlags = arch::kDepFlags;
+using Words = decltype(Insn::w);
 
 // Short spellings keep a program line readable; the full field names are accepted as well.
 struct Alias {
@@ -63,12 +62,12 @@ bool flag_allowed(Opcode op, const Field& f) {
   return f.lsb != arch::field::pop_ld.lsb + u && f.lsb != arch::field::push_ld.lsb + u;
 }
 
-void add_mask(std::array<uint64_t, 2>& m, const Field& f) {
+void add_mask(Words& m, const Field& f) {
   for (int i = 0; i < f.width; ++i) m[(f.lsb + i) / 64] |= 1ULL << ((f.lsb + i) % 64);
 }
 
-std::array<uint64_t, 2> used_mask(const arch::OpcodeFields& of) {
-  std::array<uint64_t, 2> m{0, 0};
+Words used_mask(const arch::OpcodeFields& of) {
+  Words m{};
   add_mask(m, arch::field::opcode);
   for (const auto& f : kFlags) add_mask(m, f);
   for (int i = 0; i < of.count; ++i) add_mask(m, of.fields[i]);
@@ -82,10 +81,20 @@ std::string hex(uint64_t v) {
 }
 
 std::string word_text(const Insn& x) {
-  char buf[48];
-  std::snprintf(buf, sizeof buf, ".word 0x%016llx%016llx", static_cast<unsigned long long>(x.w[1]),
-                static_cast<unsigned long long>(x.w[0]));
-  return buf;
+  std::string s = ".word 0x";
+  for (size_t i = x.w.size(); i-- > 0;) {
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(x.w[i]));
+    s += buf;
+  }
+  return s;
+}
+
+// The bits of x outside mask m.
+bool has_unused(const Insn& x, const Words& m) {
+  for (size_t i = 0; i < x.w.size(); ++i)
+    if (x.w[i] & ~m[i]) return true;
+  return false;
 }
 
 [[noreturn]] void fail(size_t line, const std::string& why) {
@@ -130,7 +139,7 @@ Insn parse_word(size_t line, const std::vector<std::string_view>& toks) {
     fail(line, ".word operand '" + std::string(s) + "' must be 0x hex");
   s.remove_prefix(2);
   while (s.size() > 1 && s[0] == '0') s.remove_prefix(1);
-  if (s.size() > 32) fail(line, ".word operand does not fit in 128 bits");
+  if (s.size() > arch::kInsnBits / 4) fail(line, ".word operand does not fit in " + std::to_string(arch::kInsnBits) + " bits");
   Insn x;
   for (size_t i = 0; i < s.size(); ++i) {
     const char c = s[s.size() - 1 - i];
@@ -254,7 +263,7 @@ std::string disassemble(const Insn& x) {
   const arch::OpcodeFields* of = fields_of(x.get(arch::field::opcode));
   if (!of || !has_mnemonic(of->op)) return word_text(x);
   const auto m = used_mask(*of);
-  bool exact = (x.w[0] & ~m[0]) == 0 && (x.w[1] & ~m[1]) == 0;
+  bool exact = !has_unused(x, m);
   for (const auto& f : kFlags)
     if (x.get(f) && !flag_allowed(of->op, f)) exact = false;
 
@@ -277,7 +286,7 @@ std::string disassemble(const Insn& x) {
   }
   for (const auto& f : kFlags)
     if (x.get(f)) s += " " + std::string(f.name);
-  if (!exact) return word_text(x) + "  # " + s + ((x.w[0] & ~m[0]) | (x.w[1] & ~m[1]) ? " (+ unused bits)" : "");
+  if (!exact) return word_text(x) + "  # " + s + (has_unused(x, m) ? " (+ unused bits)" : "");
   return s;
 }
 

@@ -82,7 +82,9 @@ int sc_main(int argc, char** argv) {
   auto* bl = app.add_subcommand("bitlinear", "run one BitLinear (y = x . W^T) on the accelerator and check it");
   const auto positive = CLI::Range(int64_t{1}, int64_t{1} << 24);
   bl->add_option("--m", m, "output features M")->check(positive)->capture_default_str();
-  bl->add_option("--k", k, "input features K (<= 16384)")->check(CLI::Range(int64_t{1}, int64_t{16384}))->capture_default_str();
+  bl->add_option("--k", k, fmt::format("input features K (<= {})", tasu::arch::kMaxK))
+      ->check(CLI::Range(int64_t{1}, tasu::arch::kMaxK))
+      ->capture_default_str();
   bl->add_option("--tokens", n, "tokens N")->check(positive)->capture_default_str();
   bl->add_option("--backend", backend, "rtl (Verilated, cycle-accurate) or model (functional)")
       ->check(CLI::IsMember({"rtl", "model"}))->capture_default_str();

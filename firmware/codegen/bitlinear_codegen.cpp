@@ -48,9 +48,9 @@ BitLinearPlan plan_bitlinear(const arch::Config& cfg, const BitLinearShape& s) {
         cfg.name));
   if (s.m <= 0 || s.k <= 0 || s.n <= 0)
     throw std::invalid_argument(fmt::format("BitLinear shape must be positive, got M={} K={} N={}", s.m, s.k, s.n));
-  if (s.k > 16384)
-    throw std::invalid_argument(fmt::format("K={} exceeds 16384, the largest K the {}-bit accumulators cover", s.k,
-                                            cfg.AccW));
+  if (s.k > arch::kMaxK)
+    throw std::invalid_argument(fmt::format("K={} exceeds {}, the largest K the {}-bit accumulators cover", s.k,
+                                            arch::kMaxK, cfg.AccW));
   BitLinearPlan p;
   p.shape = s;
   const int64_t tl = int64_t{cfg.Tiles} * cfg.Lanes;
@@ -63,7 +63,8 @@ BitLinearPlan plan_bitlinear(const arch::Config& cfg, const BitLinearShape& s) {
   if (fit < 1)
     throw std::invalid_argument(fmt::format("K={} needs {} activation words per token, the buffer holds {}", s.k,
                                             p.depth_total, cfg.ActWords));
-  p.tokens_per_chunk = std::min({s.n, fit, int64_t{cfg.OutWords} / 2, int64_t{65535}});
+  p.tokens_per_chunk = std::min({s.n, fit, int64_t{cfg.OutWords} / 2,
+                                 (int64_t{1} << arch::field::tokens.width) - 1});
   p.weight_bytes = static_cast<uint64_t>(p.mp) * p.kp * cfg.wgt_bits() / 8;
   p.act_bytes = static_cast<uint64_t>(s.n) * p.kp;
   p.out_bytes = static_cast<uint64_t>(s.n) * p.mp * 4;
@@ -193,7 +194,7 @@ std::vector<isa::Insn> generate_bitlinear(const arch::Config& cfg, const BitLine
         prog.push_back(isa::make_load(LoadDst::ACT, t, d));
       } else {
         const int64_t words = job.depth * cfg.Tiles;
-        t.sram_beat = static_cast<uint32_t>((j % 2) * cfg.WDepth * cfg.Tiles * wgt_word_beats);
+        t.sram_beat = static_cast<uint32_t>((j % arch::kWgtBuffers) * cfg.WDepth * cfg.Tiles * wgt_word_beats);
         t.dram_addr = static_cast<uint32_t>(a.weights + ((job.rb * p.depth_total + job.kc * cfg.WDepth) * cfg.Tiles) *
                                                             cfg.wgt_word_bytes());
         t.rows = 1;
@@ -209,7 +210,7 @@ std::vector<isa::Insn> generate_bitlinear(const arch::Config& cfg, const BitLine
     if (e2l.push[static_cast<size_t>(j)]) d.push |= isa::unit_bit(arch::Unit::LD);
     if (e2s.push[static_cast<size_t>(j)]) d.push |= isa::unit_bit(arch::Unit::ST);
     isa::Matmul mm;
-    mm.wbuf = static_cast<uint32_t>(j % 2);
+    mm.wbuf = static_cast<uint32_t>(j % arch::kWgtBuffers);
     mm.accumulate = job.kc > 0;
     mm.depth = static_cast<uint32_t>(job.depth);
     mm.act_word = static_cast<uint32_t>(job.kc * cfg.WDepth);

@@ -46,9 +46,8 @@ BitLinearReport run_bitlinear(rt::Device& dev, const BitLinearRun& run, double b
   a.acts = static_cast<uint32_t>(dev.alloc(p.act_bytes));
   a.outs = static_cast<uint32_t>(dev.alloc(p.out_bytes));
   const std::vector<isa::Insn> prog = generate_bitlinear(cfg, p, a);
-  const uint64_t prog_addr = dev.alloc(prog.size() * arch::kInsnBytes);
-  std::vector<uint8_t> prog_bytes(prog.size() * arch::kInsnBytes);
-  for (size_t i = 0; i < prog.size(); ++i) prog[i].to_bytes(prog_bytes.data() + i * arch::kInsnBytes);
+  const std::vector<uint8_t> prog_bytes = isa::program_bytes(prog);
+  const uint64_t prog_addr = dev.alloc(prog_bytes.size());
   r.program_insns = prog.size();
 
   const std::vector<uint8_t> wdev = pack_weights(cfg, p, w.data());

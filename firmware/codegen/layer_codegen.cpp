@@ -135,8 +135,8 @@ class LayerGen {
     v.src2 = cache;
     v.len = static_cast<uint32_t>(n);
     const auto stride = static_cast<uint32_t>(rows_of(n));
-    if (count < 1 || count > 0xffff) throw std::invalid_argument(fmt::format("{} positions in one instruction", count));
-    v.imm = static_cast<uint32_t>(count) | (stride << 16);
+    if (count < 1) throw std::invalid_argument(fmt::format("{} positions in one instruction", count));
+    v.imm = isa::Vec::counted(static_cast<uint64_t>(count), stride);  // throws past the vcount and vstride widths
     const Span cache_rows{Space::VSP, cache, cache + static_cast<uint64_t>(count) * stride};
     if (kind == VectorKind::DOTS) {
       v.dst = row;
@@ -447,8 +447,8 @@ void LayerGen::prefetch() {
 }
 
 // rope: angle = pos * inv_freq, c = cos, s = sin; x' = x * c + rot(x) * (-s | s) (see
-// accel_layer.cpp's rope). head_dim 64: one row per head, rot is the vrot lane exchange and the
-// constants hold two copies of the 32 frequencies. head_dim 128: the halves are rows.
+// accel_layer.cpp's rope). head_dim L: one row per head, rot is the vrot lane exchange and the
+// constants hold two copies of the L / 2 frequencies. head_dim 2 L: the halves are rows.
 void LayerGen::rope(uint32_t x, int64_t heads, int64_t pos) {
   const int64_t hd = s_.head_dim, n = heads * hd;
   const uint32_t ang = vsp_.alloc(L);
@@ -457,10 +457,10 @@ void LayerGen::rope(uint32_t x, int64_t heads, int64_t pos) {
   const uint32_t ns = vsp_.alloc(L), pr = vsp_.alloc(n), rr = vsp_.alloc(n);
   elem(VectorOp::NEG, ns, s, L, imm(0));
   elem(VectorOp::MUL, pr, x, n, rowb(c));
-  if (hd == 64) {
+  if (hd == L) {
     const uint32_t a = vsp_.alloc(L), bb = vsp_.alloc(L), ss = vsp_.alloc(L);
-    elem(VectorOp::AND, a, ns, L, vecb(c_mask_));   // -s in lanes 0..31
-    elem(VectorOp::ANDN, bb, s, L, vecb(c_mask_));  // s in lanes 32..63
+    elem(VectorOp::AND, a, ns, L, vecb(c_mask_));   // -s in the lower half of the lanes
+    elem(VectorOp::ANDN, bb, s, L, vecb(c_mask_));  // s in the upper half
     elem(VectorOp::OR, ss, a, L, vecb(bb));
     elem(VectorOp::MUL, rr, x, n, rowb(ss), false, true);
   } else {
@@ -698,7 +698,7 @@ std::vector<uint8_t> pack_layer_constants(const arch::Config& cfg, const layer::
   put(p.attn_sub_norm);
   put(p.post_attn_norm);
   put(p.ffn_sub_norm);
-  // inv_freq as Hugging Face computes it in binary32 (a model constant); head_dim 64 needs two
+  // inv_freq as Hugging Face computes it in binary32 (a model constant); head_dim L needs two
   // copies so that each lane of a row finds its own frequency.
   const int64_t half = s.head_dim / 2;
   std::vector<vf32> invf(L);
@@ -767,9 +767,10 @@ std::vector<isa::Insn> generate_layer(const arch::Config& cfg, const layer::Laye
                                       const std::vector<TokenSlot>& slots, const LayerAddrs& a) {
   const auto tokens = static_cast<int64_t>(slots.size());
   const layer::LayerShape& s = p.shape;
-  if (s.head_dim != 64 && s.head_dim != 128)
-    throw std::invalid_argument(fmt::format("head_dim {} is not supported by the layer code generator (64 or 128)",
-                                            s.head_dim));
+  if (s.head_dim != L && s.head_dim != 2 * L)
+    throw std::invalid_argument(fmt::format(
+        "head_dim {} is not supported by the layer code generator ({} or {}: one or two vector-unit rows)", s.head_dim, L,
+        2 * L));
   if (s.heads % s.kv_heads != 0 || s.heads * s.head_dim != s.hidden)
     throw std::invalid_argument("inconsistent decoder layer shape");
   if (tokens < 1 || tokens > max_layer_tokens(cfg, s))

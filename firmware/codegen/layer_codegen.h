@@ -41,8 +41,9 @@ std::vector<TokenSlot> prefill_slots(int64_t tokens, int64_t pos0, const LayerAd
 int64_t max_layer_tokens(const arch::Config& cfg, const layer::LayerShape& s);
 
 // The program for tokens at positions pos0 .. pos0 + tokens - 1 (the cache holds 0 .. pos0 - 1).
-// Throws std::invalid_argument when the shape is unsupported (head_dim other than 64 or 128,
-// too many tokens) or the working set does not fit the scratchpad.
+// Throws std::invalid_argument when the shape is unsupported (head_dim other than one or two
+// vector-unit rows, 64 or 128 at 64 lanes; too many tokens) or the working set does not fit the
+// scratchpad.
 std::vector<isa::Insn> generate_layer(const arch::Config& cfg, const layer::LayerParams& p, int64_t tokens,
                                       int64_t pos0, const LayerAddrs& a);
 // The program for tokens anywhere: token t at slots[t] (its cache holds positions 0 .. pos - 1,

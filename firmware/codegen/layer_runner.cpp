@@ -54,7 +54,7 @@ Roofline program_roofline(const arch::Config& cfg, const layer::LayerParams& p, 
     const isa::Vec v = isa::vec_of(x);
     const double rows = std::ceil(static_cast<double>(v.len) / arch::kVectorLanes);
     if (v.kind == arch::VectorKind::DOTS || v.kind == arch::VectorKind::WSUM)
-      r.vector += rows * static_cast<double>(v.imm & 0xffffu);  // a DOT, or multiply then add, per position
+      r.vector += rows * static_cast<double>(v.count());  // a DOT, or multiply then add, per position
     else if (v.kind == arch::VectorKind::FROM_OUT) r.vector += std::ceil(static_cast<double>(v.len) / cfg.Rows);
     else r.vector += rows;
   }
@@ -220,8 +220,7 @@ std::vector<LayerStepOutputs> DeviceLayers::run(const std::vector<layer::vf32>& 
         slots.push_back({pos[static_cast<size_t>(t)], pl.kcache[q], pl.vcache[q]});
       }
       const std::vector<isa::Insn> prog = generate_layer(cfg, *pl.p, slots, pl.a);
-      std::vector<uint8_t> bytes(prog.size() * arch::kInsnBytes);
-      for (size_t i = 0; i < prog.size(); ++i) prog[i].to_bytes(bytes.data() + i * arch::kInsnBytes);
+      const std::vector<uint8_t> bytes = isa::program_bytes(prog);
       const uint64_t paddr = dev_.alloc(bytes.size());
       dev_.write(paddr, bytes.data(), bytes.size());
       dev_.start(paddr, static_cast<uint32_t>(prog.size()));

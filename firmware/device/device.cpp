@@ -3,6 +3,9 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
+#include <string>
+
 #include "asm/asm.h"
 #include "isa/insn.h"
 #include "device/device_state.h"
@@ -20,9 +23,11 @@ uint64_t Device::alloc(uint64_t bytes) {
 }
 
 namespace {
-const char* state_name(uint32_t s) {
-  static const char* kNames[] = {"idle", "run", "finish", "done", "error", "?", "?", "?"};
-  return kNames[s & 7];
+// The command processor's state as the JSON names it, in lower case.
+std::string state_name(uint32_t s) {
+  std::string n(arch::cp_state_name(static_cast<arch::CpState>(s)));
+  for (char& c : n) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return n;
 }
 }  // namespace
 

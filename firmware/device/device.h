@@ -7,6 +7,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -52,11 +53,30 @@ class DeviceError : public std::runtime_error {
 // One instruction's interval on a unit, in cycles from the program's start (the RTL's
 // handshake and done pulse; the functional model's estimate).
 struct TraceEvent {
-  enum Unit : uint8_t { kLoad = 0, kEngine = 1, kVector = 2, kStore = 3, kFetch = 4 };  // arch::Unit order, then fetch
+  // The trace tracks: the units (arch::Unit), then the instruction fetch.
+  enum Unit : uint8_t {
+    kLoad = static_cast<uint8_t>(arch::Unit::LD),
+    kEngine = static_cast<uint8_t>(arch::Unit::EX),
+    kVector = static_cast<uint8_t>(arch::Unit::VU),
+    kStore = static_cast<uint8_t>(arch::Unit::ST),
+    kFetch = arch::kTraceFetch
+  };
   Unit unit = kLoad;
   uint32_t pc = 0;  // the instruction; for kFetch the first instruction of the burst
   uint64_t start = 0, end = 0;
 };
+
+// A track's name in timelines and reports.
+inline std::string_view track_name(TraceEvent::Unit u) {
+  switch (u) {
+    case TraceEvent::kLoad: return "load DMA";
+    case TraceEvent::kEngine: return "engine";
+    case TraceEvent::kVector: return "vector unit";
+    case TraceEvent::kStore: return "store DMA";
+    case TraceEvent::kFetch: return "fetch";
+  }
+  return "?";
+}
 
 // Faults the RTL backend's DRAM injects (sim/tlm_memory.h), to show that every program either
 // finishes bit-exact or stops with its error code, never hangs: error responses for bursts that

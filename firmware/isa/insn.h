@@ -1,17 +1,18 @@
-// One tasu instruction as a 128-bit little-endian word, with field access driven by the generated
+// One tasu instruction as a little-endian word of arch::kInsnBits, with field access driven by the generated
 // field table (tasu_arch.h), so encoding and decoding share one definition with the RTL.
 #pragma once
 #include <array>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include "tasu_arch.h"
 
 namespace tasu::isa {
 
 struct Insn {
-  std::array<uint64_t, 2> w{0, 0};  // w[0] = bits 63..0, w[1] = bits 127..64
+  std::array<uint64_t, arch::kInsnBits / 64> w{};  // w[i] = bits 64 i + 63 .. 64 i
 
   uint64_t get(const arch::Field& f) const {
     uint64_t v = 0;
@@ -38,15 +39,22 @@ struct Insn {
   arch::Opcode opcode() const { return static_cast<arch::Opcode>(get(arch::field::opcode)); }
 
   void to_bytes(uint8_t* out) const {
-    for (int i = 0; i < 16; ++i) out[i] = static_cast<uint8_t>(w[i / 8] >> (8 * (i % 8)));
+    for (int i = 0; i < arch::kInsnBytes; ++i) out[i] = static_cast<uint8_t>(w[i / 8] >> (8 * (i % 8)));
   }
   static Insn from_bytes(const uint8_t* in) {
     Insn x;
-    for (int i = 0; i < 16; ++i) x.w[i / 8] |= static_cast<uint64_t>(in[i]) << (8 * (i % 8));
+    for (int i = 0; i < arch::kInsnBytes; ++i) x.w[i / 8] |= static_cast<uint64_t>(in[i]) << (8 * (i % 8));
     return x;
   }
   bool operator==(const Insn& o) const { return w == o.w; }
 };
+
+// A program as the bytes the device fetches.
+inline std::vector<uint8_t> program_bytes(const std::vector<Insn>& prog) {
+  std::vector<uint8_t> b(prog.size() * arch::kInsnBytes);
+  for (size_t i = 0; i < prog.size(); ++i) prog[i].to_bytes(&b[i * arch::kInsnBytes]);
+  return b;
+}
 
 constexpr int kUnits = arch::kNumUnits;  // arch::Unit: LD, EX, VU, ST
 
@@ -77,8 +85,8 @@ inline Insn make(arch::Opcode op, Deps d = {}) {
   Insn x;
   x.set(arch::field::opcode, static_cast<uint64_t>(op));
   for (int u = 0; u < kUnits; ++u) {
-    x.set(arch::Field{"pop", arch::field::pop_ld.lsb + u, 1}, (d.pop >> u) & 1u);
-    x.set(arch::Field{"push", arch::field::push_ld.lsb + u, 1}, (d.push >> u) & 1u);
+    x.set(arch::kDepFlags[u], (d.pop >> u) & 1u);
+    x.set(arch::kDepFlags[kUnits + u], (d.push >> u) & 1u);
   }
   return x;
 }
@@ -86,11 +94,13 @@ inline Insn make(arch::Opcode op, Deps d = {}) {
 inline Deps deps_of(const Insn& x) {
   Deps d;
   for (int u = 0; u < kUnits; ++u) {
-    d.pop |= static_cast<uint8_t>(x.get(arch::Field{"pop", arch::field::pop_ld.lsb + u, 1}) << u);
-    d.push |= static_cast<uint8_t>(x.get(arch::Field{"push", arch::field::push_ld.lsb + u, 1}) << u);
+    d.pop |= static_cast<uint8_t>(x.get(arch::kDepFlags[u]) << u);
+    d.push |= static_cast<uint8_t>(x.get(arch::kDepFlags[kUnits + u]) << u);
   }
   return d;
 }
+// The flags are consecutive bits (gen_arch checks) of the first word.
+static_assert(arch::field::push_ld.lsb + kUnits <= 64 && arch::field::pop_ld.lsb + kUnits <= 64);
 inline void set_deps(Insn& x, Deps d) {
   const Insn y = make(x.opcode(), d);
   const uint64_t m = ((uint64_t{1} << (2 * kUnits)) - 1) << arch::field::pop_ld.lsb;  // the pop and push flags
@@ -145,6 +155,19 @@ struct Vec {
   uint32_t lane = 0;
   bool swap = false, rot = false;
   uint32_t imm = 0;
+
+  // DOTS and WSUM read imm as count and stride (the vcount and vstride parts of vimm).
+  static uint32_t imm_part(uint32_t imm, const arch::Field& f) {
+    return static_cast<uint32_t>((imm >> (f.lsb - arch::field::vimm.lsb)) & ((uint64_t{1} << f.width) - 1));
+  }
+  uint32_t count() const { return imm_part(imm, arch::field::vcount); }
+  uint32_t stride() const { return imm_part(imm, arch::field::vstride); }
+  // The imm of count positions stride rows apart; throws when either does not fit.
+  static uint32_t counted(uint64_t count, uint64_t stride) {
+    Insn x;
+    x.set(arch::field::vcount, count).set(arch::field::vstride, stride);
+    return static_cast<uint32_t>(x.get(arch::field::vimm));
+  }
 };
 
 inline Insn make_vec(const Vec& v, Deps d = {}) {

@@ -69,24 +69,15 @@ void append_timeline(RunResult& r, const codegen::ProgramTimeline& pt, int64_t l
   for (const rt::TraceEvent& e : pt.events) {
     if (e.unit == rt::TraceEvent::kFetch) {
       const uint64_t n = std::min<uint64_t>(fetch_insns(r.config), pt.program.size() - std::min<uint64_t>(e.pc, pt.program.size()));
-      r.timeline.push_back({"fetch", "FETCH", fmt::format("instructions {}..{}", e.pc, e.pc + n - 1), e.pc,
+      r.timeline.push_back({std::string(rt::track_name(e.unit)), "FETCH", fmt::format("instructions {}..{}", e.pc, e.pc + n - 1), e.pc,
                             t0 + e.start, t0 + e.end});
       continue;
     }
     if (e.pc >= pt.program.size()) continue;
     const isa::Insn& x = pt.program[e.pc];
-    std::string name(arch::opcode_name(x.opcode())), track;
-    switch (x.opcode()) {
-      case arch::Opcode::LOAD: track = "load DMA"; break;
-      case arch::Opcode::STORE: track = "store DMA"; break;
-      case arch::Opcode::MATMUL: track = "engine"; break;
-      case arch::Opcode::VEC:
-        track = "vector unit";
-        name += " " + std::string(arch::vector_kind_name(isa::vec_of(x).kind));
-        break;
-      default: continue;
-    }
-    r.timeline.push_back({track, name, isa::disassemble(x), e.pc, t0 + e.start, t0 + e.end});
+    std::string name(arch::opcode_name(x.opcode()));
+    if (x.opcode() == arch::Opcode::VEC) name += " " + std::string(arch::vector_kind_name(isa::vec_of(x).kind));
+    r.timeline.push_back({std::string(rt::track_name(e.unit)), name, isa::disassemble(x), e.pc, t0 + e.start, t0 + e.end});
   }
   r.timeline_end = t0 + pt.cycles;
 }

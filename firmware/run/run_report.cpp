@@ -416,8 +416,10 @@ json report_json(const RunResult& r, const ReportOptions& o, const RefCheck* ref
 }
 
 void write_timeline(const std::string& path, const RunResult& r, double clock_mhz) {
-  static const char* tracks[] = {"programs", "fetch", "load DMA", "engine", "vector unit", "store DMA"};
-  constexpr int kTracks = static_cast<int>(std::size(tracks));
+  // The programs, the fetch, then the units in their order.
+  std::vector<std::string> tracks{"programs", std::string(rt::track_name(rt::TraceEvent::kFetch))};
+  for (int u = 0; u < arch::kNumUnits; ++u) tracks.emplace_back(rt::track_name(static_cast<rt::TraceEvent::Unit>(u)));
+  const int kTracks = static_cast<int>(tracks.size());
   auto tid = [&](const std::string& t) {
     for (int i = 0; i < kTracks; ++i)
       if (t == tracks[i]) return i;

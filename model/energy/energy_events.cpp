@@ -86,7 +86,7 @@ Events count_events(const arch::Config& cfg, const std::vector<isa::Insn>& progr
         const uint64_t b_bits = v.bmode == arch::VectorBMode::VEC || v.bmode == arch::VectorBMode::ROW ? rows * kRowBits
                                 : v.bmode == arch::VectorBMode::SCALAR                                 ? kWord
                                                                                                       : 0;
-        const uint64_t count = v.imm & 0xffffu;  // DOTS, WSUM positions
+        const uint64_t count = v.count();  // DOTS, WSUM positions
         uint64_t lane_ops = 0;
         switch (v.kind) {
           case VectorKind::ELEM:

@@ -212,16 +212,16 @@ FunctionalModel::FunctionalModel(const arch::Config& cfg, uint64_t dram_bytes, u
   wb_ = cfg.wgt_word_bytes() / bus;
   ab_ = K_ / bus;
   ob_ = cfg.out_beats_per_word();
-  wgt_beats_ = uint64_t{2} * cfg.wgt_buffer_beats();
+  wgt_beats_ = uint64_t{arch::kWgtBuffers} * cfg.wgt_buffer_beats();
   act_beats_ = uint64_t{cfg.ActWords} * ab_;
   out_beats_ = uint64_t{cfg.OutWords} * ob_;
   vsp_beats_ = uint64_t{cfg.VRows} * cfg.vsp_row_bytes() / bus;
   dram_.reset(static_cast<uint8_t*>(std::calloc(dram_bytes, 1)));
   if (!dram_) throw std::bad_alloc();
   if (cfg.Engine == static_cast<uint32_t>(arch::Engine::BF16))
-    wgt_bf16_.assign(size_t{2} * cfg.Rows * cfg.WDepth * K_, 0);
+    wgt_bf16_.assign(size_t{arch::kWgtBuffers} * cfg.Rows * cfg.WDepth * K_, 0);
   else
-    wgt_.assign(size_t{2} * cfg.Rows * cfg.WDepth * K_, 0);
+    wgt_.assign(size_t{arch::kWgtBuffers} * cfg.Rows * cfg.WDepth * K_, 0);
   act_.assign(size_t{cfg.ActWords} * K_, 0);
   out_.assign(size_t{cfg.OutWords} * cfg.Rows, 0);
   vsp_.assign(size_t{cfg.VRows} * arch::kVectorLanes, 0);
@@ -245,14 +245,16 @@ void FunctionalModel::read_dram(uint64_t addr, void* dst, size_t bytes) const {
   if (bytes) std::memcpy(dst, dram_.get() + (addr - rt::Device::kDramBase), bytes);
 }
 
+constexpr uint32_t kBufs = arch::kWgtBuffers;
+
 int8_t FunctionalModel::weight(uint32_t buf, uint32_t depth, uint32_t tile, uint32_t row, uint32_t lane) const {
-  if (buf > 1 || depth >= cfg_.WDepth || tile >= cfg_.Tiles || row >= cfg_.Rows || lane >= cfg_.Lanes || wgt_.empty())
+  if (buf >= kBufs || depth >= cfg_.WDepth || tile >= cfg_.Tiles || row >= cfg_.Rows || lane >= cfg_.Lanes || wgt_.empty())
     throw std::out_of_range("tasu model: weight index out of range (or a BF16 engine: use weight_bf16)");
   return wgt_[((size_t{buf} * cfg_.Rows + row) * cfg_.WDepth + depth) * K_ + tile * cfg_.Lanes + lane];
 }
 
 uint16_t FunctionalModel::weight_bf16(uint32_t buf, uint32_t depth, uint32_t tile, uint32_t row, uint32_t lane) const {
-  if (buf > 1 || depth >= cfg_.WDepth || tile >= cfg_.Tiles || row >= cfg_.Rows || lane >= cfg_.Lanes ||
+  if (buf >= kBufs || depth >= cfg_.WDepth || tile >= cfg_.Tiles || row >= cfg_.Rows || lane >= cfg_.Lanes ||
       wgt_bf16_.empty())
     throw std::out_of_range("tasu model: weight index out of range (or not a BF16 engine)");
   return wgt_bf16_[((size_t{buf} * cfg_.Rows + row) * cfg_.WDepth + depth) * K_ + tile * cfg_.Lanes + lane];
@@ -333,7 +335,9 @@ void FunctionalModel::exec_load(const Op& op, Run& r) {
   const uint32_t bus = cfg_.BusBytes;
   check_aligned(op, r, t);
   if (t.rows == 0 || t.row_beats == 0 || dst > static_cast<uint32_t>(arch::LoadDst::VSP))
-    raise(cfg_, r.state(), ErrorCode::BAD_OPERAND, op.pc, (dst << 16) | t.rows, &op.insn, op.pc,
+    raise(cfg_, r.state(), ErrorCode::BAD_OPERAND, op.pc,
+          arch::put(arch::regf::ERR_INFO_TRANSFER::dst, dst) | arch::put(arch::regf::ERR_INFO_TRANSFER::rows, t.rows),
+          &op.insn, op.pc,
           "LOAD needs rows >= 1, row_beats >= 1 and dst wgt, act or vsp");
   const bool to_act = dst == static_cast<uint32_t>(arch::LoadDst::ACT);
   const bool to_vsp = dst == static_cast<uint32_t>(arch::LoadDst::VSP);
@@ -364,7 +368,10 @@ void FunctionalModel::exec_load(const Op& op, Run& r) {
 void FunctionalModel::exec_matmul(const Op& op, Run& r) {
   const isa::Matmul m = isa::matmul_of(op.insn);
   if (m.depth == 0 || m.woff + m.depth > cfg_.WDepth || m.tokens == 0)
-    raise(cfg_, r.state(), ErrorCode::BAD_OPERAND, op.pc, (m.tokens << 16) | (m.woff << 8) | m.depth, &op.insn,
+    raise(cfg_, r.state(), ErrorCode::BAD_OPERAND, op.pc,
+          arch::put(arch::regf::ERR_INFO_MATMUL::tokens, m.tokens) | arch::put(arch::regf::ERR_INFO_MATMUL::woff, m.woff) |
+              arch::put(arch::regf::ERR_INFO_MATMUL::depth, m.depth),
+          &op.insn,
           op.pc, fmt::format("MATMUL needs depth >= 1, woff + depth <= {} and tokens >= 1", cfg_.WDepth));
   const size_t n = size_t{m.depth} * K_;
   const size_t buf_at = (size_t{m.wbuf} * cfg_.Rows * cfg_.WDepth + m.woff) * K_;
@@ -433,7 +440,8 @@ void FunctionalModel::exec_vec(const Op& op, Run& r) {
   const isa::Vec v = isa::vec_of(op.insn);
   constexpr uint32_t L = arch::kVectorLanes;
   const uint64_t rows = (uint64_t{v.len} + L - 1) / L, vr = cfg_.VRows;
-  const uint32_t info = (static_cast<uint32_t>(v.kind) << 29) | v.len;
+  const uint32_t info = arch::put(arch::regf::ERR_INFO_VEC::vkind, static_cast<uint32_t>(v.kind)) |
+                        arch::put(arch::regf::ERR_INFO_VEC::vlen, v.len);
   auto bad = [&](const std::string& why) {
     raise(cfg_, r.state(), ErrorCode::BAD_OPERAND, op.pc, info, &op.insn, op.pc, "VEC " + why);
   };
@@ -469,8 +477,8 @@ void FunctionalModel::exec_vec(const Op& op, Run& r) {
     case VectorKind::WSUM: {
       // count positions, the b rows of position p at vsrc2 + p * stride; DOTS writes element
       // (vdst, vlane) + p (flat), WSUM takes its weight from element (vsrc1, vlane) + p.
-      const uint64_t count = v.imm & 0xffffu, stride = v.imm >> 16;
-      if (count == 0) bad("needs count (vimm[15:0]) >= 1");
+      const uint64_t count = v.count(), stride = v.stride();
+      if (count == 0) bad("needs count (vcount) >= 1");
       const uint64_t bspan_end = v.src2 + (count - 1) * stride + rows;
       auto ovl = [](uint64_t alo, uint64_t ahi, uint64_t blo, uint64_t bhi) { return alo < bhi && blo < ahi; };
       if (bspan_end > vr) bad(fmt::format("positions leave the {}-row scratchpad", vr));
@@ -545,7 +553,7 @@ void FunctionalModel::exec_vec(const Op& op, Run& r) {
       break;
     }
     case VectorKind::DOTS: {
-      const uint64_t count = v.imm & 0xffffu, stride = v.imm >> 16;
+      const uint64_t count = v.count(), stride = v.stride();
       std::array<uint32_t, L> p{};
       for (uint64_t j = 0; j < count; ++j) {
         const uint32_t* b = sp + (v.src2 + j * stride) * L;
@@ -561,7 +569,7 @@ void FunctionalModel::exec_vec(const Op& op, Run& r) {
       break;
     }
     case VectorKind::WSUM: {
-      const uint64_t count = v.imm & 0xffffu, stride = v.imm >> 16;
+      const uint64_t count = v.count(), stride = v.stride();
       uint32_t* d = sp + uint64_t{v.dst} * L;
       for (uint64_t j = 0; j < count; ++j) {
         const uint32_t w = sp[uint64_t{v.src1} * L + v.lane + j];
@@ -588,14 +596,15 @@ uint64_t FunctionalModel::vec_cycles(const isa::Insn& insn) const {
   const uint64_t rows = (uint64_t{v.len} + arch::kVectorLanes - 1) / arch::kVectorLanes;
   const uint64_t scalar = v.bmode == arch::VectorBMode::SCALAR ? 2 : 0;
   switch (v.kind) {
-    // A row per cycle (multiply one row while adding the one before), drain, tree, result.
-    case arch::VectorKind::DOT: return scalar + rows + 2 + 6 + 2;
-    case arch::VectorKind::MAX: return rows + 1 + 6 + 2;
+    // A row per cycle (multiply one row while adding the one before), drain, the lane tree's
+    // levels, result.
+    case arch::VectorKind::DOT: return scalar + rows + 2 + arch::kVectorLaneBits + 2;
+    case arch::VectorKind::MAX: return rows + 1 + arch::kVectorLaneBits + 2;
     case arch::VectorKind::FROM_OUT: return (uint64_t{v.len} + cfg_.Rows - 1) / cfg_.Rows + 2;
-    // A row per cycle and position, the pipeline, the tree's six stages after the last.
-    case arch::VectorKind::DOTS: return rows * (v.imm & 0xffffu) + 3 + 6;
+    // A row per cycle and position, the pipeline, the tree's stages (one per level) after the last.
+    case arch::VectorKind::DOTS: return rows * v.count() + 3 + arch::kVectorLaneBits;
     // Per position: the weight's fetch (two cycles), then a row per cycle.
-    case arch::VectorKind::WSUM: return (rows + 2) * (v.imm & 0xffffu) + 3;
+    case arch::VectorKind::WSUM: return (rows + 2) * v.count() + 3;
     default: return scalar + rows + 2;
   }
 }

@@ -4,7 +4,7 @@
 // pop_<u> flags before it starts and pushes those named by push_<u> when it completes), which is
 // what lets transfers, MATMULs and vector work of different blocks overlap under program control.
 module tasu_cmd_proc #(
-  parameter int BusBytes   = 64,
+  parameter int BusBytes,
   parameter int FetchDepth = tasu_pkg::CpFetchDepth,   // instruction beats buffered (fetched or in flight)
   parameter int FetchBurst = tasu_pkg::CpFetchBurst,
   parameter int QueueDepth = tasu_pkg::CpQueueDepth,
@@ -23,7 +23,7 @@ module tasu_cmd_proc #(
   output logic               busy_o,
   output logic               done_o,
   output logic               error_o,
-  output logic [3:0]         err_code_o,
+  output logic [tasu_pkg::ErrW-1:0] err_code_o,
   output logic [31:0]        err_pc_o,
   output logic [31:0]        err_info_o,
   output logic [31:0]        pc_o,
@@ -48,10 +48,10 @@ module tasu_cmd_proc #(
   input  logic               vu_ready_i,
   output logic               st_valid_o,
   input  logic               st_ready_i,
-  output logic [127:0]       ld_insn_o,
-  output logic [127:0]       ex_insn_o,
-  output logic [127:0]       vu_insn_o,
-  output logic [127:0]       st_insn_o,
+  output logic [tasu_pkg::InsnBits-1:0] ld_insn_o,
+  output logic [tasu_pkg::InsnBits-1:0] ex_insn_o,
+  output logic [tasu_pkg::InsnBits-1:0] vu_insn_o,
+  output logic [tasu_pkg::InsnBits-1:0] st_insn_o,
   output logic [31:0]        ld_pc_o,
   output logic [31:0]        ex_pc_o,
   output logic [31:0]        vu_pc_o,
@@ -66,7 +66,7 @@ module tasu_cmd_proc #(
   input  logic               st_busy_i,
   // Errors raised by the units.
   input  logic               ld_err_i,
-  input  logic [3:0]         ld_err_code_i,
+  input  logic [tasu_pkg::ErrW-1:0]         ld_err_code_i,
   input  logic [31:0]        ld_err_pc_i,
   input  logic [31:0]        ld_err_info_i,
   input  logic               ex_err_i,
@@ -74,17 +74,22 @@ module tasu_cmd_proc #(
   input  logic               vu_err_i,
   input  logic [31:0]        vu_err_info_i,
   input  logic               st_err_i,
-  input  logic [3:0]         st_err_code_i,
+  input  logic [tasu_pkg::ErrW-1:0]         st_err_code_i,
   input  logic [31:0]        st_err_pc_i,
   input  logic [31:0]        st_err_info_i
 );
-  typedef enum logic [2:0] {StIdle, StRun, StFinish, StDone, StError} state_e;
+  // The encoding is the one software reads in UNIT_STATE.cp_state (cp_states in tasu_arch.json).
+  typedef enum logic [tasu_pkg::RegUnitStateCpStateW-1:0] {
+    StIdle = tasu_pkg::CpsIDLE, StRun = tasu_pkg::CpsRUN, StFinish = tasu_pkg::CpsFINISH, StDone = tasu_pkg::CpsDONE,
+    StError = tasu_pkg::CpsERROR
+  } state_e;
   state_e state_q, state_d;
 
   // ---- fetch ----------------------------------------------------------------------------------
   logic [31:0] fetch_beat_q;      // next beat to request
   logic [31:0] total_beats;
-  logic [4:0]  inflight_q;        // beats requested, not yet returned
+  localparam int InflW = $clog2(FetchDepth) + 1;
+  logic [InflW-1:0] inflight_q;  // beats requested, not yet returned (at most FetchDepth)
   logic [31:0] beats_left;
   logic [7:0]  f_len;
   logic        fb_valid, fb_pop, fb_ready;
@@ -115,11 +120,11 @@ module tasu_cmd_proc #(
   // ---- decode ---------------------------------------------------------------------------------
   logic [31:0]  pc_q;
   logic [IpbW-1:0] slot;
-  logic [127:0] insn;
-  logic [3:0]   opcode;
+  logic [tasu_pkg::InsnBits-1:0] insn;
+  logic [tasu_pkg::FOpcodeW-1:0] opcode;
   logic [NU-1:0] dec_pop, dec_push;
   assign slot     = IpbW'(pc_q & 32'(Ipb - 1));
-  assign insn     = fb_data[slot * 128 +: 128];
+  assign insn     = fb_data[slot * tasu_pkg::InsnBits +: tasu_pkg::InsnBits];
   assign opcode   = insn[tasu_pkg::FOpcodeLsb +: tasu_pkg::FOpcodeW];
   assign dec_pop  = insn[tasu_pkg::FPopLdLsb +: NU];
   assign dec_push = insn[tasu_pkg::FPushLdLsb +: NU];
@@ -130,9 +135,9 @@ module tasu_cmd_proc #(
 
   logic        dispatch_ok;     // the decoded instruction leaves the fetch buffer this cycle
   logic        dec_err;
-  logic [3:0]  dec_code;
+  logic [tasu_pkg::ErrW-1:0] dec_code;
   logic        finish_seen;
-  logic [1:0]  dec_unit;
+  logic [tasu_pkg::UnitW-1:0] dec_unit;
   logic        dec_has_unit;
 
   always_comb begin
@@ -180,11 +185,25 @@ module tasu_cmd_proc #(
   logic               sem_overflow;
 
   assign halted    = (state_q != StRun) && (state_q != StFinish);
-  assign done      = {st_done_i, vu_done_i, ex_done_i, ld_done_i};
-  assign unit_busy = {st_busy_i, vu_busy_i, ex_busy_i, ld_busy_i};
-  assign issue     = valid_o & {st_ready_i, vu_ready_i, ex_ready_i, ld_ready_i};
+  logic [NU-1:0] unit_ready;
+  assign done[tasu_pkg::UnitLD]       = ld_done_i;
+  assign done[tasu_pkg::UnitEX]       = ex_done_i;
+  assign done[tasu_pkg::UnitVU]       = vu_done_i;
+  assign done[tasu_pkg::UnitST]       = st_done_i;
+  assign unit_busy[tasu_pkg::UnitLD]  = ld_busy_i;
+  assign unit_busy[tasu_pkg::UnitEX]  = ex_busy_i;
+  assign unit_busy[tasu_pkg::UnitVU]  = vu_busy_i;
+  assign unit_busy[tasu_pkg::UnitST]  = st_busy_i;
+  assign unit_ready[tasu_pkg::UnitLD] = ld_ready_i;
+  assign unit_ready[tasu_pkg::UnitEX] = ex_ready_i;
+  assign unit_ready[tasu_pkg::UnitVU] = vu_ready_i;
+  assign unit_ready[tasu_pkg::UnitST] = st_ready_i;
+  assign issue     = valid_o & unit_ready;
   assign q_pop     = issue;
-  assign {st_valid_o, vu_valid_o, ex_valid_o, ld_valid_o} = valid_o;
+  assign ld_valid_o = valid_o[tasu_pkg::UnitLD];
+  assign ex_valid_o = valid_o[tasu_pkg::UnitEX];
+  assign vu_valid_o = valid_o[tasu_pkg::UnitVU];
+  assign st_valid_o = valid_o[tasu_pkg::UnitST];
   assign {ld_pc_o, ld_insn_o} = q_data[tasu_pkg::UnitLD*QEntW +: QEntW];
   assign {ex_pc_o, ex_insn_o} = q_data[tasu_pkg::UnitEX*QEntW +: QEntW];
   assign {vu_pc_o, vu_insn_o} = q_data[tasu_pkg::UnitVU*QEntW +: QEntW];
@@ -205,7 +224,7 @@ module tasu_cmd_proc #(
     .head_valid_i (q_valid),
     .head_pop_i   (head_pop),
     .head_push_i  (head_push),
-    .ready_i      ({st_ready_i, vu_ready_i, ex_ready_i, ld_ready_i}),
+    .ready_i      (unit_ready),
     .done_i       (done),
     .valid_o      (valid_o),
     .inflight_o   (f_valid),
@@ -216,9 +235,9 @@ module tasu_cmd_proc #(
   // ---- state, errors --------------------------------------------------------------------------
   logic        all_idle;
   logic        any_err;
-  logic [3:0]  err_code_d;
+  logic [tasu_pkg::ErrW-1:0] err_code_d;
   logic [31:0] err_pc_d, err_info_d;
-  logic [3:0]  err_code_q;
+  logic [tasu_pkg::ErrW-1:0] err_code_q;
   logic [31:0] err_pc_q, err_info_q;
   // The engine and the vector unit report errors without a pc: it is always the instruction
   // they were last handed.
@@ -300,7 +319,7 @@ module tasu_cmd_proc #(
           err_info_q <= err_info_d;
         end
       end
-      inflight_q <= inflight_q + ((f_req_valid_o && f_req_ready_i) ? 5'(f_len) : 5'd0) - 5'(f_rd_valid_i);
+      inflight_q <= inflight_q + ((f_req_valid_o && f_req_ready_i) ? InflW'(f_len) : '0) - InflW'(f_rd_valid_i);
       if (issue[tasu_pkg::UnitEX]) ex_pc_q <= ex_pc_o;
       if (issue[tasu_pkg::UnitVU]) vu_pc_q <= vu_pc_o;
     end

@@ -3,12 +3,12 @@
 // requesting while the previous one's data is still arriving, so back-to-back loads keep the
 // memory busy without paying its latency once per command.
 module tasu_dma_rd #(
-  parameter int BusBytes    = 64,
-  parameter int MaxBurst    = 16,
+  parameter int BusBytes,
+  parameter int MaxBurst,
   parameter int Outstanding = 8,
-  parameter int WgtBeats    = 1024,  // capacity of the weight space (both buffers), in beats
-  parameter int ActBeats    = 2048,
-  parameter int VspBeats    = 2048,
+  parameter int WgtBeats,  // capacity of the weight space (both buffers), in beats
+  parameter int ActBeats,
+  parameter int VspBeats,
   localparam int BusBits  = BusBytes * 8,
   localparam int AlignW   = $clog2(BusBytes),
   localparam int WgtBeatW = $clog2(WgtBeats),
@@ -21,15 +21,15 @@ module tasu_dma_rd #(
   input  logic                cmd_valid_i,
   output logic                cmd_ready_o,
   input  logic [31:0]         cmd_pc_i,
-  input  logic [1:0]          cmd_dst_i,
+  input  logic [tasu_pkg::FDstW-1:0]        cmd_dst_i,
   input  logic [tasu_pkg::FSramBeatW-1:0] cmd_sram_beat_i,
-  input  logic [31:0]         cmd_dram_addr_i,
-  input  logic [15:0]         cmd_rows_i,
-  input  logic [15:0]         cmd_row_beats_i,
-  input  logic [31:0]         cmd_stride_i,
+  input  logic [tasu_pkg::FDramAddrW-1:0]   cmd_dram_addr_i,
+  input  logic [tasu_pkg::FRowsW-1:0]       cmd_rows_i,
+  input  logic [tasu_pkg::FRowBeatsW-1:0]   cmd_row_beats_i,
+  input  logic [tasu_pkg::FDramStrideW-1:0] cmd_stride_i,
   output logic                done_o,
   output logic                err_o,
-  output logic [3:0]          err_code_o,
+  output logic [tasu_pkg::ErrW-1:0] err_code_o,
   output logic [31:0]         err_pc_o,
   output logic [31:0]         err_info_o,
   output logic                busy_o,
@@ -72,7 +72,7 @@ module tasu_dma_rd #(
   logic [DescW-1:0] desc_in, desc_out;
 
   logic        req_err, bus_err;
-  logic [3:0]  req_code;
+  logic [tasu_pkg::ErrW-1:0] req_code;
   logic [31:0] req_pc, req_info;
 
   logic cmd_bad_align, cmd_bad_op;
@@ -87,6 +87,14 @@ module tasu_dma_rd #(
   assign rd_req_addr_o = addr_q;
   assign rd_req_len_o  = 8'(burst_len - 9'd1);
   assign desc_in       = {dst_q, sram_q, last_burst, addr_q, pc_q};
+
+  // ERR_INFO of a LOAD with bad operands (ERR_INFO_TRANSFER).
+  logic [31:0] bad_info;
+  always_comb begin
+    bad_info = '0;
+    bad_info[tasu_pkg::RegErrInfoTransferRowsLsb +: tasu_pkg::RegErrInfoTransferRowsW] = cmd_rows_i;
+    bad_info[tasu_pkg::RegErrInfoTransferDstLsb +: tasu_pkg::RegErrInfoTransferDstW]   = cmd_dst_i;
+  end
 
   always_comb begin
     state_d        = state_q;
@@ -110,7 +118,7 @@ module tasu_dma_rd #(
             req_err      = 1'b1;
             req_code = cmd_bad_align ? tasu_pkg::ErrMISALIGNED : tasu_pkg::ErrBAD_OPERAND;
             req_pc   = cmd_pc_i;
-            req_info = cmd_bad_align ? cmd_dram_addr_i : {14'd0, cmd_dst_i, cmd_rows_i};
+            req_info = cmd_bad_align ? cmd_dram_addr_i : bad_info;
             state_d    = StHalt;
           end else begin
             state_d      = StReq;

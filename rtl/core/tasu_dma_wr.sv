@@ -5,10 +5,10 @@
 // one row block is two beats on `default`). The command completes once every write response
 // is back, so the token it releases really means "the data is in DRAM".
 module tasu_dma_wr #(
-  parameter int BusBytes = 64,
-  parameter int MaxBurst = 16,
-  parameter int OutBeats = 256,
-  parameter int VspBeats = 2048,
+  parameter int BusBytes,
+  parameter int MaxBurst,
+  parameter int OutBeats,
+  parameter int VspBeats,
   parameter int Bursts   = 8,   // burst lengths queued between request and data side
   localparam int BusBits  = BusBytes * 8,
   localparam int AlignW   = $clog2(BusBytes),
@@ -20,15 +20,15 @@ module tasu_dma_wr #(
   input  logic                cmd_valid_i,
   output logic                cmd_ready_o,
   input  logic [31:0]         cmd_pc_i,
-  input  logic                cmd_src_i,        // tasu_pkg::Src*: output buffer or scratchpad
+  input  logic [tasu_pkg::FSrcW-1:0]        cmd_src_i,  // tasu_pkg::Src*: output buffer or scratchpad
   input  logic [tasu_pkg::FSramBeatW-1:0] cmd_sram_beat_i,
-  input  logic [31:0]         cmd_dram_addr_i,
-  input  logic [15:0]         cmd_rows_i,
-  input  logic [15:0]         cmd_row_beats_i,
-  input  logic [31:0]         cmd_stride_i,
+  input  logic [tasu_pkg::FDramAddrW-1:0]   cmd_dram_addr_i,
+  input  logic [tasu_pkg::FRowsW-1:0]       cmd_rows_i,
+  input  logic [tasu_pkg::FRowBeatsW-1:0]   cmd_row_beats_i,
+  input  logic [tasu_pkg::FDramStrideW-1:0] cmd_stride_i,
   output logic                done_o,
   output logic                err_o,
-  output logic [3:0]          err_code_o,
+  output logic [tasu_pkg::ErrW-1:0] err_code_o,
   output logic [31:0]         err_pc_o,
   output logic [31:0]         err_info_o,
   output logic                busy_o,
@@ -55,7 +55,9 @@ module tasu_dma_wr #(
   state_e state_q, state_d;
 
   logic [31:0] pc_q;
-  logic        src_q;
+  logic [tasu_pkg::FSrcW-1:0] src_q;
+  logic        from_vsp;   // the scratchpad, not the output buffer
+  assign from_vsp = (src_q == tasu_pkg::SrcVSP);
   logic [15:0] row_beats_q;
   logic [31:0] stride_q;
 
@@ -118,19 +120,19 @@ module tasu_dma_wr #(
   // Reads run ahead into a four-entry skid buffer: a beat per cycle despite the read latency.
   logic sram_over;
   assign dt_left       = (dt_rows_q != '0);
-  assign sram_over     = (sram_q >= (src_q ? 21'(VspBeats) : 21'(OutBeats)));
+  assign sram_over     = (sram_q >= (from_vsp ? 21'(VspBeats) : 21'(OutBeats)));
   assign rd_issue      = (state_q == StBusy) && dt_left && !sram_over &&
                          ({1'b0, skid_count} + {3'd0, rd_pend_q} < 4'd4);
-  assign ob_rd_valid_o  = rd_issue && !src_q;
+  assign ob_rd_valid_o  = rd_issue && !from_vsp;
   assign ob_rd_beat_o   = OutBeatW'(sram_q);
-  assign vsp_rd_valid_o = rd_issue && src_q;
+  assign vsp_rd_valid_o = rd_issue && from_vsp;
   assign vsp_rd_beat_o  = VspBeatW'(sram_q);
 
   tasu_fifo #(.Width(BusBits), .Depth(4)) u_skid (
     .clk_i, .rst_ni, .clear_i(1'b0),
     .in_valid_i  (rd_pend_q),
     .in_ready_o  (),
-    .in_data_i   (src_q ? vsp_rd_data_i : ob_rd_data_i),
+    .in_data_i   (from_vsp ? vsp_rd_data_i : ob_rd_data_i),
     .out_valid_o (skid_valid),
     .out_ready_i (skid_pop),
     .out_data_o  (wdata_o),
@@ -150,6 +152,13 @@ module tasu_dma_wr #(
   logic bus_err;
   assign bus_err = bresp_valid_i && bresp_err_i && !bus_err_q && (state_q != StHalt);
 
+  // ERR_INFO of a STORE with bad operands (ERR_INFO_TRANSFER, dst 0).
+  logic [31:0] bad_info;
+  always_comb begin
+    bad_info = '0;
+    bad_info[tasu_pkg::RegErrInfoTransferRowsLsb +: tasu_pkg::RegErrInfoTransferRowsW] = cmd_rows_i;
+  end
+
   always_comb begin
     state_d    = state_q;
     done_o     = 1'b0;
@@ -163,7 +172,7 @@ module tasu_dma_wr #(
           err_o      = 1'b1;
           err_code_o = cmd_bad_align ? tasu_pkg::ErrMISALIGNED : tasu_pkg::ErrBAD_OPERAND;
           err_pc_o   = cmd_pc_i;
-          err_info_o = cmd_bad_align ? cmd_dram_addr_i : {16'd0, cmd_rows_i};
+          err_info_o = cmd_bad_align ? cmd_dram_addr_i : bad_info;
           state_d    = StHalt;
         end else if (start) begin
           state_d = StBusy;
@@ -194,7 +203,7 @@ module tasu_dma_wr #(
     if (!rst_ni) begin
       state_q         <= StIdle;
       pc_q            <= '0;
-      src_q           <= 1'b0;
+      src_q           <= tasu_pkg::SrcOUT;
       row_beats_q     <= '0;
       stride_q        <= '0;
       req_active_q    <= 1'b0;

@@ -2,7 +2,7 @@
 // (reads) and the store DMA (writes). Requests are granted round-robin; read data comes back in
 // request order, so a small queue of client IDs routes each beat to its owner.
 module tasu_mem_arbiter #(
-  parameter int BusBytes = 64,
+  parameter int BusBytes,
   parameter int IdDepth  = 16,
   localparam int BusBits = BusBytes * 8
 ) (

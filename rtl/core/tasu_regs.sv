@@ -1,15 +1,15 @@
 // Host register file: control, status, error report, program location, debug snapshots and the
 // 64-bit performance counters. Reads return data one cycle after the request.
 module tasu_regs #(
-  parameter int Engine   = 0,
-  parameter int Tiles    = 2,
-  parameter int Rows     = 16,
-  parameter int Lanes    = 32,
-  parameter int WDepth   = 8,
-  parameter int ActWords = 256,
-  parameter int OutWords = 128,
-  parameter int BusBytes = 64,
-  parameter int VRows    = 512
+  parameter int Engine,
+  parameter int Tiles,
+  parameter int Rows,
+  parameter int Lanes,
+  parameter int WDepth,
+  parameter int ActWords,
+  parameter int OutWords,
+  parameter int BusBytes,
+  parameter int VRows
 ) (
   input  logic        clk_i,
   input  logic        rst_ni,
@@ -26,7 +26,7 @@ module tasu_regs #(
   input  logic        busy_i,
   input  logic        done_i,
   input  logic        error_i,
-  input  logic [3:0]  err_code_i,
+  input  logic [tasu_pkg::ErrW-1:0]  err_code_i,
   input  logic [31:0] err_pc_i,
   input  logic [31:0] err_info_i,
   input  logic [31:0] pc_i,
@@ -106,7 +106,7 @@ module tasu_regs #(
   always_comb begin
     unique case (reg_addr_i)
       tasu_pkg::RegSTATUS:      rdata_d = status_w;
-      tasu_pkg::RegERR_CODE:    rdata_d = {28'd0, err_code_i};
+      tasu_pkg::RegERR_CODE:    rdata_d = 32'(err_code_i);
       tasu_pkg::RegERR_PC:      rdata_d = err_pc_i;
       tasu_pkg::RegERR_INFO:    rdata_d = err_info_i;
       tasu_pkg::RegPROG_BASE:   rdata_d = prog_base_q;

@@ -2,19 +2,19 @@
 // command processor, the load and store DMA engines, the ternary matrix engine and the vector
 // unit. The engine and the vector unit share the execute queue: one runs at a time.
 module tasu_top #(
-  parameter int Engine   = 0,     // tasu_pkg::Eng*: ternary, or a baseline MAC array
-  parameter int Tiles    = 2,
-  parameter int Rows     = 16,
-  parameter int Lanes    = 32,
-  parameter int WDepth   = 8,
-  parameter int ActWords = 256,
-  parameter int OutWords = 128,
-  parameter int BusBytes = 64,
-  parameter int MaxBurst = 16,
-  parameter int AccW     = 24,
-  parameter int VRows    = 512,
+  parameter int Engine,     // tasu_pkg::Eng*: ternary, or a baseline MAC array
+  parameter int Tiles,
+  parameter int Rows,
+  parameter int Lanes,
+  parameter int WDepth,
+  parameter int ActWords,
+  parameter int OutWords,
+  parameter int BusBytes,
+  parameter int MaxBurst,
+  parameter int AccW,
+  parameter int VRows,
   localparam int BusBits  = BusBytes * 8,
-  localparam int WgtBeats = 2 * WDepth * Tiles * (Rows * Lanes * tasu_pkg::EngineWBits[Engine*32 +: 32] / BusBits),
+  localparam int WgtBeats = tasu_pkg::WgtBufs * WDepth * Tiles * (Rows * Lanes * tasu_pkg::EngineWBits[Engine*32 +: 32] / BusBits),
   localparam int ActBeats = ActWords * (Tiles * Lanes * 8 / BusBits),
   localparam int OutBeats = OutWords * (Rows * 32 / BusBits),
   localparam int VspBeats = VRows * (tasu_pkg::VLanes * 32 / BusBits),
@@ -51,8 +51,8 @@ module tasu_top #(
   // and drives nothing. Bit u is unit u (tasu_pkg::Unit*: load DMA, engine, vector unit, store
   // DMA), bit 4 the instruction fetch (a burst requested, its last beat back); each finishes in
   // the order it started.
-  output logic [4:0]         trc_start_o,   // the unit accepted the instruction at its trc_*_pc_o
-  output logic [4:0]         trc_done_o,    // the unit finished its oldest instruction
+  output logic [tasu_pkg::NumTraceTracks-1:0] trc_start_o,   // the unit accepted the instruction at its trc_*_pc_o
+  output logic [tasu_pkg::NumTraceTracks-1:0] trc_done_o,    // the unit finished its oldest instruction
   output logic [31:0]        trc_ld_pc_o,
   output logic [31:0]        trc_ex_pc_o,
   output logic [31:0]        trc_vu_pc_o,
@@ -61,7 +61,7 @@ module tasu_top #(
 );
   // Command processor <-> register file.
   logic        start, busy, done, error;
-  logic [3:0]  err_code;
+  logic [tasu_pkg::ErrW-1:0] err_code;
   logic [31:0] prog_base, prog_len, err_pc, err_info, pc, unit_state;
   logic [tasu_pkg::NumUnits*32-1:0] semaphores;
   logic        insn_ev;
@@ -84,11 +84,11 @@ module tasu_top #(
 
   // Unit commands.
   logic         ld_valid, ld_ready, ex_valid, ex_ready, vu_valid, vu_ready, st_valid, st_ready;
-  logic [127:0] ld_insn, ex_insn, vu_insn, st_insn;
+  logic [tasu_pkg::InsnBits-1:0] ld_insn, ex_insn, vu_insn, st_insn;
   logic [31:0]  ld_pc, ex_pc, vu_pc, st_pc;
   logic         ld_done, ex_done, vu_done, st_done, ld_busy, ex_busy, vu_busy, st_busy;
   logic         ld_err, ex_err, vu_err, st_err;
-  logic [3:0]   ld_err_code, st_err_code;
+  logic [tasu_pkg::ErrW-1:0] ld_err_code, st_err_code;
   logic [31:0]  ld_err_pc, ld_err_info, st_err_pc, st_err_info, ex_err_info, vu_err_info;
 
   // Buffer fills and drains.
@@ -108,9 +108,18 @@ module tasu_top #(
   logic [$clog2(ActBeats)-1:0] vu_act_wr_beat;
   logic [BusBits-1:0]          vu_act_wr_data;
 
-  assign trc_start_o = {f_req_valid && f_req_ready, st_valid && st_ready, vu_valid && vu_ready,
-                        ex_valid && ex_ready, ld_valid && ld_ready};
-  assign trc_done_o  = {f_rd_valid && rd_last, st_done, vu_done, ex_done, ld_done};
+  // Tracks in unit order, then the fetch (TraceFetch = NumUnits).
+  logic [tasu_pkg::NumUnits-1:0] unit_start, unit_done;
+  assign unit_start[tasu_pkg::UnitLD] = ld_valid && ld_ready;
+  assign unit_start[tasu_pkg::UnitEX] = ex_valid && ex_ready;
+  assign unit_start[tasu_pkg::UnitVU] = vu_valid && vu_ready;
+  assign unit_start[tasu_pkg::UnitST] = st_valid && st_ready;
+  assign unit_done[tasu_pkg::UnitLD]  = ld_done;
+  assign unit_done[tasu_pkg::UnitEX]  = ex_done;
+  assign unit_done[tasu_pkg::UnitVU]  = vu_done;
+  assign unit_done[tasu_pkg::UnitST]  = st_done;
+  assign trc_start_o = {f_req_valid && f_req_ready, unit_start};
+  assign trc_done_o  = {f_rd_valid && rd_last, unit_done};
   assign trc_fetch_pc_o = (f_req_addr - prog_base) >> $clog2(tasu_pkg::InsnBits / 8);
   assign trc_ld_pc_o = ld_pc;
   assign trc_ex_pc_o = ex_pc;

@@ -2,9 +2,9 @@
 // per engine cycle. The DMA and the vector unit fill it beat by beat; the engine reads a whole
 // word per cycle.
 module tasu_act_buffer #(
-  parameter int Words    = 256,
-  parameter int WordBits = 512,
-  parameter int BusBytes = 64,
+  parameter int Words,
+  parameter int WordBits,
+  parameter int BusBytes,
   localparam int BusBits   = BusBytes * 8,
   localparam int BeatsPerW = WordBits / BusBits,
   localparam int BeatSelW  = (BeatsPerW > 1) ? $clog2(BeatsPerW) : 1,

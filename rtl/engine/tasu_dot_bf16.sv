@@ -4,7 +4,7 @@
 // balanced tree of binary32 adders (the vector unit's rounding rules, model/vector/vfloat.h).
 // Combinational; zero while en_i is low, when nothing is evaluated.
 module tasu_dot_bf16 #(
-  parameter int Lanes = 32,
+  parameter int Lanes,
   localparam int Lv = $clog2(Lanes)
 ) (
   input  logic                en_i,

@@ -1,8 +1,8 @@
 // INT8 x INT8 dot product, the baseline MAC array's row: Lanes signed products (16 bits) and a
 // balanced adder tree. Combinational; zero while en_i is low, when nothing is evaluated.
 module tasu_dot_int8 #(
-  parameter int Lanes = 32,
-  localparam int SumW = 16 + $clog2(Lanes),
+  parameter int Lanes,
+  localparam int SumW = tasu_pkg::EngineTermBits[tasu_pkg::EngINT8*32 +: 32] + $clog2(Lanes),
   localparam int Lv   = $clog2(Lanes)
 ) (
   input  logic               en_i,

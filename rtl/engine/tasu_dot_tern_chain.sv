@@ -3,8 +3,8 @@
 // ternary variants are proven equivalent to (scripts/lint.sh, Yosys miter + SAT). Combinational;
 // zero while en_i is low, as every ternary variant (the tile evaluates it only when it works).
 module tasu_dot_tern_chain #(
-  parameter int Lanes = 32,
-  localparam int SumW = 9 + $clog2(Lanes)
+  parameter int Lanes = 2,   // every instance sets it (a default lets scripts/lint.sh chparam it)
+  localparam int SumW = tasu_pkg::EngineTermBits[tasu_pkg::EngTERNARY*32 +: 32] + $clog2(Lanes)
 ) (
   input  logic               en_i,
   input  logic [Lanes*2-1:0] w_i,

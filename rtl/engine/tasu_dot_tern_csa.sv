@@ -2,8 +2,8 @@
 // as ~a with the +1s counted) are reduced in carry-save form, without carry propagation, down
 // to two numbers, and one carry-propagate adder ends it. Combinational; zero while en_i is low.
 module tasu_dot_tern_csa #(
-  parameter int Lanes = 32,
-  localparam int SumW = 9 + $clog2(Lanes),
+  parameter int Lanes = 2,   // every instance sets it (a default lets scripts/lint.sh chparam it)
+  localparam int SumW = tasu_pkg::EngineTermBits[tasu_pkg::EngTERNARY*32 +: 32] + $clog2(Lanes),
   localparam int CntW = $clog2(Lanes+1),
   localparam int MaxOps = Lanes + 1   // the lanes and the count of +1s
 ) (

@@ -7,9 +7,9 @@
 // simulate). One instance for all rows keeps Verilator's code to one loop over the rows per
 // tile; an instance per row made 512 copies of the tree (2.5 MB of code, i-cache bound).
 module tasu_dot_tern_tree #(
-  parameter int Lanes = 32,
+  parameter int Lanes = 2,   // every instance sets it (a default lets scripts/lint.sh chparam it)
   parameter int Rows  = 1,
-  localparam int SumW = 9 + $clog2(Lanes),
+  localparam int SumW = tasu_pkg::EngineTermBits[tasu_pkg::EngTERNARY*32 +: 32] + $clog2(Lanes),
   localparam int CntW = $clog2(Lanes+1)
 ) (
   input  logic                    en_i,

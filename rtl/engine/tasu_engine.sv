@@ -11,26 +11,26 @@
 // Pipeline: issue (S0), tile partial sums (S1), cross-tile reduction (S2), accumulate/write (S3);
 // one (token, depth) step per cycle with no bubble between tokens.
 module tasu_engine #(
-  parameter int Engine   = 0,
-  parameter int Tiles    = 2,
-  parameter int Rows     = 16,
-  parameter int Lanes    = 32,
-  parameter int WDepth   = 8,
-  parameter int ActWords = 256,
-  parameter int OutWords = 128,
-  parameter int BusBytes = 64,
-  parameter int AccW     = 24,
+  parameter int Engine,
+  parameter int Tiles,
+  parameter int Rows,
+  parameter int Lanes,
+  parameter int WDepth,
+  parameter int ActWords,
+  parameter int OutWords,
+  parameter int BusBytes,
+  parameter int AccW,
   localparam int BusBits      = BusBytes * 8,
   localparam int WBits        = tasu_pkg::EngineWBits[Engine*32 +: 32],
-  localparam logic [1:0] Eng  = Engine[1:0],
+  localparam logic [tasu_pkg::EngW-1:0] Eng = Engine[tasu_pkg::EngW-1:0],
   localparam int PsW          = (Eng == tasu_pkg::EngBF16) ? 32 : tasu_pkg::EngineTermBits[Engine*32 +: 32] + $clog2(Lanes),
   localparam int RedW         = (Eng == tasu_pkg::EngBF16) ? 32 : PsW + $clog2(Tiles) + 1,
   localparam int TileWordBits = Rows * Lanes * WBits,
   localparam int WgtBeatsPerW = TileWordBits / BusBits,
   localparam int WgtBeatSelW  = (WgtBeatsPerW > 1) ? $clog2(WgtBeatsPerW) : 1,
-  localparam int WgtWordW     = $clog2(2 * WDepth),
+  localparam int WgtWordW     = $clog2(tasu_pkg::WgtBufs * WDepth),
   localparam int TileSelW     = (Tiles > 1) ? $clog2(Tiles) : 1,
-  localparam int WgtBeatW     = $clog2(2 * WDepth * Tiles * WgtBeatsPerW),
+  localparam int WgtBeatW     = $clog2(tasu_pkg::WgtBufs * WDepth * Tiles * WgtBeatsPerW),
   localparam int ActWordBits  = Tiles * Lanes * 8,
   localparam int ActBeatsPerW = ActWordBits / BusBits,
   localparam int ActBeatSelW  = (ActBeatsPerW > 1) ? $clog2(ActBeatsPerW) : 1,
@@ -49,12 +49,12 @@ module tasu_engine #(
   output logic                 cmd_ready_o,
   input  logic                 cmd_wbuf_i,
   input  logic                 cmd_accumulate_i,
-  input  logic [7:0]           cmd_depth_i,
-  input  logic [15:0]          cmd_act_word_i,
-  input  logic [15:0]          cmd_act_stride_i,
-  input  logic [15:0]          cmd_out_word_i,
-  input  logic [15:0]          cmd_tokens_i,
-  input  logic [7:0]           cmd_woff_i,
+  input  logic [tasu_pkg::FDepthW-1:0]     cmd_depth_i,
+  input  logic [tasu_pkg::FActWordW-1:0]   cmd_act_word_i,
+  input  logic [tasu_pkg::FActStrideW-1:0] cmd_act_stride_i,
+  input  logic [tasu_pkg::FOutWordW-1:0]   cmd_out_word_i,
+  input  logic [tasu_pkg::FTokensW-1:0]    cmd_tokens_i,
+  input  logic [tasu_pkg::FWoffW-1:0]      cmd_woff_i,
   output logic                 done_o,
   output logic                 err_o,
   output logic [31:0]          err_info_o,
@@ -79,17 +79,22 @@ module tasu_engine #(
   input  logic [ActBeatW-1:0]    vu_act_wr_beat_i,
   input  logic [BusBits-1:0]     vu_act_wr_data_i
 );
+  localparam int DepthW = tasu_pkg::FDepthW;
+  localparam int SumW   = (tasu_pkg::FWoffW > DepthW ? tasu_pkg::FWoffW : DepthW) + 1;  // woff + depth
+  localparam int APtrW  = tasu_pkg::FActWordW + 1;
+  localparam int OPtrW  = tasu_pkg::FOutWordW + 1;
+  localparam int TokW   = tasu_pkg::FTokensW;
   typedef enum logic [1:0] {StIdle, StRun, StDrain} state_e;
   state_e state_q, state_d;
 
   // Latched command and issue counters.
   logic                wbuf_q, acc_q_flag;
-  logic [7:0]          depth_q, woff_q;
-  logic [15:0]         stride_q;
-  logic [16:0]         act_ptr_q, act_ptr_d;
-  logic [16:0]         out_ptr_q, out_ptr_d;
-  logic [15:0]         tok_q, tok_d;
-  logic [7:0]          d_q, d_d;
+  logic [tasu_pkg::FDepthW-1:0]     depth_q, d_q, d_d;
+  logic [tasu_pkg::FWoffW-1:0]      woff_q;
+  logic [tasu_pkg::FActStrideW-1:0] stride_q;
+  logic [tasu_pkg::FActWordW:0]     act_ptr_q, act_ptr_d;   // one bit more: the end of a range
+  logic [tasu_pkg::FOutWordW:0]     out_ptr_q, out_ptr_d;
+  logic [tasu_pkg::FTokensW-1:0]    tok_q, tok_d;
   logic                issue;
   logic                range_bad;
 
@@ -101,13 +106,22 @@ module tasu_engine #(
   logic [OutAddrW-1:0] out1_q, out2_q, out3_q;
 
   logic                cmd_bad;
-  assign cmd_bad = (cmd_depth_i == 8'd0) || (9'(cmd_woff_i) + 9'(cmd_depth_i) > 9'(WDepth)) || (cmd_tokens_i == 16'd0);
+  assign cmd_bad = (cmd_depth_i == '0) || (SumW'(cmd_woff_i) + SumW'(cmd_depth_i) > SumW'(WDepth)) || (cmd_tokens_i == '0);
 
   // A token's operands must lie inside the buffers; checked when its first step issues, so a
   // bad command stops before it reads anything out of range.
-  assign range_bad = (d_q == 8'd0) &&
-                     (((act_ptr_q + 17'(depth_q)) > 17'(ActWords)) || (out_ptr_q >= 17'(OutWords)));
+  assign range_bad = (d_q == '0) &&
+                     (((act_ptr_q + APtrW'(depth_q)) > APtrW'(ActWords)) || (out_ptr_q >= OPtrW'(OutWords)));
   assign issue     = (state_q == StRun) && !range_bad;
+
+  // ERR_INFO of a refused MATMUL (ERR_INFO_MATMUL).
+  logic [31:0] bad_info;
+  always_comb begin
+    bad_info = '0;
+    bad_info[tasu_pkg::RegErrInfoMatmulDepthLsb +: tasu_pkg::RegErrInfoMatmulDepthW]   = cmd_depth_i;
+    bad_info[tasu_pkg::RegErrInfoMatmulWoffLsb +: tasu_pkg::RegErrInfoMatmulWoffW]     = cmd_woff_i;
+    bad_info[tasu_pkg::RegErrInfoMatmulTokensLsb +: tasu_pkg::RegErrInfoMatmulTokensW] = cmd_tokens_i;
+  end
 
   always_comb begin
     state_d     = state_q;
@@ -125,7 +139,7 @@ module tasu_engine #(
         if (cmd_valid_i) begin
           if (cmd_bad) begin
             err_o      = 1'b1;
-            err_info_o = {cmd_tokens_i, cmd_woff_i, cmd_depth_i};
+            err_info_o = bad_info;
           end else begin
             state_d   = StRun;
             act_ptr_d = {1'b0, cmd_act_word_i};
@@ -138,16 +152,16 @@ module tasu_engine #(
       StRun: begin
         if (range_bad) begin
           err_o      = 1'b1;
-          err_info_o = {15'd0, act_ptr_q};
+          err_info_o = 32'(act_ptr_q);
           state_d    = StIdle;
-        end else if (d_q == depth_q - 8'd1) begin
+        end else if (d_q == depth_q - DepthW'(1)) begin
           d_d       = '0;
-          act_ptr_d = act_ptr_q + {1'b0, stride_q};
-          out_ptr_d = out_ptr_q + 17'd1;
-          tok_d     = tok_q - 16'd1;
-          if (tok_q == 16'd1) state_d = StDrain;
+          act_ptr_d = act_ptr_q + APtrW'(stride_q);
+          out_ptr_d = out_ptr_q + OPtrW'(1);
+          tok_d     = tok_q - TokW'(1);
+          if (tok_q == TokW'(1)) state_d = StDrain;
         end else begin
-          d_d = d_q + 8'd1;
+          d_d = d_q + DepthW'(1);
         end
       end
       StDrain: begin
@@ -165,8 +179,8 @@ module tasu_engine #(
       state_q    <= StIdle;
       wbuf_q     <= 1'b0;
       acc_q_flag <= 1'b0;
-      depth_q    <= 8'd1;
-      woff_q     <= 8'd0;
+      depth_q    <= DepthW'(1);
+      woff_q     <= '0;
       stride_q   <= '0;
       act_ptr_q  <= '0;
       out_ptr_q  <= '0;
@@ -208,7 +222,7 @@ module tasu_engine #(
     .vu_wr_beat_i  (ActBeatSelW'(vu_act_wr_beat_i & ActBeatW'(ActBeatsPerW - 1))),
     .vu_wr_data_i  (vu_act_wr_data_i),
     .rd_valid_i (issue),
-    .rd_word_i  (ActAddrW'(act_ptr_q + 17'(d_q))),
+    .rd_word_i  (ActAddrW'(act_ptr_q + APtrW'(d_q))),
     .rd_data_o  (act_word)
   );
 
@@ -221,8 +235,8 @@ module tasu_engine #(
       {out1_q, out2_q, out3_q}       <= '0;
     end else begin
       v1_q     <= issue;
-      first1_q <= (d_q == 8'd0);
-      last1_q  <= (d_q == depth_q - 8'd1);
+      first1_q <= (d_q == '0);
+      last1_q  <= (d_q == depth_q - DepthW'(1));
       accf1_q  <= acc_q_flag;
       out1_q   <= OutAddrW'(out_ptr_q);
       v2_q <= v1_q; first2_q <= first1_q; last2_q <= last1_q; accf2_q <= accf1_q; out2_q <= out1_q;

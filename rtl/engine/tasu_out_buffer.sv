@@ -3,9 +3,9 @@
 // vector unit word by word, each on its own port, so that draining one batch of words overlaps
 // the MATMULs filling the next (the program keeps them on different words with tokens).
 module tasu_out_buffer #(
-  parameter int Words    = 128,
-  parameter int WordBits = 512,
-  parameter int BusBytes = 64,
+  parameter int Words,
+  parameter int WordBits,
+  parameter int BusBytes,
   localparam int BusBits   = BusBytes * 8,
   localparam int BeatsPerW = WordBits / BusBits,
   localparam int BeatSelW  = (BeatsPerW > 1) ? $clog2(BeatsPerW) : 1,

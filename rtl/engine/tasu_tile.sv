@@ -10,21 +10,21 @@
 // no decode is needed in front of the adders. INT8 weights are two's complement bytes, BF16
 // weights 16-bit words, lane l of row r at bit (r * Lanes + l) * WBits of the word.
 module tasu_tile #(
-  parameter int Engine   = 0,
-  parameter int Rows     = 16,
-  parameter int Lanes    = 32,
-  parameter int WDepth   = 8,
-  parameter int BusBytes = 64,
+  parameter int Engine,
+  parameter int Rows,
+  parameter int Lanes,
+  parameter int WDepth,
+  parameter int BusBytes,
   localparam int WBits     = tasu_pkg::EngineWBits[Engine*32 +: 32],
   // Width of one row's partial sum: an int8 times +-1 (or times an int8) summed over Lanes
   // terms; binary32 for BF16.
-  localparam logic [1:0] Eng = Engine[1:0],
+  localparam logic [tasu_pkg::EngW-1:0] Eng = Engine[tasu_pkg::EngW-1:0],
   localparam int PsW       = (Eng == tasu_pkg::EngBF16) ? 32 : tasu_pkg::EngineTermBits[Engine*32 +: 32] + $clog2(Lanes),
   localparam int WordBits  = Rows * Lanes * WBits,
   localparam int BusBits   = BusBytes * 8,
   localparam int BeatsPerW = WordBits / BusBits,
   localparam int BeatSelW  = (BeatsPerW > 1) ? $clog2(BeatsPerW) : 1,
-  localparam int WordAddrW = $clog2(2 * WDepth)
+  localparam int WordAddrW = $clog2(tasu_pkg::WgtBufs * WDepth)
 ) (
   input  logic                   clk_i,
   input  logic                   rst_ni,
@@ -39,7 +39,7 @@ module tasu_tile #(
   input  logic [Lanes*8-1:0]     act_i,
   output logic [Rows*PsW-1:0]    psum_o
 );
-  logic [WordBits-1:0] mem_q [2 * WDepth];
+  logic [WordBits-1:0] mem_q [tasu_pkg::WgtBufs * WDepth];
   logic [WordBits-1:0] w_word_q;
   logic [Rows*PsW-1:0] psum_d, psum_q;
   // The word read last cycle meets its activations this cycle: the only cycles the dot

@@ -1,7 +1,7 @@
 // Registered activation slice of a comparison row (tasu_ppa_row), in its own module so the
 // silicon report can count it apart: in the engine one such slice per tile feeds all Rows rows.
 module tasu_ppa_areg #(
-  parameter int Bits = 256
+  parameter int Bits
 ) (
   input  logic            clk_i,
   input  logic            rst_ni,

@@ -7,12 +7,12 @@
 // Weight storage is synthesized as flip-flops (no SRAM compiler exists for this library).
 module tasu_ppa_row #(
   parameter int Kind  = 0,
-  parameter int Lanes = 32,
-  parameter int Depth = 8,
-  parameter int AccW  = 24,
+  parameter int Lanes,
+  parameter int Depth,
+  parameter int AccW,
   // Words of 32 bits in the package; the engine and dot codes are their low bits.
-  localparam logic [1:0] Eng = tasu_pkg::PpaRowEngine[Kind*32 +: 2],
-  localparam logic [1:0] Dot = tasu_pkg::PpaRowDot[Kind*32 +: 2],
+  localparam logic [tasu_pkg::EngW-1:0] Eng = tasu_pkg::PpaRowEngine[Kind*32 +: tasu_pkg::EngW],
+  localparam logic [tasu_pkg::PpaDotW-1:0] Dot = tasu_pkg::PpaRowDot[Kind*32 +: tasu_pkg::PpaDotW],
   localparam int WBits = tasu_pkg::EngineWBits[Eng*32 +: 32],
   localparam int ABits = tasu_pkg::PpaRowActBits[Kind*32 +: 32],
   localparam int OutW  = (Eng == tasu_pkg::EngBF16) ? 32 : AccW,

@@ -1,8 +1,8 @@
 // Weight store of the comparison rows (tasu_ppa_row): Depth words of Bits flip-flops, one
 // write and one registered read per cycle.
 module tasu_ppa_wstore #(
-  parameter int Depth = 8,
-  parameter int Bits  = 64,
+  parameter int Depth,
+  parameter int Bits,
   localparam int AddrW = $clog2(Depth)
 ) (
   input  logic             clk_i,

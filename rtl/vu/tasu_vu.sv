@@ -13,11 +13,11 @@
 // (tasu_vu_tree) and goes on with the next position, WSUM fetches each position's weight as a
 // scalar and adds weight x value row into the destination, a row per cycle.
 module tasu_vu #(
-  parameter int VRows    = 512,
-  parameter int Rows     = 16,    // 32-bit elements per engine output word
-  parameter int OutWords = 128,
-  parameter int ActBeats = 256,
-  parameter int BusBytes = 64,
+  parameter int VRows,
+  parameter int Rows,    // 32-bit elements per engine output word
+  parameter int OutWords,
+  parameter int ActBeats,
+  parameter int BusBytes,
   localparam int VLanes      = tasu_pkg::VLanes,
   localparam int RowBits     = VLanes * 32,
   localparam int BusBits     = BusBytes * 8,
@@ -26,13 +26,16 @@ module tasu_vu #(
   localparam int VBeatW      = $clog2(VRows * (RowBits / BusBits)),
   localparam int OutAddrW    = $clog2(OutWords),
   localparam int ActBeatW    = $clog2(ActBeats),
-  localparam int WordsPerRow = VLanes / Rows
+  localparam int WordsPerRow = VLanes / Rows,
+  localparam int LaneW       = $clog2(VLanes),   // = the vlane field (gen_arch checks)
+  localparam int LaneCntW    = LaneW + 1,        // 0..VLanes
+  localparam int FlatW       = 17 + LaneW        // a flat scratchpad element index, with a carry
 ) (
   input  logic                   clk_i,
   input  logic                   rst_ni,
   input  logic                   cmd_valid_i,
   output logic                   cmd_ready_o,
-  input  logic [127:0]           cmd_insn_i,
+  input  logic [tasu_pkg::InsnBits-1:0] cmd_insn_i,
   output logic                   done_o,
   output logic                   err_o,
   output logic [31:0]            err_info_o,
@@ -57,10 +60,10 @@ module tasu_vu #(
   state_e state_q, state_d;
 
   // ---- Command decode and operand checks ------------------------------------------------------
-  logic [4:0]  c_op;
-  logic [2:0]  c_kind;
-  logic [15:0] c_dst, c_src1, c_src2, c_len;
-  logic [1:0]  c_bmode;
+  logic [tasu_pkg::VopW-1:0] c_op;
+  logic [tasu_pkg::VkW-1:0]  c_kind;
+  logic [15:0] c_dst, c_src1, c_src2, c_len;   // vdst, vsrc1, vsrc2, vlen (lint checks the widths)
+  logic [tasu_pkg::VbW-1:0]  c_bmode;
   logic [16:0] c_rows, dst_end, src1_end, src2_end;
   assign c_op     = cmd_insn_i[tasu_pkg::FVopLsb +: tasu_pkg::FVopW];
   assign c_kind   = cmd_insn_i[tasu_pkg::FVkindLsb +: tasu_pkg::FVkindW];
@@ -69,26 +72,26 @@ module tasu_vu #(
   assign c_src2   = cmd_insn_i[tasu_pkg::FVsrc2Lsb +: tasu_pkg::FVsrc2W];
   assign c_len    = cmd_insn_i[tasu_pkg::FVlenLsb +: tasu_pkg::FVlenW];
   assign c_bmode  = cmd_insn_i[tasu_pkg::FVbmodeLsb +: tasu_pkg::FVbmodeW];
-  assign c_rows   = ({1'b0, c_len} + 17'd63) >> 6;
+  assign c_rows   = ({1'b0, c_len} + 17'(VLanes - 1)) >> LaneW;
   assign dst_end  = {1'b0, c_dst} + c_rows;
   assign src1_end = {1'b0, c_src1} + c_rows;
   assign src2_end = {1'b0, c_src2} + c_rows;
 
   // DOTS and WSUM: count positions, stride rows apart, from vsrc2 (the cache rows).
   logic [15:0] c_cnt, c_cnt_m1, c_stride;
-  logic [5:0]  c_lane;
+  logic [LaneW-1:0] c_lane;
   logic [32:0] bspan_end;                  // one past the last b row of the last position
-  logic [22:0] dflat_end, sflat_end;       // one past the last result / weight element (flat)
+  logic [FlatW-1:0] dflat_end, sflat_end;  // one past the last result / weight element (flat)
   logic [16:0] dflat_row_end, sflat_row_end;
-  assign c_cnt         = cmd_insn_i[tasu_pkg::FVimmLsb +: 16];
-  assign c_stride      = cmd_insn_i[tasu_pkg::FVimmLsb + 16 +: 16];
+  assign c_cnt         = cmd_insn_i[tasu_pkg::FVcountLsb +: tasu_pkg::FVcountW];
+  assign c_stride      = cmd_insn_i[tasu_pkg::FVstrideLsb +: tasu_pkg::FVstrideW];
   assign c_cnt_m1      = c_cnt - 16'd1;
   assign c_lane        = cmd_insn_i[tasu_pkg::FVlaneLsb +: tasu_pkg::FVlaneW];
   assign bspan_end     = 33'(c_src2) + 33'(c_cnt_m1) * 33'(c_stride) + 33'(c_rows);
-  assign dflat_end     = {1'b0, c_dst, 6'd0} + 23'(c_lane) + 23'(c_cnt);
-  assign sflat_end     = {1'b0, c_src1, 6'd0} + 23'(c_lane) + 23'(c_cnt);
-  assign dflat_row_end = 17'((dflat_end - 23'd1) >> 6) + 17'd1;
-  assign sflat_row_end = 17'((sflat_end - 23'd1) >> 6) + 17'd1;
+  assign dflat_end     = (FlatW'(c_dst) << LaneW) + FlatW'(c_lane) + FlatW'(c_cnt);
+  assign sflat_end     = (FlatW'(c_src1) << LaneW) + FlatW'(c_lane) + FlatW'(c_cnt);
+  assign dflat_row_end = 17'((dflat_end - FlatW'(1)) >> LaneW) + 17'd1;
+  assign sflat_row_end = 17'((sflat_end - FlatW'(1)) >> LaneW) + 17'd1;
 
   // Row ranges [lo, hi) overlap.
   function automatic logic ovl(input logic [32:0] alo, input logic [32:0] ahi, input logic [32:0] blo,
@@ -107,6 +110,12 @@ module tasu_vu #(
   assign b_rep    = (c_bmode == tasu_pkg::VbROW);
 
   logic bad_b, bad_src1, bad_overlap, cmd_bad;
+  logic [31:0] bad_info;   // ERR_INFO of a refused instruction, or of one whose words run out (ERR_INFO_VEC)
+  always_comb begin
+    bad_info = '0;
+    bad_info[tasu_pkg::RegErrInfoVecVkindLsb +: tasu_pkg::RegErrInfoVecVkindW] = c_kind;
+    bad_info[tasu_pkg::RegErrInfoVecVlenLsb +: tasu_pkg::RegErrInfoVecVlenW]   = c_len;
+  end
   // A vector written while it is read at another offset would see some of its own results.
   // A repeated row (ROW) must not be among the rows written.
   assign bad_overlap = (c_src1 != c_dst && c_src1 < dst_end[15:0] && c_dst < src1_end[15:0]) ||
@@ -124,11 +133,11 @@ module tasu_vu #(
       tasu_pkg::VkTO_ACT:   cmd_bad = bad_src1 || dst_end > 17'(ActBeats);
       // The results must not land in rows the instruction still reads.
       tasu_pkg::VkDOTS:     cmd_bad = c_cnt == '0 || bad_src1 || bspan_end > 33'(VRows) ||
-                                      dflat_end > 23'(VRows * VLanes) ||
+                                      dflat_end > FlatW'(VRows * VLanes) ||
                                       ovl(33'(c_dst), 33'(dflat_row_end), 33'(c_src1), 33'(src1_end)) ||
                                       ovl(33'(c_dst), 33'(dflat_row_end), 33'(c_src2), bspan_end);
       tasu_pkg::VkWSUM:     cmd_bad = c_cnt == '0 || dst_end > 17'(VRows) || bspan_end > 33'(VRows) ||
-                                      sflat_end > 23'(VRows * VLanes) ||
+                                      sflat_end > FlatW'(VRows * VLanes) ||
                                       ovl(33'(c_dst), 33'(dst_end), 33'(c_src2), bspan_end) ||
                                       ovl(33'(c_dst), 33'(dst_end), 33'(c_src1), 33'(sflat_row_end));
       default:              cmd_bad = 1'b1;
@@ -137,11 +146,11 @@ module tasu_vu #(
   end
 
   // ---- Latched command ----------------------------------------------------------------------
-  logic [4:0]  op_q;
-  logic [2:0]  kind_q;
+  logic [tasu_pkg::VopW-1:0] op_q;
+  logic [tasu_pkg::VkW-1:0]  kind_q;
   logic [15:0] dst_q, src1_q, src2_q, len_q;
-  logic [1:0]  bmode_q;
-  logic [5:0]  lane_q;
+  logic [tasu_pkg::VbW-1:0]  bmode_q;
+  logic [LaneW-1:0] lane_q;
   logic        swap_q, rot_q;
   logic [31:0] imm_q, scalar_q;
   logic [10:0] rows_q;       // scratchpad rows (or output words for FROM_OUT) to issue
@@ -149,13 +158,13 @@ module tasu_vu #(
   // DOTS and WSUM: the position being issued, and the first b row of it.
   logic [15:0] pos_q, pos_d, bsrc_q, bsrc_d;
   logic        last_pos;
-  assign last_pos = (pos_q + 16'd1 >= imm_q[15:0]);
+  assign last_pos = (pos_q + 16'd1 >= imm_q[tasu_pkg::FVcountLsb - tasu_pkg::FVimmLsb +: tasu_pkg::FVcountW]);
 
   // WSUM's weight of position p: element (vsrc1, vlane) + p, flat.
   logic [15:0] wsum_srow;
-  logic [5:0]  scalar_lane;
-  assign scalar_lane = (kind_q == tasu_pkg::VkWSUM) ? lane_q + pos_q[5:0] : lane_q;
-  assign wsum_srow = 16'(({1'b0, src1_q, 6'd0} + 23'(lane_q) + 23'(pos_q)) >> 6);
+  logic [LaneW-1:0] scalar_lane;
+  assign scalar_lane = (kind_q == tasu_pkg::VkWSUM) ? lane_q + pos_q[LaneW-1:0] : lane_q;
+  assign wsum_srow = 16'(((FlatW'(src1_q) << LaneW) + FlatW'(lane_q) + FlatW'(pos_q)) >> LaneW);
 
   // Issue side.
   logic [10:0] iss_q, iss_d;
@@ -177,7 +186,7 @@ module tasu_vu #(
   // The DOTS tree: a position's lane sums enter after its last row has accumulated.
   logic        tree_in, tree_out, tree_busy;
   logic [31:0] tree_sum;
-  logic [22:0] tree_tag, res_q, res2_q;    // flat scratchpad element of the result
+  logic [FlatW-1:0] tree_tag, res_q, res2_q;  // flat scratchpad element of the result
   logic        lastrow_q, lastrow2_q;
 
   // FROM_OUT past the end of the output buffer is found as the words are issued (the address
@@ -202,7 +211,7 @@ module tasu_vu #(
         if (cmd_valid_i) begin
           if (cmd_bad) begin
             err_o      = 1'b1;
-            err_info_o = {c_kind, 13'd0, c_len};
+            err_info_o = bad_info;
           end else begin
             state_d = ((c_bmode == tasu_pkg::VbSCALAR && (is_elem || is_dot)) || is_wsum) ? StScalar : StRun;
             iss_d   = '0;
@@ -228,7 +237,7 @@ module tasu_vu #(
             // On to the next position: WSUM fetches its weight first.
             iss_d  = '0;
             pos_d  = pos_q + 16'd1;
-            bsrc_d = bsrc_q + imm_q[31:16];
+            bsrc_d = bsrc_q + imm_q[tasu_pkg::FVstrideLsb - tasu_pkg::FVimmLsb +: tasu_pkg::FVstrideW];
             if (kind_q == tasu_pkg::VkWSUM) state_d = StScalar;
           end else if (kind_q == tasu_pkg::VkDOTS) begin
             if (iss_done && !v_q && !v2_q && !tree_busy && !tree_in) begin
@@ -248,7 +257,7 @@ module tasu_vu #(
       end
       StTree: begin
         lvl_d = lvl_q + 3'd1;
-        if (tree_s == 7'd1) state_d = StResult;
+        if (tree_s == LaneCntW'(1)) state_d = StResult;
       end
       StResult: begin
         done_o  = 1'b1;
@@ -295,7 +304,7 @@ module tasu_vu #(
       bsrc_q  <= bsrc_d;
       oaddr_q <= oaddr_d;
       // The position's result element and its last row travel with the row through the lanes.
-      res_q      <= {1'b0, dst_q, 6'd0} + 23'(lane_q) + 23'(pos_q);
+      res_q      <= (FlatW'(dst_q) << LaneW) + FlatW'(lane_q) + FlatW'(pos_q);
       res2_q     <= res_q;
       lastrow_q  <= issue && (iss_q + 11'd1 == rows_q);
       lastrow2_q <= lastrow_q;
@@ -316,7 +325,7 @@ module tasu_vu #(
         swap_q  <= cmd_insn_i[tasu_pkg::FVswapLsb];
         rot_q   <= cmd_insn_i[tasu_pkg::FVrotLsb];
         imm_q   <= cmd_insn_i[tasu_pkg::FVimmLsb +: tasu_pkg::FVimmW];
-        info_q  <= {c_kind, 13'd0, c_len};
+        info_q  <= bad_info;
         // FROM_OUT issues output words; everything else scratchpad rows.
         rows_q  <= is_from ? 11'(({1'b0, c_len} + 17'(Rows - 1)) >> $clog2(Rows)) : c_rows[10:0];
       end
@@ -364,20 +373,20 @@ module tasu_vu #(
   assign ob_rd_word_o  = OutAddrW'(oaddr_q);
 
   // Lanes of the last row beyond len are left alone (not written, not accumulated).
-  logic [6:0] last_cnt;
-  assign last_cnt = (len_q[5:0] == '0) ? 7'd64 : {1'b0, len_q[5:0]};
+  logic [LaneCntW-1:0] last_cnt;
+  assign last_cnt = (len_q[LaneW-1:0] == '0) ? LaneCntW'(VLanes) : {1'b0, len_q[LaneW-1:0]};
   always_comb begin
     for (int l = 0; l < VLanes; l++) begin
-      row_mask[l]  = (j_q != rows_q - 11'd1) || (7'(l) < last_cnt);
-      row_mask2[l] = (j2_q != rows_q - 11'd1) || (7'(l) < last_cnt);
+      row_mask[l]  = (j_q != rows_q - 11'd1) || (LaneCntW'(l) < last_cnt);
+      row_mask2[l] = (j2_q != rows_q - 11'd1) || (LaneCntW'(l) < last_cnt);
     end
   end
 
   // ---- Lanes ----------------------------------------------------------------------------------
-  logic [4:0]         lane_op;
+  logic [tasu_pkg::VopW-1:0] lane_op;
   logic [RowBits-1:0] lane_a, lane_b, b_src;
-  logic [6:0]         tree_s;  // lanes still combining: VLanes / 2 at level 0, then halving
-  assign tree_s = 7'(VLanes / 2) >> lvl_q;
+  logic [LaneCntW-1:0] tree_s;  // lanes still combining: VLanes / 2 at level 0, then halving
+  assign tree_s = LaneCntW'(VLanes / 2) >> lvl_q;
   // The cycles whose lane results are used: the reduction tree, and a row of ELEM, DOT, DOTS,
   // WSUM or MAX; the accumulate step of the row before goes through the lanes' accumulate port
   // (acc_en). Otherwise the lanes and their operand muxes are idle.
@@ -447,7 +456,7 @@ module tasu_vu #(
       for (int l = 0; l < VLanes; l++) acc_d[l * 32 +: 32] = is_max ? cmd_insn_i[tasu_pkg::FVimmLsb +: 32] : 32'd0;
     end else if (state_q == StTree) begin
       for (int l = 0; l < VLanes; l++)
-        if (7'(l) < tree_s) acc_d[l * 32 +: 32] = lane_y[l * 32 +: 32];
+        if (LaneCntW'(l) < tree_s) acc_d[l * 32 +: 32] = lane_y[l * 32 +: 32];
     end else begin
       // Row i - 1's sum (v2) and row i's operands (v) in the same cycle: DOT and DOTS keep their
       // sums in the accumulators; WSUM's sum goes to the scratchpad, and the accumulators carry
@@ -478,7 +487,7 @@ module tasu_vu #(
       for (int l = 0; l < VLanes; l++) if (row_mask2[l]) tree_data[l * 32 +: 32] = acc_y[l * 32 +: 32];
     end
   end
-  tasu_vu_tree #(.TagW(23)) u_tree (
+  tasu_vu_tree #(.TagW(FlatW)) u_tree (
     .clk_i, .rst_ni,
     .in_valid_i  (tree_in),
     .in_data_i   (tree_data),
@@ -507,8 +516,8 @@ module tasu_vu #(
       wr_data  = {VLanes{acc_q[31:0]}};
     end else if (tree_out) begin
       wr_valid = 1'b1;
-      wr_row   = VAddrW'(tree_tag >> 6);
-      wr_mask  = VLanes'(1) << tree_tag[5:0];
+      wr_row   = VAddrW'(tree_tag >> LaneW);
+      wr_mask  = VLanes'(1) << tree_tag[LaneW-1:0];
       wr_data  = {VLanes{tree_sum}};
     end else if (v_q && kind_q == tasu_pkg::VkELEM) begin
       wr_valid = 1'b1;
@@ -534,7 +543,7 @@ module tasu_vu #(
                                                    (v2_q && kind_q == tasu_pkg::VkWSUM) || state_q == StResult))
   `ASSERT(LegalState, state_q == StIdle || state_q == StScalar || state_q == StScalarLatch || state_q == StRun ||
                       state_q == StTree || state_q == StResult)
-  `ASSERT_INIT(SixtyFourLanes, VLanes == 64)  // lane fields, vrot and the result tags are 6 bits
+  `ASSERT_INIT(LaneFieldAddressesEveryLane, tasu_pkg::FVlaneW == LaneW)
 
   assign act_wr_valid_o = v_q && (kind_q == tasu_pkg::VkTO_ACT);
   assign act_wr_beat_o  = ActBeatW'(dst_q + 16'(j_q));

@@ -7,7 +7,7 @@
 // that a dot product multiplies one row while it adds the row before.
 module tasu_vu_lane (
   input  logic        en_i,
-  input  logic [4:0]  op_i,
+  input  logic [tasu_pkg::VopW-1:0] op_i,
   input  logic [31:0] a_i,
   input  logic [31:0] b_i,
   output logic [31:0] y_o,

@@ -3,8 +3,8 @@
 // drains it one bus beat at a time, a row being RowBeats consecutive beats. Reads are
 // synchronous and return the value before a same-cycle write.
 module tasu_vu_spad #(
-  parameter int Words    = 512,
-  parameter int BusBytes = 64,
+  parameter int Words,
+  parameter int BusBytes,
   localparam int VLanes   = tasu_pkg::VLanes,
   localparam int RowBits  = VLanes * 32,
   localparam int BusBits  = BusBytes * 8,

@@ -1,11 +1,11 @@
-// Pipelined reduction tree of the vector unit for DOTS: the 64 lane sums of one dot product in,
-// one binary32 sum out six cycles later, one dot product per cycle. It adds in the order of the
-// unit's lane tree (lanes l and l + s for s = 32, 16, ..., 1, each sum rounded), so a DOTS
+// Pipelined reduction tree of the vector unit for DOTS: the VLanes lane sums of one dot product
+// in, one binary32 sum out log2(VLanes) cycles later, one dot product per cycle. It adds in the
+// order of the unit's lane tree (lanes l and l + s for s = VLanes / 2, ..., 1, each sum rounded), so a DOTS
 // result is bit for bit a DOT's; having its own adders lets the lanes start the next position's
 // products while earlier ones are still being summed. A stage works only in the cycle after
 // its input arrived (en_i of its adders).
 module tasu_vu_tree #(
-  parameter int TagW = 17,                 // travels with the sum: where the result goes
+  parameter int TagW,                 // travels with the sum: where the result goes
   localparam int VLanes = tasu_pkg::VLanes,
   localparam int Levels = $clog2(VLanes)
 ) (

@@ -36,7 +36,7 @@ module tasu_dma_rd_fpv #(
   input logic                              rd_err_i      // ... failed
 );
   logic        cmd_ready, done, err, busy;
-  logic [3:0]  err_code;
+  logic [tasu_pkg::ErrW-1:0] err_code;
   logic [31:0] err_pc, err_info;
   logic        req_valid;
   logic [31:0] req_addr;

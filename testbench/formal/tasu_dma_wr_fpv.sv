@@ -35,7 +35,7 @@ module tasu_dma_wr_fpv #(
   input logic                            bresp_err_i   // ... with an error
 );
   logic        cmd_ready, done, err, busy;
-  logic [3:0]  err_code;
+  logic [tasu_pkg::ErrW-1:0] err_code;
   logic [31:0] err_pc, err_info;
   logic        req_valid, wvalid, wlast, bresp_valid;
   logic [31:0] req_addr;

@@ -24,11 +24,8 @@ void write_program(const std::string& dir, const std::string& name, const std::v
                                               prog.begin() + static_cast<std::ptrdiff_t>(std::min(prog.size(), at + 64)));
     std::ofstream(fmt::format("{}/fuzz_asm/{}-{}.s", dir, name, part)) << tasu::isa::disassemble_program(window);
     std::ofstream out(fmt::format("{}/fuzz_insn_decode/{}-{}.bin", dir, name, part), std::ios::binary);
-    for (const auto& x : window) {
-      uint8_t b[16];
-      x.to_bytes(b);
-      out.write(reinterpret_cast<const char*>(b), 16);
-    }
+    const std::vector<uint8_t> bytes = tasu::isa::program_bytes(window);
+    out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
   }
 }
 

@@ -1,4 +1,4 @@
-// Bench of rtl/engine/tasu_engine.sv alone (ci shape: 2 tiles x 16 rows x 32 lanes, WDepth 8): random
+// Bench of rtl/engine/tasu_engine.sv alone (ci's shape, Verilated with ci's parameters): random
 // weights and activations loaded through the fill ports, random MATMUL commands (buffer, depth,
 // tokens, strides, accumulate) and the output buffer checked word by word against a model built
 // on the golden ternary product; then the command checks.
@@ -9,13 +9,17 @@
 
 #include "Vtasu_engine.h"
 #include "golden/bitlinear.h"
+#include "tasu_arch.h"
 #include "verilated_bench.h"
 
 namespace {
 
-constexpr int kTiles = 2, kRows = 16, kLanes = 32, kWDepth = 8, kActWords = 256, kOutWords = 128;
-constexpr int kBusWords = 16;  // 512-bit bus as 32-bit words
-constexpr int kWgtBeatsPerWord = kRows * kLanes * 2 / 512;
+constexpr const tasu::arch::Config& kCi = *tasu::arch::find_config("ci");
+static_assert(kCi.Engine == static_cast<uint32_t>(tasu::arch::Engine::TERNARY), "the bench checks ternary sums");
+constexpr int kTiles = kCi.Tiles, kRows = kCi.Rows, kLanes = kCi.Lanes, kWDepth = kCi.WDepth;
+constexpr int kActWords = kCi.ActWords, kOutWords = kCi.OutWords;
+constexpr int kBusWords = kCi.BusBytes / 4;  // the bus as 32-bit words
+constexpr int kWgtBeatsPerWord = kCi.wgt_beats_per_word();
 
 struct Bench {
   Vtasu_engine dut;

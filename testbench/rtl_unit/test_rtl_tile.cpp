@@ -7,12 +7,19 @@
 
 #include "Vtasu_tile.h"
 #include "golden/bitlinear.h"
+#include "tasu_arch.h"
 #include "verilated_bench.h"
 
 namespace {
 
-constexpr int kRows = 16, kLanes = 32, kWDepth = 8, kBusBytes = 64;
-constexpr int kWordBytes = kRows * kLanes / 4, kBeats = kWordBytes / kBusBytes, kPsW = 9 + 5;
+// ci's tile (Verilated with ci's parameters).
+constexpr const tasu::arch::Config& kCi = *tasu::arch::find_config("ci");
+static_assert(kCi.Engine == static_cast<uint32_t>(tasu::arch::Engine::TERNARY), "the bench checks ternary sums");
+constexpr int kRows = kCi.Rows, kLanes = kCi.Lanes, kWDepth = kCi.WDepth, kBusBytes = kCi.BusBytes;
+constexpr int kWordBytes = kCi.wgt_word_bytes(), kBeats = kWordBytes / kBusBytes;
+constexpr int log2i(int v) { return v > 1 ? 1 + log2i(v / 2) : 0; }
+// A row's partial sum: a term's bits plus log2(Lanes) (tasu_arch.json, engine_term_bits).
+constexpr int kPsW = static_cast<int>(tasu::arch::kEngineTermBits[kCi.Engine]) + log2i(kLanes);
 
 struct Bench {
   Vtasu_tile dut;

@@ -19,8 +19,7 @@ namespace tasu::bench {
 
 // Writes a program into the device's DRAM and runs it to completion (throws rt::DeviceError).
 inline void run_program(rt::Device& dev, const std::vector<isa::Insn>& prog, uint64_t max_cycles) {
-  std::vector<uint8_t> bytes(prog.size() * 16);
-  for (size_t i = 0; i < prog.size(); ++i) prog[i].to_bytes(bytes.data() + 16 * i);
+  const std::vector<uint8_t> bytes = isa::program_bytes(prog);
   const uint64_t at = dev.alloc(bytes.size());
   dev.write(at, bytes.data(), bytes.size());
   dev.start(at, static_cast<uint32_t>(prog.size()));
@@ -58,7 +57,8 @@ inline std::vector<isa::Insn> random_program(const arch::Config& cfg, std::mt199
   const uint32_t act_bpw = cfg.act_beats_per_word(), out_bpw = cfg.out_beats_per_word();
   const uint32_t wbuf_beats = cfg.wgt_buffer_beats();
   ProgramBuilder b;
-  auto vsp = [](uint32_t r, uint32_t len) { return Span{Space::VSP, r, r + (len + 63) / 64}; };
+  constexpr uint32_t L = arch::kVectorLanes;
+  auto vsp = [](uint32_t r, uint32_t len) { return Span{Space::VSP, r, r + (len + L - 1) / L}; };
   auto dram = [](uint32_t a, uint32_t bytes) { return Span{Space::DRAM, a, uint64_t{a} + bytes}; };
   // A DRAM source: the read-only input or the scratch area that stores also write.
   auto src_addr = [&](uint32_t bytes, uint32_t align) {
@@ -81,14 +81,14 @@ inline std::vector<isa::Insn> random_program(const arch::Config& cfg, std::mt199
       t.dram_addr = src_addr(k * act_bpw * bus, bus);
       b.add(isa::make_load(arch::LoadDst::ACT, t), {dram(t.dram_addr, k * act_bpw * bus)}, {{Space::ACT, w, w + k}});
     } else if (what == 2) {  // a weight buffer
-      const uint32_t wb = uni(0, 1);
+      const uint32_t wb = uni(0, arch::kWgtBuffers - 1);
       t.sram_beat = wb * wbuf_beats;
       t.row_beats = wbuf_beats;
       t.dram_addr = g.in + bus * uni(0, (kIn - wbuf_beats * bus) / bus);
       b.add(isa::make_load(arch::LoadDst::WGT, t), {dram(t.dram_addr, wbuf_beats * bus)}, {{Space::WGT, wb * cfg.WDepth, (wb + 1) * cfg.WDepth}});
     } else if (what <= 4) {
       isa::Matmul m;
-      m.wbuf = uni(0, 1);
+      m.wbuf = uni(0, arch::kWgtBuffers - 1);
       m.depth = uni(1, cfg.WDepth);
       m.woff = uni(0, cfg.WDepth - m.depth);
       m.tokens = uni(1, 4);
@@ -105,8 +105,8 @@ inline std::vector<isa::Insn> random_program(const arch::Config& cfg, std::mt199
       b.add(isa::make_matmul(m), reads, {out});
     } else if (what <= 7) {
       isa::Vec v;
-      v.len = uni(1, 128);
-      const uint32_t rows = (v.len + 63) / 64;
+      v.len = uni(1, 2 * L);
+      const uint32_t rows = (v.len + L - 1) / L;
       switch (uni(0, 3)) {
         case 0: {  // ELEM, in place or into rows clear of its sources
           static const arch::VectorOp ops[] = {arch::VectorOp::ADD, arch::VectorOp::MUL, arch::VectorOp::MAX,
@@ -128,7 +128,7 @@ inline std::vector<isa::Insn> random_program(const arch::Config& cfg, std::mt199
         }
         case 1: {  // FROM_OUT
           v.kind = arch::VectorKind::FROM_OUT;
-          v.len = uni(1, 64);
+          v.len = uni(1, L);
           const uint32_t words = (v.len + cfg.Rows - 1) / cfg.Rows;
           v.src2 = uni(1, 3);
           v.src1 = uni(0, kOutWords - 1 - (words - 1) * v.src2);
@@ -152,7 +152,7 @@ inline std::vector<isa::Insn> random_program(const arch::Config& cfg, std::mt199
           v.src1 = uni(0, kRows - rows);
           v.src2 = uni(0, kRows - rows);
           v.dst = uni(0, kRows - 1);
-          v.lane = uni(0, 63);
+          v.lane = uni(0, L - 1);
           b.add(isa::make_vec(v), {vsp(v.src1, v.len), vsp(v.src2, v.len)}, {vsp(v.dst, 1)});
           break;
         }
@@ -197,7 +197,7 @@ inline std::vector<isa::Insn> scrub_program(const arch::Config& cfg, const Regio
   };
   load(arch::LoadDst::VSP, kRows * row_beats, {Space::VSP, 0, kRows});
   load(arch::LoadDst::ACT, kActWords * act_bpw, {Space::ACT, 0, kActWords});
-  load(arch::LoadDst::WGT, 2 * wbuf_beats, {Space::WGT, 0, 2 * cfg.WDepth});
+  load(arch::LoadDst::WGT, arch::kWgtBuffers * wbuf_beats, {Space::WGT, 0, arch::kWgtBuffers * cfg.WDepth});
   isa::Matmul m;
   m.depth = 1;
   m.tokens = kOutWords;

@@ -9,10 +9,14 @@
 #include "../common_sc_main.h"
 #include "mem_port.h"
 #include "mem_port_checker.h"
+#include "tasu_arch.h"
 
 namespace {
 
-using Checker = tasu::sim::MemPortChecker<512>;
+// ci's bus.
+constexpr int kBusBits = static_cast<int>(tasu::arch::find_config("ci")->BusBytes * 8);
+
+using Checker = tasu::sim::MemPortChecker<kBusBits>;
 using Beat = Checker::Beat;
 
 // The pins, the checker on them, and a clock; `cycle(f)` sets the pins with f, then lets one
@@ -20,7 +24,7 @@ using Beat = Checker::Beat;
 struct Bench {
   sc_core::sc_clock clk{"clk", sc_core::sc_time(1, sc_core::SC_NS)};
   sc_core::sc_signal<bool> rst_n{"rst_n"};
-  tasu::sim::MemPortWires<512> pins;
+  tasu::sim::MemPortWires<kBusBits> pins;
   Checker chk{"checker"};
 
   Bench() {

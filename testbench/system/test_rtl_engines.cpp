@@ -126,8 +126,7 @@ EngineRun run_engine(const std::string& backend, const char* config, uint32_t to
   mm.act_stride = D;
   const std::vector<isa::Insn> prog = {isa::make_load(LoadDst::WGT, tw), isa::make_load(LoadDst::ACT, ta, da),
                                        isa::make_matmul(mm, dm), isa::make_store(to, ds), isa::make_finish()};
-  std::vector<uint8_t> bytes(prog.size() * 16);
-  for (size_t i = 0; i < prog.size(); ++i) prog[i].to_bytes(bytes.data() + 16 * i);
+  const std::vector<uint8_t> bytes = isa::program_bytes(prog);
   const uint64_t pa = dev->alloc(bytes.size());
   dev->write(pa, bytes.data(), bytes.size());
   dev->start(pa, static_cast<uint32_t>(prog.size()));

@@ -163,7 +163,9 @@ TEST(RtlErrors, EmptyTransfersAreBadOperands) {
     // Refused at issue, not after a run of 65,535 rows into the buffer's bound.
     const auto load = error_of({isa::make_load(LoadDst::ACT, t), isa::make_finish()});
     EXPECT_EQ(load.first, ErrorCode::BAD_OPERAND) << (rows ? "load rows" : "load beats");
-    EXPECT_EQ(load.second, (static_cast<uint32_t>(LoadDst::ACT) << 16) | t.rows) << (rows ? "load rows" : "load beats");
+    EXPECT_EQ(load.second, tasu::arch::put(tasu::arch::regf::ERR_INFO_TRANSFER::dst, static_cast<uint32_t>(LoadDst::ACT)) |
+                               tasu::arch::put(tasu::arch::regf::ERR_INFO_TRANSFER::rows, t.rows))
+        << (rows ? "load rows" : "load beats");
     EXPECT_EQ(error_of({isa::make_store(t), isa::make_finish()}).first, ErrorCode::BAD_OPERAND)
         << (rows ? "store rows" : "store beats");
   }
@@ -178,13 +180,14 @@ TEST(RtlErrors, MatmulDepthTooLargeIsBadOperand) {
 }
 
 TEST(RtlErrors, MatmulPastTheEndOfItsBufferIsBadOperand) {
-  // A depth that fits the buffer, but not from word woff on: {tokens, woff, depth}.
+  // A depth that fits the buffer, but not from word woff on: ERR_INFO_MATMUL {tokens, woff, depth}.
   isa::Matmul mm;
   mm.depth = 4;
   mm.woff = 6;
   const auto f = expect_error({isa::make_matmul(mm), isa::make_finish()});
   EXPECT_EQ(f.code(), ErrorCode::BAD_OPERAND);
-  EXPECT_EQ(f.info(), (1u << 16) | (6u << 8) | 4u);
+  namespace f_ = tasu::arch::regf::ERR_INFO_MATMUL;
+  EXPECT_EQ(f.info(), tasu::arch::put(f_::tokens, 1) | tasu::arch::put(f_::woff, 6) | tasu::arch::put(f_::depth, 4));
 }
 
 TEST(RtlErrors, MatmulOutsideActivationBufferIsBadOperand) {
@@ -211,9 +214,7 @@ TEST(RtlErrors, DeadlockedProgramTripsTheWatchdog) {
 
 TEST(RtlErrors, StartAfterErrorNeedsResetThenWorks) {
   auto dev = tasu::rt::open_device("rtl", "ci");
-  std::vector<uint8_t> bytes(32);
-  isa::make_load(LoadDst::ACT, xfer(0x7fff0000, 4)).to_bytes(bytes.data());
-  isa::make_finish().to_bytes(bytes.data() + 16);
+  const std::vector<uint8_t> bytes = isa::program_bytes({isa::make_load(LoadDst::ACT, xfer(0x7fff0000, 4)), isa::make_finish()});
   const uint64_t addr = dev->alloc(bytes.size());
   dev->write(addr, bytes.data(), bytes.size());
   dev->start(addr, 2);
@@ -324,9 +325,7 @@ TEST(RtlErrors, ResetDropsOpenBurstsOfAFailedStore) {
   // A 64-beat store whose first response is an error: later beats are still in flight when the
   // device halts. After reset nothing of it may leak into the next program.
   auto dev = tasu::rt::open_device("rtl", "ci");
-  std::vector<uint8_t> bytes(32);
-  isa::make_store(xfer(0x7fff0000, 64)).to_bytes(bytes.data());
-  isa::make_finish().to_bytes(bytes.data() + 16);
+  const std::vector<uint8_t> bytes = isa::program_bytes({isa::make_store(xfer(0x7fff0000, 64)), isa::make_finish()});
   const uint64_t addr = dev->alloc(bytes.size());
   dev->write(addr, bytes.data(), bytes.size());
   dev->start(addr, 2);
@@ -341,7 +340,7 @@ TEST(RtlRestart, NewProgramAfterDoneIgnoresBeatsFetchedAhead) {
   // FINISH first, then 39 zero words (illegal opcodes) that the fetcher reads ahead: the next
   // program, started without a reset, must not execute any of them.
   auto dev = tasu::rt::open_device("rtl", "ci");
-  std::vector<uint8_t> bytes(40 * 16, 0);
+  std::vector<uint8_t> bytes(40 * tasu::arch::kInsnBytes, 0);
   isa::make_finish().to_bytes(bytes.data());
   const uint64_t addr = dev->alloc(bytes.size());
   dev->write(addr, bytes.data(), bytes.size());

@@ -50,9 +50,8 @@ struct Pair {
 // Writes `in` at in_addr and zeros at out_addr, runs prog and returns the out_bytes it left there.
 std::vector<uint8_t> run_on(rt::Device& dev, const std::vector<isa::Insn>& prog, const std::vector<uint8_t>& in,
                             size_t out_bytes, uint32_t in_addr, uint32_t out_addr) {
-  const uint64_t paddr = dev.alloc(prog.size() * 16);
-  std::vector<uint8_t> bytes(prog.size() * 16), zero(out_bytes, 0);
-  for (size_t i = 0; i < prog.size(); ++i) prog[i].to_bytes(bytes.data() + 16 * i);
+  const std::vector<uint8_t> bytes = isa::program_bytes(prog), zero(out_bytes, 0);
+  const uint64_t paddr = dev.alloc(bytes.size());
   dev.write(in_addr, in.data(), in.size());
   dev.write(out_addr, zero.data(), zero.size());
   dev.write(paddr, bytes.data(), bytes.size());
@@ -153,7 +152,7 @@ TEST(RtlVsModel, RandomVectorPrograms) {
           // A cache of count positions stride rows apart in rows 128.., the rest below it.
           const uint32_t stride = rows + static_cast<uint32_t>(uni(0, 1));
           const auto count = static_cast<uint32_t>(uni(1, std::min<int>(40, static_cast<int>((128 - rows) / stride + 1))));
-          v.imm = count | (stride << 16);
+          v.imm = isa::Vec::counted(count, stride);
           v.src2 = 128 + static_cast<uint32_t>(uni(0, static_cast<int>(vrows - 128 - (count - 1) * stride - rows)));
           if (v.kind == VectorKind::DOTS) {
             v.src1 = static_cast<uint32_t>(uni(0, 60 - static_cast<int>(rows)));
@@ -211,9 +210,8 @@ void expect_vec_error(Pair& p, const isa::Vec& v, uint32_t info) {
   for (rt::Device* dev : {p.rtl.get(), p.model.get()}) {
     dev->reset();
     dev->free_all();
-    const uint64_t paddr = dev->alloc(prog.size() * 16);
-    std::vector<uint8_t> bytes(prog.size() * 16);
-    for (size_t i = 0; i < prog.size(); ++i) prog[i].to_bytes(bytes.data() + 16 * i);
+    const std::vector<uint8_t> bytes = isa::program_bytes(prog);
+    const uint64_t paddr = dev->alloc(bytes.size());
     dev->write(paddr, bytes.data(), bytes.size());
     dev->start(paddr, static_cast<uint32_t>(prog.size()));
     try {
@@ -230,7 +228,10 @@ void expect_vec_error(Pair& p, const isa::Vec& v, uint32_t info) {
 TEST(RtlVectorErrors, OperandsAreChecked) {
   const auto& cfg = *tasu::arch::find_config("ci");
   Pair p;
-  auto info = [](const isa::Vec& v) { return (static_cast<uint32_t>(v.kind) << 29) | v.len; };
+  auto info = [](const isa::Vec& v) {
+    return tasu::arch::put(tasu::arch::regf::ERR_INFO_VEC::vkind, static_cast<uint32_t>(v.kind)) |
+           tasu::arch::put(tasu::arch::regf::ERR_INFO_VEC::vlen, v.len);
+  };
   isa::Vec v;
   v.len = 0;  // empty vector
   expect_vec_error(p, v, info(v));
@@ -241,10 +242,12 @@ TEST(RtlVectorErrors, OperandsAreChecked) {
   v.dst = 11;  // overlaps its source at another offset
   expect_vec_error(p, v, info(v));
   v.dst = 20;
-  v.op = static_cast<VectorOp>(31);  // no such lane operation
+  v.op = static_cast<VectorOp>((1u << tasu::arch::field::vop.width) - 1);  // no such lane operation
+  ASSERT_GE(static_cast<int>(v.op), tasu::arch::kVectorOpCount);
   expect_vec_error(p, v, info(v));
   v.op = VectorOp::ADD;
-  v.kind = static_cast<VectorKind>(7);  // no such kind
+  v.kind = static_cast<VectorKind>((1u << tasu::arch::field::vkind.width) - 1);  // no such kind
+  ASSERT_GE(static_cast<int>(v.kind), tasu::arch::kVectorKindCount);
   expect_vec_error(p, v, info(v));
   v.kind = VectorKind::FROM_OUT;  // output words src1 + i * src2 leave the buffer
   v.src1 = cfg.OutWords - 2;
@@ -264,11 +267,11 @@ TEST(RtlVectorErrors, OperandsAreChecked) {
     v.src1 = 10;
     v.src2 = 20;
     v.dst = 100;
-    v.imm = 0 | (2u << 16);  // count 0
+    v.imm = isa::Vec::counted(0, 2);  // count 0
     expect_vec_error(p, v, info(v));
-    v.imm = 300 | (2u << 16);  // 20 + 299 * 2 + 2 rows > 512
+    v.imm = isa::Vec::counted(300, 2);  // 20 + 299 * 2 + 2 rows > 512
     expect_vec_error(p, v, info(v));
-    v.imm = 40 | (2u << 16);
+    v.imm = isa::Vec::counted(40, 2);
     v.dst = 50;  // inside the cache rows 20..100
     expect_vec_error(p, v, info(v));
     // DOTS: results from (9, 60) run into the query's row 10; WSUM: the sum's rows 9..10 hold

@@ -73,7 +73,7 @@ TEST(Asm, DocumentedSpellings) {
 
 TEST(Asm, UnknownOpcodesAndStrayBitsAreWords) {
   Insn x;
-  EXPECT_EQ(disassemble(x), ".word 0x00000000000000000000000000000000");  // opcode 0 traps: ILLEGAL
+  EXPECT_EQ(disassemble(x), ".word 0x" + std::string(arch::kInsnBits / 4, '0'));  // opcode 0 traps: ILLEGAL
   x.w = {0x0123456789abcdefULL, 0xfedcba9876543210ULL};
   x.set(arch::field::opcode, 9);
   EXPECT_EQ(disassemble(x), ".word 0xfedcba98765432100123456789abcde9");
@@ -81,12 +81,14 @@ TEST(Asm, UnknownOpcodesAndStrayBitsAreWords) {
 
   // FINISH carries no fields, so any payload bit must survive as a raw word.
   Insn f = make_finish();
-  f.w[1] = 1;
+  f.w.back() = 1;
   EXPECT_EQ(disassemble(f).substr(0, 6), ".word ");
   EXPECT_EQ(assemble(disassemble(f)).at(0), f);
-  // MATMUL bit 14 lies between accumulate and depth: unused.
+  // The bit after accumulate lies before depth: unused by MATMUL.
+  const int gap = arch::field::accumulate.lsb + arch::field::accumulate.width;
+  ASSERT_LT(gap, arch::field::depth.lsb);
   Insn m = make_matmul({});
-  m.w[0] |= 1ULL << 14;
+  m.w[0] |= 1ULL << gap;
   EXPECT_EQ(disassemble(m).substr(0, 6), ".word ");
   EXPECT_EQ(assemble(disassemble(m)).at(0), m);
 }
@@ -199,7 +201,8 @@ TEST(Asm, Errors) {
   expect_error(".word 1 2", 1, ".word takes exactly one");
   expect_error(".word 1234", 1, "must be 0x hex");
   expect_error(".word 0x1g", 1, "non-hex digit");
-  expect_error(".word 0x100000000000000000000000000000000", 1, "does not fit in 128 bits");
+  expect_error(".word 0x1" + std::string(arch::kInsnBits / 4, '0'), 1,
+               "does not fit in " + std::to_string(arch::kInsnBits) + " bits");
   // A flag explicitly cleared is not a violation.
   EXPECT_EQ(assemble("load wgt pop_ld=0").at(0), make_load(arch::LoadDst::WGT, {0, 0, 0, 0, 0}));
 }

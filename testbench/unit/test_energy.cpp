@@ -16,10 +16,11 @@ using namespace tasu;
 const arch::Config& ci() { return *arch::find_config("ci"); }
 
 TEST(EnergyEvents, CountsEachInstructionsAccesses) {
-  const arch::Config& c = ci();  // Tiles 2, Rows 16, Lanes 32, BusBytes 64
+  const arch::Config& c = ci();
+  const uint64_t bus = c.BusBytes, L = arch::kVectorLanes, row_bits = c.vsp_row_bytes() * 8;
   std::vector<isa::Insn> p;
-  p.push_back(isa::make_load(arch::LoadDst::WGT, {0, 0x1000, 2, 3, 192}));  // 6 beats
-  p.push_back(isa::make_load(arch::LoadDst::ACT, {0, 0x2000, 1, 1, 0}));    // 1 beat
+  p.push_back(isa::make_load(arch::LoadDst::WGT, {0, 0x1000, 2, 3, static_cast<uint32_t>(3 * bus)}));  // 6 beats
+  p.push_back(isa::make_load(arch::LoadDst::ACT, {0, 0x2000, 1, 1, 0}));                                // 1 beat
   isa::Matmul m;
   m.depth = 4;
   m.tokens = 3;
@@ -28,36 +29,37 @@ TEST(EnergyEvents, CountsEachInstructionsAccesses) {
   isa::Vec v;
   v.kind = arch::VectorKind::ELEM;
   v.op = arch::VectorOp::MUL;
-  v.len = 100;  // two rows
+  v.len = static_cast<uint32_t>(L + L / 2);  // two rows
   p.push_back(isa::make_vec(v));
   v.kind = arch::VectorKind::DOTS;
   v.op = arch::VectorOp::ADD;
-  v.imm = (2u << 16) | 5u;  // 5 positions
+  v.imm = isa::Vec::counted(5, 2);  // 5 positions
   p.push_back(isa::make_vec(v));
   p.push_back(isa::make_store({0, 0x3000, 1, 2, 0}));  // 2 beats from the output buffer
   p.push_back(isa::make_finish());
   const energy::Events e = energy::count_events(c, p);
-  EXPECT_EQ(e.dram_rd_bytes, 7u * 64 + 64 * 2);  // 7 beats loaded; 7 instructions of 16 bytes in 2 beats
-  EXPECT_EQ(e.dram_wr_bytes, 2u * 64);
-  EXPECT_EQ(e.wgt_wr_bits, 6u * 64 * 8);
-  EXPECT_EQ(e.act_wr_bits, 64u * 8);
-  EXPECT_EQ(e.engine_ops, 12u * 2 * 16 * 32);
-  EXPECT_EQ(e.act_rd_bits, 12u * 2 * 32 * 8);
-  EXPECT_EQ(e.out_wr_bits, 3u * 16 * 32);
-  EXPECT_EQ(e.out_rd_bits, 3u * 16 * 32 + 2 * 64 * 8);  // accumulate, then the STORE
-  EXPECT_EQ(e.vu_mul, 2u * 64);
-  EXPECT_EQ(e.vu_mac, 5u * 2 * 64);
+  const uint64_t prog_beats = (p.size() * arch::kInsnBytes + bus - 1) / bus;  // fetched in whole beats
+  EXPECT_EQ(e.dram_rd_bytes, 7 * bus + prog_beats * bus);
+  EXPECT_EQ(e.dram_wr_bytes, 2 * bus);
+  EXPECT_EQ(e.wgt_wr_bits, 6 * bus * 8);
+  EXPECT_EQ(e.act_wr_bits, bus * 8);
+  EXPECT_EQ(e.engine_ops, 12u * c.Tiles * c.Rows * c.Lanes);  // depth 4 x 3 tokens
+  EXPECT_EQ(e.act_rd_bits, 12u * c.Tiles * c.Lanes * 8);
+  EXPECT_EQ(e.out_wr_bits, 3u * c.Rows * 32);
+  EXPECT_EQ(e.out_rd_bits, 3u * c.Rows * 32 + 2 * bus * 8);  // accumulate, then the STORE
+  EXPECT_EQ(e.vu_mul, 2 * L);
+  EXPECT_EQ(e.vu_mac, 5 * 2 * L);
   EXPECT_EQ(e.vu_add, 0u);
-  EXPECT_EQ(e.vu_by_kind[static_cast<size_t>(arch::VectorKind::ELEM)], 128u);
-  EXPECT_EQ(e.vu_by_kind[static_cast<size_t>(arch::VectorKind::DOTS)], 640u);
+  EXPECT_EQ(e.vu_by_kind[static_cast<size_t>(arch::VectorKind::ELEM)], 2 * L);
+  EXPECT_EQ(e.vu_by_kind[static_cast<size_t>(arch::VectorKind::DOTS)], 5 * 2 * L);
   // ELEM: a and b (VEC) two rows each, two rows written; DOTS: a and b per position, a word each.
-  EXPECT_EQ(e.vsp_rd_bits, 4u * 2048 + 5 * 2 * 2 * 2048);
-  EXPECT_EQ(e.vsp_wr_bits, 2u * 2048 + 5 * 32);
+  EXPECT_EQ(e.vsp_rd_bits, 4 * row_bits + 5 * 2 * 2 * row_bits);
+  EXPECT_EQ(e.vsp_wr_bits, 2 * row_bits + 5 * 32);
 
   energy::Events twice = e;
   twice += e;
   EXPECT_EQ(twice.vsp_rd_bits, 2 * e.vsp_rd_bits);
-  EXPECT_EQ(twice.vu_by_kind[static_cast<size_t>(arch::VectorKind::DOTS)], 1280u);
+  EXPECT_EQ(twice.vu_by_kind[static_cast<size_t>(arch::VectorKind::DOTS)], 2 * e.vu_by_kind[static_cast<size_t>(arch::VectorKind::DOTS)]);
   const energy::Events back = energy::events_from_json(energy::events_json(e));
   EXPECT_EQ(energy::events_json(back), energy::events_json(e));
 }

@@ -21,6 +21,15 @@ using isa::Insn;
 
 constexpr uint64_t kBase = rt::Device::kDramBase;
 
+// ERR_INFO of a refused LOAD/STORE and MATMUL (tasu_arch.json's ERR_INFO_* layouts).
+uint32_t transfer_info(uint32_t dst, uint32_t rows) {
+  return arch::put(arch::regf::ERR_INFO_TRANSFER::dst, dst) | arch::put(arch::regf::ERR_INFO_TRANSFER::rows, rows);
+}
+uint32_t matmul_info(uint32_t tokens, uint32_t woff, uint32_t depth) {
+  namespace f = arch::regf::ERR_INFO_MATMUL;
+  return arch::put(f::tokens, tokens) | arch::put(f::woff, woff) | arch::put(f::depth, depth);
+}
+
 // Weights as the ISA sees them: W[buf][d][tile][row][lane] in {-1, 0, +1}.
 struct Weights {
   const arch::Config& c;
@@ -179,8 +188,7 @@ void load_matmul_store(ModelDevice& dev, const arch::Config& c) {
   };
   const std::string listing = isa::disassemble_program(prog);
   SCOPED_TRACE(listing);
-  std::vector<uint8_t> bytes(prog.size() * 16);
-  for (size_t i = 0; i < prog.size(); ++i) prog[i].to_bytes(&bytes[i * 16]);
+  const std::vector<uint8_t> bytes = isa::program_bytes(prog);
   dev.write(kBase, bytes.data(), bytes.size());
   dev.start(kBase, static_cast<uint32_t>(prog.size()));
   dev.wait(1'000'000);
@@ -206,7 +214,8 @@ void load_matmul_store(ModelDevice& dev, const arch::Config& c) {
 
   const rt::Counters k = dev.counters();
   EXPECT_EQ(k.insns, 6u);
-  EXPECT_EQ(k.rd_bytes, (prog.size() + 3) / 4 * bus + wimg.size() + act.size());
+  const size_t ipb = bus / arch::kInsnBytes;  // instructions per fetched beat
+  EXPECT_EQ(k.rd_bytes, (prog.size() + ipb - 1) / ipb * bus + wimg.size() + act.size());
   EXPECT_EQ(k.wr_bytes, uint64_t{n1 + n2} * row_bytes);
   EXPECT_GT(k.cycles, 0u);
   EXPECT_GE(k.ex_busy, uint64_t{d1} * n1 + uint64_t{d2} * n2);
@@ -377,11 +386,11 @@ TEST_F(FModel, DecodeBadOperand) {
 }
 
 TEST_F(FModel, LoadBadOperand) {
-  expect_error({ld(ACT, 0, kData, 0, 1, 0), kFinish}, ErrorCode::BAD_OPERAND, 0, 1u << 16);  // {dst, rows}
-  expect_error({ld(WGT, 0, kData, 3, 0, 0), kFinish}, ErrorCode::BAD_OPERAND, 0, 3);
+  expect_error({ld(ACT, 0, kData, 0, 1, 0), kFinish}, ErrorCode::BAD_OPERAND, 0, transfer_info(1, 0));
+  expect_error({ld(WGT, 0, kData, 3, 0, 0), kFinish}, ErrorCode::BAD_OPERAND, 0, transfer_info(0, 3));
   Insn d3 = ld(WGT, 0, kData, 5, 1, 0);
   d3.set(arch::field::dst, 3);  // WGT, ACT and VSP are 0..2
-  expect_error({ld(ACT, 0, kData, 1, 1, 0), d3, kFinish}, ErrorCode::BAD_OPERAND, 1, (3u << 16) | 5u);
+  expect_error({ld(ACT, 0, kData, 1, 1, 0), d3, kFinish}, ErrorCode::BAD_OPERAND, 1, transfer_info(3, 5));
   // Capacity, checked per burst (MaxBurst = 16 on ci): row 1's first burst is [60, 76) > 64.
   const uint32_t wcap = static_cast<uint32_t>(dev->model().wgt_beats());
   ASSERT_EQ(wcap, 64u);
@@ -421,16 +430,17 @@ TEST_F(FModel, FetchBusRead) {
   EXPECT_EQ(e.code(), ErrorCode::BUS_READ) << e.what();
   EXPECT_EQ(e.pc(), 0u);
   EXPECT_EQ(e.info(), 0u);
-  // A program running off the end of DRAM: the first fetch burst (4 beats = 16 instructions)
-  // lies inside, the second does not.
+  // A program running off the end of DRAM: the first fetch burst (kCpFetchBurst beats) lies
+  // inside, the second does not.
   const uint64_t end = kBase + dev->dram_bytes();
-  std::vector<Insn> prog(16, mm(0, false, 1, 0, 0, 0, 1));
-  load_prog(prog, end - 16 * 16);
-  e = run_error_at(end - 16 * 16, 20);
+  const uint32_t burst = arch::kCpFetchBurst * cfg->BusBytes / arch::kInsnBytes;  // instructions
+  std::vector<Insn> prog(burst, mm(0, false, 1, 0, 0, 0, 1));
+  load_prog(prog, end - burst * arch::kInsnBytes);
+  e = run_error_at(end - burst * arch::kInsnBytes, burst + 4);
   EXPECT_EQ(e.code(), ErrorCode::BUS_READ) << e.what();
-  EXPECT_EQ(e.pc(), 16u);
-  EXPECT_EQ(e.info(), static_cast<uint32_t>(end - 16 * 16));
-  EXPECT_EQ(dev->counters().insns, 16u);
+  EXPECT_EQ(e.pc(), burst);
+  EXPECT_EQ(e.info(), static_cast<uint32_t>(end - burst * arch::kInsnBytes));
+  EXPECT_EQ(dev->counters().insns, burst);
 }
 
 TEST_F(FModel, BusWrite) {
@@ -449,15 +459,15 @@ TEST_F(FModel, BusWrite) {
 }
 
 TEST_F(FModel, MatmulBadOperand) {
-  expect_error({mm(0, false, 0, 0, 0, 0, 3), kFinish}, ErrorCode::BAD_OPERAND, 0, (3u << 16) | 0u);
+  expect_error({mm(0, false, 0, 0, 0, 0, 3), kFinish}, ErrorCode::BAD_OPERAND, 0, matmul_info(3, 0, 0));
   expect_error({mm(0, false, cfg->WDepth + 1, 0, 0, 0, 1), kFinish}, ErrorCode::BAD_OPERAND, 0,
-               (1u << 16) | (cfg->WDepth + 1));
-  expect_error({mm(1, true, 1, 0, 0, 0, 0), kFinish}, ErrorCode::BAD_OPERAND, 0, 1u);
+               matmul_info(1, 0, cfg->WDepth + 1));
+  expect_error({mm(1, true, 1, 0, 0, 0, 0), kFinish}, ErrorCode::BAD_OPERAND, 0, matmul_info(0, 0, 1));
   isa::Matmul past_end;  // words woff .. woff + depth - 1 must lie in the buffer
   past_end.woff = cfg->WDepth - 3;
   past_end.depth = 4;
   expect_error({isa::make_matmul(past_end), kFinish}, ErrorCode::BAD_OPERAND, 0,
-               (1u << 16) | ((cfg->WDepth - 3) << 8) | 4u);
+               matmul_info(1, cfg->WDepth - 3, 4));
   expect_error({mm(0, false, 8, 256, 0, 0, 1), kFinish}, ErrorCode::BAD_OPERAND, 0, 256);
 
   // Token 3 reads words 252..259 of 256: tokens 0..2 are computed and written first.
@@ -522,11 +532,11 @@ TEST_F(FModel, Deadlock) {
   EXPECT_NE(what.find("ld->ex"), std::string::npos) << what;
 
   // Dispatch blocks on a full store queue: FINISH is never reached.
-  std::vector<Insn> prog(6, st(0, kData, 1, 1, 0, {EX, 0}));
+  std::vector<Insn> prog(arch::kCpQueueDepth + 2, st(0, kData, 1, 1, 0, {EX, 0}));
   prog.push_back(kFinish);
   e = run_error(prog);
   EXPECT_TRUE(e.watchdog());
-  EXPECT_EQ(e.pc(), 4u);
+  EXPECT_EQ(e.pc(), static_cast<uint32_t>(arch::kCpQueueDepth));
   what = e.what();
   EXPECT_NE(what.find("full st queue"), std::string::npos) << what;
 
@@ -537,15 +547,17 @@ TEST_F(FModel, Deadlock) {
 }
 
 TEST_F(FModel, SemaphoreOverflow) {
-  std::vector<Insn> prog(255, ld(ACT, 0, kData, 1, 1, 0, {0, EX}));
+  const uint32_t most = (1u << arch::regf::SEM::from_ld.width) - 1;  // a token counter's maximum
+  std::vector<Insn> prog(most, ld(ACT, 0, kData, 1, 1, 0, {0, EX}));
   prog.push_back(kFinish);
-  run(prog);  // 255 tokens fit in the 8-bit counter
+  run(prog);  // as many tokens as the counter holds
   prog.back() = prog.front();
   prog.push_back(kFinish);
   const rt::DeviceError e = run_error(prog);
   EXPECT_EQ(e.code(), ErrorCode::SEM_OVERFLOW) << e.what();
   EXPECT_FALSE(e.watchdog());
-  EXPECT_NE(std::string(e.what()).find("raised by instruction 255: load"), std::string::npos) << e.what();
+  EXPECT_NE(std::string(e.what()).find("raised by instruction " + std::to_string(most) + ": load"), std::string::npos)
+      << e.what();
 }
 
 TEST_F(FModel, DeviceContract) {
