@@ -38,8 +38,8 @@ depth=$((wgtbufs * depth))
 [ -n "$lanes" ] || { echo "ppa: unknown configuration '$config'"; exit 1; }
 
 # The rows, from tasu_arch.json's ppa_rows (index = tasu_ppa_row's Kind): name, engine, weight bits.
-names=(); engs=(); wbits=(); erow=()
-while read -r k n eng wb _ _ er; do names[k]=$n; engs[k]=$eng; wbits[k]=$wb; erow[k]=$er; done < "$out/ppa_rows.txt"
+names=(); engs=(); wbits=(); erow=(); reuse=()
+while read -r k n eng wb _ _ er ru; do names[k]=$n; engs[k]=$eng; wbits[k]=$wb; erow[k]=$er; reuse[k]=$ru; done < "$out/ppa_rows.txt"
 bf16_row=$(awk '$3 == "BF16" {print $2; exit}' "$out/ppa_rows.txt")
 mapfile -t rtl < <(bash "$root/scripts/rtl_files.sh" ppa_rows "$out")
 mapfile -t vu_float < <(bash "$root/scripts/rtl_files.sh" vu_float "$out")
@@ -73,8 +73,10 @@ set_input_delay 0 -clock clk [delete_from_list [all_inputs] [get_ports clk_i]]
 set_output_delay 0 -clock clk [all_outputs]
 # Timing of the compute path, register to register (store read register, slice -> dot product
 # -> accumulator): paths from the ports would time the flip-flop store's address decode, whose
-# fanout ABC leaves unbuffered and which an SRAM would replace.
+# fanout ABC leaves unbuffered and which an SRAM would replace; for the same reason paths into the
+# store (a reuse row's read enable, from its token counter) are not timed either.
 set_false_path -from [all_inputs]
+set_false_path -to [get_cells u_wstore/*]
 report_checks -path_delay max -digits 3
 report_wns
 source $out/$n.activity.tcl
@@ -190,7 +192,7 @@ fi
                    split($5, p, "/"); u = (p[1] ~ /u_wstore/) ? "s" : (p[1] ~ /u_dot/) ? "d" : (p[1] ~ /u_areg/) ? "a" : "r"
                    pw[u] += $4; any = 1 }
                  END { if (any) printf "%g %g %g %g", pw["s"], pw["d"], pw["a"], pw["r"]; else print "nan nan nan nan" }' "$out/$n.sta.log")
-    echo "$n $total $cells ${store:-0} ${dot:-0} ${areg:-0} ${wns:-nan} ${power:-nan} ${leak:-nan} $units ${engs[$k]} ${wbits[$k]} ${erow[$k]}"
+    echo "$n $total $cells ${store:-0} ${dot:-0} ${areg:-0} ${wns:-nan} ${power:-nan} ${leak:-nan} $units ${engs[$k]} ${wbits[$k]} ${erow[$k]} ${reuse[$k]}"
   done
 } > "$out/summary.txt"
 
@@ -219,7 +221,7 @@ function rat(a, b) { return (b > 0 && a > 0) ? fmt(a / b, 2) "x" : "n/a" }
   rest[NR] = $2 - $4 - $5 - $6
   crit[NR] = clk - $7; fmax[NR] = 1000 / crit[NR]              # MHz
   haspw[NR] = ($8 != "nan" && $10 != "nan")
-  eng[NR] = $14; wbits[NR] = $15; erow[NR] = $16
+  eng[NR] = $14; wbits[NR] = $15; erow[NR] = $16; ru[NR] = $17
   e_op[NR] = haspw[NR] ? $8 * clk * 1e-9 / lanes * 1e12 : 0     # pJ per weight operation at the clock
   tops_w[NR] = haspw[NR] ? lanes / (clk * 1e-9) / $8 / 1e12 : 0 # weight operations per second per watt / 1e12
   gops_mm2[NR] = lanes * fmax[NR] * 1e6 / ($2 * 1e-6) / 1e9     # at Fmax
@@ -228,7 +230,7 @@ function rat(a, b) { return (b > 0 && a > 0) ? fmt(a / b, 2) "x" : "n/a" }
   # tile row). Weight store as flip-flops (measured) or SRAM (model).
   tr = tiles * rows; ops = tr * lanes
   s_sram[NR] = sram_area(depth * lanes * wbits[NR])
-  ps_sram[NR] = lanes * wbits[NR] * sram_pj * 1e-12 / (clk * 1e-9)   # W at one word read per cycle
+  ps_sram[NR] = lanes * wbits[NR] * sram_pj * 1e-12 / (clk * 1e-9) / ru[NR]   # W at one word read per reuse cycles
   eng_ff[NR] = tr * (store[NR] + dot[NR] + rest[NR]) + tiles * areg[NR]
   eng_sr[NR] = tr * (s_sram[NR] + dot[NR] + rest[NR]) + tiles * areg[NR]
   eng_st[NR] = tr * s_sram[NR]; eng_dot[NR] = tr * dot[NR]; eng_act[NR] = tiles * areg[NR]; eng_rest[NR] = tr * rest[NR]
@@ -246,12 +248,14 @@ END {
   vu = vu_seq + vlanes * vu_lane
   bufs = sram_area(actwords * tiles * lanes * 8) + sram_area(outwords * rows * 32) + sram_area(vrows * vlanes * 32)
   shared = control + vu + bufs
-  # The best ternary row by area and by energy (SRAM store), against which the MAC arrays stand.
-  best = 0; beste = 0
+  # The best ternary row by area and by energy (SRAM store) at each weight reuse, against which
+  # the MAC arrays with the same reuse stand; best and beste: without reuse.
   for (i = 1; i <= NR; i++) if (eng[i] == "TERNARY") {
-    if (!best || eng_sr[i] < eng_sr[best]) best = i
-    if (haspw[i] && (!beste || eop_sr[i] < eop_sr[beste])) beste = i
+    r = ru[i]
+    if (!(r in bst) || eng_sr[i] < eng_sr[bst[r]]) bst[r] = i
+    if (haspw[i] && (!(r in bste) || eop_sr[i] < eop_sr[bste[r]])) bste[r] = i
   }
+  best = bst[1]; beste = bste[1]
 
   md = outdir "/report.md"
   printf "# Silicon comparison: the ternary engine against INT8 and BF16 MAC arrays (`%s`)\n\n", cfg > md
@@ -273,10 +277,13 @@ END {
   printf "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n" >> md
   for (i = 1; i <= NR; i++)
     printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", n[i], fmt(eng_ff[i] / 1e6, 2), fmt(eng_sr[i] / 1e6, 2), fmt(eng_st[i] / 1e6, 2), fmt(eng_dot[i] / 1e6, 2), fmt(eng_act[i] / 1e6, 3), fmt(eng_rest[i] / 1e6, 2), haspw[i] ? fmt(eop_ff[i], 3) : "n/a", haspw[i] ? fmt(eop_sr[i], 3) : "n/a", haspw[i] ? fmt(eu_s[i], 3) : "n/a", haspw[i] ? fmt(eu_d[i], 3) : "n/a", haspw[i] ? fmt(eu_a[i], 4) : "n/a", haspw[i] ? fmt(eu_r[i], 3) : "n/a", haspw[i] ? fmt(1 / eop_sr[i], 3) : "n/a", fmt(ops * fmax[i] * 1e6 / (eng_sr[i] * 1e-6) / 1e9, 2) >> md
-  printf "\nBest ternary variant: **%s** by area, **%s** by energy. Ratios, MAC array over the best ternary engine (> 1: the ternary engine is smaller or cheaper):\n\n", n[best], n[beste] >> md
+  printf "\nBest ternary variant without weight reuse: **%s** by area, **%s** by energy. Ratios, MAC array over the best ternary engine (at the same reuse) (> 1: the ternary engine is smaller or cheaper):\n\n", n[best], n[beste] >> md
   printf "| | engine area, FF store | engine area, SRAM store | dot products alone | energy / op, FF store | energy / op, SRAM store | whole accelerator area (SRAM) | Fmax (ternary / other) |\n|---|---|---|---|---|---|---|---|\n" >> md
-  for (j = 1; j <= NR; j++) if (eng[j] != "TERNARY")
-    printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", n[j], rat(eng_ff[j], eng_ff[best]), rat(eng_sr[j], eng_sr[best]), rat(dot[j], dot[best]), haspw[j] ? rat(eop_ff[j], eop_ff[beste]) : "n/a", haspw[j] ? rat(eop_sr[j], eop_sr[beste]) : "n/a", rat(eng_sr[j] + shared, eng_sr[best] + shared), rat(fmax[best], fmax[j]) >> md
+  for (j = 1; j <= NR; j++) if (eng[j] != "TERNARY") {
+    b = bst[ru[j]]; be = bste[ru[j]]
+    printf "| %s%s | %s | %s | %s | %s | %s | %s | %s |\n", n[j], (ru[j] > 1 ? " vs " n[b] : ""), rat(eng_ff[j], eng_ff[b]), rat(eng_sr[j], eng_sr[b]), rat(dot[j], dot[b]), haspw[j] && be ? rat(eop_ff[j], eop_ff[be]) : "n/a", haspw[j] && be ? rat(eop_sr[j], eop_sr[be]) : "n/a", rat(eng_sr[j] + shared, eng_sr[b] + shared), rat(fmax[b], fmax[j]) >> md
+  }
+  printf "\nRows with weight reuse R (name -rR) read a weight word once for R tokens (R accumulators): the store energy per operation is 1/R of a row without reuse; each MAC row stands against the best ternary row with its own reuse.\n" >> md
 
   if (bf16_parts != "") {
     split(bf16_parts, bp, " ")

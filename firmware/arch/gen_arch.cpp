@@ -249,6 +249,10 @@ void validate_ppa_rows(const json& a) {
     const bool ok = eng == "TERNARY" ? dot != "MAC" && ab == 8 : dot == "MAC" && ab == (eng == "BF16" ? 16 : 8);
     require(ok, "ppa row '" + n + "': tasu_ppa_row builds ternary rows with CHAIN, TREE or CSA and 8-bit activations, "
                 "MAC rows for INT8 with 8-bit and for BF16 with 16-bit activations");
+    const int64_t reuse = r.value("reuse", int64_t{1});
+    require(pow2(reuse) && reuse <= 16 && (reuse == 1 || eng != "BF16"),
+            "ppa row '" + n + "': reuse must be a power of two up to 16 (integer rows only)");
+    require(reuse == 1 || !r.value("engine_row", false), "ppa row '" + n + "': an engine_row reads its weight every cycle");
   }
   require(!names.empty(), "ppa_rows is empty");
   for (auto& [eng, v] : a["engines"].items()) {
@@ -259,14 +263,14 @@ void validate_ppa_rows(const json& a) {
 }
 
 // One line per silicon-comparison row for the shell scripts: index name engine weight-bits
-// act-bits dot engine-row (1: the row modelling its engine's tiles).
+// act-bits dot engine-row (1: the row modelling its engine's tiles) reuse.
 std::string gen_ppa_rows(const json& a) {
   std::ostringstream o;
   int k = 0;
   for (auto& r : a["ppa_rows"])
     o << k++ << " " << r["name"].get<std::string>() << " " << r["engine"].get<std::string>() << " "
       << a["engine_weight_bits"].at(r["engine"].get<std::string>()).get<int>() << " " << r["act_bits"].get<int>() << " "
-      << r["dot"].get<std::string>() << " " << (r.value("engine_row", false) ? 1 : 0) << "\n";
+      << r["dot"].get<std::string>() << " " << (r.value("engine_row", false) ? 1 : 0) << " " << r.value("reuse", 1) << "\n";
   return o.str();
 }
 
@@ -334,14 +338,16 @@ std::string gen_sv(const json& a) {
   // The silicon-comparison rows, word k (32 bits) for row k = tasu_ppa_row's Kind.
   const auto& rows = a["ppa_rows"];
   const int n_rows = static_cast<int>(rows.size());
-  std::vector<int> eng, dot, act;
+  std::vector<int> eng, dot, act, reuse;
   for (auto& r : rows) {
     eng.push_back(a["engines"].at(r["engine"].get<std::string>()).get<int>());
     dot.push_back(a["ppa_dots"].at(r["dot"].get<std::string>()).get<int>());
     act.push_back(r["act_bits"].get<int>());
+    reuse.push_back(r.value("reuse", 1));
   }
   o << "  localparam int PpaRows = " << n_rows << ";\n";
-  for (const auto& [name, vals] : {std::pair{"PpaRowEngine", &eng}, {"PpaRowDot", &dot}, {"PpaRowActBits", &act}}) {
+  for (const auto& [name, vals] :
+       {std::pair{"PpaRowEngine", &eng}, {"PpaRowDot", &dot}, {"PpaRowActBits", &act}, {"PpaRowReuse", &reuse}}) {
     o << "  localparam logic [" << 32 * n_rows - 1 << ":0] " << name << " = {";
     for (int k = n_rows - 1; k >= 0; --k) o << "32'd" << (*vals)[k] << (k ? ", " : "};\n");
   }
@@ -406,11 +412,12 @@ std::string gen_header(const json& a) {
     o << "};\ninline constexpr int k" << e.cpp << "Count = " << a[e.key].size() << ";\n\n";
   }
   o << "// The silicon-comparison rows (scripts/ppa.sh): index = tasu_ppa_row's Kind.\n"
-    << "struct PpaRow {\n  std::string_view name;\n  Engine engine;\n  PpaDot dot;\n  uint32_t act_bits;\n};\n"
+    << "struct PpaRow {\n  std::string_view name;\n  Engine engine;\n  PpaDot dot;\n  uint32_t act_bits;\n"
+    << "  uint32_t reuse;  // tokens one weight read serves\n};\n"
     << "inline constexpr std::array<PpaRow, " << a["ppa_rows"].size() << "> kPpaRows{{\n";
   for (auto& r : a["ppa_rows"])
     o << "  {\"" << r["name"].get<std::string>() << "\", Engine::" << r["engine"].get<std::string>() << ", PpaDot::"
-      << r["dot"].get<std::string>() << ", " << r["act_bits"].get<int>() << "},\n";
+      << r["dot"].get<std::string>() << ", " << r["act_bits"].get<int>() << ", " << r.value("reuse", 1) << "},\n";
   o << "}};\n\n";
   o << "enum class ErrorCode : uint32_t {\n";
   for (auto& [k, v] : a["error_codes"].items()) o << "  " << k << " = " << v.get<int>() << ",\n";

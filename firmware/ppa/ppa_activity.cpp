@@ -2,7 +2,8 @@
 // BitNet data: the synthetic 2B4T layer's q_proj weights and int8 activations of its quantized
 // input norm (the exact layer model), streamed as the engine streams them (one Lanes-wide slice of one
 // weight row and of the token's activations per cycle, the weight word address counting
-// through the store). Writes OpenSTA `set_power_activity` commands, one per port bit: activity
+// through the store). A row with weight reuse R takes the slices of R tokens in turn for each
+// weight word, its address held for those R cycles. Writes OpenSTA `set_power_activity` commands, one per port bit: activity
 // = transitions per clock cycle, duty = fraction of cycles at 1.
 #include <fmt/format.h>
 
@@ -74,6 +75,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   const int abits = static_cast<int>(tasu::arch::kPpaRows[static_cast<size_t>(kind)].act_bits);
+  const int64_t reuse = tasu::arch::kPpaRows[static_cast<size_t>(kind)].reuse;
   try {
     const auto model = tasu::ckpt::make_synthetic_2b4t(1, 1);
     const tasu::layer::LayerParams p = tasu::layer::layer_params(model, 0);
@@ -91,35 +93,37 @@ int main(int argc, char** argv) {
     Port act("act_i", lanes * abits), addr("rd_addr_i", addr_bits(depth));
     uint64_t cycles = 0;
     const int64_t slices = H / lanes;
-    for (int64_t t = 0; t < T; ++t)
+    if (T % reuse != 0) throw std::runtime_error(fmt::format("reuse {} does not divide the {} tokens", reuse, T));
+    for (int64_t t0 = 0; t0 < T; t0 += reuse)
       for (int64_t row = 0; row < 4; ++row)
-        for (int64_t d = 0; d < slices; ++d, ++cycles) {
-          Bits a{std::vector<uint8_t>(static_cast<size_t>(lanes * abits / 8))};
-          for (int l = 0; l < lanes; ++l) {
-            const int8_t v = q[static_cast<size_t>(t * H + d * lanes + l)];
-            if (abits == 8) {
-              a.b[static_cast<size_t>(l)] = static_cast<uint8_t>(v);
-            } else {  // BF16 baseline: the dequantized activation
-              const uint16_t h = bf16_of(tasu::vec::to_float(xn[static_cast<size_t>(t * H + d * lanes + l)]));
-              a.b[static_cast<size_t>(2 * l)] = static_cast<uint8_t>(h);
-              a.b[static_cast<size_t>(2 * l + 1)] = static_cast<uint8_t>(h >> 8);
+        for (int64_t d = 0; d < slices; ++d)
+          for (int64_t t = t0; t < t0 + reuse; ++t, ++cycles) {
+            Bits a{std::vector<uint8_t>(static_cast<size_t>(lanes * abits / 8))};
+            for (int l = 0; l < lanes; ++l) {
+              const int8_t v = q[static_cast<size_t>(t * H + d * lanes + l)];
+              if (abits == 8) {
+                a.b[static_cast<size_t>(l)] = static_cast<uint8_t>(v);
+              } else {  // BF16 baseline: the dequantized activation
+                const uint16_t h = bf16_of(tasu::vec::to_float(xn[static_cast<size_t>(t * H + d * lanes + l)]));
+                a.b[static_cast<size_t>(2 * l)] = static_cast<uint8_t>(h);
+                a.b[static_cast<size_t>(2 * l + 1)] = static_cast<uint8_t>(h >> 8);
+              }
             }
+            const uint64_t ad = static_cast<uint64_t>(d % depth);
+            std::vector<int> cur_a(static_cast<size_t>(act.bits)), cur_ad(static_cast<size_t>(addr.bits));
+            for (int i = 0; i < act.bits; ++i) cur_a[static_cast<size_t>(i)] = a.get(i);
+            for (int i = 0; i < addr.bits; ++i) cur_ad[static_cast<size_t>(i)] = static_cast<int>((ad >> i) & 1);
+            act.step(cur_a);
+            addr.step(cur_ad);
           }
-          const uint64_t ad = static_cast<uint64_t>(d % depth);
-          std::vector<int> cur_a(static_cast<size_t>(act.bits)), cur_ad(static_cast<size_t>(addr.bits));
-          for (int i = 0; i < act.bits; ++i) cur_a[static_cast<size_t>(i)] = a.get(i);
-          for (int i = 0; i < addr.bits; ++i) cur_ad[static_cast<size_t>(i)] = static_cast<int>((ad >> i) & 1);
-          act.step(cur_a);
-          addr.step(cur_ad);
-        }
     // Weight statistics (the store's contents): share of nonzero ternary weights, for the record.
     int64_t nz = 0;
     for (int8_t w : p.q.w) nz += w != 0;
     std::ofstream f(argv[4]);
     if (!f) throw std::runtime_error(std::string("cannot write ") + argv[4]);
-    f << fmt::format("# tasu_ppa_activity kind {} lanes {} depth {}: {} cycles of the synthetic 2B4T layer's q_proj "
+    f << fmt::format("# tasu_ppa_activity kind {} lanes {} depth {} reuse {}: {} cycles of the synthetic 2B4T layer's q_proj "
                      "stream ({} tokens); weights {:.1f}% nonzero, weight scale {}\n",
-                     kind, lanes, depth, cycles, T, 100.0 * static_cast<double>(nz) / static_cast<double>(p.q.w.size()),
+                     kind, lanes, depth, reuse, cycles, T, 100.0 * static_cast<double>(nz) / static_cast<double>(p.q.w.size()),
                      wscale);
     double sum = 0;
     for (Port* pt : {&act, &addr})
@@ -131,7 +135,8 @@ int main(int argc, char** argv) {
                          pt->name, i, a, d);
       }
     f << "set_power_activity -input_ports [get_ports valid_i] -activity 0 -duty 1\n"
-      << "set_power_activity -input_ports [get_ports clear_i] -activity " << fmt::format("{:.4f}", 2.0 / static_cast<double>(slices))
+      << "set_power_activity -input_ports [get_ports clear_i] -activity "
+      << fmt::format("{:.4f}", 2.0 / static_cast<double>(slices * reuse))
       << " -duty " << fmt::format("{:.4f}", 1.0 / static_cast<double>(slices)) << "\n"
       << "set_power_activity -input_ports [get_ports wr_valid_i] -activity 0 -duty 0\n";
     std::printf("mean activation bit activity %.4f over %llu cycles\n", sum / act.bits, static_cast<unsigned long long>(cycles));

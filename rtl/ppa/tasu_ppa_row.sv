@@ -5,6 +5,9 @@
 // structure (ternary chain, tree or carry-save tree; INT8 or BF16 multipliers) and the
 // activation bits; BF16 accumulates in binary32, the others in AccW-bit integers.
 // Weight storage is synthesized as flip-flops (no SRAM compiler exists for this library).
+// With reuse R (ppa_rows' reuse) a weight word read serves R tokens in R consecutive cycles:
+// the store is read once per R steps and the word held while the activation slices of the R
+// tokens pass, each token summing into its own accumulator (R accumulators and an output mux).
 module tasu_ppa_row #(
   parameter int Kind  = 0,
   parameter int Lanes,
@@ -17,7 +20,9 @@ module tasu_ppa_row #(
   localparam int ABits = tasu_pkg::PpaRowActBits[Kind*32 +: 32],
   localparam int OutW  = (Eng == tasu_pkg::EngBF16) ? 32 : AccW,
   localparam int DotW  = tasu_pkg::EngineTermBits[Eng*32 +: 32] + $clog2(Lanes),  // integer rows
-  localparam int AddrW = $clog2(Depth)
+  localparam int AddrW = $clog2(Depth),
+  localparam int Reuse = tasu_pkg::PpaRowReuse[Kind*32 +: 32],
+  localparam int TokW  = (Reuse > 1) ? $clog2(Reuse) : 1
 ) (
   input  logic                   clk_i,
   input  logic                   rst_ni,
@@ -33,24 +38,37 @@ module tasu_ppa_row #(
   logic [Lanes*WBits-1:0] w_q;
   logic [Lanes*ABits-1:0] a_q;
   logic                   v_q, clr_q;
+  // The token of this step (tok_q) and of the step in the dot product (tok1_q).
+  logic [TokW-1:0]        tok_q, tok1_q;
 
   tasu_ppa_wstore #(.Depth(Depth), .Bits(Lanes * WBits)) u_wstore (
-    .clk_i, .wr_valid_i, .wr_addr_i, .wr_data_i, .rd_valid_i(valid_i), .rd_addr_i, .rd_data_o(w_q)
+    .clk_i, .wr_valid_i, .wr_addr_i, .wr_data_i, .rd_valid_i(valid_i && tok_q == '0), .rd_addr_i, .rd_data_o(w_q)
   );
 
   tasu_ppa_areg #(.Bits(Lanes * ABits)) u_areg (.clk_i, .rst_ni, .d_i(act_i), .q_o(a_q));
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      v_q   <= 1'b0;
-      clr_q <= 1'b0;
+      v_q    <= 1'b0;
+      clr_q  <= 1'b0;
+      tok_q  <= '0;
+      tok1_q <= '0;
     end else begin
-      v_q   <= valid_i;
-      clr_q <= clear_i;
+      v_q    <= valid_i;
+      clr_q  <= clear_i;
+      tok1_q <= tok_q;
+      if (valid_i) tok_q <= (Reuse > 1 && 32'(tok_q) != Reuse - 1) ? tok_q + TokW'(1) : '0;
     end
   end
 
-  logic [OutW-1:0] acc_q, acc_d;
+  // The accumulator of the token in the dot product (a mux: the index times OutW would be a
+  // multiplier in the netlist).
+  logic [Reuse*OutW-1:0] accs_q;
+  logic [OutW-1:0]       acc_q, acc_d;
+  always_comb begin
+    acc_q = accs_q[0 +: OutW];
+    for (int k = 1; k < Reuse; k++) if (32'(tok1_q) == k) acc_q = accs_q[k*OutW +: OutW];
+  end
   if (Eng == tasu_pkg::EngBF16) begin : g_bf16
     logic [31:0] dot, sum;
     tasu_dot_bf16 #(.Lanes(Lanes)) u_dot (.en_i(v_q), .w_i(w_q), .a_i(a_q), .y_o(dot));
@@ -74,10 +92,12 @@ module tasu_ppa_row #(
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni)  acc_q <= '0;
-    else if (v_q) acc_q <= acc_d;
+    if (!rst_ni) accs_q <= '0;
+    else if (v_q)
+      for (int k = 0; k < Reuse; k++) if (32'(tok1_q) == k) accs_q[k*OutW +: OutW] <= acc_d;
   end
   assign acc_o = acc_q;
 
   `ASSERT_INIT(KindIsARow, Kind >= 0 && Kind < tasu_pkg::PpaRows)
+  `ASSERT_INIT(ReuseIsAPowerOfTwo, Reuse >= 1 && (Reuse & (Reuse - 1)) == 0)
 endmodule
