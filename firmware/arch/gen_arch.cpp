@@ -70,6 +70,14 @@ const json& find_field(const json& a, const std::string& n) {
   throw std::runtime_error("missing field " + n);
 }
 
+std::string lower(std::string s) {
+  for (char& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  return s;
+}
+
+// Weight buffers of the engine: as many as MATMUL's wbuf field selects.
+int wgt_buffers(const json& a) { return 1 << find_field(a, "wbuf")["width"].get<int>(); }
+
 // The fewest bits that hold 0..n-1.
 int bits_for(size_t n) {
   int b = 1;
@@ -121,9 +129,9 @@ void validate_config(const json& a, const std::string& name, const json& c, int 
   const int64_t depth_w = find_field(a, "depth")["width"], woff_w = find_field(a, "woff")["width"];
   require(c["WDepth"].get<int64_t>() < (int64_t{1} << std::min(depth_w, woff_w)),
           name + ": WDepth must fit MATMUL's depth and woff fields");
-  const int64_t max_k = a["max_k"];
-  int64_t need = 9;  // an int8 x ternary term, then a bit per doubling of K
-  while ((int64_t{1} << (need - 9)) < max_k) ++need;
+  // An int8 x ternary term, then a bit per doubling of K.
+  const int64_t need = engine_figure(a, "engine_term_bits", a["engines"]["TERNARY"].get<int64_t>()) +
+                       bits_for(a["max_k"].get<size_t>());
   require(c["AccW"].get<int64_t>() >= need && c["AccW"].get<int64_t>() <= 32,
           name + ": AccW must be " + std::to_string(need) + "..32 bits (K <= max_k int8 x ternary needs " +
               std::to_string(need) + ")");
@@ -135,8 +143,7 @@ void validate_config(const json& a, const std::string& name, const json& c, int 
   require(bb == vl, name + ": the vector unit needs BusBytes = vector_lanes (one packed int8 row per beat)");
   require(r <= vl && vl % r == 0, name + ": Rows must divide the vector lanes");
   // Every on-chip beat space must be addressable by a LOAD/STORE's sram_beat field.
-  const int64_t bufs = int64_t{1} << find_field(a, "wbuf")["width"].get<int64_t>();
-  const int64_t beats_max = std::max({bufs * c["WDepth"].get<int64_t>() * t * (r * l * wbits / 8) / bb,
+  const int64_t beats_max = std::max({wgt_buffers(a) * c["WDepth"].get<int64_t>() * t * (r * l * wbits / 8) / bb,
                                       c["ActWords"].get<int64_t>() * t * l / bb, c["VRows"].get<int64_t>() * vl * 4 / bb,
                                       c["OutWords"].get<int64_t>() * r * 4 / bb});
   require(beats_max <= (int64_t{1} << sram_beat_bits), name + ": a buffer has more beats than sram_beat can address");
@@ -145,39 +152,30 @@ void validate_config(const json& a, const std::string& name, const json& c, int 
 // The command processor reads the flags as two unit-indexed masks: pop_<u> and push_<u> must
 // sit at consecutive bits in unit order.
 void validate_enums_and_flags(const json& a) {
-  auto lsb_of = [&](const std::string& n) -> int64_t {
-    for (auto& f : a["fields"])
-      if (f["name"] == n) return f["lsb"].get<int64_t>();
-    throw std::runtime_error("missing field " + n);
-  };
   // Every enumeration numbers 0..N-1: units index the token counters and the per-unit register
-  // fields, the others index tables (arch::k<Enum>Count).
+  // fields, error codes the RTL's ErrW bits, the others tables (arch::k<Enum>Count).
+  auto numbered = [&](const char* key) {
+    std::vector<bool> seen(a[key].size(), false);
+    for (auto& [k, v] : a[key].items()) {
+      const int64_t u = v.get<int64_t>();
+      require(u >= 0 && u < static_cast<int64_t>(seen.size()) && !seen[u], std::string(key) + " must number 0.." +
+              std::to_string(seen.size() - 1) + " once each (" + k + ")");
+      seen[u] = true;
+    }
+  };
   for (const auto& e : kEnums) {
-    std::vector<bool> seen(a[e.key].size(), false);
-    for (auto& [k, v] : a[e.key].items()) {
-      const int64_t u = v.get<int64_t>();
-      require(u >= 0 && u < static_cast<int64_t>(seen.size()) && !seen[u], std::string(e.key) + " must number 0.." +
-              std::to_string(seen.size() - 1) + " once each (" + k + ")");
-      seen[u] = true;
-    }
-    require(seen.size() <= (size_t{1} << enum_bits(a, e)), std::string(e.key) + " must fit " + std::to_string(enum_bits(a, e)) +
-                                                            " bits (" + (e.width_of ? e.width_of : "their own") + ")");
+    numbered(e.key);
+    const int bits = enum_bits(a, e);
+    require(a[e.key].size() <= (size_t{1} << bits), std::string(e.key) + " must fit " + std::to_string(bits) +
+                                                       " bits (" + (e.width_of ? e.width_of : "their own") + ")");
   }
-  {
-    std::vector<bool> seen(a["error_codes"].size(), false);
-    for (auto& [k, v] : a["error_codes"].items()) {
-      const int64_t u = v.get<int64_t>();
-      require(u >= 0 && u < static_cast<int64_t>(seen.size()) && !seen[u], "error_codes must number 0.." +
-              std::to_string(seen.size() - 1) + " once each (" + k + ")");
-      seen[u] = true;
-    }
-  }
+  numbered("error_codes");
   for (const char* dir : {"pop", "push"}) {
-    const int64_t base = lsb_of(std::string(dir) + "_ld");
+    const int64_t base = find_field(a, std::string(dir) + "_ld")["lsb"];
     for (auto& [k, v] : a["units"].items()) {
-      std::string n = std::string(dir) + "_" + k;
-      for (char& ch : n) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-      require(lsb_of(n) == base + v.get<int64_t>(), n + " must be at bit " + std::to_string(base + v.get<int64_t>()));
+      const std::string n = lower(std::string(dir) + "_" + k);
+      require(find_field(a, n)["lsb"].get<int64_t>() == base + v.get<int64_t>(),
+              n + " must be at bit " + std::to_string(base + v.get<int64_t>()));
     }
   }
 }
@@ -186,20 +184,19 @@ void validate_enums_and_flags(const json& a) {
 // The vector unit's lane field addresses every lane and no more, and an instruction is whole
 // 64-bit words (isa::Insn).
 void validate_fields(const json& a) {
-  auto find = [&](const std::string& n) -> const json& { return find_field(a, n); };
   for (auto& f : a["fields"]) {
     const int64_t lsb = f["lsb"], w = f["width"];
     require(lsb >= 0 && w > 0 && w <= 32 && lsb + w <= a["insn_bits"].get<int64_t>(),
             f["name"].get<std::string>() + " must lie inside the instruction, at most 32 bits wide");
     if (!f.contains("part_of")) continue;
-    const json& p = find(f["part_of"].get<std::string>());
+    const json& p = find_field(a, f["part_of"].get<std::string>());
     require(!f.contains("used_by") && lsb >= p["lsb"].get<int64_t>() &&
                 lsb + w <= p["lsb"].get<int64_t>() + p["width"].get<int64_t>(),
             f["name"].get<std::string>() + " must lie inside " + p["name"].get<std::string>() + " (and take its used_by)");
   }
   require(a["insn_bits"].get<int64_t>() % 64 == 0, "insn_bits must be a multiple of 64");
   const int64_t vl = a["vector_lanes"];
-  require(pow2(vl) && vl >= 2 && (int64_t{1} << find("vlane")["width"].get<int64_t>()) == vl,
+  require(pow2(vl) && vl >= 2 && (int64_t{1} << find_field(a, "vlane")["width"].get<int64_t>()) == vl,
           "vector_lanes must be a power of two that the vlane field addresses exactly");
   for (auto& c : a["verilated_configs"])
     require(a["configs"].contains(c.get<std::string>()), "verilated_configs names an unknown configuration " + c.dump());
@@ -288,10 +285,7 @@ size_t max_used_fields(const json& a) {
 }
 
 // UNIT_STATE -> UnitState.
-std::string layout_camel(std::string s) {
-  for (char& ch : s) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-  return camel(s);
-}
+std::string layout_camel(const std::string& s) { return camel(lower(s)); }
 
 // Leaves a file that already holds the text alone: a new time stamp on tasu_pkg.sv would make
 // every Verilated configuration build again.
@@ -313,7 +307,7 @@ std::string gen_sv(const json& a) {
     << "package tasu_pkg;\n\n"
     << "  localparam int InsnBits = " << a["insn_bits"].get<int>() << ";\n\n";
   o << "  localparam int VLanes = " << a["vector_lanes"].get<int>() << ";\n\n";
-  o << "  localparam int WgtBufs = " << (1 << find_field(a, "wbuf")["width"].get<int>())
+  o << "  localparam int WgtBufs = " << wgt_buffers(a)
     << ";   // weight buffers, MATMUL's wbuf picks one\n\n";
   o << "  // Trace port: one track per unit, then the instruction fetch (tasu_top's trc_*).\n"
     << "  localparam int NumTraceTracks = " << a["units"].size() + 1 << ";\n"
@@ -388,7 +382,7 @@ std::string gen_header(const json& a) {
     << "inline constexpr int kVectorLanes = " << a["vector_lanes"].get<int>() << ";\n"
     << "inline constexpr int kVectorLaneBits = " << find_field(a, "vlane")["width"].get<int>() << ";\n\n";
   o << "// Weight buffers of the engine (MATMUL's wbuf picks one).\n"
-    << "inline constexpr int kWgtBuffers = " << (1 << find_field(a, "wbuf")["width"].get<int>()) << ";\n\n";
+    << "inline constexpr int kWgtBuffers = " << wgt_buffers(a) << ";\n\n";
   o << "// Trace port: one track per unit (Unit order), then the instruction fetch.\n"
     << "inline constexpr int kNumTraceTracks = " << a["units"].size() + 1 << ";\n"
     << "inline constexpr int kTraceFetch = " << a["units"].size() << ";\n\n";
@@ -447,11 +441,7 @@ std::string gen_header(const json& a) {
   o << "inline constexpr std::array<Field, " << 2 * a["units"].size() << "> kDepFlags{";
   {
     std::vector<std::string> by_unit(a["units"].size());
-    for (auto& [k, v] : a["units"].items()) {
-      std::string n = k;
-      for (char& ch : n) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-      by_unit[v.get<size_t>()] = n;
-    }
+    for (auto& [k, v] : a["units"].items()) by_unit[v.get<size_t>()] = lower(k);
     int i = 0;
     for (const char* dir : {"pop", "push"})
       for (const auto& u : by_unit) o << (i++ ? ", " : "") << "field::" << dir << "_" << u;
@@ -538,9 +528,7 @@ int main(int argc, char** argv) {
     validate_fields(a);
     validate_register_fields(a);
     validate_ppa_rows(a);
-    int sram_beat_bits = 0;
-    for (auto& f : a["fields"])
-      if (f["name"] == "sram_beat") sram_beat_bits = f["width"].get<int>();
+    const int sram_beat_bits = find_field(a, "sram_beat")["width"];
     for (auto& [name, c] : a["configs"].items()) {
       validate_config(a, name, c, sram_beat_bits);
       // One chparam for all: tasu_top's parameters have no defaults, so each must come at once.

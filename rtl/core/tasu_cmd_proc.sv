@@ -66,7 +66,7 @@ module tasu_cmd_proc #(
   input  logic               st_busy_i,
   // Errors raised by the units.
   input  logic               ld_err_i,
-  input  logic [tasu_pkg::ErrW-1:0]         ld_err_code_i,
+  input  logic [tasu_pkg::ErrW-1:0] ld_err_code_i,
   input  logic [31:0]        ld_err_pc_i,
   input  logic [31:0]        ld_err_info_i,
   input  logic               ex_err_i,
@@ -74,7 +74,7 @@ module tasu_cmd_proc #(
   input  logic               vu_err_i,
   input  logic [31:0]        vu_err_info_i,
   input  logic               st_err_i,
-  input  logic [tasu_pkg::ErrW-1:0]         st_err_code_i,
+  input  logic [tasu_pkg::ErrW-1:0] st_err_code_i,
   input  logic [31:0]        st_err_pc_i,
   input  logic [31:0]        st_err_info_i
 );

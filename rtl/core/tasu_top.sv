@@ -49,8 +49,8 @@ module tasu_top #(
   input  logic               mem_berr_i,
   // Instruction trace for timelines (tasu run --timeline): it observes the command handshakes
   // and drives nothing. Bit u is unit u (tasu_pkg::Unit*: load DMA, engine, vector unit, store
-  // DMA), bit 4 the instruction fetch (a burst requested, its last beat back); each finishes in
-  // the order it started.
+  // DMA), bit TraceFetch (= NumUnits) the instruction fetch (a burst requested, its last beat
+  // back); each finishes in the order it started.
   output logic [tasu_pkg::NumTraceTracks-1:0] trc_start_o,   // the unit accepted the instruction at its trc_*_pc_o
   output logic [tasu_pkg::NumTraceTracks-1:0] trc_done_o,    // the unit finished its oldest instruction
   output logic [31:0]        trc_ld_pc_o,

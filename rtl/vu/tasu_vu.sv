@@ -29,7 +29,7 @@ module tasu_vu #(
   localparam int WordsPerRow = VLanes / Rows,
   localparam int LaneW       = $clog2(VLanes),   // = the vlane field (gen_arch checks)
   localparam int LaneCntW    = LaneW + 1,        // 0..VLanes
-  localparam int FlatW       = 17 + LaneW        // a flat scratchpad element index, with a carry
+  localparam int FlatW       = tasu_pkg::FVdstW + 1 + LaneW  // a flat scratchpad element index, with a carry
 ) (
   input  logic                   clk_i,
   input  logic                   rst_ni,
@@ -88,8 +88,13 @@ module tasu_vu #(
   assign c_cnt_m1      = c_cnt - 16'd1;
   assign c_lane        = cmd_insn_i[tasu_pkg::FVlaneLsb +: tasu_pkg::FVlaneW];
   assign bspan_end     = 33'(c_src2) + 33'(c_cnt_m1) * 33'(c_stride) + 33'(c_rows);
-  assign dflat_end     = (FlatW'(c_dst) << LaneW) + FlatW'(c_lane) + FlatW'(c_cnt);
-  assign sflat_end     = (FlatW'(c_src1) << LaneW) + FlatW'(c_lane) + FlatW'(c_cnt);
+  // Element (row, lane) + off, flat: row-major over the scratchpad.
+  function automatic logic [FlatW-1:0] flat(input logic [15:0] row, input logic [LaneW-1:0] lane,
+                                            input logic [15:0] off);
+    flat = (FlatW'(row) << LaneW) + FlatW'(lane) + FlatW'(off);
+  endfunction
+  assign dflat_end     = flat(c_dst, c_lane, c_cnt);
+  assign sflat_end     = flat(c_src1, c_lane, c_cnt);
   assign dflat_row_end = 17'((dflat_end - FlatW'(1)) >> LaneW) + 17'd1;
   assign sflat_row_end = 17'((sflat_end - FlatW'(1)) >> LaneW) + 17'd1;
 
@@ -164,7 +169,7 @@ module tasu_vu #(
   logic [15:0] wsum_srow;
   logic [LaneW-1:0] scalar_lane;
   assign scalar_lane = (kind_q == tasu_pkg::VkWSUM) ? lane_q + pos_q[LaneW-1:0] : lane_q;
-  assign wsum_srow = 16'(((FlatW'(src1_q) << LaneW) + FlatW'(lane_q) + FlatW'(pos_q)) >> LaneW);
+  assign wsum_srow = 16'(flat(src1_q, lane_q, pos_q) >> LaneW);
 
   // Issue side.
   logic [10:0] iss_q, iss_d;
@@ -304,7 +309,7 @@ module tasu_vu #(
       bsrc_q  <= bsrc_d;
       oaddr_q <= oaddr_d;
       // The position's result element and its last row travel with the row through the lanes.
-      res_q      <= (FlatW'(dst_q) << LaneW) + FlatW'(lane_q) + FlatW'(pos_q);
+      res_q      <= flat(dst_q, lane_q, pos_q);
       res2_q     <= res_q;
       lastrow_q  <= issue && (iss_q + 11'd1 == rows_q);
       lastrow2_q <= lastrow_q;

@@ -1,5 +1,6 @@
 // Unit tests of the tasu assembler/disassembler (firmware/asm): text <-> word round trips of
-// random legal instructions, the documented spellings, and every assembler error.
+// random legal instructions, the documented spellings, and every assembler error; and the
+// instruction word's helpers (firmware/isa/insn.h).
 #include <gtest/gtest.h>
 
 #include <random>
@@ -205,6 +206,31 @@ TEST(Asm, Errors) {
                "does not fit in " + std::to_string(arch::kInsnBits) + " bits");
   // A flag explicitly cleared is not a violation.
   EXPECT_EQ(assemble("load wgt pop_ld=0").at(0), make_load(arch::LoadDst::WGT, {0, 0, 0, 0, 0}));
+}
+
+// DOTS and WSUM take count and stride from the vcount and vstride parts of vimm; counted()
+// refuses values past their widths rather than spill one into the other.
+TEST(Insn, VimmCountAndStride) {
+  Vec v;
+  v.kind = arch::VectorKind::DOTS;
+  v.imm = Vec::counted(300, 7);
+  EXPECT_EQ(v.count(), 300u);
+  EXPECT_EQ(v.stride(), 7u);
+  const Insn x = make_vec(v);
+  EXPECT_EQ(x.get(arch::field::vcount), 300u);
+  EXPECT_EQ(x.get(arch::field::vstride), 7u);
+  EXPECT_EQ(vec_of(x).count(), 300u);
+  EXPECT_THROW(Vec::counted(uint64_t{1} << arch::field::vcount.width, 1), std::out_of_range);
+  EXPECT_THROW(Vec::counted(1, uint64_t{1} << arch::field::vstride.width), std::out_of_range);
+}
+
+// program_bytes lays the words out as the device fetches them, one after the other.
+TEST(Insn, ProgramBytes) {
+  const std::vector<Insn> prog{make_matmul({}), make_finish()};
+  const std::vector<uint8_t> b = program_bytes(prog);
+  ASSERT_EQ(b.size(), 2u * arch::kInsnBytes);
+  EXPECT_EQ(Insn::from_bytes(b.data()), prog[0]);
+  EXPECT_EQ(Insn::from_bytes(b.data() + arch::kInsnBytes), prog[1]);
 }
 
 }  // namespace
