@@ -20,6 +20,7 @@ vu_act=${TASU_PPA_VU_ACTIVITY:-0.25}   # operand activity of the vector lane's p
 lib=/usr/share/qflow/tech/osu018/osu018_stdcells.lib
 [ -f "$lib" ] || { echo "ppa: $lib missing (Debian package qflow-tech-osu018, scripts/setup.sh)"; exit 1; }
 mkdir -p "$out"
+out=$(cd "$out" && pwd)   # OpenSTA runs inside it
 
 [ -f "$build/CMakeCache.txt" ] || cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release
 cmake --build "$build" -j2 --target tasu_ppa_activity > /dev/null
@@ -47,10 +48,36 @@ mapfile -t vu_lane < <(bash "$root/scripts/rtl_files.sh" vu_lane "$out")
 mapfile -t top_rtl < <(bash "$root/scripts/rtl_files.sh" top "$out")
 [ ${#rtl[@]} -gt 0 ] && [ ${#top_rtl[@]} -gt 0 ] || { echo "ppa: rtl/filesets.txt gave no files"; exit 1; }
 
+# Power by unit (store, dot product, activation slice, rest) from OpenSTA's per-instance report.
+unit_of='u = (p[1] ~ /u_wstore/) ? "s" : (p[1] ~ /u_dot/) ? "d" : (p[1] ~ /u_areg/) ? "a" : "r"'
+unit_power() {
+  awk 'NF == 5 && $1 ~ /e[-+]/ && $4 ~ /e[-+]/ { split($5, p, "/"); '"$unit_of"'; pw[u] += $4; any = 1 }
+       END { if (any) printf "%g %g %g %g", pw["s"], pw["d"], pw["a"], pw["r"]; else print "nan nan nan nan" }' "$1"
+}
+# Gate-level power (GATE.txt from tasu_ppa_activity, OpenSTA's per-instance power at activity 0
+# and 1): "total leakage store dot slice rest" in W; fails if an instance has no activity.
+gate_power() {
+  awk 'FNR == 1 { f++ }
+       f == 1 && !/^#/ { act[$1] = $2; next }
+       f >= 2 && NF == 5 && $1 ~ /e[-+]/ { pw[f, $5] = $4; lk[$5] = $3; seen[$5] }
+       END {
+         for (i in seen) {
+           if (!(i in act)) { if (pw[2, i] + pw[3, i] > 0) miss++; continue }  # hierarchical instances: 0
+           e = pw[2, i] + act[i] * (pw[3, i] - pw[2, i])
+           split(i, p, "/"); '"$unit_of"'
+           un[u] += e; tot += e; leak += lk[i]; n++
+         }
+         if (miss || !n) exit 1
+         printf "%g %g %g %g %g %g\n", tot, leak, un["s"], un["d"], un["a"], un["r"]
+       }' "$@"
+}
+
 # TASU_PPA_REPORT_ONLY=1 rewrites the report from the last run's logs.
 if [ -z "${TASU_PPA_REPORT_ONLY:-}" ]; then
-for k in "${!names[@]}"; do
-  n=${names[$k]}
+# One row: synthesis, gate-level activity, timing and power; the rows run TASU_PPA_JOBS at a
+# time (default 2, this machine's cores), each writing only its own files.
+row() {
+  local k=$1 n=${names[$1]} gate=()
   echo "ppa: $n (Lanes $lanes, Depth $depth)"
   yosys -q -l "$out/$n.yosys.log" -p "
     read_verilog -sv ${rtl[*]}
@@ -62,8 +89,17 @@ for k in "${!names[@]}"; do
     tee -q -o $out/$n.stat.txt stat -liberty $lib
     splitnets -ports
     opt_clean -purge
-    write_verilog -noattr -noexpr -nohex -nodec $out/$n.v" > /dev/null
-  "$build/tasu_ppa_activity" "$k" "$lanes" "$depth" "$out/$n.activity.tcl" > "$out/$n.activity.log"
+    write_verilog -noattr -noexpr -nohex -nodec $out/$n.v" > /dev/null || return 1
+  # Gate-level activity (issue #11, item 2): the mapped netlist, flattened, simulated on the same
+  # real weights and activations (model/gate; every partial sum checked against the exact one);
+  # the toggles of every cell output go to OpenSTA. Not for the BF16 row, whose power OpenSTA
+  # cannot report (below).
+  rm -f "$out/$n.gate.txt" "$out/$n.gate_power.txt"
+  if [ "${engs[$k]}" != BF16 ]; then
+    yosys -q -l "$out/$n.flat.log" -p "read_liberty -lib $lib; read_verilog $out/$n.v; hierarchy -top tasu_ppa_row; flatten; write_json $out/$n.json" > /dev/null || return 1
+    gate=(--netlist "$out/$n.json" --liberty "$lib" --gate-out "$out/$n.gate.txt")
+  fi
+  "$build/tasu_ppa_activity" "$k" "$lanes" "$depth" "$out/$n.activity.tcl" "${gate[@]}" > "$out/$n.activity.log" 2>&1 || { cat "$out/$n.activity.log"; return 1; }
   cat > "$out/$n.sta.tcl" <<EOF
 read_liberty $lib
 read_verilog $out/$n.v
@@ -86,7 +122,32 @@ exit
 EOF
   # OpenSTA 2.0.17 crashes in report_power on the BF16 netlist; the report then shows n/a.
   (cd "$out" && sta -no_init -exit "$n.sta.tcl" > "$n.sta.log" 2>&1) || echo "ppa: OpenSTA failed on $n (exit $?), see $out/$n.sta.log"
+  # Power with the gate-level activity. OpenSTA 2.0.17 cannot take it per pin: its
+  # set_power_activity -pins calls procedures that do not exist, and its activity propagation
+  # overwrites internal pins' activity anyway. OpenSTA's power of an instance is linear in the
+  # activity of its pins (internal energy per transition plus C V^2 / 2 per transition, the clock
+  # pin's power apart), so each instance is priced from OpenSTA's own per-instance power at a
+  # global activity of 0 and of 1 (duty 0.5): P = P(0) + a (P(1) - P(0)), a its simulated
+  # activity (gate_power below).
+  if [ -f "$out/$n.gate.txt" ]; then
+    for a in 0 1; do
+      printf 'read_liberty %s\nread_verilog %s\nlink_design tasu_ppa_row\ncreate_clock -name clk -period %s [get_ports clk_i]\nset_input_delay 0 -clock clk [delete_from_list [all_inputs] [get_ports clk_i]]\nset_power_activity -global -activity %s -duty 0.5\nreport_power -digits 6\nreport_power -digits 6 -instances [get_cells -hierarchical *]\nexit\n' \
+        "$lib" "$out/$n.v" "$clock_ns" "$a" > "$out/$n.sta_a$a.tcl"
+      (cd "$out" && sta -no_init -exit "$n.sta_a$a.tcl" > "$n.sta_a$a.log" 2>&1) || echo "ppa: OpenSTA failed on $n at activity $a (exit $?), see $out/$n.sta_a$a.log"
+    done
+    gate_power "$out/$n.gate.txt" "$out/$n.sta_a0.log" "$out/$n.sta_a1.log" > "$out/$n.gate_power.txt" ||
+      echo "ppa: no gate-level power for $n (an instance without activity or OpenSTA's power), see $out/$n.sta_a*.log"
+  fi
+}
+jobs_max=${TASU_PPA_JOBS:-2}
+rm -f "$out/rows_failed"
+for k in "${!names[@]}"; do
+  while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do wait -n || true; done
+  (row "$k" || echo "${names[$k]}" >> "$out/rows_failed") &
 done
+wait
+# A row whose synthesis or activity failed fails the flow (OpenSTA's failures are reported above).
+if [ -s "$out/rows_failed" ]; then echo "ppa: failed rows: $(tr '\n' ' ' < "$out/rows_failed")(logs in $out)"; exit 1; fi
 
 # OpenSTA 2.0.17 crashes (segmentation fault) in report_power on every BF16 row netlist, whatever
 # the activity given, while it handles the binary32 multiplier and adder alone: the BF16 dot
@@ -186,13 +247,17 @@ fi
     fi
     # Slack of the worst register-to-register path (met or violated): critical path = clock - slack.
     wns=$(awk '/Path Group: clk/ {g = 1} g && /slack \(/ {print $1; exit}' "$out/$n.sta.log")
-    power=$(awk '/^Total/{print $5; exit}' "$out/$n.sta.log")
-    leak=$(awk '/^Total/{print $4; exit}' "$out/$n.sta.log")
-    units=$(awk 'NF == 5 && $1 ~ /e[-+]/ && $4 ~ /e[-+]/ {
-                   split($5, p, "/"); u = (p[1] ~ /u_wstore/) ? "s" : (p[1] ~ /u_dot/) ? "d" : (p[1] ~ /u_areg/) ? "a" : "r"
-                   pw[u] += $4; any = 1 }
-                 END { if (any) printf "%g %g %g %g", pw["s"], pw["d"], pw["a"], pw["r"]; else print "nan nan nan nan" }' "$out/$n.sta.log")
-    echo "$n $total $cells ${store:-0} ${dot:-0} ${areg:-0} ${wns:-nan} ${power:-nan} ${leak:-nan} $units ${engs[$k]} ${wbits[$k]} ${erow[$k]} ${reuse[$k]}"
+    # Power from the gate-level activity where it ran (src gate), else from the port annotation
+    # (src port); the port-annotated figures are kept beside it for the comparison.
+    pport=$(awk '/^Total/{print $5; exit}' "$out/$n.sta.log")
+    lport=$(awk '/^Total/{print $4; exit}' "$out/$n.sta.log")
+    uport=$(unit_power "$out/$n.sta.log")
+    if [ -s "$out/$n.gate_power.txt" ]; then
+      src=gate; read -r power leak units < "$out/$n.gate_power.txt"
+    else
+      src=port; power=$pport; leak=$lport; units=$uport
+    fi
+    echo "$n $total $cells ${store:-0} ${dot:-0} ${areg:-0} ${wns:-nan} ${power:-nan} ${leak:-nan} $units ${engs[$k]} ${wbits[$k]} ${erow[$k]} ${reuse[$k]} $src ${pport:-nan} $uport"
   done
 } > "$out/summary.txt"
 
@@ -222,6 +287,8 @@ function rat(a, b) { return (b > 0 && a > 0) ? fmt(a / b, 2) "x" : "n/a" }
   crit[NR] = clk - $7; fmax[NR] = 1000 / crit[NR]              # MHz
   haspw[NR] = ($8 != "nan" && $10 != "nan")
   eng[NR] = $14; wbits[NR] = $15; erow[NR] = $16; ru[NR] = $17
+  src[NR] = $18; pwp[NR] = $19; psp[NR] = $20; pdp[NR] = $21; pap[NR] = $22; prp[NR] = $23
+  hasport[NR] = ($19 != "nan" && $20 != "nan")
   e_op[NR] = haspw[NR] ? $8 * clk * 1e-9 / lanes * 1e12 : 0     # pJ per weight operation at the clock
   tops_w[NR] = haspw[NR] ? lanes / (clk * 1e-9) / $8 / 1e12 : 0 # weight operations per second per watt / 1e12
   gops_mm2[NR] = lanes * fmax[NR] * 1e6 / ($2 * 1e-6) / 1e9     # at Fmax
@@ -241,6 +308,8 @@ function rat(a, b) { return (b > 0 && a > 0) ? fmt(a / b, 2) "x" : "n/a" }
   # per operation, by unit (SRAM store): pJ
   eu_s[NR] = tr * ps_sram[NR] * clk * 1e-9 / ops * 1e12; eu_d[NR] = tr * pd[NR] * clk * 1e-9 / ops * 1e12
   eu_a[NR] = tiles * pa[NR] * clk * 1e-9 / ops * 1e12;  eu_r[NR] = tr * pr[NR] * clk * 1e-9 / ops * 1e12
+  # The same with the port-annotated activity (OpenSTA propagating from the ports alone).
+  eop_sr_p[NR] = hasport[NR] ? (tr * (ps_sram[NR] + pdp[NR] + prp[NR]) + tiles * pap[NR]) * clk * 1e-9 / ops * 1e12 : 0
 }
 END {
   ops = tiles * rows * lanes
@@ -259,7 +328,7 @@ END {
 
   md = outdir "/report.md"
   printf "# Silicon comparison: the ternary engine against INT8 and BF16 MAC arrays (`%s`)\n\n", cfg > md
-  printf "OSU 0.18 um standard cells (Yosys 0.23 + ABC, OpenSTA 2.0.17), clock %s ns (%d MHz); power with the switching activity of the synthetic 2B4T layer'"'"'s q_proj weights and quantized activations (tasu_ppa_activity), propagated by OpenSTA. Configuration `%s`: Tiles %d, Rows %d, Lanes %d, %d weight words per tile row (two buffers), %d weight operations per cycle for every engine.\n\n", clk, 1000 / clk, cfg, tiles, rows, lanes, depth, ops >> md
+  printf "OSU 0.18 um standard cells (Yosys 0.23 + ABC, OpenSTA 2.0.17), clock %s ns (%d MHz); power at the switching activity of the synthetic 2B4T layer'"'"'s q_proj weights and quantized activations, from a gate-level simulation of each mapped row on that data (tasu_ppa_activity, model/gate) priced per cell with OpenSTA'"'"'s power (the BF16 row: OpenSTA'"'"'s propagation from the ports). Configuration `%s`: Tiles %d, Rows %d, Lanes %d, %d weight words per tile row (two buffers), %d weight operations per cycle for every engine.\n\n", clk, 1000 / clk, cfg, tiles, rows, lanes, depth, ops >> md
 
   printf "## 1. One engine row per kind, synthesized (flip-flop weight store)\n\n" >> md
   printf "A row = its weight store, a registered activation slice, the dot product of Lanes weights and an accumulator (%d-bit; binary32 for BF16); one dot product per cycle.\n\n", accw >> md
@@ -271,6 +340,13 @@ END {
   for (i = 1; i <= NR; i++) printf "%s%s store %s, dot %s, slice %s, rest %s", (i > 1 ? "; " : ""), n[i], haspw[i] ? fmt(ps[i] * 1e3, 2) : "n/a", haspw[i] ? fmt(pd[i] * 1e3, 2) : "n/a", haspw[i] ? fmt(pa[i] * 1e3, 2) : "n/a", haspw[i] ? fmt(pr[i] * 1e3, 2) : "n/a" >> md
   printf ".\n\n" >> md
 
+  printf "### Activity: gate-level simulation against the port annotation\n\n" >> md
+  printf "Power above is from the gate-level activity where the row was simulated (model/gate: the mapped netlist on the same real weights and activations, every cell output annotated, every partial sum checked against the exact dot product); the port-annotated figures (OpenSTA propagating the ports'"'"' activity, the stored weights at its default probability) beside it. Dot product and rest (accumulators, control) in mW; energy per operation with the SRAM-model store.\n\n" >> md
+  printf "| kind | activity | dot, port (mW) | dot, gate (mW) | rest, port | rest, gate | pJ / op (SRAM), port | pJ / op (SRAM), gate | change |\n|---|---|---|---|---|---|---|---|---|\n" >> md
+  for (i = 1; i <= NR; i++)
+    printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", n[i], src[i] == "gate" ? "gate-level" : "ports only", hasport[i] ? fmt(pdp[i] * 1e3, 2) : "n/a", haspw[i] && src[i] == "gate" ? fmt(pd[i] * 1e3, 2) : "n/a", hasport[i] ? fmt(prp[i] * 1e3, 2) : "n/a", haspw[i] && src[i] == "gate" ? fmt(pr[i] * 1e3, 2) : "n/a", hasport[i] ? fmt(eop_sr_p[i], 3) : "n/a", haspw[i] && src[i] == "gate" ? fmt(eop_sr[i], 3) : "n/a", hasport[i] && haspw[i] && src[i] == "gate" ? sprintf("%+.1f%%", 100 * (eop_sr[i] / eop_sr_p[i] - 1)) : "n/a" >> md
+  printf "\n" >> md
+
   printf "## 2. The engine of `%s`, composed from the measured units\n\n", cfg >> md
   printf "Engine = Tiles x Rows rows (store, dot product, adder and register each) + one activation slice per tile. Weight store either as the synthesized flip-flops or as SRAM (model: %s um^2 per bit cell at %d%% array efficiency, %s pJ per bit read; see docs/ppa.md for the sources). Equal peak throughput (%d weight operations per cycle) and equal accumulator width for the integer engines.\n\n", sram_um2, sram_eff * 100, sram_pj, ops >> md
   printf "| kind | area, FF store (mm^2) | area, SRAM store (mm^2) | of which: store | dot products | act. slices | adders + regs | pJ / op, FF store | pJ / op, SRAM store | of which: store | dot | slice | rest | TOPS/W (SRAM) | GOPS/mm^2 @ Fmax (SRAM) |\n" >> md
@@ -278,10 +354,10 @@ END {
   for (i = 1; i <= NR; i++)
     printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", n[i], fmt(eng_ff[i] / 1e6, 2), fmt(eng_sr[i] / 1e6, 2), fmt(eng_st[i] / 1e6, 2), fmt(eng_dot[i] / 1e6, 2), fmt(eng_act[i] / 1e6, 3), fmt(eng_rest[i] / 1e6, 2), haspw[i] ? fmt(eop_ff[i], 3) : "n/a", haspw[i] ? fmt(eop_sr[i], 3) : "n/a", haspw[i] ? fmt(eu_s[i], 3) : "n/a", haspw[i] ? fmt(eu_d[i], 3) : "n/a", haspw[i] ? fmt(eu_a[i], 4) : "n/a", haspw[i] ? fmt(eu_r[i], 3) : "n/a", haspw[i] ? fmt(1 / eop_sr[i], 3) : "n/a", fmt(ops * fmax[i] * 1e6 / (eng_sr[i] * 1e-6) / 1e9, 2) >> md
   printf "\nBest ternary variant without weight reuse: **%s** by area, **%s** by energy. Ratios, MAC array over the best ternary engine (at the same reuse) (> 1: the ternary engine is smaller or cheaper):\n\n", n[best], n[beste] >> md
-  printf "| | engine area, FF store | engine area, SRAM store | dot products alone | energy / op, FF store | energy / op, SRAM store | whole accelerator area (SRAM) | Fmax (ternary / other) |\n|---|---|---|---|---|---|---|---|\n" >> md
+  printf "| | engine area, FF store | engine area, SRAM store | dot products alone | energy / op, FF store | energy / op, SRAM store | energy / op, SRAM store, port-annotated activity | whole accelerator area (SRAM) | Fmax (ternary / other) |\n|---|---|---|---|---|---|---|---|---|\n" >> md
   for (j = 1; j <= NR; j++) if (eng[j] != "TERNARY") {
     b = bst[ru[j]]; be = bste[ru[j]]
-    printf "| %s%s | %s | %s | %s | %s | %s | %s | %s |\n", n[j], (ru[j] > 1 ? " vs " n[b] : ""), rat(eng_ff[j], eng_ff[b]), rat(eng_sr[j], eng_sr[b]), rat(dot[j], dot[b]), haspw[j] && be ? rat(eop_ff[j], eop_ff[be]) : "n/a", haspw[j] && be ? rat(eop_sr[j], eop_sr[be]) : "n/a", rat(eng_sr[j] + shared, eng_sr[b] + shared), rat(fmax[b], fmax[j]) >> md
+    printf "| %s%s | %s | %s | %s | %s | %s | %s | %s | %s |\n", n[j], (ru[j] > 1 ? " vs " n[b] : ""), rat(eng_ff[j], eng_ff[b]), rat(eng_sr[j], eng_sr[b]), rat(dot[j], dot[b]), haspw[j] && be ? rat(eop_ff[j], eop_ff[be]) : "n/a", haspw[j] && be ? rat(eop_sr[j], eop_sr[be]) : "n/a", hasport[j] && be && hasport[be] ? rat(eop_sr_p[j], eop_sr_p[be]) : "n/a", rat(eng_sr[j] + shared, eng_sr[b] + shared), rat(fmax[b], fmax[j]) >> md
   }
   printf "\nRows with weight reuse R (name -rR) read a weight word once for R tokens (R accumulators): the store energy per operation is 1/R of a row without reuse; each MAC row stands against the best ternary row with its own reuse.\n" >> md
 

@@ -5,6 +5,11 @@
 // through the store). A row with weight reuse R takes the slices of R tokens in turn for each
 // weight word, its address held for those R cycles. Writes OpenSTA `set_power_activity` commands, one per port bit: activity
 // = transitions per clock cycle, duty = fraction of cycles at 1.
+// With --netlist, it also simulates the row's mapped netlist (model/gate) on the same data, the
+// real weights written into its store, checks every partial sum the netlist outputs against the
+// exact dot product, and writes the activity of every cell (--gate-out): issue #11's gate-level
+// activity, which credits zero weights and zero activations to every engine alike.
+#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -17,6 +22,7 @@
 #include <vector>
 
 #include "checkpoint/synthetic_2b4t.h"
+#include "gate/gate_sim.h"
 #include "tasu_arch.h"
 #include "layer/accel_layer.h"
 #include "layer/from_checkpoint.h"
@@ -60,23 +66,140 @@ int addr_bits(int depth) {
   return b;
 }
 
+
+// The gate-level run: the q_proj rows in blocks of the store's depth, each block written into
+// the store (cycles not sampled) and then read for every token as the engine's MATMUL does
+// (tokens outer, the block's words inner; with reuse R the R tokens of a group take each word in
+// turn). A cycle is sampled when the row computes in it (valid the cycle before), so the load
+// cycles do not count. Every partial sum the netlist outputs is checked against the exact one.
+struct GateRun {
+  const tasu::layer::TernaryProjection& w;
+  const std::vector<int8_t>& q;   // int8 activations [token][H]
+  const std::vector<uint16_t>& act16;  // BF16 activations [token][H] (BF16 row)
+  int64_t H, T, reuse;
+  int lanes, depth, abits, wbits;
+  bool bf16;
+};
+
+void gate_activity(const GateRun& g, const std::string& lib_path, const std::string& netlist, const std::string& out_path) {
+  const auto lib = tasu::gate::Library::read(lib_path);
+  tasu::gate::Simulator sim(lib, netlist, "tasu_ppa_row", "clk_i");
+  const int abw = sim.port_bits("act_i"), wbw = sim.port_bits("wr_data_i");
+  if (abw != g.lanes * g.abits || wbw != g.lanes * g.wbits || sim.port_bits("acc_o") > 64)
+    throw std::runtime_error(fmt::format("{}: ports act_i {} and wr_data_i {} bits, expected {} and {}: not this row", netlist, abw, wbw,
+                                         g.lanes * g.abits, g.lanes * g.wbits));
+  const int accw = sim.port_bits("acc_o");
+  const uint64_t accmask = accw == 64 ? ~uint64_t{0} : (uint64_t{1} << accw) - 1;
+  const int64_t slices = g.H / g.lanes;
+  std::vector<uint8_t> act(static_cast<size_t>(abw)), wd(static_cast<size_t>(wbw));
+  const auto set_act = [&](int64_t t, int64_t d) {
+    for (int l = 0; l < g.lanes; ++l) {
+      const size_t e = static_cast<size_t>(t * g.H + d * g.lanes + l);
+      const uint32_t v = g.abits == 8 ? static_cast<uint8_t>(g.q[e]) : g.act16[e];
+      for (int b = 0; b < g.abits; ++b) act[static_cast<size_t>(l * g.abits + b)] = (v >> b) & 1;
+    }
+    sim.set("act_i", act);
+  };
+  bool valid_before = false;
+  const auto step = [&](bool valid) {
+    sim.cycle(valid_before);
+    valid_before = valid;
+  };
+  sim.set("rst_ni", 0);
+  for (const char* p : {"wr_valid_i", "wr_addr_i", "wr_data_i", "valid_i", "clear_i", "rd_addr_i", "act_i"}) sim.set(p, 0);
+  step(false);
+  step(false);
+  sim.set("rst_ni", 1);
+  uint64_t checked = 0;
+  for (int64_t row = 0; row < 4; ++row)
+    for (int64_t d0 = 0; d0 < slices; d0 += g.depth) {
+      const int64_t words = std::min<int64_t>(g.depth, slices - d0);
+      sim.set("valid_i", 0);
+      sim.set("clear_i", 0);
+      sim.set("wr_valid_i", 1);
+      for (int64_t k = 0; k < words; ++k) {  // the block's weights into the store
+        for (int l = 0; l < g.lanes; ++l) {
+          const int8_t wv = g.w.w[static_cast<size_t>(row * g.w.in + (d0 + k) * g.lanes + l)];
+          const uint32_t v = g.bf16 ? bf16_of(static_cast<float>(wv)) : static_cast<uint32_t>(static_cast<int32_t>(wv));
+          for (int b = 0; b < g.wbits; ++b) wd[static_cast<size_t>(l * g.wbits + b)] = (v >> b) & 1;
+        }
+        sim.set("wr_addr_i", static_cast<uint64_t>(k));
+        sim.set("wr_data_i", wd);
+        step(false);
+      }
+      sim.set("wr_valid_i", 0);
+      // Partial sums per token of the group: the netlist shows token t's accumulator the cycle
+      // after the read of its word d (before that word adds): the sum of words 0..d-1.
+      std::vector<int64_t> part(static_cast<size_t>(g.reuse));
+      for (int64_t t0 = 0; t0 < g.T; t0 += g.reuse) {
+        std::fill(part.begin(), part.end(), 0);
+        int64_t pend_t = -1, pend_d = 0, pend_dot = 0;  // the read before this cycle's
+        const auto check = [&]() {
+          if (pend_t < 0) return;
+          int64_t& sum = part[static_cast<size_t>(pend_t - t0)];
+          if (pend_d > 0 && !g.bf16) {
+            const uint64_t got = sim.get("acc_o"), want = static_cast<uint64_t>(sum) & accmask;
+            if (got != want)
+              throw std::runtime_error(fmt::format("{}: row {} block {} token {} word {}: the netlist's partial sum is {:#x}, the exact one {:#x}",
+                                                   netlist, row, d0, pend_t, pend_d, got, want));
+            ++checked;
+          }
+          sum = (pend_d == 0 ? 0 : sum) + pend_dot;  // the pending word adds at the end of this cycle
+        };
+        for (int64_t d = 0; d < words; ++d)
+          for (int64_t t = t0; t < t0 + g.reuse; ++t) {
+            sim.set("valid_i", 1);
+            sim.set("clear_i", d == 0);
+            sim.set("rd_addr_i", static_cast<uint64_t>(d));
+            set_act(t, d0 + d);
+            step(true);
+            check();
+            pend_t = t;
+            pend_d = d;
+            pend_dot = 0;
+            for (int l = 0; l < g.lanes; ++l) {
+              const size_t e = static_cast<size_t>((d0 + d) * g.lanes + l);
+              pend_dot += int64_t{g.w.w[static_cast<size_t>(row * g.w.in) + e]} * g.q[static_cast<size_t>(t * g.H) + e];
+            }
+          }
+        // The last read's sum shows one cycle later; the row computes (is sampled) in it.
+        sim.set("valid_i", 0);
+        sim.set("clear_i", 0);
+        step(false);
+        check();
+      }
+    }
+  const auto cells = sim.activities();
+  std::ofstream f(out_path);
+  if (!f) throw std::runtime_error("cannot write " + out_path);
+  f << fmt::format("# gate-level activity of {} ({} cells): {} sampled cycles, {} partial sums checked against the exact dot product\n"
+                   "# instance  activity (transitions per cycle of its outputs)  duty\n",
+                   netlist, sim.cells(), sim.samples(), checked);
+  for (const auto& c : cells) f << fmt::format("{} {:.6f} {:.6f}\n", c.path, c.activity, c.duty);
+  std::printf("gate-level: %zu cells, %llu sampled cycles, %llu partial sums checked\n", sim.cells(),
+              static_cast<unsigned long long>(sim.samples()), static_cast<unsigned long long>(checked));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   constexpr int kRows = static_cast<int>(tasu::arch::kPpaRows.size());
   // KIND is the row's index in tasu_arch.json's ppa_rows, as tasu_ppa_row's Kind parameter.
-  auto num = [](const char* s) {
-    char* end = nullptr;
-    const long v = std::strtol(s, &end, 10);
-    return (*s && !*end && v >= 0 && v <= 1 << 20) ? static_cast<int>(v) : -1;
-  };
-  const int kind = argc == 5 ? num(argv[1]) : -1, lanes = argc == 5 ? num(argv[2]) : -1, depth = argc == 5 ? num(argv[3]) : -1;
-  if (kind < 0 || kind >= kRows || lanes < 1 || depth < 2) {
-    std::cerr << "usage: tasu_ppa_activity KIND(0.." << kRows - 1 << ") LANES(>= 1) DEPTH(>= 2) OUT.tcl\n";
-    return 2;
-  }
-  const int abits = static_cast<int>(tasu::arch::kPpaRows[static_cast<size_t>(kind)].act_bits);
-  const int64_t reuse = tasu::arch::kPpaRows[static_cast<size_t>(kind)].reuse;
+  CLI::App app{"Switching activity of a silicon-comparison row from real BitNet data (scripts/ppa.sh)"};
+  int kind = -1, lanes = 0, depth = 0;
+  std::string out_tcl, netlist, liberty, gate_out;
+  app.add_option("KIND", kind, "row index in tasu_arch.json's ppa_rows")->required()->check(CLI::Range(0, kRows - 1));
+  app.add_option("LANES", lanes, "weights per word")->required()->check(CLI::Range(1, 1 << 12));
+  app.add_option("DEPTH", depth, "words of the row's store")->required()->check(CLI::Range(2, 1 << 20));
+  app.add_option("OUT", out_tcl, "port activity, OpenSTA commands")->required();
+  auto* nl = app.add_option("--netlist", netlist, "the row's mapped netlist, flattened, as Yosys JSON: simulate it");
+  app.add_option("--liberty", liberty, "the cell library the netlist is mapped to")->needs(nl);
+  app.add_option("--gate-out", gate_out, "gate-level activity of every cell: instance, activity, duty")->needs(nl);
+  nl->needs("--liberty")->needs("--gate-out");
+  CLI11_PARSE(app, argc, argv);
+  const auto& row_kind = tasu::arch::kPpaRows[static_cast<size_t>(kind)];
+  const int abits = static_cast<int>(row_kind.act_bits);
+  const int64_t reuse = row_kind.reuse;
   try {
     const auto model = tasu::ckpt::make_synthetic_2b4t(1, 1);
     const tasu::layer::LayerParams p = tasu::layer::layer_params(model, 0);
@@ -119,8 +242,8 @@ int main(int argc, char** argv) {
     // Weight statistics (the store's contents): share of nonzero ternary weights, for the record.
     int64_t nz = 0;
     for (int8_t w : p.q.w) nz += w != 0;
-    std::ofstream f(argv[4]);
-    if (!f) throw std::runtime_error(std::string("cannot write ") + argv[4]);
+    std::ofstream f(out_tcl);
+    if (!f) throw std::runtime_error("cannot write " + out_tcl);
     f << fmt::format("# tasu_ppa_activity kind {} lanes {} depth {} reuse {}: {} cycles of the synthetic 2B4T layer's q_proj "
                      "stream ({} tokens); weights {:.1f}% nonzero, weight scale {}\n",
                      kind, lanes, depth, reuse, cycles, T, 100.0 * static_cast<double>(nz) / static_cast<double>(p.q.w.size()),
@@ -140,6 +263,15 @@ int main(int argc, char** argv) {
       << " -duty " << fmt::format("{:.4f}", 1.0 / static_cast<double>(slices)) << "\n"
       << "set_power_activity -input_ports [get_ports wr_valid_i] -activity 0 -duty 0\n";
     std::printf("mean activation bit activity %.4f over %llu cycles\n", sum / act.bits, static_cast<unsigned long long>(cycles));
+    f.close();
+    if (!netlist.empty()) {
+      std::vector<uint16_t> act16(xn.size());
+      for (size_t i = 0; i < xn.size(); ++i) act16[i] = bf16_of(tasu::vec::to_float(xn[i]));
+      const bool bf16 = row_kind.engine == tasu::arch::Engine::BF16;
+      const GateRun g{p.q, q, act16, H, T, reuse, lanes, depth, abits,
+                      static_cast<int>(tasu::arch::kEngineWeightBits.at(static_cast<size_t>(row_kind.engine))), bf16};
+      gate_activity(g, liberty, netlist, gate_out);
+    }
   } catch (const std::exception& e) {
     std::cerr << "tasu_ppa_activity: " << e.what() << "\n";
     return 1;
