@@ -77,7 +77,7 @@ if [ -z "${TASU_PPA_REPORT_ONLY:-}" ]; then
 # One row: synthesis, gate-level activity, timing and power; the rows run TASU_PPA_JOBS at a
 # time (default 2, this machine's cores), each writing only its own files.
 row() {
-  local k=$1 n=${names[$1]} gate=()
+  local k=$1 n=${names[$1]}
   echo "ppa: $n (Lanes $lanes, Depth $depth)"
   yosys -q -l "$out/$n.yosys.log" -p "
     read_verilog -sv ${rtl[*]}
@@ -92,14 +92,20 @@ row() {
     write_verilog -noattr -noexpr -nohex -nodec $out/$n.v" > /dev/null || return 1
   # Gate-level activity (issue #11, item 2): the mapped netlist, flattened, simulated on the same
   # real weights and activations (model/gate; every partial sum checked against the exact one);
-  # the toggles of every cell output go to OpenSTA. Not for the BF16 row, whose power OpenSTA
-  # cannot report (below).
+  # each cell's toggles are priced with OpenSTA's power of that cell (below).
   rm -f "$out/$n.gate.txt" "$out/$n.gate_power.txt"
-  if [ "${engs[$k]}" != BF16 ]; then
-    yosys -q -l "$out/$n.flat.log" -p "read_liberty -lib $lib; read_verilog $out/$n.v; hierarchy -top tasu_ppa_row; flatten; write_json $out/$n.json" > /dev/null || return 1
-    gate=(--netlist "$out/$n.json" --liberty "$lib" --gate-out "$out/$n.gate.txt")
+  yosys -q -l "$out/$n.flat.log" -p "read_liberty -lib $lib; read_verilog $out/$n.v; hierarchy -top tasu_ppa_row; flatten; write_json $out/$n.json" > /dev/null || return 1
+  "$build/tasu_ppa_activity" "$k" "$lanes" "$depth" "$out/$n.activity.tcl" --netlist "$out/$n.json" --liberty "$lib" \
+    --gate-out "$out/$n.gate.txt" > "$out/$n.activity.log" 2>&1 || { cat "$out/$n.activity.log"; return 1; }
+  # The MAC arrays' engine rows again with dense weights (int8 / BF16 data in place of the ternary
+  # ones): a stand-in for an INT8 or BF16 model's own weights, to bound what the ternary weights
+  # spare those multipliers.
+  rm -f "$out/$n.dense.txt" "$out/$n.dense_power.txt"
+  if [ "${engs[$k]}" != TERNARY ] && [ "${erow[$k]}" = 1 ]; then
+    "$build/tasu_ppa_activity" "$k" "$lanes" "$depth" "$out/$n.dense_port.tcl" --netlist "$out/$n.json" --liberty "$lib" \
+      --gate-out "$out/$n.dense.txt" --weights dense >> "$out/$n.activity.log" 2>&1 || { cat "$out/$n.activity.log"; return 1; }
   fi
-  "$build/tasu_ppa_activity" "$k" "$lanes" "$depth" "$out/$n.activity.tcl" "${gate[@]}" > "$out/$n.activity.log" 2>&1 || { cat "$out/$n.activity.log"; return 1; }
+  rm -f "$out/$n.json"   # 10-300 MB; rebuilt from $n.v in seconds
   cat > "$out/$n.sta.tcl" <<EOF
 read_liberty $lib
 read_verilog $out/$n.v
@@ -120,7 +126,8 @@ report_power
 report_power -instances [get_cells -hierarchical *]
 exit
 EOF
-  # OpenSTA 2.0.17 crashes in report_power on the BF16 netlist; the report then shows n/a.
+  # OpenSTA 2.0.17 crashes in report_power on the BF16 netlist when it propagates the ports'
+  # activity (not with a global activity, below): the port-annotated column then shows n/a.
   (cd "$out" && sta -no_init -exit "$n.sta.tcl" > "$n.sta.log" 2>&1) || echo "ppa: OpenSTA failed on $n (exit $?), see $out/$n.sta.log"
   # Power with the gate-level activity. OpenSTA 2.0.17 cannot take it per pin: its
   # set_power_activity -pins calls procedures that do not exist, and its activity propagation
@@ -137,6 +144,9 @@ EOF
     done
     gate_power "$out/$n.gate.txt" "$out/$n.sta_a0.log" "$out/$n.sta_a1.log" > "$out/$n.gate_power.txt" ||
       echo "ppa: no gate-level power for $n (an instance without activity or OpenSTA's power), see $out/$n.sta_a*.log"
+    if [ -f "$out/$n.dense.txt" ]; then
+      gate_power "$out/$n.dense.txt" "$out/$n.sta_a0.log" "$out/$n.sta_a1.log" > "$out/$n.dense_power.txt" || rm -f "$out/$n.dense_power.txt"
+    fi
   fi
 }
 jobs_max=${TASU_PPA_JOBS:-2}
@@ -149,10 +159,11 @@ wait
 # A row whose synthesis or activity failed fails the flow (OpenSTA's failures are reported above).
 if [ -s "$out/rows_failed" ]; then echo "ppa: failed rows: $(tr '\n' ' ' < "$out/rows_failed")(logs in $out)"; exit 1; fi
 
-# OpenSTA 2.0.17 crashes (segmentation fault) in report_power on every BF16 row netlist, whatever
-# the activity given, while it handles the binary32 multiplier and adder alone: the BF16 dot
-# product's power is then estimated from those two parts at the mean switching activity of the
-# row's real activation bits (a component estimate, marked as such in the report).
+# OpenSTA 2.0.17 crashes (segmentation fault) in report_power on every BF16 row netlist when it
+# propagates activity from the ports, while it handles the binary32 multiplier and adder alone:
+# the BF16 dot product's power is then also estimated from those two parts at the mean switching
+# activity of the row's real activation bits (a component estimate, the cross-check of the
+# gate-level figure, which does not need the propagation).
 if [ -n "$bf16_row" ] && ! grep -q '^Total' "$out/$bf16_row.sta.log"; then
   act=$(awk '/act_i/ {for (i = 1; i <= NF; i++) if ($i == "-activity") {s += $(i + 1); c++}} END {printf "%.4f", c ? s / c : 0}' "$out/$bf16_row.activity.tcl")
   parts=""
@@ -257,7 +268,9 @@ fi
     else
       src=port; power=$pport; leak=$lport; units=$uport
     fi
-    echo "$n $total $cells ${store:-0} ${dot:-0} ${areg:-0} ${wns:-nan} ${power:-nan} ${leak:-nan} $units ${engs[$k]} ${wbits[$k]} ${erow[$k]} ${reuse[$k]} $src ${pport:-nan} $uport"
+    dense="nan nan nan nan nan nan"
+    [ -s "$out/$n.dense_power.txt" ] && dense=$(cat "$out/$n.dense_power.txt")
+    echo "$n $total $cells ${store:-0} ${dot:-0} ${areg:-0} ${wns:-nan} ${power:-nan} ${leak:-nan} $units ${engs[$k]} ${wbits[$k]} ${erow[$k]} ${reuse[$k]} $src ${pport:-nan} $uport $dense"
   done
 } > "$out/summary.txt"
 
@@ -289,6 +302,8 @@ function rat(a, b) { return (b > 0 && a > 0) ? fmt(a / b, 2) "x" : "n/a" }
   eng[NR] = $14; wbits[NR] = $15; erow[NR] = $16; ru[NR] = $17
   src[NR] = $18; pwp[NR] = $19; psp[NR] = $20; pdp[NR] = $21; pap[NR] = $22; prp[NR] = $23
   hasport[NR] = ($19 != "nan" && $20 != "nan")
+  hasdense[NR] = ($24 != "nan" && $24 != "")
+  pdd[NR] = $27
   e_op[NR] = haspw[NR] ? $8 * clk * 1e-9 / lanes * 1e12 : 0     # pJ per weight operation at the clock
   tops_w[NR] = haspw[NR] ? lanes / (clk * 1e-9) / $8 / 1e12 : 0 # weight operations per second per watt / 1e12
   gops_mm2[NR] = lanes * fmax[NR] * 1e6 / ($2 * 1e-6) / 1e9     # at Fmax
@@ -310,6 +325,8 @@ function rat(a, b) { return (b > 0 && a > 0) ? fmt(a / b, 2) "x" : "n/a" }
   eu_a[NR] = tiles * pa[NR] * clk * 1e-9 / ops * 1e12;  eu_r[NR] = tr * pr[NR] * clk * 1e-9 / ops * 1e12
   # The same with the port-annotated activity (OpenSTA propagating from the ports alone).
   eop_sr_p[NR] = hasport[NR] ? (tr * (ps_sram[NR] + pdp[NR] + prp[NR]) + tiles * pap[NR]) * clk * 1e-9 / ops * 1e12 : 0
+  # And with the dense stand-in weights (the engine rows of the MAC arrays).
+  eop_dense[NR] = hasdense[NR] ? (tr * (ps_sram[NR] + $27 + $29) + tiles * $28) * clk * 1e-9 / ops * 1e12 : 0
 }
 END {
   ops = tiles * rows * lanes
@@ -328,7 +345,7 @@ END {
 
   md = outdir "/report.md"
   printf "# Silicon comparison: the ternary engine against INT8 and BF16 MAC arrays (`%s`)\n\n", cfg > md
-  printf "OSU 0.18 um standard cells (Yosys 0.23 + ABC, OpenSTA 2.0.17), clock %s ns (%d MHz); power at the switching activity of the synthetic 2B4T layer'"'"'s q_proj weights and quantized activations, from a gate-level simulation of each mapped row on that data (tasu_ppa_activity, model/gate) priced per cell with OpenSTA'"'"'s power (the BF16 row: OpenSTA'"'"'s propagation from the ports). Configuration `%s`: Tiles %d, Rows %d, Lanes %d, %d weight words per tile row (two buffers), %d weight operations per cycle for every engine.\n\n", clk, 1000 / clk, cfg, tiles, rows, lanes, depth, ops >> md
+  printf "OSU 0.18 um standard cells (Yosys 0.23 + ABC, OpenSTA 2.0.17), clock %s ns (%d MHz); power at the switching activity of the synthetic 2B4T layer'"'"'s q_proj weights and quantized activations, from a gate-level simulation of each mapped row on that data (tasu_ppa_activity, model/gate) priced per cell with OpenSTA'"'"'s power. Configuration `%s`: Tiles %d, Rows %d, Lanes %d, %d weight words per tile row (two buffers), %d weight operations per cycle for every engine.\n\n", clk, 1000 / clk, cfg, tiles, rows, lanes, depth, ops >> md
 
   printf "## 1. One engine row per kind, synthesized (flip-flop weight store)\n\n" >> md
   printf "A row = its weight store, a registered activation slice, the dot product of Lanes weights and an accumulator (%d-bit; binary32 for BF16); one dot product per cycle.\n\n", accw >> md
@@ -346,6 +363,14 @@ END {
   for (i = 1; i <= NR; i++)
     printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", n[i], src[i] == "gate" ? "gate-level" : "ports only", hasport[i] ? fmt(pdp[i] * 1e3, 2) : "n/a", haspw[i] && src[i] == "gate" ? fmt(pd[i] * 1e3, 2) : "n/a", hasport[i] ? fmt(prp[i] * 1e3, 2) : "n/a", haspw[i] && src[i] == "gate" ? fmt(pr[i] * 1e3, 2) : "n/a", hasport[i] ? fmt(eop_sr_p[i], 3) : "n/a", haspw[i] && src[i] == "gate" ? fmt(eop_sr[i], 3) : "n/a", hasport[i] && haspw[i] && src[i] == "gate" ? sprintf("%+.1f%%", 100 * (eop_sr[i] / eop_sr_p[i] - 1)) : "n/a" >> md
   printf "\n" >> md
+  nd = 0
+  for (i = 1; i <= NR; i++) if (hasdense[i]) nd++
+  if (nd) {
+    printf "**The MAC arrays on dense weights.** The rows above run the ternary layer'"'"'s weights (0, 1 and -1 as int8 or BF16), which spare the multipliers. With int8 and BF16 data in their place (the activations of 4 more tokens: a stand-in for an INT8 or a BF16 model'"'"'s own weights, not real weights), the MAC arrays'"'"' engine rows take:\n\n" >> md
+    printf "| kind | dot, ternary weights (mW) | dot, dense weights (mW) | pJ / op (SRAM), ternary weights | pJ / op (SRAM), dense weights | dense, over the best ternary engine |\n|---|---|---|---|---|---|\n" >> md
+    for (i = 1; i <= NR; i++) if (hasdense[i]) printf "| %s | %s | %s | %s | %s | %s |\n", n[i], fmt(pd[i] * 1e3, 2), fmt(pdd[i] * 1e3, 2), fmt(eop_sr[i], 3), fmt(eop_dense[i], 3), beste ? rat(eop_dense[i], eop_sr[beste]) : "n/a" >> md
+    printf "\n" >> md
+  }
 
   printf "## 2. The engine of `%s`, composed from the measured units\n\n", cfg >> md
   printf "Engine = Tiles x Rows rows (store, dot product, adder and register each) + one activation slice per tile. Weight store either as the synthesized flip-flops or as SRAM (model: %s um^2 per bit cell at %d%% array efficiency, %s pJ per bit read; see docs/ppa.md for the sources). Equal peak throughput (%d weight operations per cycle) and equal accumulator width for the integer engines.\n\n", sram_um2, sram_eff * 100, sram_pj, ops >> md
@@ -367,7 +392,7 @@ END {
     e_acc = tiles * rows * bp[3] * clk * 1e-9 / ops * 1e12
     for (i = 1; i <= NR; i++) if (eng[i] == "BF16") bfi = i
     e_bf = wbits[bfi] * sram_pj + e_dot + e_acc     # pJ: the store reads wbits per operation
-    printf "\nBF16 energy, component estimate (OpenSTA crashes on the BF16 row): one binary32 multiplier %s mW and one adder %s mW at the row'"'"'s mean activation-bit activity %s; the dot product (%d multipliers, %d adders) %s pJ / op, the accumulators %s pJ / op, with the SRAM-model store %s pJ / op: **%sx** the best ternary engine'"'"'s energy per operation (SRAM store).\n", fmt(bp[2] * 1e3, 2), fmt(bp[3] * 1e3, 2), bp[1], lanes, lanes - 1, fmt(e_dot, 2), fmt(e_acc, 3), fmt(e_bf, 2), beste ? fmt(e_bf / eop_sr[beste], 1) : "n/a" >> md
+    printf "\nBF16 energy, component estimate (the cross-check of the gate-level figure where OpenSTA'"'"'s propagation crashes): one binary32 multiplier %s mW and one adder %s mW at the row'"'"'s mean activation-bit activity %s; the dot product (%d multipliers, %d adders) %s pJ / op, the accumulators %s pJ / op, with the SRAM-model store %s pJ / op: **%sx** the best ternary engine'"'"'s energy per operation (SRAM store).\n", fmt(bp[2] * 1e3, 2), fmt(bp[3] * 1e3, 2), bp[1], lanes, lanes - 1, fmt(e_dot, 2), fmt(e_acc, 3), fmt(e_bf, 2), beste ? fmt(e_bf / eop_sr[beste], 1) : "n/a" >> md
   }
   printf "\n## 3. The rest of the accelerator (the same for every engine)\n\n" >> md
   printf "| unit | area (mm^2) | how |\n|---|---|---|\n" >> md

@@ -73,8 +73,9 @@ int addr_bits(int depth) {
 // turn). A cycle is sampled when the row computes in it (valid the cycle before), so the load
 // cycles do not count. Every partial sum the netlist outputs is checked against the exact one.
 struct GateRun {
-  const tasu::layer::TernaryProjection& w;
-  const std::vector<int8_t>& q;   // int8 activations [token][H]
+  std::vector<int32_t> wi;             // the 4 weight rows [row][H] as integers (integer rows)
+  std::vector<uint16_t> w16;           // the same as BF16 (the BF16 row)
+  const std::vector<int8_t>& q;        // int8 activations [token][H]
   const std::vector<uint16_t>& act16;  // BF16 activations [token][H] (BF16 row)
   int64_t H, T, reuse;
   int lanes, depth, abits, wbits;
@@ -119,8 +120,8 @@ void gate_activity(const GateRun& g, const std::string& lib_path, const std::str
       sim.set("wr_valid_i", 1);
       for (int64_t k = 0; k < words; ++k) {  // the block's weights into the store
         for (int l = 0; l < g.lanes; ++l) {
-          const int8_t wv = g.w.w[static_cast<size_t>(row * g.w.in + (d0 + k) * g.lanes + l)];
-          const uint32_t v = g.bf16 ? bf16_of(static_cast<float>(wv)) : static_cast<uint32_t>(static_cast<int32_t>(wv));
+          const size_t e = static_cast<size_t>(row * g.H + (d0 + k) * g.lanes + l);
+          const uint32_t v = g.bf16 ? g.w16[e] : static_cast<uint32_t>(g.wi[e]);
           for (int b = 0; b < g.wbits; ++b) wd[static_cast<size_t>(l * g.wbits + b)] = (v >> b) & 1;
         }
         sim.set("wr_addr_i", static_cast<uint64_t>(k));
@@ -129,22 +130,41 @@ void gate_activity(const GateRun& g, const std::string& lib_path, const std::str
       }
       sim.set("wr_valid_i", 0);
       // Partial sums per token of the group: the netlist shows token t's accumulator the cycle
-      // after the read of its word d (before that word adds): the sum of words 0..d-1.
-      std::vector<int64_t> part(static_cast<size_t>(g.reuse));
+      // after the read of its word d (before that word adds): the sum of words 0..d-1. Integer
+      // rows: exact sums (mod 2^AccW); BF16: binary32 bits, the products summed by the pairwise
+      // tree of tasu_dot_bf16 and accumulated, in the vector unit's rounding (model/vector).
+      const auto word_dot = [&](int64_t t, int64_t d) -> uint64_t {
+        const size_t wb = static_cast<size_t>(row * g.H + d * g.lanes), ab = static_cast<size_t>(t * g.H + d * g.lanes);
+        if (!g.bf16) {
+          int64_t dot = 0;
+          for (size_t l = 0; l < static_cast<size_t>(g.lanes); ++l) dot += int64_t{g.wi[wb + l]} * g.q[ab + l];
+          return static_cast<uint64_t>(dot);
+        }
+        std::vector<tasu::vec::vf32> lvl(static_cast<size_t>(g.lanes));
+        for (size_t l = 0; l < lvl.size(); ++l)
+          lvl[l] = tasu::vec::mul(tasu::vec::vf32{g.w16[wb + l]} << 16, tasu::vec::vf32{g.act16[ab + l]} << 16);
+        for (size_t n = lvl.size(); n > 1; n /= 2)
+          for (size_t i = 0; i < n / 2; ++i) lvl[i] = tasu::vec::add(lvl[2 * i], lvl[2 * i + 1]);
+        return lvl[0];
+      };
+      const auto accumulate = [&](uint64_t sum, uint64_t dot) -> uint64_t {
+        return g.bf16 ? tasu::vec::add(static_cast<tasu::vec::vf32>(sum), static_cast<tasu::vec::vf32>(dot)) : sum + dot;
+      };
+      std::vector<uint64_t> part(static_cast<size_t>(g.reuse));
       for (int64_t t0 = 0; t0 < g.T; t0 += g.reuse) {
-        std::fill(part.begin(), part.end(), 0);
-        int64_t pend_t = -1, pend_d = 0, pend_dot = 0;  // the read before this cycle's
+        int64_t pend_t = -1, pend_d = 0;  // the read before this cycle's
+        uint64_t pend_dot = 0;
         const auto check = [&]() {
           if (pend_t < 0) return;
-          int64_t& sum = part[static_cast<size_t>(pend_t - t0)];
-          if (pend_d > 0 && !g.bf16) {
-            const uint64_t got = sim.get("acc_o"), want = static_cast<uint64_t>(sum) & accmask;
+          uint64_t& sum = part[static_cast<size_t>(pend_t - t0)];
+          if (pend_d > 0) {
+            const uint64_t got = sim.get("acc_o"), want = sum & accmask;
             if (got != want)
               throw std::runtime_error(fmt::format("{}: row {} block {} token {} word {}: the netlist's partial sum is {:#x}, the exact one {:#x}",
                                                    netlist, row, d0, pend_t, pend_d, got, want));
             ++checked;
           }
-          sum = (pend_d == 0 ? 0 : sum) + pend_dot;  // the pending word adds at the end of this cycle
+          sum = accumulate(pend_d == 0 ? 0 : sum, pend_dot);  // the pending word adds at the end of this cycle
         };
         for (int64_t d = 0; d < words; ++d)
           for (int64_t t = t0; t < t0 + g.reuse; ++t) {
@@ -156,11 +176,7 @@ void gate_activity(const GateRun& g, const std::string& lib_path, const std::str
             check();
             pend_t = t;
             pend_d = d;
-            pend_dot = 0;
-            for (int l = 0; l < g.lanes; ++l) {
-              const size_t e = static_cast<size_t>((d0 + d) * g.lanes + l);
-              pend_dot += int64_t{g.w.w[static_cast<size_t>(row * g.w.in) + e]} * g.q[static_cast<size_t>(t * g.H) + e];
-            }
+            pend_dot = word_dot(t, d0 + d);
           }
         // The last read's sum shows one cycle later; the row computes (is sampled) in it.
         sim.set("valid_i", 0);
@@ -187,7 +203,7 @@ int main(int argc, char** argv) {
   // KIND is the row's index in tasu_arch.json's ppa_rows, as tasu_ppa_row's Kind parameter.
   CLI::App app{"Switching activity of a silicon-comparison row from real BitNet data (scripts/ppa.sh)"};
   int kind = -1, lanes = 0, depth = 0;
-  std::string out_tcl, netlist, liberty, gate_out;
+  std::string out_tcl, netlist, liberty, gate_out, weights = "ternary";
   app.add_option("KIND", kind, "row index in tasu_arch.json's ppa_rows")->required()->check(CLI::Range(0, kRows - 1));
   app.add_option("LANES", lanes, "weights per word")->required()->check(CLI::Range(1, 1 << 12));
   app.add_option("DEPTH", depth, "words of the row's store")->required()->check(CLI::Range(2, 1 << 20));
@@ -195,6 +211,9 @@ int main(int argc, char** argv) {
   auto* nl = app.add_option("--netlist", netlist, "the row's mapped netlist, flattened, as Yosys JSON: simulate it");
   app.add_option("--liberty", liberty, "the cell library the netlist is mapped to")->needs(nl);
   app.add_option("--gate-out", gate_out, "gate-level activity of every cell: instance, activity, duty")->needs(nl);
+  app.add_option("--weights", weights, "the row's weights: ternary (q_proj's) or dense (int8 / BF16 data as a stand-in for an INT8 or BF16 model's)")
+      ->check(CLI::IsMember({"ternary", "dense"}))
+      ->needs(nl);
   nl->needs("--liberty")->needs("--gate-out");
   CLI11_PARSE(app, argc, argv);
   const auto& row_kind = tasu::arch::kPpaRows[static_cast<size_t>(kind)];
@@ -204,14 +223,16 @@ int main(int argc, char** argv) {
     const auto model = tasu::ckpt::make_synthetic_2b4t(1, 1);
     const tasu::layer::LayerParams p = tasu::layer::layer_params(model, 0);
     const int64_t H = p.shape.hidden, T = std::max<int64_t>(8, reuse);  // whole groups of reuse tokens
+    // T tokens stream through the row; 4 more give the dense stand-in weights (--weights dense).
+    const int64_t Te = T + 4;
     std::vector<int64_t> ids;
-    for (int64_t t = 0; t < T; ++t) ids.push_back((t * 7919 + 13) % model.config.vocab);
-    const auto emb = tasu::reference::embed(model, ids, T);
-    std::vector<tasu::vec::vf32> x(static_cast<size_t>(T * H));
+    for (int64_t t = 0; t < Te; ++t) ids.push_back((t * 7919 + 13) % model.config.vocab);
+    const auto emb = tasu::reference::embed(model, ids, Te);
+    std::vector<tasu::vec::vf32> x(static_cast<size_t>(Te * H));
     for (size_t i = 0; i < x.size(); ++i) x[i] = tasu::vec::from_float(static_cast<float>(emb.data[i]));
-    const auto xn = tasu::layer::rms_norm(x, T, p.input_norm, p.shape.rms_norm_eps);
+    const auto xn = tasu::layer::rms_norm(x, Te, p.input_norm, p.shape.rms_norm_eps);
     std::vector<int8_t> q;
-    tasu::layer::quantize(xn, T, H, q);
+    tasu::layer::quantize(xn, Te, H, q);
     const float wscale = tasu::vec::to_float(p.q.w_mul);
 
     Port act("act_i", lanes * abits), addr("rd_addr_i", addr_bits(depth));
@@ -268,7 +289,19 @@ int main(int argc, char** argv) {
       std::vector<uint16_t> act16(xn.size());
       for (size_t i = 0; i < xn.size(); ++i) act16[i] = bf16_of(tasu::vec::to_float(xn[i]));
       const bool bf16 = row_kind.engine == tasu::arch::Engine::BF16;
-      const GateRun g{p.q, q, act16, H, T, reuse, lanes, depth, abits,
+      // The weights of q_proj's first 4 rows, or (dense) the int8 and BF16 activations of 4 more
+      // tokens in their place: full-range values as an INT8 or BF16 model's weights would be.
+      if (weights == "dense" && row_kind.engine == tasu::arch::Engine::TERNARY)
+        throw std::runtime_error("--weights dense is for the MAC-array rows; a ternary row stores ternary weights");
+      const size_t n = static_cast<size_t>(4 * H);
+      std::vector<int32_t> wi(n);
+      std::vector<uint16_t> w16(n);
+      for (size_t i = 0; i < n; ++i) {
+        const bool dense = weights == "dense";
+        wi[i] = dense ? q[static_cast<size_t>(T * H) + i] : p.q.w[i];
+        w16[i] = dense ? act16[static_cast<size_t>(T * H) + i] : bf16_of(static_cast<float>(p.q.w[i]));
+      }
+      const GateRun g{wi, w16, q, act16, H, T, reuse, lanes, depth, abits,
                       static_cast<int>(tasu::arch::kEngineWeightBits.at(static_cast<size_t>(row_kind.engine))), bf16};
       gate_activity(g, liberty, netlist, gate_out);
     }
