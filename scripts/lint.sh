@@ -68,13 +68,14 @@ stream_b() {
   done
   # Each optimized ternary dot product is equivalent to the plain chain: a miter proven by SAT
   # over every input (at Lanes = 2: the generators are the same code at every width; Lanes = 4
-  # takes 40 s and 96 s and was proven once, see docs/ppa.md).
+  # takes 40 s and 96 s and was proven once, see docs/ppa.md). hierarchy specializes the
+  # submodules of a composite dot product (the LUT's table and selection) at that width too.
   mapfile -t tern_dots < <(bash "$root/scripts/rtl_files.sh" tern_dots "$gen")
   for dot in $(awk '$3 == "TERNARY" && $6 != "CHAIN" {print tolower($6)}' "$gen/ppa_rows.txt"); do
     impl=tasu_dot_tern_$dot
     echo "lint: $impl == tasu_dot_tern_chain (yosys miter + sat -prove)"
     yosys -q -p "read_verilog -sv ${tern_dots[*]};
-                 chparam -set Lanes 2 tasu_dot_tern_chain $impl; proc; opt -fast;
+                 chparam -set Lanes 2 tasu_dot_tern_chain $impl; hierarchy; proc; opt -fast;
                  miter -equiv -flatten -make_assert tasu_dot_tern_chain $impl miter; hierarchy -top miter;
                  sat -verify -prove-asserts miter" > /dev/null
   done

@@ -49,7 +49,8 @@ mapfile -t top_rtl < <(bash "$root/scripts/rtl_files.sh" top "$out")
 [ ${#rtl[@]} -gt 0 ] && [ ${#top_rtl[@]} -gt 0 ] || { echo "ppa: rtl/filesets.txt gave no files"; exit 1; }
 
 # Power by unit (store, dot product, activation slice, rest) from OpenSTA's per-instance report.
-unit_of='u = (p[1] ~ /u_wstore/) ? "s" : (p[1] ~ /u_dot/) ? "d" : (p[1] ~ /u_areg/) ? "a" : "r"'
+# The LUT row's pair table belongs to the tile: it counts with the activation slice.
+unit_of='u = (p[1] ~ /u_wstore/) ? "s" : (p[1] ~ /u_dot/) ? "d" : (p[1] ~ /u_areg|u_lut_table/) ? "a" : "r"'
 unit_power() {
   awk 'NF == 5 && $1 ~ /e[-+]/ && $4 ~ /e[-+]/ { split($5, p, "/"); '"$unit_of"'; pw[u] += $4; any = 1 }
        END { if (any) printf "%g %g %g %g", pw["s"], pw["d"], pw["a"], pw["r"]; else print "nan nan nan nan" }' "$1"
@@ -246,8 +247,10 @@ fi
     total=$(sed -n "s/.*Chip area for top module.*: \([0-9.]*\)/\1/p" "$out/$n.stat.txt")
     cells=$(awk '/=== design hierarchy ===/{h=1} h && /Number of cells:/{print $4; exit}' "$out/$n.stat.txt")
     store=$(sed -n "s/.*Chip area for module .*tasu_ppa_wstore.*: \([0-9.]*\)/\1/p" "$out/$n.stat.txt")
-    areg=$(sed -n "s/.*Chip area for module .*tasu_ppa_areg.*: \([0-9.]*\)/\1/p" "$out/$n.stat.txt")
-    dot=$(awk -F': ' '/Chip area for module .*tasu_dot_/{d=$2} END{print d+0}' "$out/$n.stat.txt")
+    # The activation slice, with the LUT row's pair table (one per tile); the dot product is the
+    # row's own part.
+    areg=$(awk -F': ' '/Chip area for module .*(tasu_ppa_areg|tasu_dot_tern_lut_table)/{a += $2} END{print a+0}' "$out/$n.stat.txt")
+    dot=$(awk -F': ' '/Chip area for module .*tasu_dot_/ && !/_lut_table/{d=$2} END{print d+0}' "$out/$n.stat.txt")
     # The BF16 dot product instantiates the vector unit's multiplier and adders (stat gives each
     # module its own cells): dot = everything but the store, the slice, the row's own cells and
     # the accumulator's adder.
@@ -348,7 +351,7 @@ END {
   printf "OSU 0.18 um standard cells (Yosys 0.23 + ABC, OpenSTA 2.0.17), clock %s ns (%d MHz); power at the switching activity of the synthetic 2B4T layer'"'"'s q_proj weights and quantized activations, from a gate-level simulation of each mapped row on that data (tasu_ppa_activity, model/gate) priced per cell with OpenSTA'"'"'s power. Configuration `%s`: Tiles %d, Rows %d, Lanes %d, %d weight words per tile row (two buffers), %d weight operations per cycle for every engine.\n\n", clk, 1000 / clk, cfg, tiles, rows, lanes, depth, ops >> md
 
   printf "## 1. One engine row per kind, synthesized (flip-flop weight store)\n\n" >> md
-  printf "A row = its weight store, a registered activation slice, the dot product of Lanes weights and an accumulator (%d-bit; binary32 for BF16); one dot product per cycle.\n\n", accw >> md
+  printf "A row = its weight store, a registered activation slice (with the LUT row'"'"'s pair table: both are one per tile), the dot product of Lanes weights and an accumulator (%d-bit; binary32 for BF16); one dot product per cycle.\n\n", accw >> md
   printf "| kind | cell area (um^2) | cells | weight store | dot product | act. slice | acc. + control | critical path (ns) | Fmax (MHz) | dynamic power (mW) | leakage (uW) | pJ / weight op | TOPS/W | GOPS/mm^2 @ Fmax |\n" >> md
   printf "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n" >> md
   for (i = 1; i <= NR; i++)

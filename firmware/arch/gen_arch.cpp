@@ -244,7 +244,7 @@ void validate_ppa_rows(const json& a) {
     names.push_back(n);
     require(a["engines"].contains(eng) && a["ppa_dots"].contains(dot), "ppa row '" + n + "': unknown engine or dot");
     const bool ok = eng == "TERNARY" ? dot != "MAC" && ab == 8 : dot == "MAC" && ab == (eng == "BF16" ? 16 : 8);
-    require(ok, "ppa row '" + n + "': tasu_ppa_row builds ternary rows with CHAIN, TREE or CSA and 8-bit activations, "
+    require(ok, "ppa row '" + n + "': tasu_ppa_row builds ternary rows with CHAIN, TREE, CSA or LUT and 8-bit activations, "
                 "MAC rows for INT8 with 8-bit and for BF16 with 16-bit activations");
     const int64_t reuse = r.value("reuse", int64_t{1});
     require(pow2(reuse) && reuse <= 16 && (reuse == 1 || eng != "BF16"),

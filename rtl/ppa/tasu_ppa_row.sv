@@ -2,7 +2,7 @@
 // word in a weight store of Depth words, a registered activation slice, the dot product of
 // the selected kind and an accumulator, all at one dot product (Lanes operations) per cycle.
 // Kind indexes tasu_arch.json's ppa_rows: the engine (weight bits), the dot product's
-// structure (ternary chain, tree or carry-save tree; INT8 or BF16 multipliers) and the
+// structure (ternary chain, tree, carry-save tree or pair lookup table; INT8 or BF16 multipliers) and the
 // activation bits; BF16 accumulates in binary32, the others in AccW-bit integers.
 // Weight storage is synthesized as flip-flops (no SRAM compiler exists for this library).
 // With reuse R (ppa_rows' reuse) a weight word read serves R tokens in R consecutive cycles:
@@ -85,8 +85,16 @@ module tasu_ppa_row #(
       tasu_dot_tern_chain #(.Lanes(Lanes)) u_dot (.en_i(v_q), .w_i(w_q), .a_i(a_q), .y_o(dot));
     end else if (Dot == tasu_pkg::PpaDotTREE) begin : g_tree
       tasu_dot_tern_tree #(.Lanes(Lanes)) u_dot (.en_i(v_q), .w_i(w_q), .a_i(a_q), .y_o(dot));
-    end else begin : g_csa
+    end else if (Dot == tasu_pkg::PpaDotCSA) begin : g_csa
       tasu_dot_tern_csa #(.Lanes(Lanes)) u_dot (.en_i(v_q), .w_i(w_q), .a_i(a_q), .y_o(dot));
+    end else begin : g_lut
+      // The pair table belongs to the tile (scripts/ppa.sh counts it once per tile, with the
+      // activation slice): built from the incoming slice and registered beside it, so that its
+      // adders are not in series with the rows' trees; each row selects from it.
+      logic [Lanes/2*18-1:0] sums_d, sums_q;
+      tasu_dot_tern_lut_table #(.Lanes(Lanes)) u_lut_table (.en_i(valid_i), .a_i(act_i), .t_o(sums_d));
+      tasu_ppa_areg #(.Bits(Lanes / 2 * 18)) u_areg_lut (.clk_i, .rst_ni, .d_i(sums_d), .q_o(sums_q));
+      tasu_dot_tern_lut_sel #(.Lanes(Lanes)) u_dot (.en_i(v_q), .w_i(w_q), .a_i(a_q), .t_i(sums_q), .y_o(dot));
     end
     assign acc_d = (clr_q ? '0 : acc_q) + OutW'($signed(dot));
   end
