@@ -61,7 +61,10 @@ gate_power() {
   awk 'FNR == 1 { f++ }
        f == 1 && !/^#/ { act[$1] = $2; next }
        f >= 2 && NF == 5 && $1 ~ /e[-+]/ { pw[f, $5] = $4; lk[$5] = $3; seen[$5] }
+       f >= 2 && /^Total/ { total[f] = 1 }
        END {
+         if (!total[2] || !total[3]) exit 1          # an OpenSTA run that did not finish
+         for (i in act) if (!((2, i) in pw) || !((3, i) in pw)) miss++
          for (i in seen) {
            if (!(i in act)) { if (pw[2, i] + pw[3, i] > 0) miss++; continue }  # hierarchical instances: 0
            e = pw[2, i] + act[i] * (pw[3, i] - pw[2, i])
@@ -107,7 +110,7 @@ row() {
       --gate-out "$out/$n.dense.txt" --weights dense >> "$out/$n.activity.log" 2>&1 || { cat "$out/$n.activity.log"; return 1; }
   fi
   rm -f "$out/$n.json"   # 10-300 MB; rebuilt from $n.v in seconds
-  cat > "$out/$n.sta.tcl" <<EOF
+  cat > "$out/$n.sta.tcl" <<EOF || return 1
 read_liberty $lib
 read_verilog $out/$n.v
 link_design tasu_ppa_row
@@ -140,7 +143,7 @@ EOF
   if [ -f "$out/$n.gate.txt" ]; then
     for a in 0 1; do
       printf 'read_liberty %s\nread_verilog %s\nlink_design tasu_ppa_row\ncreate_clock -name clk -period %s [get_ports clk_i]\nset_input_delay 0 -clock clk [delete_from_list [all_inputs] [get_ports clk_i]]\nset_power_activity -global -activity %s -duty 0.5\nreport_power -digits 6\nreport_power -digits 6 -instances [get_cells -hierarchical *]\nexit\n' \
-        "$lib" "$out/$n.v" "$clock_ns" "$a" > "$out/$n.sta_a$a.tcl"
+        "$lib" "$out/$n.v" "$clock_ns" "$a" > "$out/$n.sta_a$a.tcl" || return 1
       (cd "$out" && sta -no_init -exit "$n.sta_a$a.tcl" > "$n.sta_a$a.log" 2>&1) || echo "ppa: OpenSTA failed on $n at activity $a (exit $?), see $out/$n.sta_a$a.log"
     done
     gate_power "$out/$n.gate.txt" "$out/$n.sta_a0.log" "$out/$n.sta_a1.log" > "$out/$n.gate_power.txt" ||
@@ -149,16 +152,20 @@ EOF
       gate_power "$out/$n.dense.txt" "$out/$n.sta_a0.log" "$out/$n.sta_a1.log" > "$out/$n.dense_power.txt" || rm -f "$out/$n.dense_power.txt"
     fi
   fi
+  touch "$out/$n.done"
 }
 jobs_max=${TASU_PPA_JOBS:-2}
-rm -f "$out/rows_failed"
+[ "$jobs_max" -ge 1 ] 2>/dev/null || { echo "ppa: TASU_PPA_JOBS must be a positive number"; exit 2; }
+rm -f "$out/rows_failed" "$out"/*.done
 for k in "${!names[@]}"; do
   while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do wait -n || true; done
   (row "$k" || echo "${names[$k]}" >> "$out/rows_failed") &
 done
 wait
-# A row whose synthesis or activity failed fails the flow (OpenSTA's failures are reported above).
-if [ -s "$out/rows_failed" ]; then echo "ppa: failed rows: $(tr '\n' ' ' < "$out/rows_failed")(logs in $out)"; exit 1; fi
+# A row whose synthesis or activity failed, or whose job died, fails the flow (OpenSTA's failures
+# are reported above).
+for k in "${!names[@]}"; do [ -f "$out/${names[$k]}.done" ] || echo "${names[$k]}" >> "$out/rows_failed"; done
+if [ -s "$out/rows_failed" ]; then echo "ppa: failed rows: $(sort -u "$out/rows_failed" | tr '\n' ' ')(logs in $out)"; exit 1; fi
 
 # OpenSTA 2.0.17 crashes (segmentation fault) in report_power on every BF16 row netlist when it
 # propagates activity from the ports, while it handles the binary32 multiplier and adder alone:

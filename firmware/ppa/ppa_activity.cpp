@@ -70,8 +70,9 @@ int addr_bits(int depth) {
 // The gate-level run: the q_proj rows in blocks of the store's depth, each block written into
 // the store (cycles not sampled) and then read for every token as the engine's MATMUL does
 // (tokens outer, the block's words inner; with reuse R the R tokens of a group take each word in
-// turn). A cycle is sampled when the row computes in it (valid the cycle before), so the load
-// cycles do not count. Every partial sum the netlist outputs is checked against the exact one.
+// turn; one idle cycle after each group, in which the last word's sum is computed). A cycle is
+// sampled when the row computes in it (valid the cycle before), so the load cycles do not count.
+// Every partial sum the netlist outputs, complete sums included, is checked against the exact one.
 struct GateRun {
   std::vector<int32_t> wi;             // the 4 weight rows [row][H] as integers (integer rows)
   std::vector<uint16_t> w16;           // the same as BF16 (the BF16 row)
@@ -112,6 +113,8 @@ void gate_activity(const GateRun& g, const std::string& lib_path, const std::str
   step(false);
   sim.set("rst_ni", 1);
   uint64_t checked = 0;
+  bool have_final = false;  // a group has completed: its sums stay in the slots until the next group
+  std::vector<uint64_t> part(static_cast<size_t>(g.reuse));  // each token slot's sum (across blocks)
   for (int64_t row = 0; row < 4; ++row)
     for (int64_t d0 = 0; d0 < slices; d0 += g.depth) {
       const int64_t words = std::min<int64_t>(g.depth, slices - d0);
@@ -130,7 +133,8 @@ void gate_activity(const GateRun& g, const std::string& lib_path, const std::str
       }
       sim.set("wr_valid_i", 0);
       // Partial sums per token of the group: the netlist shows token t's accumulator the cycle
-      // after the read of its word d (before that word adds): the sum of words 0..d-1. Integer
+      // after the read of its word d (before that word adds): the sum of words 0..d-1, and at
+      // d = 0 the slot's complete sum of the previous group (of this block or the last). Integer
       // rows: exact sums (mod 2^AccW); BF16: binary32 bits, the products summed by the pairwise
       // tree of tasu_dot_bf16 and accumulated, in the vector unit's rounding (model/vector).
       const auto word_dot = [&](int64_t t, int64_t d) -> uint64_t {
@@ -150,15 +154,18 @@ void gate_activity(const GateRun& g, const std::string& lib_path, const std::str
       const auto accumulate = [&](uint64_t sum, uint64_t dot) -> uint64_t {
         return g.bf16 ? tasu::vec::add(static_cast<tasu::vec::vf32>(sum), static_cast<tasu::vec::vf32>(dot)) : sum + dot;
       };
-      std::vector<uint64_t> part(static_cast<size_t>(g.reuse));
       for (int64_t t0 = 0; t0 < g.T; t0 += g.reuse) {
+        std::vector<uint64_t> prev_final = part;  // each slot's complete sum of the last group
         int64_t pend_t = -1, pend_d = 0;  // the read before this cycle's
         uint64_t pend_dot = 0;
         const auto check = [&]() {
           if (pend_t < 0) return;
           uint64_t& sum = part[static_cast<size_t>(pend_t - t0)];
-          if (pend_d > 0) {
-            const uint64_t got = sim.get("acc_o"), want = sum & accmask;
+          // At a group's first word the slot still shows the previous group's complete sum.
+          const bool known = pend_d > 0 || have_final;
+          if (known) {
+            const uint64_t got = sim.get("acc_o");
+            const uint64_t want = (pend_d > 0 ? sum : prev_final[static_cast<size_t>(pend_t - t0)]) & accmask;
             if (got != want)
               throw std::runtime_error(fmt::format("{}: row {} block {} token {} word {}: the netlist's partial sum is {:#x}, the exact one {:#x}",
                                                    netlist, row, d0, pend_t, pend_d, got, want));
@@ -183,6 +190,7 @@ void gate_activity(const GateRun& g, const std::string& lib_path, const std::str
         sim.set("clear_i", 0);
         step(false);
         check();
+        have_final = true;
       }
     }
   const auto cells = sim.activities();

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 #include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -221,7 +222,10 @@ struct LibraryParser {
       const auto comma = ff->arg.find(',');
       iq = ff->arg.substr(0, comma);
       iqn = comma == std::string::npos ? std::string() : ff->arg.substr(comma + 1);
-      if (c.inputs.size() >= 6) fail("liberty: flip-flop " + c.name + " has too many inputs");
+      if (c.inputs.size() >= 6) {
+        lib.refused_[c.name] = "more than 5 inputs beside its state";
+        return;
+      }
       vars.push_back(iq);
       c.flop = true;
       const auto attr = [&](const char* a) { return ff->attrs.count(a) ? ff->attrs.at(a) : std::string(); };
@@ -236,7 +240,10 @@ struct LibraryParser {
       if (!attr("clear").empty()) c.has_clear = true, c.clear = Expr(attr("clear"), vars).table();
       if (!attr("preset").empty()) c.has_preset = true, c.preset = Expr(attr("preset"), vars).table();
     }
-    if (vars.size() > 6) fail("liberty: cell " + c.name + " has more than 6 inputs");
+    if (vars.size() > 6) {
+      lib.refused_[c.name] = "more than 6 inputs";
+      return;
+    }
     for (const auto& sub : g.groups) {
       if (sub->kind != "pin" || !sub->attrs.count("direction") || sub->attrs.at("direction") != "output") continue;
       if (!sub->attrs.count("function")) fail("liberty: output " + c.name + "/" + sub->arg + " has no function");
@@ -261,8 +268,8 @@ Library Library::read(const std::string& path) {
   ss << f.rdbuf();
   LibLexer lx(ss.str());
   if (lx.next() != "library" || lx.next() != "(") fail(path + ": not a liberty library");
-  while (lx.next() != ")") {
-  }
+  for (std::string t = lx.next(); t != ")"; t = lx.next())
+    if (t.empty()) fail(path + ": not a liberty library (unterminated header)");
   if (lx.next() != "{") fail(path + ": not a liberty library");
   Group top;
   top.kind = "library";
@@ -382,6 +389,28 @@ Simulator::Simulator(const Library& lib, const std::string& json_path, const std
           if (--pending[static_cast<size_t>(d)] == 0) ready.push_back(d);
   }
   if (order_.size() + flops_.size() != cells_.size()) fail(json_path + ": combinational loop in the netlist");
+  // One clock: every flip-flop on the clock port. Asynchronous clear and preset are applied
+  // before the cycle's combinational evaluation, so they must come from ports or constants.
+  const auto depends = [](uint64_t table, size_t var, size_t vars) {
+    for (uint64_t m = 0; m < (uint64_t{1} << vars); ++m)
+      if (((table >> m) & 1) != ((table >> (m ^ (uint64_t{1} << var))) & 1)) return true;
+    return false;
+  };
+  std::vector<bool> port_net(dense.size() + 2, false);
+  port_net[0] = port_net[1] = true;
+  for (const auto& [name, bits] : inputs_)
+    for (int b : bits) port_net[static_cast<size_t>(b)] = true;
+  for (int fi : flops_) {
+    const Cell& c = cells_[static_cast<size_t>(fi)];
+    const CellType& t = *c.type;
+    if (c.in[static_cast<size_t>(t.clock)] != clock_net_)
+      fail(fmt::format("{}: flip-flop {} is not clocked by {} (one clock only)", json_path, c.path, clock_port));
+    for (size_t i = 0; i < c.in.size(); ++i) {
+      const bool async = (t.has_clear && depends(t.clear, i, c.in.size() + 1)) || (t.has_preset && depends(t.preset, i, c.in.size() + 1));
+      if (async && !port_net[static_cast<size_t>(c.in[i])])
+        fail(fmt::format("{}: flip-flop {} has its asynchronous {} from logic, not from a port", json_path, c.path, t.inputs[i]));
+    }
+  }
   value_.assign(nets, 0);
   value_[1] = 1;
   last_ = value_;

@@ -125,12 +125,21 @@ TEST(GateSim, RefusesBadNetlists) {
   const std::string xor_pins = R"("A": [5], "B": [6], "Y": [8])";
   open_in.replace(open_in.find(xor_pins), xor_pins.size(), R"("A": [5], "Y": [8])");
   throws_with(write("open.json", open_in), "input B unconnected");
+  std::string other_clock = kCounter;
+  const std::string f0_clk = R"("CLK": [2], "D": [7])";
+  other_clock.replace(other_clock.find(f0_clk), f0_clk.size(), R"("CLK": [4], "D": [7])");
+  throws_with(write("clock.json", other_clock), "is not clocked by clk");
+  std::string async_logic = kCounter;
+  const std::string f1_reset = R"("D": [8], "R": [3])";
+  async_logic.replace(async_logic.find(f1_reset), f1_reset.size(), R"("D": [8], "R": [7])");
+  throws_with(write("async.json", async_logic), "asynchronous R from logic");
   Simulator s(lib(), write("ok.json", kCounter), "top", "clk");
   EXPECT_THROW(s.set("q", 0), std::runtime_error);        // an output
   EXPECT_THROW(s.set("nope", 0), std::runtime_error);
   EXPECT_THROW(s.activities(), std::runtime_error);      // nothing sampled
   EXPECT_THROW(Simulator(lib(), write("ok2.json", kCounter), "other", "clk"), std::runtime_error);
   EXPECT_THROW(Library::read(write("notlib.lib", "cell (X) { }")), std::runtime_error);
+  EXPECT_THROW(Library::read(write("truncated.lib", "library (x")), std::runtime_error);
 }
 
 }  // namespace
