@@ -248,14 +248,13 @@ struct LibraryParser {
       if (sub->kind != "pin" || !sub->attrs.count("direction") || sub->attrs.at("direction") != "output") continue;
       if (!sub->attrs.count("function")) fail("liberty: output " + c.name + "/" + sub->arg + " has no function");
       std::string f = sub->attrs.at("function");
-      std::vector<std::string> fv = vars;
       if (!iqn.empty()) {  // IQN is the complement of the state
         std::string rep;
         size_t at = 0;
         for (size_t pos; (pos = f.find(iqn, at)) != std::string::npos; at = pos + iqn.size()) rep += f.substr(at, pos - at) + "(!" + iq + ")";
         f = rep + f.substr(at);
       }
-      c.outputs.push_back({sub->arg, Expr(f, fv).table()});
+      c.outputs.push_back({sub->arg, Expr(f, vars).table()});
     }
     lib.cells_[c.name] = std::move(c);
   }
@@ -482,7 +481,8 @@ void Simulator::cycle(bool sample) {
     ++samples_;
   }
   // Rising edge: every flip-flop takes its next state from this cycle's values at once.
-  std::vector<uint8_t> next(flops_.size());
+  std::vector<uint8_t>& next = next_;
+  next.resize(flops_.size());
   for (size_t k = 0; k < flops_.size(); ++k) {
     const Cell& c = cells_[static_cast<size_t>(flops_[k])];
     const uint64_t m = index(c);

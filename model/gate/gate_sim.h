@@ -35,7 +35,6 @@ class Library {
  public:
   static Library read(const std::string& path);
   const CellType* find(const std::string& name) const;
-  size_t size() const { return cells_.size(); }
 
  private:
   std::map<std::string, CellType> cells_;
@@ -84,7 +83,7 @@ class Simulator {
   std::vector<Cell> cells_;
   std::vector<int> order_;  // combinational cells in evaluation order
   std::vector<int> flops_;
-  std::vector<uint8_t> value_, last_;
+  std::vector<uint8_t> value_, last_, next_;  // next_: the flip-flops' next states (scratch)
   std::vector<NetStats> stats_;
   std::map<std::string, std::vector<int>> inputs_, outputs_;
   uint64_t samples_ = 0;

@@ -133,7 +133,16 @@ TEST(GateSim, RefusesBadNetlists) {
   const std::string f1_reset = R"("D": [8], "R": [3])";
   async_logic.replace(async_logic.find(f1_reset), f1_reset.size(), R"("D": [8], "R": [7])");
   throws_with(write("async.json", async_logic), "asynchronous R from logic");
+  std::string twice = kCounter;
+  const std::string fa_ys = R"("YS": [9])";
+  twice.replace(twice.find(fa_ys), fa_ys.size(), R"("YS": [8])");  // the XOR drives net 8 too
+  throws_with(write("twice.json", twice), "net driven twice");
+  std::string gap = kCounter;
+  const std::string q1 = R"("q[1]")";
+  gap.replace(gap.find(q1), q1.size(), R"("q[2]")");  // bits 0 and 2 of q, no bit 1
+  throws_with(write("gap.json", gap), "port q misses bits");
   Simulator s(lib(), write("ok.json", kCounter), "top", "clk");
+  EXPECT_THROW(s.set("cin", std::vector<uint8_t>{1, 0}), std::runtime_error);  // 1 bit, 2 given
   EXPECT_THROW(s.set("q", 0), std::runtime_error);        // an output
   EXPECT_THROW(s.set("nope", 0), std::runtime_error);
   EXPECT_THROW(s.activities(), std::runtime_error);      // nothing sampled
