@@ -11,6 +11,7 @@
 #include <deque>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <tuple>
@@ -255,6 +256,11 @@ class LayerGen {
   // Token t's output row goes to dst(t).
   void project(const layer::TernaryProjection& w, uint32_t w_addr, uint32_t deq_row,
                const std::function<uint32_t(int64_t)>& dst);
+  // Projections of one input, their jobs interleaved row block by row block; per token and
+  // batch, tail(t, y, first_row, n) consumes the dequantized rows y[i] of projection i.
+  using ProjectTail = std::function<void(int64_t t, const std::vector<uint32_t>& y, int64_t row0, int64_t n)>;
+  void project(const std::vector<std::pair<const layer::TernaryProjection*, uint32_t>>& ws, uint32_t deq_row,
+               const ProjectTail& tail);
   // Row t of a per-token tensor with a row stride of `stride` bytes.
   static std::function<uint32_t(int64_t)> rows_at(uint32_t base, int64_t stride) {
     return [base, stride](int64_t t) { return base + static_cast<uint32_t>(t * stride); };
@@ -330,74 +336,116 @@ void LayerGen::quantize(uint32_t xn, int64_t n, int64_t t, uint32_t deq_row, int
 }
 
 // project: the engine's integer products for all tokens, batch by batch of row blocks in the
-// output buffer, then per token y = (float(acc) * deq) * w_mul stored at dst + t * dst_stride.
+// output buffer, then per token y = (float(acc) * deq) * w_mul stored at dst(t).
 void LayerGen::project(const layer::TernaryProjection& w, uint32_t w_addr, uint32_t deq_row,
                        const std::function<uint32_t(int64_t)>& dst) {
-  const BitLinearPlan pl = plan_bitlinear(cfg_, {w.out, w.in, T_});
+  project({{&w, w_addr}}, deq_row, [&](int64_t t, const std::vector<uint32_t>& y, int64_t row0, int64_t n) {
+    store_vec(y[0], dst(t) + static_cast<uint32_t>(row0 * 4), n);
+  });
+}
+
+void LayerGen::project(const std::vector<std::pair<const layer::TernaryProjection*, uint32_t>>& ws, uint32_t deq_row,
+                       const ProjectTail& tail) {
+  const layer::TernaryProjection& w0 = *ws.front().first;
+  for (const auto& [w, addr] : ws)
+    if (w->out != w0.out || w->in != w0.in) throw std::logic_error("projections of one batch differ in shape");
+  const auto np = static_cast<int64_t>(ws.size());
+  const BitLinearPlan pl = plan_bitlinear(cfg_, {w0.out, w0.in, T_});
   // Batches of row blocks take turns in the output buffer (a ring across projections), so the
-  // vector unit drains one batch while the engine fills the next.
-  const int64_t per_batch = std::max<int64_t>(1, std::min<int64_t>(pl.row_blocks, cfg_.OutWords / (2 * T_)));
+  // vector unit drains one batch while the engine fills the next. At most kMaxBatchBlocks, so
+  // that the last batch's drain, which no weight stream hides, stays short when T is small.
+  constexpr int64_t kMaxBatchBlocks = 16;
+  const int64_t per_batch =
+      std::max<int64_t>(1, std::min<int64_t>({pl.row_blocks, cfg_.OutWords / (2 * np * T_), kMaxBatchBlocks}));
   const uint32_t m0 = vsp_.mark();
-  const uint32_t y[2] = {vsp_.alloc(per_batch * cfg_.Rows), vsp_.alloc(per_batch * cfg_.Rows)};
+  std::vector<uint32_t> y[2];
+  for (auto& yb : y)
+    for (int64_t i = 0; i < np; ++i) yb.push_back(vsp_.alloc(per_batch * cfg_.Rows));
   int64_t drained = 0;
-  for (int64_t rb0 = 0; rb0 < pl.row_blocks; rb0 += per_batch) {
-    const int64_t nb = std::min(per_batch, pl.row_blocks - rb0);
-    if (out_next_ + nb * T_ > cfg_.OutWords) out_next_ = 0;
-    const int64_t out0 = out_next_;
-    out_next_ += nb * T_;
-    for (int64_t rb = rb0; rb < rb0 + nb; ++rb)
-      for (int64_t kc = 0; kc < pl.k_chunks; ++kc) {
-        const int64_t depth = std::min<int64_t>(cfg_.WDepth, pl.depth_total - kc * cfg_.WDepth);
-        const int64_t W = cfg_.WDepth;
-        int64_t pos;
-        if (!prefetched_.empty() && prefetched_.front().w == &w && prefetched_.front().rb == rb &&
-            prefetched_.front().kc == kc) {
-          pos = prefetched_.front().pos;
-          prefetched_.pop_front();
-        } else {
-          pos = load_job(w_addr, pl, rb, kc);
-        }
-        const auto buf = static_cast<uint32_t>(pos / W);
-        const Span words{Space::WGT, static_cast<uint64_t>(pos), static_cast<uint64_t>(pos + depth)};
-        isa::Matmul mm;
-        mm.wbuf = buf;
-        mm.woff = static_cast<uint32_t>(pos % W);
-        mm.accumulate = kc > 0;
-        mm.depth = static_cast<uint32_t>(depth);
-        mm.act_word = static_cast<uint32_t>(kc * cfg_.WDepth);
-        mm.act_stride = static_cast<uint32_t>(pl.depth_total);
-        mm.out_word = static_cast<uint32_t>(out0 + (rb - rb0) * T_);
-        mm.tokens = static_cast<uint32_t>(T_);
-        const Span out{Space::OUT, mm.out_word, mm.out_word + uint64_t{mm.tokens}};
-        std::vector<Span> reads{words};
-        for (int64_t t = 0; t < T_; ++t) {
-          const uint64_t a = mm.act_word + static_cast<uint64_t>(t) * mm.act_stride;
-          reads.push_back({Space::ACT, a, a + mm.depth});
-        }
-        if (mm.accumulate) reads.push_back(out);
-        b_.add(isa::make_matmul(mm), reads, {out});
-      }
-    const int64_t n = std::min(nb * cfg_.Rows, w.out - rb0 * cfg_.Rows);
-    for (int64_t t = 0; t < T_; ++t, ++drained) {
-      const uint32_t yr = y[drained % 2];
+  // The drain of one batch: per token and projection y = (float(acc) * deq) * w_mul, then the tail.
+  struct Batch {
+    int64_t rb0, n, out0, words;  // projection i's words start at out0 + i * words / np
+  };
+  auto drain = [&](const Batch& bt, int64_t t) {
+    const std::vector<uint32_t>& yr = y[drained++ % 2];
+    for (int64_t i = 0; i < np; ++i) {
       isa::Vec v;
       v.kind = VectorKind::FROM_OUT;
-      v.dst = yr;
-      v.src1 = static_cast<uint32_t>(out0 + t);
+      v.dst = yr[static_cast<size_t>(i)];
+      v.src1 = static_cast<uint32_t>(bt.out0 + i * (bt.words / np) + t);
       v.src2 = static_cast<uint32_t>(T_);
-      v.len = static_cast<uint32_t>(n);
+      v.len = static_cast<uint32_t>(bt.n);
       std::vector<Span> words;
-      for (int64_t k = 0; k < (n + cfg_.Rows - 1) / cfg_.Rows; ++k) {
+      for (int64_t k = 0; k < (bt.n + cfg_.Rows - 1) / cfg_.Rows; ++k) {
         const uint64_t o = v.src1 + static_cast<uint64_t>(k) * v.src2;
         words.push_back({Space::OUT, o, o + 1});
       }
-      emit_vec(v, words, {vsp(yr, n)});
-      elem(VectorOp::I2F, yr, yr, n, imm(0));
-      elem(VectorOp::MUL, yr, yr, n, scalar(deq_row, static_cast<uint32_t>(t)));
-      elem(VectorOp::MUL, yr, yr, n, imm(w.w_mul));
-      store_vec(yr, dst(t) + static_cast<uint32_t>(rb0 * cfg_.Rows * 4), n);
+      emit_vec(v, words, {vsp(v.dst, bt.n)});
+      elem(VectorOp::I2F, v.dst, v.dst, bt.n, imm(0));
+      elem(VectorOp::MUL, v.dst, v.dst, bt.n, scalar(deq_row, static_cast<uint32_t>(t)));
+      elem(VectorOp::MUL, v.dst, v.dst, bt.n, imm(ws[static_cast<size_t>(i)].first->w_mul));
     }
+    tail(t, yr, bt.rb0 * cfg_.Rows, bt.n);
+  };
+  // The previous batch drains in program order between this batch's jobs, not after them: the
+  // command processor dispatches in program order into queues of kCpQueueDepth, so a drain of T
+  // tokens (5 instructions each) placed as one piece holds back the next batch's weight loads
+  // until the vector unit and the store DMA have nearly finished it, and the weight stream stops.
+  std::optional<Batch> prev;
+  int64_t prev_next = 0;  // the previous batch's next token to drain
+  auto drain_to = [&](int64_t upto) {
+    for (; prev && prev_next < upto; ++prev_next) drain(*prev, prev_next);
+  };
+  for (int64_t rb0 = 0; rb0 < pl.row_blocks; rb0 += per_batch) {
+    const int64_t nb = std::min(per_batch, pl.row_blocks - rb0);
+    const int64_t words = np * nb * T_;
+    if (out_next_ + words > cfg_.OutWords) out_next_ = 0;
+    const int64_t out0 = out_next_;
+    out_next_ += words;
+    // The ring wrapped onto words the previous batch still holds: it drains first.
+    if (prev && out0 < prev->out0 + prev->words && prev->out0 < out0 + words) drain_to(T_);
+    const int64_t jobs = np * nb * pl.k_chunks;
+    int64_t job = 0;
+    for (int64_t rb = rb0; rb < rb0 + nb; ++rb)
+      for (int64_t i = 0; i < np; ++i)
+        for (int64_t kc = 0; kc < pl.k_chunks; ++kc) {
+          const layer::TernaryProjection* w = ws[static_cast<size_t>(i)].first;
+          const int64_t depth = std::min<int64_t>(cfg_.WDepth, pl.depth_total - kc * cfg_.WDepth);
+          const int64_t W = cfg_.WDepth;
+          int64_t pos;
+          if (!prefetched_.empty() && prefetched_.front().w == w && prefetched_.front().rb == rb &&
+              prefetched_.front().kc == kc) {
+            pos = prefetched_.front().pos;
+            prefetched_.pop_front();
+          } else {
+            pos = load_job(ws[static_cast<size_t>(i)].second, pl, rb, kc);
+          }
+          const auto buf = static_cast<uint32_t>(pos / W);
+          const Span wwords{Space::WGT, static_cast<uint64_t>(pos), static_cast<uint64_t>(pos + depth)};
+          isa::Matmul mm;
+          mm.wbuf = buf;
+          mm.woff = static_cast<uint32_t>(pos % W);
+          mm.accumulate = kc > 0;
+          mm.depth = static_cast<uint32_t>(depth);
+          mm.act_word = static_cast<uint32_t>(kc * cfg_.WDepth);
+          mm.act_stride = static_cast<uint32_t>(pl.depth_total);
+          mm.out_word = static_cast<uint32_t>(out0 + i * nb * T_ + (rb - rb0) * T_);
+          mm.tokens = static_cast<uint32_t>(T_);
+          const Span out{Space::OUT, mm.out_word, mm.out_word + uint64_t{mm.tokens}};
+          std::vector<Span> reads{wwords};
+          for (int64_t t = 0; t < T_; ++t) {
+            const uint64_t a = mm.act_word + static_cast<uint64_t>(t) * mm.act_stride;
+            reads.push_back({Space::ACT, a, a + mm.depth});
+          }
+          if (mm.accumulate) reads.push_back(out);
+          b_.add(isa::make_matmul(mm), reads, {out});
+          drain_to(T_ * ++job / jobs);
+        }
+    drain_to(T_);
+    prev = Batch{rb0, std::min(nb * cfg_.Rows, w0.out - rb0 * cfg_.Rows), out0, words};
+    prev_next = 0;
   }
+  drain_to(T_);
   vsp_.release(m0);
 }
 
@@ -653,17 +701,20 @@ std::vector<isa::Insn> LayerGen::run() {
   vsp_.release(scratch_lo_);
 
   // MLP block: gate and up, relu(gate)^2 * up, sub-norm, down_proj, residual.
-  project(p_.gate, a_.wgate, deq_m, rows_at(a_.gate, si));
-  project(p_.up, a_.wup, deq_m, rows_at(a_.up, si));
+  // gate and up share their batches, so that relu(gate)^2 * up is formed as they drain and only
+  // it goes to memory (half the bytes of storing both).
+  project({{&p_.gate, a_.wgate}, {&p_.up, a_.wup}}, deq_m,
+          [&](int64_t t, const std::vector<uint32_t>& y, int64_t row0, int64_t n) {
+            elem(VectorOp::MAX, y[0], y[0], n, imm(0));
+            elem(VectorOp::MUL, y[0], y[0], n, vecb(y[0]));
+            elem(VectorOp::MUL, y[0], y[0], n, vecb(y[1]));
+            store_vec(y[0], a_.mlp_act + static_cast<uint32_t>(t * si + row0 * 4), n);
+          });
   next(p_.down, a_.wdown);
   per_token([&](int64_t t) {
-    const uint32_t g = vsp_.alloc(I), u = vsp_.alloc(I), act = vsp_.alloc(I);
-    load_vec(g, a_.gate + static_cast<uint32_t>(t * si), I);
-    load_vec(u, a_.up + static_cast<uint32_t>(t * si), I);
+    const uint32_t act = vsp_.alloc(I);
+    load_vec(act, a_.mlp_act + static_cast<uint32_t>(t * si), I);
     if (t == T_ - 1) prefetch();
-    elem(VectorOp::MAX, g, g, I, imm(0));
-    elem(VectorOp::MUL, act, g, I, vecb(g));
-    elem(VectorOp::MUL, act, act, I, vecb(u));
     norm_quant_token(act, I, c_ffn_, t, deq_d, dt_i);
   });
   vsp_.release(scratch_lo_);

@@ -20,11 +20,11 @@ uint64_t vector_bytes(const arch::Config& cfg, int64_t n);
 std::vector<uint8_t> pack_layer_constants(const arch::Config& cfg, const layer::LayerParams& p);
 
 // Device addresses of one layer run. Per-token tensors ([tokens][n] vf32) have a row stride of
-// vector_bytes(n); the KV cache is [position][kv_head][head_dim] vf32.
+// vector_bytes(n); the KV cache is [position][kv_head][head_dim] vf32; mlp_act holds relu(gate)^2 * up.
 struct LayerAddrs {
   uint32_t wq = 0, wk = 0, wv = 0, wo = 0, wgate = 0, wup = 0, wdown = 0;  // pack_weights layouts
   uint32_t consts = 0;
-  uint32_t x_in = 0, q = 0, kcache = 0, vcache = 0, attn_out = 0, x1 = 0, gate = 0, up = 0, mlp_out = 0, x_out = 0;
+  uint32_t x_in = 0, q = 0, kcache = 0, vcache = 0, attn_out = 0, x1 = 0, mlp_act = 0, mlp_out = 0, x_out = 0;
 };
 
 // Where one token of a program stands: its position and its sequence's KV cache (keys, values).

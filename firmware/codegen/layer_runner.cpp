@@ -142,8 +142,7 @@ DeviceLayers::DeviceLayers(rt::Device& dev, std::vector<const layer::LayerParams
     pl.a.q = buf(sh);
     pl.a.attn_out = buf(sh);
     pl.a.x1 = buf(sh);
-    pl.a.gate = buf(si);
-    pl.a.up = buf(si);
+    pl.a.mlp_act = buf(si);
     pl.a.mlp_out = buf(sh);
     pl.a.x_out = buf(sh);
     x = pl.a.x_out;

@@ -45,7 +45,7 @@ int sc_main(int argc, char** argv) {
   codegen::LayerAddrs a;
   uint32_t at = 0x10000;
   for (uint32_t* f : {&a.wq, &a.wk, &a.wv, &a.wo, &a.wgate, &a.wup, &a.wdown, &a.consts, &a.x_in, &a.q, &a.kcache,
-                      &a.vcache, &a.attn_out, &a.x1, &a.gate, &a.up, &a.mlp_out, &a.x_out}) {
+                      &a.vcache, &a.attn_out, &a.x1, &a.mlp_act, &a.mlp_out, &a.x_out}) {
     *f = at;
     at += 0x40000;
   }
