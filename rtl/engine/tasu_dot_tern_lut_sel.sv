@@ -2,18 +2,20 @@
 // (bit 0 use, bit 1 negate) selects one of 0, a0, a1, a0 + a1, a0 - a1 (the last two from the
 // tile's table, tasu_dot_tern_lut_table) and its sign; the Lanes / 2 selected terms go through a
 // balanced adder tree, a negation as the inverted term plus one, the plus ones counted once at
-// the root (as tasu_dot_tern_tree does per lane). Combinational; zero while en_i is low.
+// the root (as tasu_dot_tern_tree does per lane). Rows rows share the table (a tile's rows; the
+// silicon study's row has Rows = 1). Combinational; zero while en_i is low.
 module tasu_dot_tern_lut_sel #(
   parameter int Lanes = 2,   // every instance sets it (a default lets scripts/lint.sh chparam it)
+  parameter int Rows  = 1,
   localparam int Pairs = Lanes / 2,
   localparam int SumW = tasu_pkg::EngineTermBits[tasu_pkg::EngTERNARY*32 +: 32] + $clog2(Lanes),
   localparam int CntW = $clog2(Pairs+1)
 ) (
   input  logic                en_i,
-  input  logic [Lanes*2-1:0]  w_i,
-  input  logic [Lanes*8-1:0]  a_i,
-  input  logic [Pairs*18-1:0] t_i,
-  output logic [SumW-1:0]     y_o
+  input  logic [Rows*Lanes*2-1:0] w_i,   // row r's weights at [r*Lanes*2 +: Lanes*2]
+  input  logic [Lanes*8-1:0]      a_i,
+  input  logic [Pairs*18-1:0]     t_i,
+  output logic [Rows*SumW-1:0]    y_o    // row r's sum at [r*SumW +: SumW]
 );
   // Heap-ordered tree as in tasu_dot_tern_tree: leaf p is node Pairs + p, node i sums nodes 2i
   // and 2i + 1, the root is node 1.
@@ -44,7 +46,7 @@ module tasu_dot_tern_lut_sel #(
 
   always_comb begin
     y_o = '0;
-    if (en_i) y_o = lut_sum(w_i, a_i, t_i);
+    if (en_i) for (int r = 0; r < Rows; r++) y_o[r*SumW +: SumW] = lut_sum(w_i[r*Lanes*2 +: Lanes*2], a_i, t_i);
   end
 
   `ASSERT_INIT(LanesArePairs, Lanes >= 2 && Lanes % 2 == 0)

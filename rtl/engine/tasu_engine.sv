@@ -208,9 +208,13 @@ module tasu_engine #(
   logic [WgtWordW-1:0] wgt_rd_word;
   assign wgt_rd_word = WgtWordW'((wbuf_q ? WDepth : 0) + 32'(woff_q) + 32'(d_q));
 
+  // The ternary tiles' pair tables, one per tile's slice, formed at the buffer's read port.
+  localparam int TableLanes = (Eng == tasu_pkg::EngTERNARY) ? Lanes : 0;
+  localparam int TileTBits  = Lanes / 2 * 18;
   logic [ActWordBits-1:0] act_word;
+  logic [((Eng == tasu_pkg::EngTERNARY) ? Tiles * TileTBits : 1)-1:0] act_table;
   tasu_act_buffer #(
-    .Words(ActWords), .WordBits(ActWordBits), .BusBytes(BusBytes)
+    .Words(ActWords), .WordBits(ActWordBits), .BusBytes(BusBytes), .TableLanes(TableLanes)
   ) u_act_buffer (
     .clk_i,
     .wr_valid_i (act_wr_valid_i),
@@ -223,7 +227,8 @@ module tasu_engine #(
     .vu_wr_data_i  (vu_act_wr_data_i),
     .rd_valid_i (issue),
     .rd_word_i  (ActAddrW'(act_ptr_q + APtrW'(d_q))),
-    .rd_data_o  (act_word)
+    .rd_data_o  (act_word),
+    .rd_table_o (act_table)
   );
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -251,6 +256,12 @@ module tasu_engine #(
 
   for (genvar t = 0; t < Tiles; t++) begin : g_tile
     logic tile_sel;
+    logic [TileTBits-1:0] tile_table;
+    if (Eng == tasu_pkg::EngTERNARY) begin : g_table
+      assign tile_table = act_table[t*TileTBits +: TileTBits];
+    end else begin : g_no_table
+      assign tile_table = '0;
+    end
     if (Tiles > 1) begin : g_sel
       assign tile_sel = (wgt_word_global[TileSelW-1:0] == TileSelW'(t));
     end else begin : g_one
@@ -268,6 +279,7 @@ module tasu_engine #(
       .rd_valid_i (issue),
       .rd_word_i  (wgt_rd_word),
       .act_i      (act_word[t*Lanes*8 +: Lanes*8]),
+      .table_i    (tile_table),
       .psum_o     (psums[t*Rows*PsW +: Rows*PsW])
     );
   end

@@ -24,7 +24,8 @@ module tasu_tile #(
   localparam int BusBits   = BusBytes * 8,
   localparam int BeatsPerW = WordBits / BusBits,
   localparam int BeatSelW  = (BeatsPerW > 1) ? $clog2(BeatsPerW) : 1,
-  localparam int WordAddrW = $clog2(tasu_pkg::WgtBufs * WDepth)
+  localparam int WordAddrW = $clog2(tasu_pkg::WgtBufs * WDepth),
+  localparam int TableBits = Lanes / 2 * 18
 ) (
   input  logic                   clk_i,
   input  logic                   rst_ni,
@@ -37,6 +38,8 @@ module tasu_tile #(
   input  logic                   rd_valid_i,
   input  logic [WordAddrW-1:0]   rd_word_i,
   input  logic [Lanes*8-1:0]     act_i,
+  // The ternary engine's pair table of act_i (tasu_act_buffer forms it; unused by the others).
+  input  logic [TableBits-1:0]   table_i,
   output logic [Rows*PsW-1:0]    psum_o
 );
   logic [WordBits-1:0] mem_q [tasu_pkg::WgtBufs * WDepth];
@@ -55,11 +58,12 @@ module tasu_tile #(
   end
 
   if (Eng == tasu_pkg::EngTERNARY) begin : g_ternary
-    // The add-only datapath: each weight selects +a, -a or nothing, summed by the balanced
-    // adder tree with the negations' +1s counted once (tasu_dot_tern_tree, proven equal to the
-    // plain add/subtract chain; docs/ppa.md shows why it is the default), a tree per row.
-    tasu_dot_tern_tree #(.Lanes(Lanes), .Rows(Rows)) u_dot (
-      .en_i(dot_en_q), .w_i(w_word_q), .a_i(act_i), .y_o(psum_d)
+    // The add-only datapath as a lookup table (docs/ppa.md: the best of the ternary rows): each
+    // pair of weights selects 0, a0, a1, a0 + a1 or a0 - a1 from the tile's pair table, signed,
+    // and a balanced tree per row adds the Lanes / 2 terms (tasu_dot_tern_lut_sel, proven equal
+    // to the plain add/subtract chain in scripts/lint.sh).
+    tasu_dot_tern_lut_sel #(.Lanes(Lanes), .Rows(Rows)) u_dot (
+      .en_i(dot_en_q), .w_i(w_word_q), .a_i(act_i), .t_i(table_i), .y_o(psum_d)
     );
   end else if (Eng == tasu_pkg::EngINT8) begin : g_int8
     for (genvar r = 0; r < Rows; r++) begin : g_row

@@ -1,5 +1,6 @@
 // Bench of rtl/engine/tasu_tile.sv alone: random ternary weights written beat by beat into both
-// buffers, random int8 activations, each row's partial sum checked against the golden model.
+// buffers, random int8 activations with the pair table the activation buffer forms beside them
+// (a0 + a1, a0 - a1 per pair), each row's partial sum checked against the golden model.
 #include <gtest/gtest.h>
 
 #include <random>
@@ -47,12 +48,25 @@ struct Bench {
     }
     dut.wr_valid_i = 0;
   }
+  // The activations and their pair table, as tasu_act_buffer hands them to a ternary tile.
+  void put_act(const std::vector<int8_t>& act) {
+    tasu::bench::put_bytes(dut.act_i, reinterpret_cast<const uint8_t*>(act.data()));
+    for (int i = 0; i < static_cast<int>((kLanes / 2 * 18 + 31) / 32); ++i) dut.table_i[i] = 0;
+    auto put9 = [&](int at, int v) {
+      for (int b = 0; b < 9; ++b)
+        if ((static_cast<uint32_t>(v) >> b) & 1u) dut.table_i[(at + b) / 32] |= 1u << ((at + b) % 32);
+    };
+    for (int p = 0; p < kLanes / 2; ++p) {
+      put9(p * 18, act[2 * p] + act[2 * p + 1]);
+      put9(p * 18 + 9, act[2 * p] - act[2 * p + 1]);
+    }
+  }
   std::vector<int32_t> compute(int word, const std::vector<int8_t>& act) {
     dut.rd_valid_i = 1;
     dut.rd_word_i = word;
     tick();  // weight word registered
     dut.rd_valid_i = 0;
-    tasu::bench::put_bytes(dut.act_i, reinterpret_cast<const uint8_t*>(act.data()));
+    put_act(act);
     tick();  // partial sums registered
     std::vector<int32_t> out(kRows);
     for (int r = 0; r < kRows; ++r) {
@@ -112,7 +126,7 @@ TEST(RtlTile, PartialSumsHoldWhileIdle) {
     return v;
   };
   const std::vector<uint32_t> held = psums();
-  tasu::bench::put_bytes(b.dut.act_i, reinterpret_cast<const uint8_t*>(other.data()));
+  b.put_act(other);
   for (int i = 0; i < 4; ++i) b.tick();
   EXPECT_EQ(psums(), held);
 }
