@@ -603,8 +603,13 @@ uint64_t FunctionalModel::vec_cycles(const isa::Insn& insn) const {
     case arch::VectorKind::FROM_OUT: return (uint64_t{v.len} + cfg_.Rows - 1) / cfg_.Rows + 2;
     // A row per cycle and position, the pipeline, the tree's stages (one per level) after the last.
     case arch::VectorKind::DOTS: return rows * v.count() + 3 + arch::kVectorLaneBits;
-    // Per position: the weight's fetch (two cycles), then a row per cycle.
-    case arch::VectorKind::WSUM: return (rows + 2) * v.count() + 3;
+    // A row per cycle and position; the weights' fetch (two cycles) for each scratchpad row of
+    // weights the positions reach (their elements are consecutive from (vsrc1, vlane)).
+    case arch::VectorKind::WSUM: {
+      const uint64_t w0 = uint64_t{v.src1} * arch::kVectorLanes + v.lane;
+      const uint64_t fetches = (w0 + v.count() - 1) / arch::kVectorLanes - w0 / arch::kVectorLanes + 1;
+      return rows * v.count() + 2 * fetches + 3;
+    }
     default: return scalar + rows + 2;
   }
 }

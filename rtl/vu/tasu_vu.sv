@@ -10,8 +10,10 @@
 // multiplies row i while its adder, lent through the lane's accumulate port, adds row i - 1, so
 // a row per cycle. DOTS and WSUM repeat DOT and a multiply-add over `count` positions of an
 // attention cache in one instruction: DOTS hands each position's lane sums to a pipelined tree
-// (tasu_vu_tree) and goes on with the next position, WSUM fetches each position's weight as a
-// scalar and adds weight x value row into the destination, a row per cycle.
+// (tasu_vu_tree) and goes on with the next position, WSUM adds weight x value row into the
+// destination, a row per cycle and no bubble between positions: the weights are fetched a row of
+// VLanes positions at a time, and a destination row still on its way into the scratchpad from
+// the position before is forwarded to the next.
 module tasu_vu #(
   parameter int VRows,
   parameter int Rows,    // 32-bit elements per engine output word
@@ -165,11 +167,15 @@ module tasu_vu #(
   logic        last_pos;
   assign last_pos = (pos_q + 16'd1 >= imm_q[tasu_pkg::FVcountLsb - tasu_pkg::FVimmLsb +: tasu_pkg::FVcountW]);
 
-  // WSUM's weight of position p: element (vsrc1, vlane) + p, flat.
-  logic [15:0] wsum_srow;
+  // WSUM's weight of position p: element (vsrc1, vlane) + p, flat. The row holding it is kept
+  // (wrow_q, its index wrow_idx_q) and fetched again only when a position's weight lies past it.
+  logic [15:0] wsum_srow, wsum_srow_next, wrow_idx_q;
   logic [LaneW-1:0] scalar_lane;
-  assign scalar_lane = (kind_q == tasu_pkg::VkWSUM) ? lane_q + pos_q[LaneW-1:0] : lane_q;
-  assign wsum_srow = 16'(flat(src1_q, lane_q, pos_q) >> LaneW);
+  logic [RowBits-1:0] wrow_q;
+  logic [31:0] wsc_q;           // the weight of the row issued last cycle, for its multiply
+  assign scalar_lane    = (kind_q == tasu_pkg::VkWSUM) ? lane_q + pos_q[LaneW-1:0] : lane_q;
+  assign wsum_srow      = 16'(flat(src1_q, lane_q, pos_q) >> LaneW);
+  assign wsum_srow_next = 16'(flat(src1_q, lane_q, pos_q + 16'd1) >> LaneW);
 
   // Issue side.
   logic [10:0] iss_q, iss_d;
@@ -180,8 +186,10 @@ module tasu_vu #(
   logic [10:0] j_q, j2_q;
   logic [2:0]  lvl_q, lvl_d;         // tree level: stride VLanes >> (lvl + 1)
 
-  logic [RowBits-1:0] a_row, b_row, acc_q, acc_d, p_q, lane_y, acc_y;
-  logic [VLanes-1:0]  row_mask, row_mask2;
+  logic [RowBits-1:0] a_row, b_row, acc_q, acc_d, p_q, lane_y, acc_y, wl_data_q;
+  logic [VLanes-1:0]  row_mask, row_mask2, wl_mask_q;
+  logic               wl_v_q;
+  logic [10:0]        wl_j_q;
 
   logic two_pass;      // kinds that send each row through the lanes twice
   assign two_pass = (kind_q == tasu_pkg::VkDOT) || (kind_q == tasu_pkg::VkDOTS) || (kind_q == tasu_pkg::VkWSUM);
@@ -239,11 +247,12 @@ module tasu_vu #(
           end
           if ((kind_q == tasu_pkg::VkDOTS || kind_q == tasu_pkg::VkWSUM) && issue &&
               iss_q + 11'd1 == rows_q && !last_pos) begin
-            // On to the next position: WSUM fetches its weight first.
+            // On to the next position: WSUM fetches the next row of weights when the position's
+            // weight lies past the row it holds.
             iss_d  = '0;
             pos_d  = pos_q + 16'd1;
             bsrc_d = bsrc_q + imm_q[tasu_pkg::FVstrideLsb - tasu_pkg::FVimmLsb +: tasu_pkg::FVstrideW];
-            if (kind_q == tasu_pkg::VkWSUM) state_d = StScalar;
+            if (kind_q == tasu_pkg::VkWSUM && wsum_srow_next != wrow_idx_q) state_d = StScalar;
           end else if (kind_q == tasu_pkg::VkDOTS) begin
             if (iss_done && !v_q && !v2_q && !tree_busy && !tree_in) begin
               done_o  = 1'b1;
@@ -335,6 +344,11 @@ module tasu_vu #(
         rows_q  <= is_from ? 11'(({1'b0, c_len} + 17'(Rows - 1)) >> $clog2(Rows)) : c_rows[10:0];
       end
       if (state_q == StScalarLatch) scalar_q <= b_row[scalar_lane * 32 +: 32];
+      if (state_q == StScalarLatch && kind_q == tasu_pkg::VkWSUM) begin
+        wrow_q     <= b_row;
+        wrow_idx_q <= wsum_srow;
+      end
+      if (issue && kind_q == tasu_pkg::VkWSUM) wsc_q <= wrow_q[scalar_lane * 32 +: 32];
     end
   end
 
@@ -422,7 +436,7 @@ module tasu_vu #(
     end else if (kind_q == tasu_pkg::VkWSUM) begin
       // weight x value; the destination row waits in acc_q for the add.
       lane_op = tasu_pkg::VopMUL;
-      lane_a  = {VLanes{scalar_q}};
+      lane_a  = {VLanes{wsc_q}};
       lane_b  = a_row;
     end else begin
       for (int l = 0; l < VLanes; l++)
@@ -471,7 +485,16 @@ module tasu_vu #(
         // DOTS: the position's last row hands its sums to the tree and the next starts from +0.
         if (kind_q == tasu_pkg::VkDOTS && lastrow2_q) acc_d = '0;
       end
-      if (v_q && kind_q == tasu_pkg::VkWSUM) acc_d = b_row;
+      if (v_q && kind_q == tasu_pkg::VkWSUM) begin
+        // The destination row as the position before leaves it: its sum for this row may be
+        // written this cycle (one row per position) or may have been last cycle (two), after
+        // this row's read; forwarded then, lane by lane as written.
+        acc_d = b_row;
+        for (int l = 0; l < VLanes; l++) begin
+          if (v2_q && j2_q == j_q && row_mask2[l])         acc_d[l * 32 +: 32] = acc_y[l * 32 +: 32];
+          else if (wl_v_q && wl_j_q == j_q && wl_mask_q[l]) acc_d[l * 32 +: 32] = wl_data_q[l * 32 +: 32];
+        end
+      end
       if (v_q && kind_q == tasu_pkg::VkMAX)
         for (int l = 0; l < VLanes; l++) if (row_mask[l]) acc_d[l * 32 +: 32] = lane_y[l * 32 +: 32];
     end
@@ -480,6 +503,14 @@ module tasu_vu #(
   always_ff @(posedge clk_i) begin
     acc_q <= acc_d;
     if (v_q && two_pass) p_q <= lane_y;
+    // WSUM's last destination-row write, for the forwarding above.
+    wl_j_q    <= j2_q;
+    wl_mask_q <= row_mask2;
+    if (v2_q && kind_q == tasu_pkg::VkWSUM) wl_data_q <= acc_y;
+  end
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) wl_v_q <= 1'b0;
+    else         wl_v_q <= v2_q && kind_q == tasu_pkg::VkWSUM;
   end
 
   // The sums as the accumulators would take them (acc_d), formed only in the cycle they enter.
