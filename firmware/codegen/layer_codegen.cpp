@@ -265,9 +265,26 @@ class LayerGen {
   static std::function<uint32_t(int64_t)> rows_at(uint32_t base, int64_t stride) {
     return [base, stride](int64_t t) { return base + static_cast<uint32_t>(t * stride); };
   }
-  void rope(uint32_t x, int64_t heads, int64_t pos);
-  void attention(uint32_t q, uint32_t att, const TokenSlot& slot, bool last_token);
-  bool attention_all_heads(uint32_t q, uint32_t att, const TokenSlot& slot, bool last_token);
+  // RoPE's rotation at one position (cos, sin and the signed sin a head's rows take), computed
+  // once per token for its query and its key.
+  struct RopeTables {
+    uint32_t c, s, ns, ss;  // ss: head_dim L only (-s in the lower half of the lanes, s above)
+  };
+  RopeTables rope_tables(int64_t pos);
+  void rope(uint32_t x, int64_t heads, const RopeTables& t);
+  // q, k: the token's query and key (RoPE applied; the key also stored at its cache position).
+  // all: attention_all_heads_begin's buffers when the token takes that path.
+  struct AllHeads {
+    uint32_t m0, sc, mx, z, kb[2], vb[2];
+  };
+  void attention(const std::optional<AllHeads>& all, uint32_t q, uint32_t k, uint32_t att, const TokenSlot& slot,
+                 bool last_token);
+  std::optional<AllHeads> attention_all_heads_begin(const TokenSlot& slot);
+  void attention_all_heads(const AllHeads& b, uint32_t q, uint32_t k, uint32_t att, const TokenSlot& slot,
+                           bool last_token);
+  void load_keys(const AllHeads& b, const TokenSlot& slot, int64_t g);
+  void copy_own_key(const AllHeads& b, uint32_t k, const TokenSlot& slot, int64_t g);
+  int64_t rope_rows() const;
   void norm_quant_token(uint32_t x, int64_t n, uint32_t gain, int64_t t, uint32_t deq_row, int64_t depth_words) {
     quantize(rms_norm(x, n, gain), n, t, deq_row, depth_words);
   }
@@ -498,66 +515,107 @@ void LayerGen::prefetch() {
 // rope: angle = pos * inv_freq, c = cos, s = sin; x' = x * c + rot(x) * (-s | s) (see
 // accel_layer.cpp's rope). head_dim L: one row per head, rot is the vrot lane exchange and the
 // constants hold two copies of the L / 2 frequencies. head_dim 2 L: the halves are rows.
-void LayerGen::rope(uint32_t x, int64_t heads, int64_t pos) {
-  const int64_t hd = s_.head_dim, n = heads * hd;
+LayerGen::RopeTables LayerGen::rope_tables(int64_t pos) {
+  RopeTables t{};
   const uint32_t ang = vsp_.alloc(L);
   elem(VectorOp::MUL, ang, c_invf_, L, imm(vec::from_int(static_cast<int32_t>(pos))), true);
-  const uint32_t c = prog(vec::prog_cos(), ang, L), s = prog(vec::prog_sin(), ang, L);
-  const uint32_t ns = vsp_.alloc(L), pr = vsp_.alloc(n), rr = vsp_.alloc(n);
-  elem(VectorOp::NEG, ns, s, L, imm(0));
-  elem(VectorOp::MUL, pr, x, n, rowb(c));
+  t.c = prog(vec::prog_cos(), ang, L);
+  t.s = prog(vec::prog_sin(), ang, L);
+  t.ns = vsp_.alloc(L);
+  elem(VectorOp::NEG, t.ns, t.s, L, imm(0));
+  if (s_.head_dim == L) {
+    const uint32_t a = vsp_.alloc(L), bb = vsp_.alloc(L);
+    t.ss = vsp_.alloc(L);
+    elem(VectorOp::AND, a, t.ns, L, vecb(c_mask_));   // -s in the lower half of the lanes
+    elem(VectorOp::ANDN, bb, t.s, L, vecb(c_mask_));  // s in the upper half
+    elem(VectorOp::OR, t.ss, a, L, vecb(bb));
+  }
+  return t;
+}
+
+// Scratchpad rows rope_tables and a query's and a key's rope take.
+int64_t LayerGen::rope_rows() const {
+  const int64_t hr = s_.head_dim / L;
+  return 7 + std::max(prog_rows(vec::prog_cos(), L), prog_rows(vec::prog_sin(), L)) +
+         2 * (s_.heads + s_.kv_heads) * hr;
+}
+
+void LayerGen::rope(uint32_t x, int64_t heads, const RopeTables& t) {
+  const int64_t hd = s_.head_dim, n = heads * hd;
+  const uint32_t pr = vsp_.alloc(n), rr = vsp_.alloc(n);
+  elem(VectorOp::MUL, pr, x, n, rowb(t.c));
   if (hd == L) {
-    const uint32_t a = vsp_.alloc(L), bb = vsp_.alloc(L), ss = vsp_.alloc(L);
-    elem(VectorOp::AND, a, ns, L, vecb(c_mask_));   // -s in the lower half of the lanes
-    elem(VectorOp::ANDN, bb, s, L, vecb(c_mask_));  // s in the upper half
-    elem(VectorOp::OR, ss, a, L, vecb(bb));
-    elem(VectorOp::MUL, rr, x, n, rowb(ss), false, true);
+    elem(VectorOp::MUL, rr, x, n, rowb(t.ss), false, true);
   } else {
     for (int64_t h = 0; h < heads; ++h) {
       const auto r0 = static_cast<uint32_t>(h * 2);
-      elem(VectorOp::MUL, rr + r0, x + r0 + 1, L, vecb(ns));
-      elem(VectorOp::MUL, rr + r0 + 1, x + r0, L, vecb(s));
+      elem(VectorOp::MUL, rr + r0, x + r0 + 1, L, vecb(t.ns));
+      elem(VectorOp::MUL, rr + r0 + 1, x + r0, L, vecb(t.s));
     }
   }
   elem(VectorOp::ADD, x, pr, n, vecb(rr));
 }
 
-// attention of one token at position pos over the cache (positions 0 .. pos, this token's key
-// and value included), per KV group: scores = (q . k_j) * scale, softmax with max subtraction,
-// out = sum_j p_j * v_j in order.
 // attention with the softmax of all heads in one sequence of instructions (the exponentials and
 // reciprocals over every head's scores at once, not per KV group: 5x fewer of those instructions
 // on 2B4T), when every head's scores and two key and two value buffers of the whole context fit;
 // the same operations on every element as per group, so bit for bit the same result. Keys and
 // values take turns in their two buffers group by group, the next group's loading while this
-// one computes; the first two groups' values load during the softmax.
-bool LayerGen::attention_all_heads(uint32_t q, uint32_t att, const TokenSlot& slot, bool last_token) {
+// one computes; the first two groups' values load during the softmax. The token's own key is
+// copied from the scratchpad into its block rather than read back from the cache it was just
+// stored to (a store and a load in a row, which the vector unit would wait for).
+//
+// It begins before the token's RoPE (attention_all_heads_begin): the buffers, and the loads of
+// the first two groups' keys, which do not wait for it; dispatched in program order behind the
+// RoPE's instructions they would wait for the vector unit to reach them.
+std::optional<LayerGen::AllHeads> LayerGen::attention_all_heads_begin(const TokenSlot& slot) {
+  const int64_t hd = s_.head_dim, hr = hd / L, nkv = s_.kv_heads, nh = s_.heads, vis = slot.pos + 1;
+  const int64_t R = rows_of(vis);
+  const int64_t pool = prog_rows(vec::prog_exp_nonpos(), nh * R * L);
+  if (static_cast<int64_t>(vsp_.free_rows()) < nh * R + 2 * rows_of(nh) + std::max(pool, rope_rows()) + 4 * vis * hr + 4)
+    return std::nullopt;
+  AllHeads b{};
+  b.m0 = vsp_.mark();
+  b.sc = vsp_.alloc(nh * R * L);
+  b.mx = vsp_.alloc(nh);
+  b.z = vsp_.alloc(nh);
+  for (auto* buf : {&b.kb[0], &b.kb[1], &b.vb[0], &b.vb[1]}) *buf = vsp_.alloc(vis * hd);
+  for (int64_t g = 0; g < std::min<int64_t>(2, nkv); ++g) load_keys(b, slot, g);
+  return b;
+}
+
+// Group g's keys of the positions before the token's own (whose key comes from the scratchpad).
+void LayerGen::load_keys(const AllHeads& b, const TokenSlot& slot, int64_t g) {
+  const int64_t hd = s_.head_dim, kvrow = s_.kv_heads * hd * 4, own = slot.pos;
+  if (own > 0) load(b.kb[g % 2], slot.kcache + static_cast<uint32_t>(g * hd * 4), own, hd * 4, kvrow);
+}
+
+void LayerGen::copy_own_key(const AllHeads& b, uint32_t k, const TokenSlot& slot, int64_t g) {
+  const int64_t hr = s_.head_dim / L;
+  elem(VectorOp::AND, b.kb[g % 2] + static_cast<uint32_t>(slot.pos * hr), k + static_cast<uint32_t>(g * hr),
+       s_.head_dim, imm(0xffffffffu));  // a bit copy
+}
+
+void LayerGen::attention_all_heads(const AllHeads& b, uint32_t q, uint32_t k, uint32_t att, const TokenSlot& slot,
+                                   bool last_token) {
   const int64_t hd = s_.head_dim, hr = hd / L, nkv = s_.kv_heads, nh = s_.heads, gh = nh / nkv, vis = slot.pos + 1;
   const int64_t kvrow = nkv * hd * 4, R = rows_of(vis);
-  const int64_t pool = prog_rows(vec::prog_exp_nonpos(), nh * R * L);
-  if (static_cast<int64_t>(vsp_.free_rows()) < nh * R + 2 * rows_of(nh) + pool + 4 * vis * hr + 4) return false;
   const vf32 scale = kf(1.0f / std::sqrt(static_cast<float>(hd)));
-  const uint32_t m0 = vsp_.mark();
-  const uint32_t sc = vsp_.alloc(nh * R * L), mx = vsp_.alloc(nh), z = vsp_.alloc(nh);
-  const uint32_t kb[2] = {vsp_.alloc(vis * hd), vsp_.alloc(vis * hd)};
-  const uint32_t vb[2] = {vsp_.alloc(vis * hd), vsp_.alloc(vis * hd)};
+  const uint32_t sc = b.sc, mx = b.mx, z = b.z;
   auto head = [&](uint32_t base, int64_t h) { return base + static_cast<uint32_t>(h * R); };
   auto row_of = [](uint32_t base, int64_t i) { return base + static_cast<uint32_t>(i / L); };
   auto lane_of = [](int64_t i) { return static_cast<uint32_t>(i % L); };
-  auto load_ctx = [&](uint32_t buf, uint32_t cache, int64_t g) {
-    load(buf, cache + static_cast<uint32_t>(g * hd * 4), vis, hd * 4, kvrow);
-  };
   auto load_values = [&](int64_t g) {
-    load_ctx(vb[g % 2], slot.vcache, g);
+    load(b.vb[g % 2], slot.vcache + static_cast<uint32_t>(g * hd * 4), vis, hd * 4, kvrow);
     if (last_token && g == nkv - 1) prefetch();  // the next projection's weights, behind the last cache load
   };
   // Scores: the keys of group g load once the DOTS of group g - 2 have read their buffer.
-  for (int64_t g = 0; g < std::min<int64_t>(2, nkv); ++g) load_ctx(kb[g % 2], slot.kcache, g);
   for (int64_t g = 0; g < nkv; ++g) {
-    if (g >= 2) load_ctx(kb[g % 2], slot.kcache, g);
+    if (g >= 2) load_keys(b, slot, g);
+    copy_own_key(b, k, slot, g);
     for (int64_t hi = 0; hi < gh; ++hi) {
       const int64_t h = g * gh + hi;
-      positions(VectorKind::DOTS, uint64_t{head(sc, h)} * L, q + static_cast<uint32_t>(h * hr), kb[g % 2], hd, vis);
+      positions(VectorKind::DOTS, uint64_t{head(sc, h)} * L, q + static_cast<uint32_t>(h * hr), b.kb[g % 2], hd, vis);
     }
   }
   for (int64_t g = 0; g < std::min<int64_t>(2, nkv); ++g) load_values(g);
@@ -580,15 +638,18 @@ bool LayerGen::attention_all_heads(uint32_t q, uint32_t att, const TokenSlot& sl
     if (g >= 2) load_values(g);
     for (int64_t hi = 0; hi < gh; ++hi) {
       const int64_t h = g * gh + hi;
-      positions(VectorKind::WSUM, uint64_t{head(p, h)} * L, att + static_cast<uint32_t>(h * hr), vb[g % 2], hd, vis);
+      positions(VectorKind::WSUM, uint64_t{head(p, h)} * L, att + static_cast<uint32_t>(h * hr), b.vb[g % 2], hd, vis);
     }
   }
-  vsp_.release(m0);
-  return true;
+  vsp_.release(b.m0);
 }
 
-void LayerGen::attention(uint32_t q, uint32_t att, const TokenSlot& slot, bool last_token) {
-  if (attention_all_heads(q, att, slot, last_token)) return;
+// attention of one token at position pos over the cache (positions 0 .. pos, this token's key
+// and value included), per KV group: scores = (q . k_j) * scale, softmax with max subtraction,
+// out = sum_j p_j * v_j in order.
+void LayerGen::attention(const std::optional<AllHeads>& all, uint32_t q, uint32_t k, uint32_t att,
+                         const TokenSlot& slot, bool last_token) {
+  if (all) return attention_all_heads(*all, q, k, att, slot, last_token);
   const int64_t hd = s_.head_dim, hr = hd / L, nkv = s_.kv_heads, gh = s_.heads / nkv, vis = slot.pos + 1;
   const int64_t kvrow = nkv * hd * 4, R = rows_of(vis);
   const vf32 scale = kf(1.0f / std::sqrt(static_cast<float>(hd)));
@@ -744,10 +805,14 @@ std::vector<isa::Insn> LayerGen::run() {
     const uint32_t kaddr = sl.kcache + static_cast<uint32_t>(pos * kvrow);
     load_vec(q, a_.q + static_cast<uint32_t>(t * sh), H);
     load_vec(k, kaddr, kvd);
-    rope(q, s_.heads, pos);
-    rope(k, nkv, pos);
+    const std::optional<AllHeads> all = attention_all_heads_begin(sl);
+    const uint32_t m_rope = vsp_.mark();
+    const RopeTables rt = rope_tables(pos);
+    rope(q, s_.heads, rt);
+    rope(k, nkv, rt);
+    vsp_.release(m_rope);  // q and k hold the results
     store_vec(k, kaddr, kvd);
-    attention(q, att, sl, t == T_ - 1);
+    attention(all, q, k, att, sl, t == T_ - 1);
     norm_quant_token(att, H, c_attn_, t, deq_o, dt_h);
   });
   vsp_.release(scratch_lo_);
