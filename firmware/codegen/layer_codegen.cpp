@@ -626,13 +626,16 @@ void LayerGen::attention_all_heads(const AllHeads& b, uint32_t q, uint32_t k, ui
     elem(VectorOp::SUB, head(sc, h), head(sc, h), vis, scalar(row_of(mx, h), lane_of(h)));
   }
   const uint32_t p = prog(vec::prog_exp_nonpos(), sc, nh * R * L);
-  for (int64_t h = 0; h < nh; ++h) dot(row_of(z, h), lane_of(h), head(p, h), vis, imm(kf(1.0f)));
+  // Every head's sum in one DOTS against a row of ones: each head's exponentials are one of its
+  // positions, summed in the order a DOT sums them (x * 1 is exact), so the sums are the same.
+  const uint32_t ones = vsp_.alloc(vis);
+  elem(VectorOp::AND, ones, ones, vis, imm(0));
+  elem(VectorOp::OR, ones, ones, vis, imm(kf(1.0f)));
+  positions(VectorKind::DOTS, uint64_t{z} * L, ones, p, vis, nh);
   const uint32_t rz = prog(vec::prog_recip(), z, nh);
-  for (int64_t h = 0; h < nh; ++h) {
+  for (int64_t h = 0; h < nh; ++h)
     elem(VectorOp::MUL, head(p, h), head(p, h), vis, scalar(row_of(rz, h), lane_of(h)));
-    const auto out = att + static_cast<uint32_t>(h * hr);
-    elem(VectorOp::AND, out, out, hd, imm(0));
-  }
+  elem(VectorOp::AND, att, att, nh * hd, imm(0));
   // Weighted sums: the values of group g load once the WSUMs of group g - 2 have read theirs.
   for (int64_t g = 0; g < nkv; ++g) {
     if (g >= 2) load_values(g);
