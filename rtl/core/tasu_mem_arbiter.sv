@@ -1,6 +1,8 @@
 // Memory arbiter: shares the single DRAM master port between instruction fetch, the load DMA
 // (reads) and the store DMA (writes). Requests are granted round-robin; read data comes back in
-// request order, so a small queue of client IDs routes each beat to its owner.
+// request order, so a small queue of client IDs routes each beat to its owner. A request the
+// memory has not accepted keeps its grant: another client's request arriving meanwhile waits
+// (the port's rule: a request, once offered, stays unchanged until accepted).
 module tasu_mem_arbiter #(
   parameter int BusBytes,
   parameter int IdDepth  = 16,
@@ -55,7 +57,7 @@ module tasu_mem_arbiter #(
   input  logic               mem_berr_i
 );
   logic [1:0] prio_q, prio_d;   // client with the highest priority this cycle
-  logic [2:0] req, gnt;
+  logic [2:0] req, gnt, held_q; // held_q: the grant of last cycle's request the memory refused
   logic       id_ready, id_valid, id_head;
   logic [2:0] cand;
 
@@ -65,7 +67,10 @@ module tasu_mem_arbiter #(
   always_comb begin
     gnt    = '0;
     prio_d = prio_q;
-    for (int i = 0; i < 3; i++) begin
+    cand   = '0;
+    // (A client that withdraws its request, a DMA halting on a bus error, loses the grant.)
+    if ((held_q & req) != '0) gnt = held_q;
+    else for (int i = 0; i < 3; i++) begin
       // Look at clients in order prio_q, prio_q+1, prio_q+2 (mod 3, without a divider).
       cand = 3'(prio_q) + 3'(i);
       if (cand >= 3'd3) cand = cand - 3'd3;
@@ -75,8 +80,13 @@ module tasu_mem_arbiter #(
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
-    if (!rst_ni) prio_q <= '0;
-    else         prio_q <= prio_d;
+    if (!rst_ni) begin
+      prio_q <= '0;
+      held_q <= '0;
+    end else begin
+      prio_q <= prio_d;
+      held_q <= mem_req_ready_i ? 3'b000 : gnt;
+    end
   end
 
   assign mem_req_valid_o = (gnt != '0);
