@@ -21,6 +21,15 @@ struct Bench {
     dut.rst_ni = 1;
     tasu::bench::tick(dut);
   }
+  // A client's request: fetch, load (reads) or store (write).
+  void fetch(uint32_t addr, uint8_t len = 0) { set(dut.f_req_valid_i, dut.f_req_addr_i, dut.f_req_len_i, addr, len); }
+  void load(uint32_t addr, uint8_t len = 0) { set(dut.l_req_valid_i, dut.l_req_addr_i, dut.l_req_len_i, addr, len); }
+  void store(uint32_t addr, uint8_t len = 0) { set(dut.s_req_valid_i, dut.s_req_addr_i, dut.s_req_len_i, addr, len); }
+  static void set(uint8_t& valid, uint32_t& addr_port, uint8_t& len_port, uint32_t addr, uint8_t len) {
+    valid = 1;
+    addr_port = addr;
+    len_port = len;
+  }
   // What the port offers this cycle (after the inputs settle).
   uint32_t offered() {
     dut.eval();
@@ -33,14 +42,10 @@ struct Bench {
 // a fetch request arriving a cycle later.
 TEST(RtlMemArbiter, RefusedLoadKeepsItsGrantAgainstALaterFetch) {
   Bench b;
-  b.dut.l_req_valid_i = 1;
-  b.dut.l_req_addr_i = 0x1000;
-  b.dut.l_req_len_i = 3;
+  b.load(0x1000, 3);
   EXPECT_EQ(b.offered(), 0x1000u);
   tasu::bench::tick(b.dut);
-  b.dut.f_req_valid_i = 1;
-  b.dut.f_req_addr_i = 0x2000;
-  b.dut.f_req_len_i = 1;
+  b.fetch(0x2000, 1);
   for (int i = 0; i < 3; ++i) {  // refused for a while
     EXPECT_EQ(b.offered(), 0x1000u) << "cycle " << i;
     EXPECT_EQ(b.dut.mem_req_len_o, 3u);
@@ -61,15 +66,12 @@ TEST(RtlMemArbiter, RefusedLoadKeepsItsGrantAgainstALaterFetch) {
 // round-robin order (fetch, load, store after reset) would rank both reads above it.
 TEST(RtlMemArbiter, RefusedWriteKeepsItsGrantAgainstLaterReads) {
   Bench b;
-  b.dut.s_req_valid_i = 1;
-  b.dut.s_req_addr_i = 0x3000;
-  b.dut.s_req_len_i = 15;
+  b.store(0x3000, 15);
   EXPECT_EQ(b.offered(), 0x3000u);
   EXPECT_TRUE(b.dut.mem_req_write_o);
   tasu::bench::tick(b.dut);
-  b.dut.l_req_valid_i = b.dut.f_req_valid_i = 1;
-  b.dut.l_req_addr_i = 0x1000;
-  b.dut.f_req_addr_i = 0x2000;
+  b.load(0x1000);
+  b.fetch(0x2000);
   EXPECT_EQ(b.offered(), 0x3000u);
   EXPECT_TRUE(b.dut.mem_req_write_o);
   tasu::bench::tick(b.dut);
@@ -89,10 +91,9 @@ TEST(RtlMemArbiter, RefusedWriteKeepsItsGrantAgainstLaterReads) {
 TEST(RtlMemArbiter, ReadyMemoryServesClientsInTurn) {
   Bench b;
   b.dut.mem_req_ready_i = 1;
-  b.dut.f_req_valid_i = b.dut.l_req_valid_i = b.dut.s_req_valid_i = 1;
-  b.dut.f_req_addr_i = 0x2000;
-  b.dut.l_req_addr_i = 0x1000;
-  b.dut.s_req_addr_i = 0x3000;
+  b.fetch(0x2000);
+  b.load(0x1000);
+  b.store(0x3000);
   const uint32_t want[] = {0x2000, 0x1000, 0x3000, 0x2000, 0x1000, 0x3000};
   for (uint32_t w : want) {
     EXPECT_EQ(b.offered(), w);
