@@ -473,6 +473,11 @@ int64_t LayerGen::load_job(uint32_t w_addr, const BitLinearPlan& pl, int64_t rb,
   if (wnext_ % W + depth > W) wnext_ = (wnext_ / W + 1) * W % (2 * W);
   const int64_t pos = wnext_;
   wnext_ = (pos + depth) % (2 * W);
+  // A job loaded ahead (prefetch) and not used yet must not be overwritten: the program builder
+  // orders accesses in program order only, so this would be silently wrong weights.
+  for (const Prefetched& p : prefetched_)
+    if (pos < p.pos + p.depth && p.pos < pos + depth)
+      throw std::logic_error("a weight job would overwrite a prefetched job not used yet");
   isa::Transfer t;
   t.sram_beat = static_cast<uint32_t>(pos) * cfg_.Tiles * cfg_.wgt_beats_per_word();
   t.dram_addr =
@@ -867,7 +872,8 @@ uint64_t vector_bytes(const arch::Config&, int64_t n) { return static_cast<uint6
 
 int64_t max_layer_tokens(const arch::Config& cfg, const layer::LayerShape& s) {
   const int64_t dt = plan_bitlinear(cfg, {s.hidden, std::max(s.hidden, s.intermediate), 1}).depth_total;
-  return std::min<int64_t>({int64_t{L}, cfg.ActWords / dt, int64_t{cfg.OutWords}});
+  // gate and up share their batches: two output words per token and row block.
+  return std::min<int64_t>({int64_t{L}, cfg.ActWords / dt, int64_t{cfg.OutWords} / 2});
 }
 
 std::vector<uint8_t> pack_layer_constants(const arch::Config& cfg, const layer::LayerParams& p) {

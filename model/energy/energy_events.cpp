@@ -124,7 +124,9 @@ Events count_events(const arch::Config& cfg, const std::vector<isa::Insn>& progr
             e.vu_mac += lane_ops;
             break;
           case VectorKind::WSUM:
-            // Per position: its weight, the value rows, the sum read and written back.
+            // Per position: its weight (the unit reads a row of 64 weights once per 64
+            // positions: 32 bits per position on average), the value rows, the sum read and
+            // written back.
             e.vsp_rd_bits += count * (kWord + 2 * rows * kRowBits);
             e.vsp_wr_bits += count * rows * kRowBits;
             lane_ops = count * rows * L;

@@ -344,11 +344,6 @@ module tasu_vu #(
         rows_q  <= is_from ? 11'(({1'b0, c_len} + 17'(Rows - 1)) >> $clog2(Rows)) : c_rows[10:0];
       end
       if (state_q == StScalarLatch) scalar_q <= b_row[scalar_lane * 32 +: 32];
-      if (state_q == StScalarLatch && kind_q == tasu_pkg::VkWSUM) begin
-        wrow_q     <= b_row;
-        wrow_idx_q <= wsum_srow;
-      end
-      if (issue && kind_q == tasu_pkg::VkWSUM) wsc_q <= wrow_q[scalar_lane * 32 +: 32];
     end
   end
 
@@ -486,9 +481,10 @@ module tasu_vu #(
         if (kind_q == tasu_pkg::VkDOTS && lastrow2_q) acc_d = '0;
       end
       if (v_q && kind_q == tasu_pkg::VkWSUM) begin
-        // The destination row as the position before leaves it: its sum for this row may be
-        // written this cycle (one row per position) or may have been last cycle (two), after
-        // this row's read; forwarded then, lane by lane as written.
+        // The destination row as the position before leaves it. Its sum for this row is written
+        // this cycle (one row per position), or was written last cycle (two rows), in the very
+        // cycle this row was read: the read returned the value before it. Forwarded then, lane
+        // by lane as written.
         acc_d = b_row;
         for (int l = 0; l < VLanes; l++) begin
           if (v2_q && j2_q == j_q && row_mask2[l])         acc_d[l * 32 +: 32] = acc_y[l * 32 +: 32];
@@ -503,6 +499,12 @@ module tasu_vu #(
   always_ff @(posedge clk_i) begin
     acc_q <= acc_d;
     if (v_q && two_pass) p_q <= lane_y;
+    // WSUM's row of weights and the weight of the row being issued.
+    if (state_q == StScalarLatch && kind_q == tasu_pkg::VkWSUM) begin
+      wrow_q     <= b_row;
+      wrow_idx_q <= wsum_srow;
+    end
+    if (issue && kind_q == tasu_pkg::VkWSUM) wsc_q <= wrow_q[scalar_lane * 32 +: 32];
     // WSUM's last destination-row write, for the forwarding above.
     wl_j_q    <= j2_q;
     wl_mask_q <= row_mask2;

@@ -87,6 +87,19 @@ TEST(RtlMemArbiter, RefusedWriteKeepsItsGrantAgainstLaterReads) {
   EXPECT_EQ(b.offered(), 0x1000u);
 }
 
+// A client that withdraws its refused request (a DMA halting on a bus error) loses the grant:
+// the port goes to the next request at once instead of offering the withdrawn one.
+TEST(RtlMemArbiter, WithdrawnRequestLosesItsGrant) {
+  Bench b;
+  b.load(0x1000);
+  EXPECT_EQ(b.offered(), 0x1000u);
+  tasu::bench::tick(b.dut);
+  b.dut.l_req_valid_i = 0;
+  b.store(0x3000);
+  EXPECT_EQ(b.offered(), 0x3000u);
+  EXPECT_TRUE(b.dut.mem_req_write_o);
+}
+
 // With the memory ready every cycle, the clients take turns.
 TEST(RtlMemArbiter, ReadyMemoryServesClientsInTurn) {
   Bench b;
