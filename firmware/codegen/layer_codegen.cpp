@@ -538,7 +538,9 @@ LayerGen::RopeTables LayerGen::rope_tables(int64_t pos) {
   return t;
 }
 
-// Scratchpad rows rope_tables and a query's and a key's rope take.
+// Scratchpad rows rope_tables and a query's and a key's rope take: the angle, cos, sin, -sin and
+// (head_dim L) two halves and their merge, 7 rows at most; the cos/sin sequence's pool while it
+// runs; each rope's two products of the heads' rows.
 int64_t LayerGen::rope_rows() const {
   const int64_t hr = s_.head_dim / L;
   return 7 + std::max(prog_rows(vec::prog_cos(), L), prog_rows(vec::prog_sin(), L)) +

@@ -505,10 +505,13 @@ module tasu_vu #(
       wrow_idx_q <= wsum_srow;
     end
     if (issue && kind_q == tasu_pkg::VkWSUM) wsc_q <= wrow_q[scalar_lane * 32 +: 32];
-    // WSUM's last destination-row write, for the forwarding above.
-    wl_j_q    <= j2_q;
-    wl_mask_q <= row_mask2;
-    if (v2_q && kind_q == tasu_pkg::VkWSUM) wl_data_q <= acc_y;
+    // WSUM's last destination-row write, for the forwarding above (held while no WSUM writes:
+    // wl_v_q says whether it is last cycle's).
+    if (v2_q && kind_q == tasu_pkg::VkWSUM) begin
+      wl_j_q    <= j2_q;
+      wl_mask_q <= row_mask2;
+      wl_data_q <= acc_y;
+    end
   end
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) wl_v_q <= 1'b0;
