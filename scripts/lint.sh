@@ -82,16 +82,19 @@ stream_b() {
 
   echo "lint: yosys synth + check -assert (ci)"
   # The ternary engine (tiles, reduction, accumulators) must hold no multiplier, divider or
-  # modulo: checked on tasu_engine alone, before alumacc folds adders into \$macc cells. The
-  # vector unit multiplies by design and is outside this rule.
-  {
-    echo "read_verilog -sv ${rtl[*]}"
-    echo "chparam $(grep -vE '^-G(VRows|MaxBurst)=' "$gen/params_ci.vc" | sed 's/^-G\([A-Za-z]*\)=/-set \1 /' | tr '\n' ' ') tasu_engine"
-    echo "synth -top tasu_engine -run begin:coarse"
-    echo "proc; opt -fast"
-    echo "select -assert-none t:\$mul t:\$div t:\$mod t:\$divfloor t:\$modfloor t:\$pow"
-  } > "$gen/lint_engine.ys"
-  yosys -q -l "$gen/yosys_lint_engine.log" "$gen/lint_engine.ys" > /dev/null
+  # modulo: checked on tasu_engine alone, before alumacc folds adders into \$macc cells, with
+  # both weight formats (ci_w16: the 1.6-bit fill and decoders). The vector unit multiplies by
+  # design and is outside this rule.
+  for cfg in ci ci_w16; do
+    {
+      echo "read_verilog -sv ${rtl[*]}"
+      echo "chparam $(grep -vE '^-G(VRows|MaxBurst)=' "$gen/params_$cfg.vc" | sed 's/^-G\([A-Za-z]*\)=/-set \1 /' | tr '\n' ' ') tasu_engine"
+      echo "synth -top tasu_engine -run begin:coarse"
+      echo "proc; opt -fast"
+      echo "select -assert-none t:\$mul t:\$div t:\$mod t:\$divfloor t:\$modfloor t:\$pow"
+    } > "$gen/lint_engine_$cfg.ys"
+    yosys -q -l "$gen/yosys_lint_engine_$cfg.log" "$gen/lint_engine_$cfg.ys" > /dev/null
+  done
   {
     echo "read_verilog -sv ${rtl[*]}"
     cat "$gen/params_ci.ys"

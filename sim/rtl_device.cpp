@@ -104,6 +104,10 @@ class RtlDevice final : public rt::Device {
     if (engine != cfg_.Engine)
       throw std::runtime_error(fmt::format("RTL model reports engine {}, configuration '{}' expects {}", engine,
                                            cfg_.name, cfg_.Engine));
+    const uint32_t wpack = arch::get(platform_.reg_read(arch::reg::CFG_VU), arch::regf::CFG_VU::wpack);
+    if (wpack != cfg_.WPack)
+      throw std::runtime_error(fmt::format("RTL model reports weight format WPack {}, configuration '{}' expects {}",
+                                           wpack, cfg_.name, cfg_.WPack));
   }
 
   [[noreturn]] void fail(bool watchdog) {

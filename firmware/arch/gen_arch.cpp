@@ -20,7 +20,8 @@ namespace {
 
 // Hardware parameters become RTL parameters; the others describe the platform around the RTL.
 const std::vector<std::string> kHwParams = {"Engine",   "Tiles",    "Rows",     "Lanes", "WDepth", "ActWords",
-                                            "OutWords", "BusBytes", "MaxBurst", "AccW",  "VRows"};
+                                            "OutWords", "BusBytes", "MaxBurst", "AccW",  "VRows",
+                                            "WPack"};
 
 // The enumerations of the definition: JSON key, C++ enum name, SystemVerilog prefix, and the
 // field whose width the values take (an instruction field, LAYOUT.field of a register, or none:
@@ -113,7 +114,9 @@ int64_t engine_weight_bits(const json& a, int64_t e) { return engine_figure(a, "
 
 void validate_config(const json& a, const std::string& name, const json& c, int sram_beat_bits) {
   for (const auto& p : kHwParams)
-    require(c.contains(p) && (p == "Engine" ? c[p].get<int64_t>() >= 0 && c[p].get<int64_t>() < static_cast<int64_t>(a["engines"].size()) : c[p].get<int64_t>() > 0),
+    require(c.contains(p) && (p == "Engine" ? c[p].get<int64_t>() >= 0 && c[p].get<int64_t>() < static_cast<int64_t>(a["engines"].size())
+             : p == "WPack" ? c[p].get<int64_t>() == 0 || c[p].get<int64_t>() == 1
+                            : c[p].get<int64_t>() > 0),
             name + ": missing or out-of-range " + p);
   for (const auto& p : kPlatformParams) require(c.contains(p) && c[p].get<int64_t>() > 0, name + ": missing or non-positive " + p);
   const int64_t t = c["Tiles"], r = c["Rows"], l = c["Lanes"], bb = c["BusBytes"];
@@ -123,7 +126,16 @@ void validate_config(const json& a, const std::string& name, const json& c, int 
                                             std::to_string(insn_bytes) + " bytes)");
   require((t * l) % bb == 0, name + ": an activation word (Tiles*Lanes bytes) must be whole beats");
   const int64_t wbits = engine_weight_bits(a, c["Engine"].get<int64_t>());
-  require((r * l * wbits / 8) % bb == 0, name + ": a tile weight word (Rows*Lanes weights) must be whole beats");
+  const bool packed = c["WPack"].get<int64_t>() == 1;
+  // Five weights per byte: a tile word is rarely whole beats, so the engine reassembles words from
+  // the beat stream; a beat then completes at most one word.
+  const int64_t word_bytes = packed ? (r * l + 4) / 5 : r * l * wbits / 8;
+  if (packed) {
+    require(c["Engine"].get<int64_t>() == a["engines"]["TERNARY"].get<int64_t>(), name + ": WPack 1 packs ternary weights only");
+    require(word_bytes >= bb, name + ": with WPack 1 a tile word (Rows*Lanes / 5 bytes) must be at least a beat");
+  } else {
+    require((r * l * wbits / 8) % bb == 0, name + ": a tile weight word (Rows*Lanes weights) must be whole beats");
+  }
   require((r * 4) % bb == 0, name + ": an output word (Rows*4 bytes) must be whole beats");
   require(pow2(c["MaxBurst"].get<int64_t>()) && c["MaxBurst"].get<int64_t>() <= 256, name + ": MaxBurst must be a power of two <= 256");
   const int64_t depth_w = find_field(a, "depth")["width"], woff_w = find_field(a, "woff")["width"];
@@ -143,7 +155,9 @@ void validate_config(const json& a, const std::string& name, const json& c, int 
   require(bb == vl, name + ": the vector unit needs BusBytes = vector_lanes (one packed int8 row per beat)");
   require(r <= vl && vl % r == 0, name + ": Rows must divide the vector lanes");
   // Every on-chip beat space must be addressable by a LOAD/STORE's sram_beat field.
-  const int64_t beats_max = std::max({wgt_buffers(a) * c["WDepth"].get<int64_t>() * t * (r * l * wbits / 8) / bb,
+  // (A packed weight LOAD's sram_beat is the first word it fills: the words must be addressable.)
+  const int64_t wgt_words = wgt_buffers(a) * c["WDepth"].get<int64_t>() * t;
+  const int64_t beats_max = std::max({packed ? wgt_words : wgt_words * word_bytes / bb,
                                       c["ActWords"].get<int64_t>() * t * l / bb, c["VRows"].get<int64_t>() * vl * 4 / bb,
                                       c["OutWords"].get<int64_t>() * r * 4 / bb});
   require(beats_max <= (int64_t{1} << sram_beat_bits), name + ": a buffer has more beats than sram_beat can address");
@@ -322,6 +336,25 @@ std::string gen_sv(const json& a) {
     for (int e = n_eng - 1; e >= 0; --e) o << "32'd" << engine_figure(a, table, e) << (e ? ", " : "};\n");
   }
   o << "\n";
+  // WPack 1's decode table, bit-sliced: bit k * 256 + v is bit k of byte v's five 2-bit weight
+  // codes (the tiles' code: bit 0 "use", bit 1 "negate"; code i at bits 2i+1:2i), so that the
+  // decoder indexes with the byte itself; bytes 243..255 decode to zeros.
+  std::vector<int> trit5(256, 0);
+  for (int v = 0; v < 243; ++v)
+    for (int i = 0, x = v; i < 5; ++i, x /= 3) {
+      const int w = a["trit5_digit_weights"].at(static_cast<size_t>(x % 3)).get<int>();
+      trit5[static_cast<size_t>(v)] |= (w == 0 ? 0 : w == 1 ? 1 : 3) << (2 * i);
+    }
+  o << "  localparam logic [" << 10 * 256 - 1 << ":0] Trit5CodeBits = {";
+  for (int k = 9; k >= 0; --k) {
+    o << "\n    256'h";
+    for (int nib = 63; nib >= 0; --nib) {
+      int h = 0;
+      for (int b = 3; b >= 0; --b) h = h << 1 | ((trit5[static_cast<size_t>(nib * 4 + b)] >> k) & 1);
+      o << "0123456789abcdef"[h];
+    }
+    o << (k ? "," : "};\n\n");
+  }
   for (const auto& e : kEnums) {
     const int bits = enum_bits(a, e);
     o << "  localparam int " << e.sv << "W = " << bits << ";\n";
@@ -394,6 +427,10 @@ std::string gen_header(const json& a) {
   o << "\n// Weight bits of each engine, in engine order.\n"
     << "inline constexpr std::array<uint32_t, " << a["engines"].size() << "> kEngineWeightBits{";
   for (int e = 0; e < static_cast<int>(a["engines"].size()); ++e) o << (e ? ", " : "") << engine_weight_bits(a, e);
+  o << "};\n";
+  o << "// WPack 1 (five weights per byte, base 3): the weight each digit stands for (see tasu_arch.json).\n"
+    << "inline constexpr std::array<int8_t, 3> kTrit5DigitWeights{";
+  for (int d = 0; d < 3; ++d) o << (d ? ", " : "") << a["trit5_digit_weights"].at(static_cast<size_t>(d)).get<int>();
   o << "};\n";
   o << "// Bits of one term of a tile row's dot product, in engine order (see tasu_arch.json).\n"
     << "inline constexpr std::array<uint32_t, " << a["engines"].size() << "> kEngineTermBits{";
@@ -488,13 +525,21 @@ std::string gen_header(const json& a) {
   o << "  constexpr uint32_t ops_per_cycle() const { return Tiles * Rows * Lanes; }\n"
     << "  constexpr uint32_t act_word_bytes() const { return Tiles * Lanes; }\n"
     << "  constexpr uint32_t wgt_bits() const { return kEngineWeightBits.at(Engine); }\n"
-    << "  constexpr uint32_t wgt_word_bytes() const { return Rows * Lanes * wgt_bits() / 8; }  // one tile's word\n"
+    << "  // One tile's word in DRAM and in its store: a 2-bit code (or a byte, a BF16 word) per weight, or\n"
+    << "  // with WPack five weights per byte.\n"
+    << "  constexpr uint32_t wgt_word_bytes() const { return WPack ? (Rows * Lanes + 4) / 5 : Rows * Lanes * wgt_bits() / 8; }\n"
     << "  constexpr uint32_t out_word_bytes() const { return Rows * 4; }\n"
     << "  constexpr uint32_t k_per_block() const { return WDepth * Tiles * Lanes; }\n"
     << "  constexpr uint32_t act_beats_per_word() const { return act_word_bytes() / BusBytes; }\n"
-    << "  constexpr uint32_t wgt_beats_per_word() const { return wgt_word_bytes() / BusBytes; }\n"
+    << "  constexpr uint32_t wgt_beats_per_word() const { return WPack ? 0 : wgt_word_bytes() / BusBytes; }  // unpacked only\n"
     << "  constexpr uint32_t out_beats_per_word() const { return out_word_bytes() / BusBytes; }\n"
-    << "  constexpr uint32_t wgt_buffer_beats() const { return WDepth * Tiles * wgt_beats_per_word(); }\n"
+    << "  // A weight LOAD of `words` tile words from word `first`: its sram_beat field (the first beat, or\n"
+    << "  // with WPack the first word) and its beats (with WPack the words' bytes, the last beat padded).\n"
+    << "  constexpr uint32_t wgt_load_at(uint64_t first) const {\n"
+    << "    return static_cast<uint32_t>(WPack ? first : first * wgt_beats_per_word());\n  }\n"
+    << "  constexpr uint64_t wgt_load_beats(uint64_t words) const {\n"
+    << "    return (words * wgt_word_bytes() + BusBytes - 1) / BusBytes;\n  }\n"
+    << "  constexpr uint32_t wgt_buffer_beats() const { return static_cast<uint32_t>(wgt_load_beats(uint64_t{WDepth} * Tiles)); }\n"
     << "  constexpr uint32_t vsp_row_bytes() const { return kVectorLanes * 4; }\n"
     << "  constexpr uint32_t vsp_beats() const { return VRows * vsp_row_bytes() / BusBytes; }\n"
     << "};\n\n";

@@ -6,6 +6,8 @@
 // block (in output-buffer half (c,rb)%2) is stored while the next block computes.
 #include "codegen/bitlinear_codegen.h"
 
+#include "isa/wgt_format.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -65,21 +67,33 @@ BitLinearPlan plan_bitlinear(const arch::Config& cfg, const BitLinearShape& s) {
                                             p.depth_total, cfg.ActWords));
   p.tokens_per_chunk = std::min({s.n, fit, int64_t{cfg.OutWords} / 2,
                                  (int64_t{1} << arch::field::tokens.width) - 1});
-  p.weight_bytes = static_cast<uint64_t>(p.mp) * p.kp * cfg.wgt_bits() / 8;
+  p.weight_bytes = wgt_job_offset(cfg, p, p.row_blocks, 0);
   p.act_bytes = static_cast<uint64_t>(s.n) * p.kp;
   p.out_bytes = static_cast<uint64_t>(s.n) * p.mp * 4;
   return p;
 }
 
+uint64_t wgt_job_offset(const arch::Config& cfg, const BitLinearPlan& p, int64_t rb, int64_t kc) {
+  const auto job_bytes = [&](int64_t depth) {
+    return cfg.wgt_load_beats(static_cast<uint64_t>(depth) * cfg.Tiles) * cfg.BusBytes;
+  };
+  const int64_t W = cfg.WDepth;
+  const uint64_t row_block = static_cast<uint64_t>(p.k_chunks - 1) * job_bytes(W) +
+                             job_bytes(p.depth_total - (p.k_chunks - 1) * W);
+  return static_cast<uint64_t>(rb) * row_block + static_cast<uint64_t>(kc) * job_bytes(W);
+}
+
 std::vector<uint8_t> pack_weights(const arch::Config& cfg, const BitLinearPlan& p, const int8_t* w) {
-  // Order: row block, then depth word, then tile: exactly the weight-buffer beat order, so a
+  // Order: row block, then depth word, then tile: exactly the weight-buffer word order, so a
   // K chunk of a row block is one contiguous LOAD.
   const int64_t word_bytes = cfg.wgt_word_bytes();
   // A weight is its two's complement in wgt_bits bits (2 for ternary: 0b11, 0b00, 0b01; 8 for
-  // the INT8 array), lane l of row r at bit (r * Lanes + l) * bits of the tile's word.
+  // the INT8 array), lane l of row r at bit (r * Lanes + l) * bits of the tile's word; with WPack
+  // five weights a byte (isa::pack_trit5), in the same order.
   const uint32_t bits = cfg.wgt_bits(), mask = (1u << bits) - 1;
   if (bits > 8 || 8 % bits != 0) throw std::logic_error("pack_weights: weights of 2, 4 or 8 bits");
   std::vector<uint8_t> out(p.weight_bytes, 0);
+  std::vector<int8_t> trits(cfg.WPack ? size_t{cfg.Rows} * cfg.Lanes : 0);
   const int64_t tl = int64_t{cfg.Tiles} * cfg.Lanes;
   // Anything but -1, 0, +1 is found by one pass first, so the packing loop has no branch per weight.
   for (int64_t i = 0; i < p.shape.m * p.shape.k; ++i)
@@ -89,19 +103,27 @@ std::vector<uint8_t> pack_weights(const arch::Config& cfg, const BitLinearPlan& 
   for (int64_t rb = 0; rb < p.row_blocks; ++rb)
     for (int64_t d = 0; d < p.depth_total; ++d)
       for (int64_t t = 0; t < cfg.Tiles; ++t) {
-        uint8_t* word = out.data() + ((rb * p.depth_total + d) * cfg.Tiles + t) * word_bytes;
+        const int64_t kc = d / cfg.WDepth;
+        uint8_t* word = out.data() + wgt_job_offset(cfg, p, rb, kc) +
+                        ((d - kc * cfg.WDepth) * cfg.Tiles + t) * word_bytes;
         const int64_t col0 = d * tl + t * cfg.Lanes;
         const int64_t lanes = std::min<int64_t>(cfg.Lanes, p.shape.k - col0);
         if (lanes <= 0) continue;
+        std::fill(trits.begin(), trits.end(), int8_t{0});
         for (int64_t r = 0; r < cfg.Rows; ++r) {
           const int64_t row = rb * cfg.Rows + r;
           if (row >= p.shape.m) break;
           const int8_t* src = w + row * p.shape.k + col0;
+          if (cfg.WPack) {
+            std::copy(src, src + lanes, trits.begin() + r * cfg.Lanes);
+            continue;
+          }
           for (int64_t l = 0; l < lanes; ++l) {
             const uint64_t pos = static_cast<uint64_t>(r * cfg.Lanes + l) * bits;
             word[pos / 8] |= static_cast<uint8_t>((static_cast<uint8_t>(src[l]) & mask) << (pos % 8));
           }
         }
+        if (cfg.WPack) isa::pack_trit5(trits.data(), trits.size(), word);
       }
   return out;
 }
@@ -120,7 +142,6 @@ void unpack_outputs(const BitLinearPlan& p, const int32_t* y_dev, int32_t* y) {
 
 std::vector<isa::Insn> generate_bitlinear(const arch::Config& cfg, const BitLinearPlan& p, const BitLinearAddrs& a) {
   using arch::LoadDst;
-  const int64_t wgt_word_beats = cfg.wgt_beats_per_word();
   const int64_t act_beats = cfg.act_beats_per_word();
   const int64_t out_beats = cfg.out_beats_per_word();
   const int64_t half = cfg.OutWords / 2;
@@ -194,11 +215,10 @@ std::vector<isa::Insn> generate_bitlinear(const arch::Config& cfg, const BitLine
         prog.push_back(isa::make_load(LoadDst::ACT, t, d));
       } else {
         const int64_t words = job.depth * cfg.Tiles;
-        t.sram_beat = static_cast<uint32_t>((j % arch::kWgtBuffers) * cfg.WDepth * cfg.Tiles * wgt_word_beats);
-        t.dram_addr = static_cast<uint32_t>(a.weights + ((job.rb * p.depth_total + job.kc * cfg.WDepth) * cfg.Tiles) *
-                                                            cfg.wgt_word_bytes());
+        t.sram_beat = cfg.wgt_load_at(static_cast<uint64_t>((j % arch::kWgtBuffers) * cfg.WDepth * cfg.Tiles));
+        t.dram_addr = static_cast<uint32_t>(a.weights + wgt_job_offset(cfg, p, job.rb, job.kc));
         t.rows = 1;
-        t.row_beats = static_cast<uint32_t>(words * wgt_word_beats);
+        t.row_beats = static_cast<uint32_t>(cfg.wgt_load_beats(static_cast<uint64_t>(words)));
         t.dram_stride = 0;
         prog.push_back(isa::make_load(LoadDst::WGT, t, d));
       }

@@ -28,6 +28,12 @@ struct BitLinearPlan {
 
 BitLinearPlan plan_bitlinear(const arch::Config& cfg, const BitLinearShape& s);
 
+// Byte offset, in pack_weights' image, of job (rb, kc): the WDepth * Tiles words of K chunk kc of
+// row block rb (fewer in the last chunk), one weight LOAD. Jobs follow each other in (rb, kc)
+// order, each starting on a bus beat (with WPack a job's words rarely end on one: the rest of its
+// last beat is padding).
+uint64_t wgt_job_offset(const arch::Config& cfg, const BitLinearPlan& p, int64_t rb, int64_t kc);
+
 // Device layouts. w is [m][k] in {-1,0,1}, x is [n][k] int8; y_dev is [n][mp] int32.
 std::vector<uint8_t> pack_weights(const arch::Config& cfg, const BitLinearPlan& p, const int8_t* w);
 std::vector<uint8_t> pack_activations(const BitLinearPlan& p, const int8_t* x);

@@ -479,11 +479,10 @@ int64_t LayerGen::load_job(uint32_t w_addr, const BitLinearPlan& pl, int64_t rb,
     if (pos < p.pos + p.depth && p.pos < pos + depth)
       throw std::logic_error("a weight job would overwrite a prefetched job not used yet");
   isa::Transfer t;
-  t.sram_beat = static_cast<uint32_t>(pos) * cfg_.Tiles * cfg_.wgt_beats_per_word();
-  t.dram_addr =
-      w_addr + static_cast<uint32_t>((rb * pl.depth_total + kc * W) * cfg_.Tiles * cfg_.wgt_word_bytes());
+  t.sram_beat = cfg_.wgt_load_at(static_cast<uint64_t>(pos) * cfg_.Tiles);
+  t.dram_addr = w_addr + static_cast<uint32_t>(wgt_job_offset(cfg_, pl, rb, kc));
   t.rows = 1;
-  t.row_beats = static_cast<uint32_t>(depth * cfg_.Tiles * cfg_.wgt_beats_per_word());
+  t.row_beats = static_cast<uint32_t>(cfg_.wgt_load_beats(static_cast<uint64_t>(depth) * cfg_.Tiles));
   b_.add(isa::make_load(arch::LoadDst::WGT, t), {},
          {{Space::WGT, static_cast<uint64_t>(pos), static_cast<uint64_t>(pos + depth)}});
   return pos;

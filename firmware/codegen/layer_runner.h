@@ -19,7 +19,7 @@ struct LayerStepOutputs {
 };
 
 // The layer roofline of one program, in cycles (docs/performance.md defines it):
-//   dram   = compulsory DRAM bytes / MemBytesPerCycle: the packed weights (M*K*wgt_bits/8 each: 2 bits ternary, 8 on the INT8 array
+//   dram   = compulsory DRAM bytes / MemBytesPerCycle: the packed weights (M*K*wgt_bits/8 each: 2 bits ternary, 1.6 with WPack, 8 on the INT8 array
 //            projection) and the constants once, the input and output hidden states (binary32),
 //            the KV cache of earlier positions read once and the new positions' keys and values
 //            written once (the block outputs kept for checking, attn_out and mlp_out, are not);

@@ -2,6 +2,8 @@
 // units, with the RTL's data layouts, bounds checks and error codes (rtl/*/tasu_*.sv).
 #include "functional/fmodel.h"
 
+#include "isa/wgt_format.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -204,7 +206,8 @@ FunctionalModel::FunctionalModel(const arch::Config& cfg, uint64_t dram_bytes, u
   if (!is_pow2(bus) || !is_pow2(cfg.Tiles) || cfg.Rows == 0 || cfg.Lanes == 0 || cfg.WDepth == 0 || cfg.ActWords == 0 ||
       cfg.OutWords == 0 || cfg.VRows == 0 || bus != arch::kVectorLanes || arch::kVectorLanes % cfg.Rows != 0 ||
       cfg.MaxBurst == 0 || cfg.AccW == 0 || cfg.AccW > 32 ||
-      cfg.Engine > static_cast<uint32_t>(arch::Engine::BF16) || cfg.wgt_word_bytes() % bus != 0 || (cfg.Tiles * cfg.Lanes) % bus != 0 || (cfg.Rows * 4) % bus != 0)
+      cfg.Engine > static_cast<uint32_t>(arch::Engine::BF16) || (!cfg.WPack && cfg.wgt_word_bytes() % bus != 0) ||
+      (cfg.WPack && (cfg.Engine != static_cast<uint32_t>(arch::Engine::TERNARY) || cfg.wgt_word_bytes() < bus)) || (cfg.Tiles * cfg.Lanes) % bus != 0 || (cfg.Rows * 4) % bus != 0)
     throw std::invalid_argument(fmt::format("tasu model: configuration '{}' has unsupported sizes", cfg.name));
   if (dram_bytes == 0 || rt::Device::kDramBase + dram_bytes > (uint64_t{1} << 32))
     throw std::invalid_argument("tasu model: the DRAM window must be non-empty and below 4 GiB (32-bit addresses)");
@@ -212,7 +215,7 @@ FunctionalModel::FunctionalModel(const arch::Config& cfg, uint64_t dram_bytes, u
   wb_ = cfg.wgt_word_bytes() / bus;
   ab_ = K_ / bus;
   ob_ = cfg.out_beats_per_word();
-  wgt_beats_ = uint64_t{arch::kWgtBuffers} * cfg.wgt_buffer_beats();
+  wgt_beats_ = uint64_t{arch::kWgtBuffers} * (cfg.WPack ? uint64_t{cfg.WDepth} * cfg.Tiles : cfg.wgt_buffer_beats());
   act_beats_ = uint64_t{cfg.ActWords} * ab_;
   out_beats_ = uint64_t{cfg.OutWords} * ob_;
   vsp_beats_ = uint64_t{cfg.VRows} * cfg.vsp_row_bytes() / bus;
@@ -307,6 +310,26 @@ void FunctionalModel::write_wgt_beat(uint64_t beat, const uint8_t* data) {
   }
 }
 
+// WPack: a whole word of five weights per byte (rtl/engine/tasu_wgt_gearbox.sv writes it whole,
+// the tile decodes it after its read; isa::unpack_trit5 is the same decoding).
+void FunctionalModel::write_wgt_packed_word(uint64_t word, const uint8_t* data) {
+  const uint32_t tile = static_cast<uint32_t>(word % cfg_.Tiles);
+  const uint64_t local = word / cfg_.Tiles;
+  const uint64_t buf = local / cfg_.WDepth, d = local % cfg_.WDepth;
+  const size_t base = (buf * cfg_.Rows * cfg_.WDepth + d) * K_ + tile * cfg_.Lanes;
+  const size_t row_step = size_t{cfg_.WDepth} * K_;
+  int8_t trits[5 * 256];
+  const size_t n = size_t{cfg_.Rows} * cfg_.Lanes;
+  for (size_t done = 0; done < n; done += sizeof trits) {
+    const size_t m = std::min(n - done, sizeof trits);
+    isa::unpack_trit5(data + done / 5, m, trits);
+    for (size_t k = 0; k < m; ++k) {
+      const size_t at = done + k;
+      wgt_[base + (at / cfg_.Lanes) * row_step + at % cfg_.Lanes] = trits[k];
+    }
+  }
+}
+
 namespace {
 
 // The load DMA splits each row into bursts of at most MaxBurst beats starting at the row's first
@@ -345,14 +368,38 @@ void FunctionalModel::exec_load(const Op& op, Run& r) {
   // The request side checks every burst before its data comes back (and drops all data after an
   // error), so a capacity error wins over a bus error and nothing of this LOAD lands.
   uint64_t bad;
-  if (first_over_capacity(t.sram_beat, t.rows, t.row_beats, cfg_.MaxBurst, cap, bad))
+  const bool packed = cfg_.WPack && !to_act && !to_vsp;
+  if (packed) {
+    // Bytes of the packed weight space: a burst fits if it ends before the byte after the last
+    // word's (its words then fit; the rest of the last beat is padding). ERR_INFO is the byte.
+    const uint64_t wb = cfg_.wgt_word_bytes(), limit = (wgt_beats_ + 1) * wb;
+    uint64_t at = uint64_t{t.sram_beat} * wb;
+    for (uint32_t i = 0; i < t.rows; ++i)
+      for (uint32_t j = 0; j < t.row_beats; j += cfg_.MaxBurst) {
+        const uint32_t len = std::min(cfg_.MaxBurst, t.row_beats - j);
+        if (at + uint64_t{len} * bus >= limit)
+          raise(cfg_, r.state(), ErrorCode::BAD_OPERAND, op.pc, static_cast<uint32_t>(at), &op.insn, op.pc,
+                fmt::format("fills words from {} past the {}-word weight space (byte {} of its packed image)",
+                            t.sram_beat, wgt_beats_, at));
+        at += uint64_t{len} * bus;
+      }
+  } else if (first_over_capacity(t.sram_beat, t.rows, t.row_beats, cfg_.MaxBurst, cap, bad))
     raise(
         cfg_, r.state(), ErrorCode::BAD_OPERAND, op.pc, static_cast<uint32_t>(bad), &op.insn, op.pc,
         fmt::format("writes beats {}..{} of the {}-beat {} space", t.sram_beat,
                     uint64_t{t.sram_beat} + uint64_t{t.rows} * t.row_beats - 1, cap, to_act ? "activation" : "weight"));
 
+  // WPack: the LOAD's beats are one byte stream of whole words from word sram_beat on.
+  std::vector<uint8_t> held;
+  uint64_t next_word = t.sram_beat;
   for_each_burst(op, r, t, false, [&](uint64_t beat, uint8_t* src, uint32_t len) {
-    if (to_act) {
+    if (packed) {
+      held.insert(held.end(), src, src + size_t{len} * bus);
+      const size_t wb = cfg_.wgt_word_bytes();
+      size_t used = 0;
+      for (; held.size() - used >= wb; used += wb) write_wgt_packed_word(next_word++, held.data() + used);
+      held.erase(held.begin(), held.begin() + static_cast<std::ptrdiff_t>(used));
+    } else if (to_act) {
       std::memcpy(act_.data() + beat * bus, src, size_t{len} * bus);
     } else if (to_vsp) {
       const uint32_t per_beat = bus / 4;

@@ -71,7 +71,8 @@ class FunctionalModel {
   int32_t out(uint32_t word, uint32_t row) const;
   uint32_t vsp(uint32_t row, uint32_t lane) const;  // vector scratchpad word
 
-  // Buffer sizes in bus beats (the sram_beat spaces of LOAD and STORE).
+  // Buffer sizes in bus beats (the sram_beat spaces of LOAD and STORE; with WPack a weight LOAD's
+  // sram_beat is a tile word, and wgt_beats counts the words).
   uint64_t wgt_beats() const { return wgt_beats_; }
   uint64_t act_beats() const { return act_beats_; }
   uint64_t out_beats() const { return out_beats_; }
@@ -93,6 +94,7 @@ class FunctionalModel {
   void for_each_burst(const Op& op, Run& r, const isa::Transfer& t, bool write,
                       const std::function<void(uint64_t beat, uint8_t* dram, uint32_t beats)>& move);
   void write_wgt_beat(uint64_t beat, const uint8_t* data);
+  void write_wgt_packed_word(uint64_t word, const uint8_t* data);  // WPack: one whole tile word
   bool dram_ok(uint64_t addr, uint64_t bytes) const;
   uint8_t* dram_at(uint64_t addr) { return dram_.get() + (addr - rt::Device::kDramBase); }
 

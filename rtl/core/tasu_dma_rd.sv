@@ -2,11 +2,16 @@
 // channel. Requests run ahead of the data (up to Outstanding bursts), and the next LOAD may start
 // requesting while the previous one's data is still arriving, so back-to-back loads keep the
 // memory busy without paying its latency once per command.
+// With WPack (1.6-bit weights) a weight LOAD's sram_beat is the first tile word it fills and its
+// beats are one byte stream of WgtWordBytes-byte words (tasu_wgt_gearbox reassembles them): the
+// capacity check counts bytes, and the first beat of the LOAD is marked.
 module tasu_dma_rd #(
   parameter int BusBytes,
   parameter int MaxBurst,
   parameter int Outstanding = 8,
-  parameter int WgtBeats,  // capacity of the weight space (both buffers), in beats
+  parameter int WgtBeats,  // capacity of the weight space (both buffers), in beats (WPack: words)
+  parameter int WPack = 0,
+  parameter int WgtWordBytes = 1,  // WPack's tile word
   parameter int ActBeats,
   parameter int VspBeats,
   localparam int BusBits  = BusBytes * 8,
@@ -44,6 +49,7 @@ module tasu_dma_rd #(
   input  logic                rd_err_i,
   // Buffer fills.
   output logic                wgt_wr_valid_o,
+  output logic                wgt_wr_first_o,  // the LOAD's first beat (used with WPack)
   output logic [WgtBeatW-1:0] wgt_wr_beat_o,
   output logic                act_wr_valid_o,
   output logic [ActBeatW-1:0] act_wr_beat_o,
@@ -65,9 +71,14 @@ module tasu_dma_rd #(
   logic [8:0]  burst_len;
   logic        last_burst;
   logic        over_cap;
+  // WPack: the byte of the packed weight space the next burst starts at (first word * word bytes
+  // + bytes requested); its words fit if it ends before the byte after the last word's.
+  localparam logic [33:0] PackCapBytes = (34'(WgtBeats) + 34'd1) * 34'(WgtWordBytes);
+  logic        packed_wgt, first_q, first_d;
+  logic [33:0] pbytes_q, pbytes_d;
 
   // One descriptor per burst in flight: where its beats go and whose they are.
-  localparam int DescW = 2 + 21 + 1 + 32 + 32;
+  localparam int DescW = 2 + 21 + 1 + 1 + 32 + 32;
   logic             desc_push, desc_ready, desc_valid, desc_pop;
   logic [DescW-1:0] desc_in, desc_out;
 
@@ -81,12 +92,14 @@ module tasu_dma_rd #(
 
   assign burst_len  = (beats_left_q > 16'(MaxBurst)) ? 9'(MaxBurst) : beats_left_q[8:0];
   assign last_burst = (rows_left_q == 16'd1) && (beats_left_q == 16'(burst_len));
-  assign over_cap   = (sram_q + 21'(burst_len)) > ((dst_q == tasu_pkg::DstACT) ? 21'(ActBeats) :
+  assign packed_wgt = (WPack != 0) && (dst_q == tasu_pkg::DstWGT);
+  assign over_cap   = packed_wgt ? (pbytes_q + 34'({burst_len, AlignW'(0)}) >= PackCapBytes) :
+                      (sram_q + 21'(burst_len)) > ((dst_q == tasu_pkg::DstACT) ? 21'(ActBeats) :
                                                 (dst_q == tasu_pkg::DstVSP) ? 21'(VspBeats) : 21'(WgtBeats));
 
   assign rd_req_addr_o = addr_q;
   assign rd_req_len_o  = 8'(burst_len - 9'd1);
-  assign desc_in       = {dst_q, sram_q, last_burst, addr_q, pc_q};
+  assign desc_in       = {dst_q, sram_q, last_burst, first_q, addr_q, pc_q};
 
   // ERR_INFO of a LOAD with bad operands (ERR_INFO_TRANSFER).
   logic [31:0] bad_info;
@@ -99,6 +112,8 @@ module tasu_dma_rd #(
   always_comb begin
     state_d        = state_q;
     sram_d         = sram_q;
+    pbytes_d       = pbytes_q;
+    first_d        = first_q;
     row_addr_d     = row_addr_q;
     addr_d         = addr_q;
     rows_left_d    = rows_left_q;
@@ -123,6 +138,8 @@ module tasu_dma_rd #(
           end else begin
             state_d      = StReq;
             sram_d       = 21'(cmd_sram_beat_i);
+            pbytes_d     = 34'(cmd_sram_beat_i) * 34'(WgtWordBytes);
+            first_d      = 1'b1;
             row_addr_d   = cmd_dram_addr_i;
             addr_d       = cmd_dram_addr_i;
             rows_left_d  = cmd_rows_i;
@@ -134,13 +151,17 @@ module tasu_dma_rd #(
         if (over_cap) begin
           req_err      = 1'b1;
           req_code = tasu_pkg::ErrBAD_OPERAND;
-          req_info = {11'd0, sram_q};
+          req_info = packed_wgt ? pbytes_q[31:0] : {11'd0, sram_q};
           state_d    = StHalt;
         end else begin
           rd_req_valid_o = desc_ready;
           if (rd_req_ready_i && desc_ready) begin
             desc_push = 1'b1;
-            sram_d    = sram_q + 21'(burst_len);
+            first_d   = 1'b0;
+            // A packed weight LOAD's descriptors all carry its first word (only the first beat's
+            // is used); the bytes count on.
+            if (packed_wgt) pbytes_d = pbytes_q + 34'({burst_len, AlignW'(0)});
+            else            sram_d   = sram_q + 21'(burst_len);
             if (beats_left_q == 16'(burst_len)) begin
               rows_left_d  = rows_left_q - 16'd1;
               beats_left_d = row_beats_q;
@@ -169,6 +190,8 @@ module tasu_dma_rd #(
       dst_q        <= tasu_pkg::DstWGT;
       pc_q         <= '0;
       sram_q       <= '0;
+      pbytes_q     <= '0;
+      first_q      <= 1'b0;
       row_addr_q   <= '0;
       addr_q       <= '0;
       rows_left_q  <= '0;
@@ -178,6 +201,8 @@ module tasu_dma_rd #(
     end else begin
       state_q      <= state_d;
       sram_q       <= sram_d;
+      pbytes_q     <= pbytes_d;
+      first_q      <= first_d;
       row_addr_q   <= row_addr_d;
       addr_q       <= addr_d;
       rows_left_q  <= rows_left_d;
@@ -204,12 +229,12 @@ module tasu_dma_rd #(
 
   // Data side: beats arrive in request order; the head descriptor says where they go.
   logic [1:0]  d_dst;
-  logic        d_last_cmd;
+  logic        d_last_cmd, d_first_cmd;
   logic [20:0] d_sram;
   logic [31:0] d_addr, d_pc;
   logic [8:0]  beat_q;
   logic        data_err_q;
-  assign {d_dst, d_sram, d_last_cmd, d_addr, d_pc} = desc_out;
+  assign {d_dst, d_sram, d_last_cmd, d_first_cmd, d_addr, d_pc} = desc_out;
   assign desc_pop = rd_valid_i && rd_last_i;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -230,6 +255,7 @@ module tasu_dma_rd #(
   // refused burst).
   assign beat_ok        = rd_valid_i && desc_valid && !rd_err_i && !data_err_q && (state_q != StHalt);
   assign wgt_wr_valid_o = beat_ok && (d_dst == tasu_pkg::DstWGT);
+  assign wgt_wr_first_o = d_first_cmd && (beat_q == '0);
   assign act_wr_valid_o = beat_ok && (d_dst == tasu_pkg::DstACT);
   assign vsp_wr_valid_o = beat_ok && (d_dst == tasu_pkg::DstVSP);
   assign vsp_wr_beat_o  = VspBeatW'(wr_beat);

@@ -9,7 +9,8 @@ module tasu_regs #(
   parameter int ActWords,
   parameter int OutWords,
   parameter int BusBytes,
-  parameter int VRows
+  parameter int VRows,
+  parameter int WPack
 ) (
   input  logic        clk_i,
   input  logic        rst_ni,
@@ -100,6 +101,7 @@ module tasu_regs #(
     cfg_vu_w[tasu_pkg::RegCfgVuVrowsLsb +: tasu_pkg::RegCfgVuVrowsW]   = tasu_pkg::RegCfgVuVrowsW'(VRows);
     cfg_vu_w[tasu_pkg::RegCfgVuVlanesLsb +: tasu_pkg::RegCfgVuVlanesW] = tasu_pkg::RegCfgVuVlanesW'(tasu_pkg::VLanes);
     cfg_vu_w[tasu_pkg::RegCfgVuEngineLsb +: tasu_pkg::RegCfgVuEngineW] = tasu_pkg::RegCfgVuEngineW'(Engine);
+    cfg_vu_w[tasu_pkg::RegCfgVuWpackLsb +: tasu_pkg::RegCfgVuWpackW]   = tasu_pkg::RegCfgVuWpackW'(WPack);
   end
 
   logic [31:0] rdata_d;

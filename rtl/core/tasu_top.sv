@@ -13,8 +13,11 @@ module tasu_top #(
   parameter int MaxBurst,
   parameter int AccW,
   parameter int VRows,
+  parameter int WPack,      // 1: 1.6-bit ternary weights (five per byte), see tasu_tile
   localparam int BusBits  = BusBytes * 8,
-  localparam int WgtBeats = tasu_pkg::WgtBufs * WDepth * Tiles * (Rows * Lanes * tasu_pkg::EngineWBits[Engine*32 +: 32] / BusBits),
+  // The weight space in beats, or with WPack in tile words (a packed LOAD addresses words).
+  localparam int WgtBeats = tasu_pkg::WgtBufs * WDepth * Tiles *
+                            (WPack != 0 ? 1 : Rows * Lanes * tasu_pkg::EngineWBits[Engine*32 +: 32] / BusBits),
   localparam int ActBeats = ActWords * (Tiles * Lanes * 8 / BusBits),
   localparam int OutBeats = OutWords * (Rows * 32 / BusBits),
   localparam int VspBeats = VRows * (tasu_pkg::VLanes * 32 / BusBits),
@@ -92,7 +95,7 @@ module tasu_top #(
   logic [31:0]  ld_err_pc, ld_err_info, st_err_pc, st_err_info, ex_err_info, vu_err_info;
 
   // Buffer fills and drains.
-  logic                        wgt_wr_valid, act_wr_valid, ob_rd_valid;
+  logic                        wgt_wr_valid, wgt_wr_first, act_wr_valid, ob_rd_valid;
   logic [$clog2(WgtBeats)-1:0] wgt_wr_beat;
   logic [$clog2(ActBeats)-1:0] act_wr_beat;
   logic [$clog2(OutBeats)-1:0] ob_rd_beat;
@@ -128,7 +131,7 @@ module tasu_top #(
 
   tasu_regs #(
     .Engine(Engine), .Tiles(Tiles), .Rows(Rows), .Lanes(Lanes), .WDepth(WDepth),
-    .ActWords(ActWords), .OutWords(OutWords), .BusBytes(BusBytes), .VRows(VRows)
+    .ActWords(ActWords), .OutWords(OutWords), .BusBytes(BusBytes), .VRows(VRows), .WPack(WPack)
   ) u_regs (
     .clk_i, .rst_ni, .reg_valid_i, .reg_write_i, .reg_addr_i, .reg_wdata_i, .reg_rdata_o, .irq_o,
     .start_o       (start),
@@ -193,7 +196,7 @@ module tasu_top #(
 
   tasu_dma_rd #(
     .BusBytes(BusBytes), .MaxBurst(MaxBurst), .WgtBeats(WgtBeats), .ActBeats(ActBeats),
-    .VspBeats(VspBeats)
+    .VspBeats(VspBeats), .WPack(WPack), .WgtWordBytes((Rows * Lanes + 4) / 5)
   ) u_dma_rd (
     .clk_i, .rst_ni,
     .cmd_valid_i     (ld_valid),
@@ -220,6 +223,7 @@ module tasu_top #(
     .rd_last_i       (rd_last),
     .rd_err_i        (rd_err),
     .wgt_wr_valid_o  (wgt_wr_valid),
+    .wgt_wr_first_o  (wgt_wr_first),
     .wgt_wr_beat_o   (wgt_wr_beat),
     .act_wr_valid_o  (act_wr_valid),
     .act_wr_beat_o   (act_wr_beat),
@@ -230,7 +234,7 @@ module tasu_top #(
 
   tasu_engine #(
     .Engine(Engine), .Tiles(Tiles), .Rows(Rows), .Lanes(Lanes), .WDepth(WDepth), .ActWords(ActWords),
-    .OutWords(OutWords), .BusBytes(BusBytes), .AccW(AccW)
+    .OutWords(OutWords), .BusBytes(BusBytes), .AccW(AccW), .WPack(WPack)
   ) u_engine (
     .clk_i, .rst_ni,
     .cmd_valid_i      (ex_valid),
@@ -248,6 +252,7 @@ module tasu_top #(
     .err_info_o       (ex_err_info),
     .busy_o           (ex_busy),
     .wgt_wr_valid_i   (wgt_wr_valid),
+    .wgt_wr_first_i   (wgt_wr_first),
     .wgt_wr_beat_i    (wgt_wr_beat),
     .wgt_wr_data_i    (fill_data),
     .act_wr_valid_i   (act_wr_valid),

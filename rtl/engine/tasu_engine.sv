@@ -20,13 +20,16 @@ module tasu_engine #(
   parameter int OutWords,
   parameter int BusBytes,
   parameter int AccW,
+  parameter int WPack = 0,     // 1: five ternary weights per byte (tasu_tile, tasu_wgt_gearbox)
   localparam int BusBits      = BusBytes * 8,
   localparam int WBits        = tasu_pkg::EngineWBits[Engine*32 +: 32],
   localparam logic [tasu_pkg::EngW-1:0] Eng = Engine[tasu_pkg::EngW-1:0],
   localparam int PsW          = (Eng == tasu_pkg::EngBF16) ? 32 : tasu_pkg::EngineTermBits[Engine*32 +: 32] + $clog2(Lanes),
   localparam int RedW         = (Eng == tasu_pkg::EngBF16) ? 32 : PsW + $clog2(Tiles) + 1,
   localparam int TileWordBits = Rows * Lanes * WBits,
-  localparam int WgtBeatsPerW = TileWordBits / BusBits,
+  localparam int WgtWordBytes = (Rows * Lanes + 4) / 5,  // WPack's tile word
+  // A packed fill addresses words (tasu_wgt_gearbox), an unpacked one beats.
+  localparam int WgtBeatsPerW = (WPack != 0) ? 1 : TileWordBits / BusBits,
   localparam int WgtBeatSelW  = (WgtBeatsPerW > 1) ? $clog2(WgtBeatsPerW) : 1,
   localparam int WgtWordW     = $clog2(tasu_pkg::WgtBufs * WDepth),
   localparam int TileSelW     = (Tiles > 1) ? $clog2(Tiles) : 1,
@@ -59,8 +62,10 @@ module tasu_engine #(
   output logic                 err_o,
   output logic [31:0]          err_info_o,
   output logic                 busy_o,
-  // Fills from the load DMA (beat addresses in each buffer's own space).
+  // Fills from the load DMA (beat addresses in each buffer's own space; with WPack the weight
+  // fill gives the LOAD's first word on its first beat, first_i, instead).
   input  logic                 wgt_wr_valid_i,
+  input  logic                 wgt_wr_first_i,
   input  logic [WgtBeatW-1:0]  wgt_wr_beat_i,
   input  logic [BusBits-1:0]   wgt_wr_data_i,
   input  logic                 act_wr_valid_i,
@@ -250,9 +255,28 @@ module tasu_engine #(
   end
 
   // ---- S1: tiles (weight fill is decoded here: beat -> word -> tile) ------------------------
-  logic [WgtBeatW-1:0] wgt_word_global;
+  localparam int FillBits = (WPack != 0) ? WgtWordBytes * 8 : BusBits;
+  logic                fill_valid;
+  logic [WgtBeatW-1:0] fill_at, wgt_word_global;
+  logic [FillBits-1:0] fill_data;
   logic [Tiles*Rows*PsW-1:0] psums;
-  assign wgt_word_global = wgt_wr_beat_i >> WgtBeatSelW'(WgtBeatsPerW > 1 ? $clog2(WgtBeatsPerW) : 0);
+  if (WPack != 0) begin : g_gearbox
+    tasu_wgt_gearbox #(.BusBytes(BusBytes), .WordBytes(WgtWordBytes), .WordIdxW(WgtBeatW)) u_gearbox (
+      .clk_i, .rst_ni,
+      .valid_i    (wgt_wr_valid_i),
+      .first_i    (wgt_wr_first_i),
+      .word_i     (wgt_wr_beat_i),
+      .data_i     (wgt_wr_data_i),
+      .wr_valid_o (fill_valid),
+      .wr_word_o  (fill_at),
+      .wr_data_o  (fill_data)
+    );
+  end else begin : g_beats
+    assign fill_valid = wgt_wr_valid_i;
+    assign fill_at    = wgt_wr_beat_i;
+    assign fill_data  = wgt_wr_data_i;
+  end
+  assign wgt_word_global = fill_at >> WgtBeatSelW'(WgtBeatsPerW > 1 ? $clog2(WgtBeatsPerW) : 0);
 
   for (genvar t = 0; t < Tiles; t++) begin : g_tile
     logic tile_sel;
@@ -268,14 +292,14 @@ module tasu_engine #(
       assign tile_sel = 1'b1;
     end
     tasu_tile #(
-      .Engine(Engine), .Rows(Rows), .Lanes(Lanes), .WDepth(WDepth), .BusBytes(BusBytes)
+      .Engine(Engine), .Rows(Rows), .Lanes(Lanes), .WDepth(WDepth), .BusBytes(BusBytes), .WPack(WPack)
     ) u_tile (
       .clk_i,
       .rst_ni,
-      .wr_valid_i (wgt_wr_valid_i && tile_sel),
+      .wr_valid_i (fill_valid && tile_sel),
       .wr_word_i  (WgtWordW'(wgt_word_global >> (Tiles > 1 ? TileSelW : 0))),
-      .wr_beat_i  (WgtBeatSelW'(wgt_wr_beat_i & WgtBeatW'(WgtBeatsPerW - 1))),
-      .wr_data_i  (wgt_wr_data_i),
+      .wr_beat_i  (WgtBeatSelW'(fill_at & WgtBeatW'(WgtBeatsPerW - 1))),
+      .wr_data_i  (fill_data),
       .rd_valid_i (issue),
       .rd_word_i  (wgt_rd_word),
       .act_i      (act_word[t*Lanes*8 +: Lanes*8]),

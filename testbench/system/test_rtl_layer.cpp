@@ -10,15 +10,18 @@ namespace {
 using tasu::bench::shape;
 
 // Each test also runs the functional model and holds its cycle estimate to 2% of the RTL.
-void run_both(const tasu::layer::LayerShape& s, int layers, int64_t P, int64_t decode) {
-  auto rtl = tasu::rt::open_device("rtl", "ci");
-  auto model = tasu::rt::open_device("model", "ci");
+void run_both(const tasu::layer::LayerShape& s, int layers, int64_t P, int64_t decode, const char* config = "ci") {
+  auto rtl = tasu::rt::open_device("rtl", config);
+  auto model = tasu::rt::open_device("model", config);
   const auto rc = tasu::bench::expect_layers_bit_exact(*rtl, s, layers, P, decode);
   const auto mc = tasu::bench::expect_layers_bit_exact(*model, s, layers, P, decode);
   tasu::bench::expect_cycles_close(rc, mc, 0.02, "layer");
 }
 
 TEST(RtlLayer, HeadDim64PrefillAndDecode) { run_both(shape(256, 704, 4, 2, 64), 1, 6, 2); }
+
+// 1.6-bit weights: the same layer programs over five weights per byte.
+TEST(RtlLayer, PackedWeightsPrefillAndDecode) { run_both(shape(256, 704, 4, 2, 64), 1, 6, 2, "ci_w16"); }
 
 TEST(RtlLayer, HeadDim128TwoLayers) { run_both(shape(256, 384, 2, 1, 128), 2, 3, 1); }
 

@@ -63,6 +63,13 @@ TEST(RtlBitLinearDefault, Real2560x6912Tokens1) { run_rtl("default", 2560, 6912,
 TEST(RtlBitLinearDefault, Real2560x6912Tokens5) { run_rtl("default", 2560, 6912, 5); }
 TEST(RtlBitLinearDefault, OddShape33x100Tokens3) { run_rtl("default", 33, 100, 3); }
 
+// 1.6-bit weights (WPack): five per byte, reassembled into words in the engine, decoded in the tiles.
+TEST(RtlBitLinearPacked, Shape1x1) { run_rtl("ci_w16", 1, 1, 1); }
+TEST(RtlBitLinearPacked, Shape33x100Tokens3) { run_rtl("ci_w16", 33, 100, 3); }
+TEST(RtlBitLinearPacked, Shape17x1000Tokens9KChunks) { run_rtl("ci_w16", 17, 1000, 9); }
+TEST(RtlBitLinearPacked, Real640x2560Tokens4) { run_rtl("ci_w16", 640, 2560, 4); }
+TEST(RtlBitLinearPacked, Real2560x6912Tokens3) { run_rtl("ci_w16", 2560, 6912, 3); }
+
 TEST(RtlTrace, VcdOfThePinsIsWritten) {
   const std::string file = testing::TempDir() + "tasu_trace_test.vcd";
   {
@@ -82,8 +89,9 @@ TEST(RtlTrace, VcdOfThePinsIsWritten) {
 }
 
 // Runs a hand-written program and returns the device error it must raise.
-tasu::rt::DeviceError expect_error(const std::vector<isa::Insn>& prog, uint64_t watchdog = 20000) {
-  auto dev = tasu::rt::open_device("rtl", "ci");
+tasu::rt::DeviceError expect_error(const std::vector<isa::Insn>& prog, uint64_t watchdog = 20000,
+                                   const char* config = "ci") {
+  auto dev = tasu::rt::open_device("rtl", config);
   try {
     tasu::bench::run_program(*dev, prog, watchdog);
   } catch (const tasu::rt::DeviceError& e) {
@@ -145,6 +153,32 @@ TEST(RtlErrors, LoadBeyondBufferIsBadOperand) {
 
 // A transfer of zero rows or zero beats would move nothing and signal nothing: refused at issue,
 // as the functional model does (found by the mutation campaign: no test held the rows check).
+// A packed weight LOAD addresses words: it fails when its words would pass the weight space, the
+// byte of the packed space where the failing burst starts as ERR_INFO, on the RTL and the model alike.
+TEST(RtlErrors, PackedWeightLoadBeyondItsWordsIsBadOperand) {
+  const auto& cfg = *tasu::arch::find_config("ci_w16");
+  const uint32_t words = tasu::arch::kWgtBuffers * cfg.WDepth * cfg.Tiles, wb = cfg.wgt_word_bytes();
+  // The last two words fit exactly (the rest of the last beat is padding); one word more does not.
+  isa::Transfer fits = xfer(0x1000, static_cast<uint32_t>(cfg.wgt_load_beats(2)));
+  fits.sram_beat = words - 2;
+  EXPECT_NO_THROW(tasu::bench::run_program(*tasu::rt::open_device("model", "ci_w16"),
+                                           {isa::make_load(LoadDst::WGT, fits), isa::make_finish()}, 20000));
+  isa::Transfer t = xfer(0x1000, static_cast<uint32_t>(cfg.wgt_load_beats(3)));
+  t.sram_beat = words - 2;
+  const std::vector<isa::Insn> prog = {isa::make_load(LoadDst::WGT, t), isa::make_finish()};
+  const auto e = expect_error(prog, 20000, "ci_w16");
+  EXPECT_EQ(e.code(), ErrorCode::BAD_OPERAND);
+  EXPECT_EQ(e.info(), (words - 2) * wb);  // a burst of all the beats, from the first word's byte
+  try {
+    tasu::bench::run_program(*tasu::rt::open_device("model", "ci_w16"), prog, 20000);
+    ADD_FAILURE() << "the model ran the packed LOAD past the weight space";
+  } catch (const tasu::rt::DeviceError& m) {
+    EXPECT_EQ(m.code(), e.code());
+    EXPECT_EQ(m.info(), e.info());
+    EXPECT_EQ(m.pc(), e.pc());
+  }
+}
+
 TEST(RtlErrors, EmptyTransfersAreBadOperands) {
   auto dev = tasu::rt::open_device("rtl", "ci");  // one platform per process: reset between runs
   // The error's code and info (a load reports {dst, rows}, as the functional model does).
@@ -237,7 +271,9 @@ void random_programs(const char* config) {
   std::mt19937 rng(2024);
   auto uni = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
   const int bus = static_cast<int>(cfg.BusBytes);
-  const int wgt_beats = static_cast<int>(cfg.wgt_buffer_beats()) * 2;
+  // (A packed weight LOAD addresses words and fills about BusBytes / word bytes of one per beat.)
+  const int wgt_beats = cfg.WPack ? static_cast<int>(tasu::arch::kWgtBuffers * cfg.WDepth * cfg.Tiles)
+                                  : static_cast<int>(cfg.wgt_buffer_beats()) * 2;
   const int act_beats = static_cast<int>(cfg.ActWords * cfg.act_beats_per_word());
   const int out_beats = static_cast<int>(cfg.OutWords * cfg.out_beats_per_word());
   int stored_something = 0;
@@ -311,6 +347,7 @@ void random_programs(const char* config) {
 TEST(RtlVsModel, RandomTransferAndMatmulPrograms) { random_programs("ci"); }
 TEST(RtlVsModel, RandomProgramsOnTheInt8Engine) { random_programs("ci_int8"); }
 TEST(RtlVsModel, RandomProgramsOnTheBf16Engine) { random_programs("ci_bf16"); }
+TEST(RtlVsModel, RandomProgramsWithPackedWeights) { random_programs("ci_w16"); }
 
 TEST(RtlErrors, BusWriteNamesTheFailingRow) {
   isa::Transfer t = xfer(0x7fff0000, 1);

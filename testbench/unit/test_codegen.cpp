@@ -6,6 +6,9 @@
 #include "codegen/bitlinear_runner.h"
 #include "codegen/program_builder.h"
 #include "device/device.h"
+#include "isa/wgt_format.h"
+
+#include <random>
 
 namespace {
 
@@ -35,6 +38,81 @@ TEST(Codegen, TokenChunksOnModelCi) {
 }
 
 TEST(Codegen, DefaultConfigOnModel) { expect_exact_on_model("default", 100, 700, 3); }
+
+// 1.6-bit weights (WPack): the same programs, five weights per byte.
+TEST(Codegen, PackedWeightsOnModel) {
+  expect_exact_on_model("ci_w16", 1, 1, 1);
+  expect_exact_on_model("ci_w16", 33, 100, 3);
+  expect_exact_on_model("ci_w16", 17, 1000, 5);   // K chunks of 8 and 2 depth words: padded jobs
+  expect_exact_on_model("ci_w16", 40, 6912, 5);
+  expect_exact_on_model("default_w16", 100, 700, 3);
+}
+
+// Every byte of five digits decodes to the weights it was packed from, in both directions, and a
+// tile word's weights survive the trip whatever its length's remainder by five.
+TEST(WeightFormat, Trit5RoundTrip) {
+  for (unsigned v = 0; v < 243; ++v) {
+    int8_t w[5];
+    const uint8_t b = static_cast<uint8_t>(v);
+    tasu::isa::unpack_trit5(&b, 5, w);
+    uint8_t back = 0xff;
+    tasu::isa::pack_trit5(w, 5, &back);
+    EXPECT_EQ(back, b) << v;
+  }
+  for (unsigned v = 243; v < 256; ++v) {  // never packed: zeros, as the RTL decoder gives
+    int8_t w[5] = {1, 1, 1, 1, 1};
+    const uint8_t b = static_cast<uint8_t>(v);
+    tasu::isa::unpack_trit5(&b, 5, w);
+    for (int8_t x : w) EXPECT_EQ(x, 0) << v;
+  }
+  EXPECT_EQ(tasu::arch::kTrit5DigitWeights[0], 0);  // a zero byte is five zero weights
+  std::mt19937 rng(5);
+  for (size_t n : {1u, 4u, 5u, 6u, 512u, 1024u}) {
+    std::vector<int8_t> w(n), back(n, 7);
+    for (auto& x : w) x = static_cast<int8_t>(static_cast<int>(rng() % 3) - 1);
+    std::vector<uint8_t> bytes((n + 4) / 5);
+    tasu::isa::pack_trit5(w.data(), n, bytes.data());
+    for (uint8_t b : bytes) EXPECT_LT(b, 243);
+    tasu::isa::unpack_trit5(bytes.data(), n, back.data());
+    EXPECT_EQ(back, w) << n;
+  }
+}
+
+// The packed image is 1.6 bits a weight (each job padded to a beat) and holds the same weights as
+// the 2-bit image, word for word.
+TEST(WeightFormat, PackedImageHoldsTheSameWeights) {
+  const auto& c2 = *tasu::arch::find_config("ci");
+  const auto& c5 = *tasu::arch::find_config("ci_w16");
+  const tasu::codegen::BitLinearShape s{40, 1000, 1};
+  const auto p2 = tasu::codegen::plan_bitlinear(c2, s), p5 = tasu::codegen::plan_bitlinear(c5, s);
+  ASSERT_EQ(p2.depth_total, p5.depth_total);
+  std::mt19937 rng(9);
+  std::vector<int8_t> w(static_cast<size_t>(s.m * s.k));
+  for (auto& x : w) x = static_cast<int8_t>(static_cast<int>(rng() % 3) - 1);
+  const auto i2 = tasu::codegen::pack_weights(c2, p2, w.data()), i5 = tasu::codegen::pack_weights(c5, p5, w.data());
+  EXPECT_EQ(c5.wgt_word_bytes(), 103u);  // 512 weights
+  // K = 1024 padded: two jobs of 8 depth words per row block, each 16 words, 1648 bytes, padded to
+  // 26 beats; three row blocks.
+  EXPECT_EQ(tasu::codegen::wgt_job_offset(c5, p5, 0, 1), 26u * 64u);
+  EXPECT_EQ(tasu::codegen::wgt_job_offset(c5, p5, 1, 0), 2u * 26u * 64u);
+  EXPECT_EQ(p5.weight_bytes, 3u * 2u * 26u * 64u);
+  EXPECT_LT(static_cast<double>(i5.size()), 0.82 * static_cast<double>(i2.size()));
+  const size_t n = size_t{c2.Rows} * c2.Lanes;
+  std::vector<int8_t> a(n), b(n);
+  for (int64_t rb = 0; rb < p2.row_blocks; ++rb)
+    for (int64_t d = 0; d < p2.depth_total; ++d)
+      for (uint32_t t = 0; t < c2.Tiles; ++t) {
+        const int64_t kc = d / c2.WDepth, in_job = (d % c2.WDepth) * c2.Tiles + t;
+        const uint8_t* w2 = i2.data() + tasu::codegen::wgt_job_offset(c2, p2, rb, kc) + in_job * c2.wgt_word_bytes();
+        const uint8_t* w5 = i5.data() + tasu::codegen::wgt_job_offset(c5, p5, rb, kc) + in_job * c5.wgt_word_bytes();
+        for (size_t k = 0; k < n; ++k) {
+          const unsigned code = (w2[k / 4] >> (2 * (k % 4))) & 3u;
+          a[k] = static_cast<int8_t>(code == 1 ? 1 : code == 3 ? -1 : 0);
+        }
+        tasu::isa::unpack_trit5(w5, n, b.data());
+        ASSERT_EQ(a, b) << rb << " " << d << " " << t;
+      }
+}
 
 TEST(Codegen, PlanPadsAndRejectsOnlyWhatHardwareCannotDo) {
   const auto& ci = *tasu::arch::find_config("ci");
