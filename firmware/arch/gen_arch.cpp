@@ -336,25 +336,18 @@ std::string gen_sv(const json& a) {
     for (int e = n_eng - 1; e >= 0; --e) o << "32'd" << engine_figure(a, table, e) << (e ? ", " : "};\n");
   }
   o << "\n";
-  // WPack 1's decode table, bit-sliced: bit k * 256 + v is bit k of byte v's five 2-bit weight
-  // codes (the tiles' code: bit 0 "use", bit 1 "negate"; code i at bits 2i+1:2i), so that the
-  // decoder indexes with the byte itself; bytes 243..255 decode to zeros.
+  // WPack 1's decode table: entry v (bits 10v+9:10v) is byte v's five 2-bit weight codes (the
+  // tiles' code: bit 0 "use", bit 1 "negate"; code i at bits 2i+1:2i); bytes 243..255 decode to
+  // zeros.
   std::vector<int> trit5(256, 0);
   for (int v = 0; v < 243; ++v)
     for (int i = 0, x = v; i < 5; ++i, x /= 3) {
       const int w = a["trit5_digit_weights"].at(static_cast<size_t>(x % 3)).get<int>();
       trit5[static_cast<size_t>(v)] |= (w == 0 ? 0 : w == 1 ? 1 : 3) << (2 * i);
     }
-  o << "  localparam logic [" << 10 * 256 - 1 << ":0] Trit5CodeBits = {";
-  for (int k = 9; k >= 0; --k) {
-    o << "\n    256'h";
-    for (int nib = 63; nib >= 0; --nib) {
-      int h = 0;
-      for (int b = 3; b >= 0; --b) h = h << 1 | ((trit5[static_cast<size_t>(nib * 4 + b)] >> k) & 1);
-      o << "0123456789abcdef"[h];
-    }
-    o << (k ? "," : "};\n\n");
-  }
+  o << "  localparam logic [" << 10 * 256 - 1 << ":0] Trit5Codes = {";
+  for (int v = 255; v >= 0; --v)
+    o << ((255 - v) % 8 == 0 ? "\n    " : "") << "10'd" << trit5[static_cast<size_t>(v)] << (v ? ", " : "};\n\n");
   for (const auto& e : kEnums) {
     const int bits = enum_bits(a, e);
     o << "  localparam int " << e.sv << "W = " << bits << ";\n";

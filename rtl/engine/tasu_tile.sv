@@ -11,7 +11,7 @@
 // weights 16-bit words, lane l of row r at bit (r * Lanes + l) * WBits of the word.
 // WPack 1 (ternary only) stores five weights per byte instead (1.6 bits a weight: a store 20%
 // smaller and a 20% shorter weight stream), written whole words at a time by tasu_wgt_gearbox and
-// decoded into the 2-bit codes after the store's read, a tasu_wgt_trit5_dec per byte.
+// decoded into the 2-bit codes between the store's read and the read register.
 module tasu_tile #(
   parameter int Engine,
   parameter int Rows,
@@ -49,7 +49,7 @@ module tasu_tile #(
   output logic [Rows*PsW-1:0]    psum_o
 );
   logic [WordBits-1:0] mem_q [tasu_pkg::WgtBufs * WDepth];
-  logic [WordBits-1:0] w_word_q;
+  logic [CodeBits-1:0] w_word_q;     // the word read, as 2-bit codes (or MAC weights)
   logic [Rows*PsW-1:0] psum_d, psum_q;
   // The word read last cycle meets its activations this cycle: the only cycles the dot
   // products work (and the partial-sum register is written: it holds, clock-gated, otherwise).
@@ -60,20 +60,22 @@ module tasu_tile #(
   end else begin : g_wr_words
     always_ff @(posedge clk_i) if (wr_valid_i) mem_q[wr_word_i] <= wr_data_i;
   end
-  always_ff @(posedge clk_i) if (rd_valid_i) w_word_q <= mem_q[rd_word_i];
 
-  // The word as 2-bit codes: stored so, or decoded byte by byte (the last byte's high digits,
-  // zero, are dropped).
-  logic [CodeBits-1:0] w_codes;
+  // The word as 2-bit codes: stored so, or decoded from five weights per byte on its way from the
+  // store to the read register (the decoders work in read cycles only: a read port's logic, in
+  // silicon as in simulation). Byte v's codes are tasu_pkg::Trit5Codes' entry v, at bit 10 v
+  // (tasu_wgt_trit5_dec is one byte's decoder, synthesized alone in docs/ppa.md); the last byte's
+  // high digits (zeros) are dropped.
   if (WPack != 0) begin : g_unpack
     localparam int Bytes = WordBits / 8;
-    logic [Bytes*10-1:0] codes;
-    for (genvar b = 0; b < Bytes; b++) begin : g_byte
-      tasu_wgt_trit5_dec u_dec (.byte_i(w_word_q[b*8 +: 8]), .codes_o(codes[b*10 +: 10]));
-    end
-    assign w_codes = codes[CodeBits-1:0];
+    function automatic logic [CodeBits-1:0] trit5_codes(input logic [WordBits-1:0] w);
+      logic [Bytes*10-1:0] c;
+      for (int b = 0; b < Bytes; b++) c[b*10 +: 10] = tasu_pkg::Trit5Codes[{1'b0, w[b*8 +: 8], 3'b000} + {3'b000, w[b*8 +: 8], 1'b0} +: 10];
+      trit5_codes = c[CodeBits-1:0];
+    endfunction
+    always_ff @(posedge clk_i) if (rd_valid_i) w_word_q <= trit5_codes(mem_q[rd_word_i]);
   end else begin : g_codes
-    assign w_codes = w_word_q;
+    always_ff @(posedge clk_i) if (rd_valid_i) w_word_q <= mem_q[rd_word_i];
   end
 
   if (Eng == tasu_pkg::EngTERNARY) begin : g_ternary
@@ -82,7 +84,7 @@ module tasu_tile #(
     // and a balanced tree per row adds the Lanes / 2 terms (tasu_dot_tern_lut_sel, proven equal
     // to the plain add/subtract chain in scripts/lint.sh).
     tasu_dot_tern_lut_sel #(.Lanes(Lanes), .Rows(Rows)) u_dot (
-      .en_i(dot_en_q), .w_i(w_codes), .a_i(act_i), .t_i(table_i), .y_o(psum_d)
+      .en_i(dot_en_q), .w_i(w_word_q), .a_i(act_i), .t_i(table_i), .y_o(psum_d)
     );
   end else if (Eng == tasu_pkg::EngINT8) begin : g_int8
     for (genvar r = 0; r < Rows; r++) begin : g_row
