@@ -54,7 +54,7 @@ mkdir -p "$src"
 cp "$list" "$work/mutants.txt"  # read from a copy: the list may be edited while a campaign runs
 # The tree as it is (tracked and untracked files, no build trees).
 [ "$copy" -eq 0 ] || (cd "$root" && git ls-files -co --exclude-standard -z) | (cd "$root" && xargs -0 cp --parents -t "$src")
-[ -f "$build/CMakeCache.txt" ] || cmake -S "$src" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DTASU_RTL_CONFIGS=ci >/dev/null
+[ -f "$build/CMakeCache.txt" ] || cmake -S "$src" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release "-DTASU_RTL_CONFIGS=ci;ci_w16" >/dev/null
 tests() { ctest --test-dir "$build" -j2 --timeout 300 -LE "ppa|slurm|formal|sanitize" "$@"; }
 
 echo "mutate: building the unmutated copy"
