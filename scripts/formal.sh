@@ -174,7 +174,7 @@ dma_mutant() {
   sat_bmc "$1" "${dma_files[*]/$dma_src/$2} $dma_harness" $dma_top $DmaBmcSteps "" -prove-asserts once
 }
 rd_mutants=(
-  "no_capacity_check|s/assign over_cap   = (sram_q/assign over_cap   = 1'b0 \&\& (sram_q/"
+  "no_capacity_check|s/assign over_cap   = packed_wgt ? over_bytes : over_beats;/assign over_cap   = 1'b0;/"
   "burst_across_row|s/assign burst_len  = (beats_left_q > 16'(MaxBurst))/assign burst_len  = (1'b1)/"
   "next_row_from_burst|s/addr_d       = row_addr_q + stride_q;/addr_d       = addr_q + stride_q;/"
   "failed_beat_written|s/desc_valid \&\& !rd_err_i \&\& !data_err_q/desc_valid \&\& !data_err_q/"

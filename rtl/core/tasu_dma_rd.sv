@@ -92,10 +92,12 @@ module tasu_dma_rd #(
 
   assign burst_len  = (beats_left_q > 16'(MaxBurst)) ? 9'(MaxBurst) : beats_left_q[8:0];
   assign last_burst = (rows_left_q == 16'd1) && (beats_left_q == 16'(burst_len));
+  logic over_beats, over_bytes;
   assign packed_wgt = (WPack != 0) && (dst_q == tasu_pkg::DstWGT);
-  assign over_cap   = packed_wgt ? (pbytes_q + 34'({burst_len, AlignW'(0)}) >= PackCapBytes) :
-                      (sram_q + 21'(burst_len)) > ((dst_q == tasu_pkg::DstACT) ? 21'(ActBeats) :
+  assign over_beats = (sram_q + 21'(burst_len)) > ((dst_q == tasu_pkg::DstACT) ? 21'(ActBeats) :
                                                 (dst_q == tasu_pkg::DstVSP) ? 21'(VspBeats) : 21'(WgtBeats));
+  assign over_bytes = pbytes_q + 34'({burst_len, AlignW'(0)}) >= PackCapBytes;
+  assign over_cap   = packed_wgt ? over_bytes : over_beats;
 
   assign rd_req_addr_o = addr_q;
   assign rd_req_len_o  = 8'(burst_len - 9'd1);
