@@ -9,7 +9,8 @@
 # Writes report.md and report.html (SVG bars) into the output directory.
 #   usage: scripts/ppa.sh [CONFIG]        (default: default; Lanes and WDepth come from it)
 #   env:   TASU_PPA_DIR (output, default build/ppa-CONFIG), TASU_PPA_CLOCK_NS (default 10),
-#          TASU_SRAM_* (the SRAM model, below), TASU_PPA_REPORT_ONLY=1 (report from the last run)
+#          TASU_SRAM_* (the SRAM model, below), TASU_PPA_REPORT_ONLY=1 (report from the last run),
+#          TASU_PPA_ROWS="name ..." (run only these rows, the others' results from the last run)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${TASU_BUILD_DIR:-$root/build}
@@ -156,15 +157,31 @@ EOF
 }
 jobs_max=${TASU_PPA_JOBS:-2}
 [ "$jobs_max" -ge 1 ] 2>/dev/null || { echo "ppa: TASU_PPA_JOBS must be a positive number"; exit 2; }
-rm -f "$out/rows_failed" "$out"/*.done
+# TASU_PPA_ROWS (names): run only these rows and report them beside the others' results of an
+# earlier run in the same directory (a new row without redoing, and re-randomizing, the rest).
+only=${TASU_PPA_ROWS:-}
+for n in $only; do
+  [[ " ${names[*]} " == *" $n "* ]] || { echo "ppa: TASU_PPA_ROWS names '$n', not a row of ppa_rows"; exit 2; }
+done
+run=()
 for k in "${!names[@]}"; do
+  if [ -n "$only" ] && [[ " $only " != *" ${names[$k]} "* ]]; then
+    [ -s "$out/${names[$k]}.stat.txt" ] && [ -s "$out/${names[$k]}.sta.log" ] ||
+      { echo "ppa: TASU_PPA_ROWS leaves out ${names[$k]}, which has no earlier results in $out"; exit 2; }
+  else
+    run+=("$k")
+  fi
+done
+rm -f "$out/rows_failed"
+for k in "${run[@]}"; do rm -f "$out/${names[$k]}.done"; done
+for k in "${run[@]}"; do
   while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do wait -n || true; done
   (row "$k" || echo "${names[$k]}" >> "$out/rows_failed") &
 done
 wait
 # A row whose synthesis or activity failed, or whose job died, fails the flow (OpenSTA's failures
 # are reported above).
-for k in "${!names[@]}"; do [ -f "$out/${names[$k]}.done" ] || echo "${names[$k]}" >> "$out/rows_failed"; done
+for k in "${run[@]}"; do [ -f "$out/${names[$k]}.done" ] || echo "${names[$k]}" >> "$out/rows_failed"; done
 if [ -s "$out/rows_failed" ]; then echo "ppa: failed rows: $(sort -u "$out/rows_failed" | tr '\n' ' ')(logs in $out)"; exit 1; fi
 
 # OpenSTA 2.0.17 crashes (segmentation fault) in report_power on every BF16 row netlist when it
@@ -459,9 +476,11 @@ END {
   printf "  \"vector_lane_pj\": { \"add\": %s, \"mul\": %s, \"mac\": %s }, \"vector_lane_activity\": %s, \"vector_lanes\": %d,\n", jnum(vu_add_pj), jnum(vu_mul_pj), jnum(vu_mac_pj), vu_act, vlanes >> js
   printf "  \"engines\": {" >> js
   sep = ""
-  for (i = 1; i <= NR; i++) if (erow[i]) {
+  # The packed-weight row (wbits 1.6, the WPack format) prices the engine of the WPack configurations,
+  # under the engine name with _WPACK.
+  for (i = 1; i <= NR; i++) if (erow[i] || (wbits[i] < 2 && ru[i] == 1)) {
     est = !haspw[i] && eng[i] == "BF16" && e_bf > 0
-    printf "%s\n    \"%s\": { \"row\": \"%s\", \"pj_per_op\": %s, \"measured\": %s, \"leakage_w\": %s, \"area_mm2\": %s }", sep, eng[i], n[i], haspw[i] ? fmt(eop_sr[i], 4) : (est ? fmt(e_bf, 4) : "null"), haspw[i] ? "true" : "false", haspw[i] ? sprintf("%.6g", tiles * rows * lk[i]) : "null", fmt(eng_sr[i] / 1e6, 3) >> js
+    printf "%s\n    \"%s\": { \"row\": \"%s\", \"pj_per_op\": %s, \"measured\": %s, \"leakage_w\": %s, \"area_mm2\": %s }", sep, eng[i] (erow[i] ? "" : "_WPACK"), n[i], haspw[i] ? fmt(eop_sr[i], 4) : (est ? fmt(e_bf, 4) : "null"), haspw[i] ? "true" : "false", haspw[i] ? sprintf("%.6g", tiles * rows * lk[i]) : "null", fmt(eng_sr[i] / 1e6, 3) >> js
     sep = ","
   }
   printf "\n  },\n  \"shared_area_mm2\": %s\n}\n", fmt(shared / 1e6, 3) >> js

@@ -264,6 +264,9 @@ void validate_ppa_rows(const json& a) {
     require(pow2(reuse) && reuse <= 16 && (reuse == 1 || eng != "BF16"),
             "ppa row '" + n + "': reuse must be a power of two up to 16 (integer rows only)");
     require(reuse == 1 || !r.value("engine_row", false), "ppa row '" + n + "': an engine_row reads its weight every cycle");
+    const int64_t wpack = r.value("wpack", int64_t{0});
+    require(wpack == 0 || (wpack == 1 && eng == "TERNARY" && reuse == 1),
+            "ppa row '" + n + "': wpack 1 (five weights per byte) is for ternary rows without reuse");
   }
   require(!names.empty(), "ppa_rows is empty");
   for (auto& [eng, v] : a["engines"].items()) {
@@ -274,13 +277,15 @@ void validate_ppa_rows(const json& a) {
 }
 
 // One line per silicon-comparison row for the shell scripts: index name engine weight-bits
-// act-bits dot engine-row (1: the row modelling its engine's tiles) reuse.
+// act-bits dot engine-row (1: the row modelling its engine's tiles) reuse. Weight bits are what
+// the engine's store keeps per weight: 1.6 with wpack.
 std::string gen_ppa_rows(const json& a) {
   std::ostringstream o;
   int k = 0;
   for (auto& r : a["ppa_rows"])
     o << k++ << " " << r["name"].get<std::string>() << " " << r["engine"].get<std::string>() << " "
-      << a["engine_weight_bits"].at(r["engine"].get<std::string>()).get<int>() << " " << r["act_bits"].get<int>() << " "
+      << (r.value("wpack", 0) ? std::string("1.6") : std::to_string(a["engine_weight_bits"].at(r["engine"].get<std::string>()).get<int>()))
+      << " " << r["act_bits"].get<int>() << " "
       << r["dot"].get<std::string>() << " " << (r.value("engine_row", false) ? 1 : 0) << " " << r.value("reuse", 1) << "\n";
   return o.str();
 }
@@ -336,18 +341,30 @@ std::string gen_sv(const json& a) {
     for (int e = n_eng - 1; e >= 0; --e) o << "32'd" << engine_figure(a, table, e) << (e ? ", " : "};\n");
   }
   o << "\n";
-  // WPack 1's decode table: entry v (bits 10v+9:10v) is byte v's five 2-bit weight codes (the
-  // tiles' code: bit 0 "use", bit 1 "negate"; code i at bits 2i+1:2i); bytes 243..255 decode to
-  // zeros.
+  // WPack 1's decoder: byte v into its five 2-bit weight codes (the tiles' code: bit 0 "use",
+  // bit 1 "negate"; code i at bits 2i+1:2i); bytes 243..255 decode to zeros. Bit-sliced (bit
+  // k * 256 + v is bit k of byte v's codes), so that the function indexes with the byte itself:
+  // synthesis makes ten small logic cones of it (a case gave Verilator a branch tree, an indexed
+  // table of whole entries gave synthesis a shifter).
   std::vector<int> trit5(256, 0);
   for (int v = 0; v < 243; ++v)
     for (int i = 0, x = v; i < 5; ++i, x /= 3) {
       const int w = a["trit5_digit_weights"].at(static_cast<size_t>(x % 3)).get<int>();
       trit5[static_cast<size_t>(v)] |= (w == 0 ? 0 : w == 1 ? 1 : 3) << (2 * i);
     }
-  o << "  localparam logic [" << 10 * 256 - 1 << ":0] Trit5Codes = {";
-  for (int v = 255; v >= 0; --v)
-    o << ((255 - v) % 8 == 0 ? "\n    " : "") << "10'd" << trit5[static_cast<size_t>(v)] << (v ? ", " : "};\n\n");
+  o << "  localparam logic [" << 10 * 256 - 1 << ":0] Trit5CodeBits = {";
+  for (int k = 9; k >= 0; --k) {
+    o << "\n    256'h";
+    for (int nib = 63; nib >= 0; --nib) {
+      int h = 0;
+      for (int bit = 3; bit >= 0; --bit) h = h << 1 | ((trit5[static_cast<size_t>(nib * 4 + bit)] >> k) & 1);
+      o << "0123456789abcdef"[h];
+    }
+    o << (k ? "," : "};\n");
+  }
+  o << "  function automatic logic [9:0] trit5_codes(input logic [7:0] b);\n"
+    << "    for (int k = 0; k < 10; k++) trit5_codes[k] = Trit5CodeBits[{4'(k), b}];\n"
+    << "  endfunction\n\n";
   for (const auto& e : kEnums) {
     const int bits = enum_bits(a, e);
     o << "  localparam int " << e.sv << "W = " << bits << ";\n";
@@ -358,16 +375,18 @@ std::string gen_sv(const json& a) {
   // The silicon-comparison rows, word k (32 bits) for row k = tasu_ppa_row's Kind.
   const auto& rows = a["ppa_rows"];
   const int n_rows = static_cast<int>(rows.size());
-  std::vector<int> eng, dot, act, reuse;
+  std::vector<int> eng, dot, act, reuse, wpack;
   for (auto& r : rows) {
     eng.push_back(a["engines"].at(r["engine"].get<std::string>()).get<int>());
     dot.push_back(a["ppa_dots"].at(r["dot"].get<std::string>()).get<int>());
     act.push_back(r["act_bits"].get<int>());
     reuse.push_back(r.value("reuse", 1));
+    wpack.push_back(r.value("wpack", 0));
   }
   o << "  localparam int PpaRows = " << n_rows << ";\n";
   for (const auto& [name, vals] :
-       {std::pair{"PpaRowEngine", &eng}, {"PpaRowDot", &dot}, {"PpaRowActBits", &act}, {"PpaRowReuse", &reuse}}) {
+       {std::pair{"PpaRowEngine", &eng}, {"PpaRowDot", &dot}, {"PpaRowActBits", &act}, {"PpaRowReuse", &reuse},
+        {"PpaRowWPack", &wpack}}) {
     o << "  localparam logic [" << 32 * n_rows - 1 << ":0] " << name << " = {";
     for (int k = n_rows - 1; k >= 0; --k) o << "32'd" << (*vals)[k] << (k ? ", " : "};\n");
   }
@@ -437,11 +456,13 @@ std::string gen_header(const json& a) {
   }
   o << "// The silicon-comparison rows (scripts/ppa.sh): index = tasu_ppa_row's Kind.\n"
     << "struct PpaRow {\n  std::string_view name;\n  Engine engine;\n  PpaDot dot;\n  uint32_t act_bits;\n"
-    << "  uint32_t reuse;  // tokens one weight read serves\n};\n"
+    << "  uint32_t reuse;  // tokens one weight read serves\n"
+    << "  uint32_t wpack;  // 1: five weights per byte in the store (WPack's format)\n};\n"
     << "inline constexpr std::array<PpaRow, " << a["ppa_rows"].size() << "> kPpaRows{{\n";
   for (auto& r : a["ppa_rows"])
     o << "  {\"" << r["name"].get<std::string>() << "\", Engine::" << r["engine"].get<std::string>() << ", PpaDot::"
-      << r["dot"].get<std::string>() << ", " << r["act_bits"].get<int>() << ", " << r.value("reuse", 1) << "},\n";
+      << r["dot"].get<std::string>() << ", " << r["act_bits"].get<int>() << ", " << r.value("reuse", 1) << ", "
+      << r.value("wpack", 0) << "},\n";
   o << "}};\n\n";
   o << "enum class ErrorCode : uint32_t {\n";
   for (auto& [k, v] : a["error_codes"].items()) o << "  " << k << " = " << v.get<int>() << ",\n";

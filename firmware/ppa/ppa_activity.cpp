@@ -23,6 +23,7 @@
 
 #include "checkpoint/synthetic_2b4t.h"
 #include "gate/gate_sim.h"
+#include "isa/wgt_format.h"
 #include "tasu_arch.h"
 #include "layer/accel_layer.h"
 #include "layer/from_checkpoint.h"
@@ -81,15 +82,17 @@ struct GateRun {
   int64_t H, T, reuse;
   int lanes, depth, abits, wbits;
   bool bf16;
+  bool wpack;  // the store keeps five weights per byte (isa::pack_trit5), ceil(lanes / 5) bytes a word
 };
 
 void gate_activity(const GateRun& g, const std::string& lib_path, const std::string& netlist, const std::string& out_path) {
   const auto lib = tasu::gate::Library::read(lib_path);
   tasu::gate::Simulator sim(lib, netlist, "tasu_ppa_row", "clk_i");
   const int abw = sim.port_bits("act_i"), wbw = sim.port_bits("wr_data_i");
-  if (abw != g.lanes * g.abits || wbw != g.lanes * g.wbits || sim.port_bits("acc_o") > 64)
+  const int word_bits = g.wpack ? (g.lanes + 4) / 5 * 8 : g.lanes * g.wbits;
+  if (abw != g.lanes * g.abits || wbw != word_bits || sim.port_bits("acc_o") > 64)
     throw std::runtime_error(fmt::format("{}: ports act_i {} and wr_data_i {} bits, expected {} and {}: not this row", netlist, abw, wbw,
-                                         g.lanes * g.abits, g.lanes * g.wbits));
+                                         g.lanes * g.abits, word_bits));
   const int accw = sim.port_bits("acc_o");
   const uint64_t accmask = accw == 64 ? ~uint64_t{0} : (uint64_t{1} << accw) - 1;
   const int64_t slices = g.H / g.lanes;
@@ -122,10 +125,19 @@ void gate_activity(const GateRun& g, const std::string& lib_path, const std::str
       sim.set("clear_i", 0);
       sim.set("wr_valid_i", 1);
       for (int64_t k = 0; k < words; ++k) {  // the block's weights into the store
-        for (int l = 0; l < g.lanes; ++l) {
-          const size_t e = static_cast<size_t>(row * g.H + (d0 + k) * g.lanes + l);
-          const uint32_t v = g.bf16 ? g.w16[e] : static_cast<uint32_t>(g.wi[e]);
-          for (int b = 0; b < g.wbits; ++b) wd[static_cast<size_t>(l * g.wbits + b)] = (v >> b) & 1;
+        if (g.wpack) {
+          std::vector<int8_t> w(static_cast<size_t>(g.lanes));
+          std::vector<uint8_t> bytes(static_cast<size_t>(word_bits / 8));
+          for (int l = 0; l < g.lanes; ++l)
+            w[static_cast<size_t>(l)] = static_cast<int8_t>(g.wi[static_cast<size_t>(row * g.H + (d0 + k) * g.lanes + l)]);
+          tasu::isa::pack_trit5(w.data(), w.size(), bytes.data());
+          for (int b = 0; b < word_bits; ++b) wd[static_cast<size_t>(b)] = (bytes[static_cast<size_t>(b / 8)] >> (b % 8)) & 1;
+        } else {
+          for (int l = 0; l < g.lanes; ++l) {
+            const size_t e = static_cast<size_t>(row * g.H + (d0 + k) * g.lanes + l);
+            const uint32_t v = g.bf16 ? g.w16[e] : static_cast<uint32_t>(g.wi[e]);
+            for (int b = 0; b < g.wbits; ++b) wd[static_cast<size_t>(l * g.wbits + b)] = (v >> b) & 1;
+          }
         }
         sim.set("wr_addr_i", static_cast<uint64_t>(k));
         sim.set("wr_data_i", wd);
@@ -310,7 +322,8 @@ int main(int argc, char** argv) {
         w16[i] = dense ? act16[static_cast<size_t>(T * H) + i] : bf16_of(static_cast<float>(p.q.w[i]));
       }
       const GateRun g{wi, w16, q, act16, H, T, reuse, lanes, depth, abits,
-                      static_cast<int>(tasu::arch::kEngineWeightBits.at(static_cast<size_t>(row_kind.engine))), bf16};
+                      static_cast<int>(tasu::arch::kEngineWeightBits.at(static_cast<size_t>(row_kind.engine))), bf16,
+                      row_kind.wpack != 0};
       gate_activity(g, liberty, netlist, gate_out);
     }
   } catch (const std::exception& e) {

@@ -90,8 +90,14 @@ const Dram& find_dram(const std::string& name) {
   throw std::invalid_argument(fmt::format("unknown DRAM '{}' (known: {})", name, known));
 }
 
+// The table's entry for the configuration's engine: its name, with _WPACK for 1.6-bit weights
+// (scripts/ppa.sh prices those with the packed row, decoders included).
+static std::string engine_key(const arch::Config& cfg) {
+  return std::string(arch::engine_name(static_cast<arch::Engine>(cfg.Engine))) + (cfg.WPack ? "_WPACK" : "");
+}
+
 void check_table(const EnergyTable& t, const arch::Config& cfg) {
-  const std::string eng(arch::engine_name(static_cast<arch::Engine>(cfg.Engine)));
+  const std::string eng = engine_key(cfg);
   if (t.tiles != cfg.Tiles || t.rows != cfg.Rows || t.lanes != cfg.Lanes || t.vector_lanes != arch::kVectorLanes)
     throw std::invalid_argument(fmt::format(
         "energy table {} describes Tiles {} Rows {} Lanes {} with {} vector lanes (configuration '{}'), the run's "
@@ -105,7 +111,7 @@ void check_table(const EnergyTable& t, const arch::Config& cfg) {
 Breakdown price(const EnergyTable& t, const arch::Config& cfg, const Events& e, uint64_t cycles, uint64_t engine_busy,
                 uint64_t dram_bytes, double clock_hz, const Dram& dram) {
   check_table(t, cfg);
-  const auto it = t.engines.find(std::string(arch::engine_name(static_cast<arch::Engine>(cfg.Engine))));
+  const auto it = t.engines.find(engine_key(cfg));
   if (!(clock_hz > 0)) throw std::invalid_argument("the clock must be > 0 Hz");
   constexpr double pj = 1e-12;
   const double bit = t.sram_pj_per_bit * pj;

@@ -49,7 +49,6 @@ module tasu_tile #(
   output logic [Rows*PsW-1:0]    psum_o
 );
   logic [WordBits-1:0] mem_q [tasu_pkg::WgtBufs * WDepth];
-  logic [CodeBits-1:0] w_word_q;     // the word read, as 2-bit codes (or MAC weights)
   logic [Rows*PsW-1:0] psum_d, psum_q;
   // The word read last cycle meets its activations this cycle: the only cycles the dot
   // products work (and the partial-sum register is written: it holds, clock-gated, otherwise).
@@ -62,20 +61,23 @@ module tasu_tile #(
   end
 
   // The word as 2-bit codes: stored so, or decoded from five weights per byte on its way from the
-  // store to the read register (the decoders work in read cycles only: a read port's logic, in
-  // silicon as in simulation). Byte v's codes are tasu_pkg::Trit5Codes' entry v, at bit 10 v
-  // (tasu_wgt_trit5_dec is one byte's decoder, synthesized alone in docs/ppa.md); the last byte's
-  // high digits (zeros) are dropped.
+  // store to the read registers (tasu_pkg::trit5_codes per byte, as tasu_wgt_trit5_dec; the
+  // decoders work in read cycles only, in silicon as in simulation); the last byte's high digits
+  // (zeros) are dropped.
+  logic [CodeBits-1:0] w_codes;
   if (WPack != 0) begin : g_unpack
     localparam int Bytes = WordBits / 8;
-    function automatic logic [CodeBits-1:0] trit5_codes(input logic [WordBits-1:0] w);
-      logic [Bytes*10-1:0] c;
-      for (int b = 0; b < Bytes; b++) c[b*10 +: 10] = tasu_pkg::Trit5Codes[{1'b0, w[b*8 +: 8], 3'b000} + {3'b000, w[b*8 +: 8], 1'b0} +: 10];
-      trit5_codes = c[CodeBits-1:0];
-    endfunction
-    always_ff @(posedge clk_i) if (rd_valid_i) w_word_q <= trit5_codes(mem_q[rd_word_i]);
+    logic [Bytes*10-1:0] codes;
+    for (genvar b = 0; b < Bytes; b++) begin : g_byte
+      logic [9:0] codes_q;
+      always_ff @(posedge clk_i) if (rd_valid_i) codes_q <= tasu_pkg::trit5_codes(mem_q[rd_word_i][b*8 +: 8]);
+      assign codes[b*10 +: 10] = codes_q;
+    end
+    assign w_codes = codes[CodeBits-1:0];
   end else begin : g_codes
+    logic [CodeBits-1:0] w_word_q;
     always_ff @(posedge clk_i) if (rd_valid_i) w_word_q <= mem_q[rd_word_i];
+    assign w_codes = w_word_q;
   end
 
   if (Eng == tasu_pkg::EngTERNARY) begin : g_ternary
@@ -84,12 +86,12 @@ module tasu_tile #(
     // and a balanced tree per row adds the Lanes / 2 terms (tasu_dot_tern_lut_sel, proven equal
     // to the plain add/subtract chain in scripts/lint.sh).
     tasu_dot_tern_lut_sel #(.Lanes(Lanes), .Rows(Rows)) u_dot (
-      .en_i(dot_en_q), .w_i(w_word_q), .a_i(act_i), .t_i(table_i), .y_o(psum_d)
+      .en_i(dot_en_q), .w_i(w_codes), .a_i(act_i), .t_i(table_i), .y_o(psum_d)
     );
   end else if (Eng == tasu_pkg::EngINT8) begin : g_int8
     for (genvar r = 0; r < Rows; r++) begin : g_row
       tasu_dot_int8 #(.Lanes(Lanes)) u_dot (
-        .en_i(dot_en_q), .w_i(w_word_q[r*Lanes*8 +: Lanes*8]), .a_i(act_i), .y_o(psum_d[r*PsW +: PsW])
+        .en_i(dot_en_q), .w_i(w_codes[r*Lanes*8 +: Lanes*8]), .a_i(act_i), .y_o(psum_d[r*PsW +: PsW])
       );
     end
   end else begin : g_bf16
@@ -110,7 +112,7 @@ module tasu_tile #(
     end
     for (genvar r = 0; r < Rows; r++) begin : g_row
       tasu_dot_bf16 #(.Lanes(Lanes)) u_dot (
-        .en_i(dot_en_q), .w_i(w_word_q[r*Lanes*16 +: Lanes*16]), .a_i(act_bf), .y_o(psum_d[r*PsW +: PsW])
+        .en_i(dot_en_q), .w_i(w_codes[r*Lanes*16 +: Lanes*16]), .a_i(act_bf), .y_o(psum_d[r*PsW +: PsW])
       );
     end
   end

@@ -8,6 +8,9 @@
 // With reuse R (ppa_rows' reuse) a weight word read serves R tokens in R consecutive cycles:
 // the store is read once per R steps and the word held while the activation slices of the R
 // tokens pass, each token summing into its own accumulator (R accumulators and an output mux).
+// With wpack (ppa_rows) the store keeps five ternary weights per byte, ceil(Lanes / 5) bytes a
+// word, and the row decodes the word it reads into 2-bit codes (a tasu_wgt_trit5_dec per byte,
+// named u_dot_dec*: its cells and power count with the dot product), as the WPack tiles do.
 module tasu_ppa_row #(
   parameter int Kind  = 0,
   parameter int Lanes,
@@ -22,28 +25,40 @@ module tasu_ppa_row #(
   localparam int DotW  = tasu_pkg::EngineTermBits[Eng*32 +: 32] + $clog2(Lanes),  // integer rows
   localparam int AddrW = $clog2(Depth),
   localparam int Reuse = tasu_pkg::PpaRowReuse[Kind*32 +: 32],
+  localparam int WPack = tasu_pkg::PpaRowWPack[Kind*32 +: 32],
+  localparam int SBits = (WPack != 0) ? (Lanes + 4) / 5 * 8 : Lanes * WBits,  // a word as stored
   localparam int TokW  = (Reuse > 1) ? $clog2(Reuse) : 1
 ) (
   input  logic                   clk_i,
   input  logic                   rst_ni,
   input  logic                   wr_valid_i,
   input  logic [AddrW-1:0]       wr_addr_i,
-  input  logic [Lanes*WBits-1:0] wr_data_i,
+  input  logic [SBits-1:0]       wr_data_i,
   input  logic                   valid_i,
   input  logic                   clear_i,     // start a new accumulation
   input  logic [AddrW-1:0]       rd_addr_i,
   input  logic [Lanes*ABits-1:0] act_i,
   output logic [OutW-1:0]        acc_o
 );
-  logic [Lanes*WBits-1:0] w_q;
+  logic [SBits-1:0]       w_s;   // the word read, as stored
+  logic [Lanes*WBits-1:0] w_q;   // ... as the dot product takes it
   logic [Lanes*ABits-1:0] a_q;
   logic                   v_q, clr_q;
   // The token of this step (tok_q) and of the step in the dot product (tok1_q).
   logic [TokW-1:0]        tok_q, tok1_q;
 
-  tasu_ppa_wstore #(.Depth(Depth), .Bits(Lanes * WBits)) u_wstore (
-    .clk_i, .wr_valid_i, .wr_addr_i, .wr_data_i, .rd_valid_i(valid_i && tok_q == '0), .rd_addr_i, .rd_data_o(w_q)
+  tasu_ppa_wstore #(.Depth(Depth), .Bits(SBits)) u_wstore (
+    .clk_i, .wr_valid_i, .wr_addr_i, .wr_data_i, .rd_valid_i(valid_i && tok_q == '0), .rd_addr_i, .rd_data_o(w_s)
   );
+  if (WPack != 0) begin : g_unpack
+    logic [SBits/8*10-1:0] codes;
+    for (genvar b = 0; b < SBits / 8; b++) begin : g_byte
+      tasu_wgt_trit5_dec u_dot_dec (.byte_i(w_s[b*8 +: 8]), .codes_o(codes[b*10 +: 10]));
+    end
+    assign w_q = codes[Lanes*WBits-1:0];
+  end else begin : g_codes
+    assign w_q = w_s;
+  end
 
   tasu_ppa_areg #(.Bits(Lanes * ABits)) u_areg (.clk_i, .rst_ni, .d_i(act_i), .q_o(a_q));
 

@@ -111,6 +111,29 @@ TEST(EnergyModel, RefusesTablesThatDoNotFit) {
   EXPECT_THROW(energy::check_table(t, *arch::find_config("default")), std::invalid_argument);
   EXPECT_NO_THROW(energy::check_table(t, ci()));
   EXPECT_THROW(energy::find_dram("ddr9"), std::invalid_argument);
+  // 1.6-bit weights are priced by their own row (decoders included), never by the 2-bit one's.
+  EXPECT_THROW(
+      {
+        try {
+          energy::check_table(t, *arch::find_config("ci_w16"));
+        } catch (const std::invalid_argument& e) {
+          EXPECT_NE(std::string(e.what()).find("no energy per operation for the TERNARY_WPACK engine"), std::string::npos);
+          throw;
+        }
+      },
+      std::invalid_argument);
+}
+
+TEST(EnergyModel, PackedWeightsTakeThePackedRow) {
+  std::string text = kTable;
+  const std::string at = "\"engines\": {";
+  text.insert(text.find(at) + at.size(), R"("TERNARY_WPACK": {"row": "ternary-lut-w16", "pj_per_op": 12, "measured": true, "leakage_w": 0.002},)");
+  const energy::EnergyTable t = energy::load_energy_table(write_table("packed.json", text));
+  energy::Events e;
+  e.engine_ops = 1000;
+  const energy::Dram& hbm = energy::find_dram("hbm2");
+  EXPECT_DOUBLE_EQ(energy::price(t, *arch::find_config("ci_w16"), e, 500, 500, 0, 100e6, hbm).engine, 1000 * 12e-12);
+  EXPECT_DOUBLE_EQ(energy::price(t, ci(), e, 500, 500, 0, 100e6, hbm).engine, 1000 * 10e-12);
 }
 
 TEST(EnergyModel, BadTablesNameTheFileAndTheField) {
