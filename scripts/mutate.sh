@@ -4,7 +4,7 @@
 # it and runs the tests; a mutant is caught when a test fails (or times out: a hang counts).
 #   scripts/mutate.sh [--list FILE] [--work DIR] [--only ID[,ID...]] [--keep-copy]
 #   scripts/mutate.sh --check   (each mutant's line is in its file exactly once; nothing built)
-# The copy Verilates only the `ci` configuration, so a mutant rebuilds in a minute or two; the
+# The copy Verilates `ci` and `ci_w16` (the 1.6-bit weights), so a mutant rebuilds in a few minutes; the
 # tests that need another configuration fail on the unmutated copy and are left out (listed).
 # Prints one line per mutant and the score; the source tree itself is never modified.
 set -euo pipefail
