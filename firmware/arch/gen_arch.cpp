@@ -364,6 +364,10 @@ std::string gen_sv(const json& a) {
   }
   o << "  function automatic logic [9:0] trit5_codes(input logic [7:0] b);\n"
     << "    for (int k = 0; k < 10; k++) trit5_codes[k] = Trit5CodeBits[{4'(k), b}];\n"
+    << "  endfunction\n"
+    << "  // Bytes of n weights at five per byte (a WPack tile word: trit5_bytes(Rows * Lanes)).\n"
+    << "  function automatic int trit5_bytes(input int weights);\n"
+    << "    trit5_bytes = (weights + 4) / 5;\n"
     << "  endfunction\n\n";
   for (const auto& e : kEnums) {
     const int bits = enum_bits(a, e);
@@ -443,7 +447,9 @@ std::string gen_header(const json& a) {
   o << "// WPack 1 (five weights per byte, base 3): the weight each digit stands for (see tasu_arch.json).\n"
     << "inline constexpr std::array<int8_t, 3> kTrit5DigitWeights{";
   for (int d = 0; d < 3; ++d) o << (d ? ", " : "") << a["trit5_digit_weights"].at(static_cast<size_t>(d)).get<int>();
-  o << "};\n";
+  o << "};\n"
+    << "// Bytes of n weights at five per byte (a WPack tile word: trit5_bytes(Rows * Lanes)).\n"
+    << "inline constexpr uint32_t trit5_bytes(uint32_t weights) { return (weights + 4) / 5; }\n";
   o << "// Bits of one term of a tile row's dot product, in engine order (see tasu_arch.json).\n"
     << "inline constexpr std::array<uint32_t, " << a["engines"].size() << "> kEngineTermBits{";
   for (int e = 0; e < static_cast<int>(a["engines"].size()); ++e)
@@ -541,7 +547,7 @@ std::string gen_header(const json& a) {
     << "  constexpr uint32_t wgt_bits() const { return kEngineWeightBits.at(Engine); }\n"
     << "  // One tile's word in DRAM and in its store: a 2-bit code (or a byte, a BF16 word) per weight, or\n"
     << "  // with WPack five weights per byte.\n"
-    << "  constexpr uint32_t wgt_word_bytes() const { return WPack ? (Rows * Lanes + 4) / 5 : Rows * Lanes * wgt_bits() / 8; }\n"
+    << "  constexpr uint32_t wgt_word_bytes() const { return WPack ? trit5_bytes(Rows * Lanes) : Rows * Lanes * wgt_bits() / 8; }\n"
     << "  constexpr uint32_t out_word_bytes() const { return Rows * 4; }\n"
     << "  constexpr uint32_t k_per_block() const { return WDepth * Tiles * Lanes; }\n"
     << "  constexpr uint32_t act_beats_per_word() const { return act_word_bytes() / BusBytes; }\n"

@@ -82,14 +82,14 @@ struct GateRun {
   int64_t H, T, reuse;
   int lanes, depth, abits, wbits;
   bool bf16;
-  bool wpack;  // the store keeps five weights per byte (isa::pack_trit5), ceil(lanes / 5) bytes a word
+  bool wpack;  // the store keeps five weights per byte (isa::pack_trit5), trit5_bytes(lanes) a word
 };
 
 void gate_activity(const GateRun& g, const std::string& lib_path, const std::string& netlist, const std::string& out_path) {
   const auto lib = tasu::gate::Library::read(lib_path);
   tasu::gate::Simulator sim(lib, netlist, "tasu_ppa_row", "clk_i");
   const int abw = sim.port_bits("act_i"), wbw = sim.port_bits("wr_data_i");
-  const int word_bits = g.wpack ? (g.lanes + 4) / 5 * 8 : g.lanes * g.wbits;
+  const int word_bits = g.wpack ? static_cast<int>(tasu::arch::trit5_bytes(static_cast<uint32_t>(g.lanes))) * 8 : g.lanes * g.wbits;
   if (abw != g.lanes * g.abits || wbw != word_bits || sim.port_bits("acc_o") > 64)
     throw std::runtime_error(fmt::format("{}: ports act_i {} and wr_data_i {} bits, expected {} and {}: not this row", netlist, abw, wbw,
                                          g.lanes * g.abits, word_bits));

@@ -318,14 +318,20 @@ void FunctionalModel::write_wgt_packed_word(uint64_t word, const uint8_t* data) 
   const uint64_t buf = local / cfg_.WDepth, d = local % cfg_.WDepth;
   const size_t base = (buf * cfg_.Rows * cfg_.WDepth + d) * K_ + tile * cfg_.Lanes;
   const size_t row_step = size_t{cfg_.WDepth} * K_;
+  // Decoded in chunks of whole bytes; row and lane advance without a division per weight (as in
+  // write_wgt_beat).
   int8_t trits[5 * 256];
   const size_t n = size_t{cfg_.Rows} * cfg_.Lanes;
+  size_t row = 0, lane = 0;
   for (size_t done = 0; done < n; done += sizeof trits) {
     const size_t m = std::min(n - done, sizeof trits);
     isa::unpack_trit5(data + done / 5, m, trits);
     for (size_t k = 0; k < m; ++k) {
-      const size_t at = done + k;
-      wgt_[base + (at / cfg_.Lanes) * row_step + at % cfg_.Lanes] = trits[k];
+      wgt_[base + row * row_step + lane] = trits[k];
+      if (++lane == cfg_.Lanes) {
+        lane = 0;
+        ++row;
+      }
     }
   }
 }
@@ -334,13 +340,15 @@ namespace {
 
 // The load DMA splits each row into bursts of at most MaxBurst beats starting at the row's first
 // beat and checks each burst against the buffer before requesting it; the RTL reports the start
-// beat of the first failing burst.
+// of the first failing burst. Positions count in units of `unit` per beat: beats (unit 1), or
+// for a packed weight LOAD bytes of the packed space (unit BusBytes, from sram = first word *
+// word bytes, cap = the last byte a burst may end at).
 bool first_over_capacity(uint64_t sram, uint32_t rows, uint32_t row_beats, uint32_t max_burst, uint64_t cap,
-                         uint64_t& bad) {
-  if (sram + uint64_t{rows} * row_beats <= cap) return false;
+                         uint64_t& bad, uint64_t unit = 1) {
+  if (sram + uint64_t{rows} * row_beats * unit <= cap) return false;
   for (uint32_t i = 0; i < rows; ++i)
     for (uint32_t j = 0; j < row_beats; j += max_burst) {
-      const uint32_t len = std::min(max_burst, row_beats - j);
+      const uint64_t len = std::min(max_burst, row_beats - j) * unit;
       if (sram + len > cap) {
         bad = sram;
         return true;
@@ -372,17 +380,12 @@ void FunctionalModel::exec_load(const Op& op, Run& r) {
   if (packed) {
     // Bytes of the packed weight space: a burst fits if it ends before the byte after the last
     // word's (its words then fit; the rest of the last beat is padding). ERR_INFO is the byte.
-    const uint64_t wb = cfg_.wgt_word_bytes(), limit = (wgt_beats_ + 1) * wb;
-    uint64_t at = uint64_t{t.sram_beat} * wb;
-    for (uint32_t i = 0; i < t.rows; ++i)
-      for (uint32_t j = 0; j < t.row_beats; j += cfg_.MaxBurst) {
-        const uint32_t len = std::min(cfg_.MaxBurst, t.row_beats - j);
-        if (at + uint64_t{len} * bus >= limit)
-          raise(cfg_, r.state(), ErrorCode::BAD_OPERAND, op.pc, static_cast<uint32_t>(at), &op.insn, op.pc,
-                fmt::format("fills words from {} past the {}-word weight space (byte {} of its packed image)",
-                            t.sram_beat, wgt_beats_, at));
-        at += uint64_t{len} * bus;
-      }
+    const uint64_t wb = cfg_.wgt_word_bytes();
+    if (first_over_capacity(uint64_t{t.sram_beat} * wb, t.rows, t.row_beats, cfg_.MaxBurst, (wgt_beats_ + 1) * wb - 1,
+                            bad, bus))
+      raise(cfg_, r.state(), ErrorCode::BAD_OPERAND, op.pc, static_cast<uint32_t>(bad), &op.insn, op.pc,
+            fmt::format("fills words from {} past the {}-word weight space (byte {} of its packed image)",
+                        t.sram_beat, wgt_beats_, bad));
   } else if (first_over_capacity(t.sram_beat, t.rows, t.row_beats, cfg_.MaxBurst, cap, bad))
     raise(
         cfg_, r.state(), ErrorCode::BAD_OPERAND, op.pc, static_cast<uint32_t>(bad), &op.insn, op.pc,

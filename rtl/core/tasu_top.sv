@@ -196,7 +196,7 @@ module tasu_top #(
 
   tasu_dma_rd #(
     .BusBytes(BusBytes), .MaxBurst(MaxBurst), .WgtBeats(WgtBeats), .ActBeats(ActBeats),
-    .VspBeats(VspBeats), .WPack(WPack), .WgtWordBytes((Rows * Lanes + 4) / 5)
+    .VspBeats(VspBeats), .WPack(WPack), .WgtWordBytes(tasu_pkg::trit5_bytes(Rows * Lanes))
   ) u_dma_rd (
     .clk_i, .rst_ni,
     .cmd_valid_i     (ld_valid),

@@ -27,7 +27,7 @@ module tasu_engine #(
   localparam int PsW          = (Eng == tasu_pkg::EngBF16) ? 32 : tasu_pkg::EngineTermBits[Engine*32 +: 32] + $clog2(Lanes),
   localparam int RedW         = (Eng == tasu_pkg::EngBF16) ? 32 : PsW + $clog2(Tiles) + 1,
   localparam int TileWordBits = Rows * Lanes * WBits,
-  localparam int WgtWordBytes = (Rows * Lanes + 4) / 5,  // WPack's tile word
+  localparam int WgtWordBytes = tasu_pkg::trit5_bytes(Rows * Lanes),  // WPack's tile word
   // A packed fill addresses words (tasu_wgt_gearbox), an unpacked one beats.
   localparam int WgtBeatsPerW = (WPack != 0) ? 1 : TileWordBits / BusBits,
   localparam int WgtBeatSelW  = (WgtBeatsPerW > 1) ? $clog2(WgtBeatsPerW) : 1,

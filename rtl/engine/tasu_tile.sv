@@ -25,7 +25,7 @@ module tasu_tile #(
   localparam logic [tasu_pkg::EngW-1:0] Eng = Engine[tasu_pkg::EngW-1:0],
   localparam int PsW       = (Eng == tasu_pkg::EngBF16) ? 32 : tasu_pkg::EngineTermBits[Engine*32 +: 32] + $clog2(Lanes),
   localparam int CodeBits  = Rows * Lanes * WBits,                          // a word as 2-bit codes
-  localparam int WordBits  = (WPack != 0) ? (Rows * Lanes + 4) / 5 * 8 : CodeBits,  // a word as stored
+  localparam int WordBits  = (WPack != 0) ? tasu_pkg::trit5_bytes(Rows * Lanes) * 8 : CodeBits,  // a word as stored
   localparam int BusBits   = BusBytes * 8,
   localparam int WrBits    = (WPack != 0) ? WordBits : BusBits,                     // whole words, or beats
   localparam int BeatsPerW = (WPack != 0) ? 1 : WordBits / BusBits,

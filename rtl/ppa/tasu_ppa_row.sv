@@ -26,7 +26,7 @@ module tasu_ppa_row #(
   localparam int AddrW = $clog2(Depth),
   localparam int Reuse = tasu_pkg::PpaRowReuse[Kind*32 +: 32],
   localparam int WPack = tasu_pkg::PpaRowWPack[Kind*32 +: 32],
-  localparam int SBits = (WPack != 0) ? (Lanes + 4) / 5 * 8 : Lanes * WBits,  // a word as stored
+  localparam int SBits = (WPack != 0) ? tasu_pkg::trit5_bytes(Lanes) * 8 : Lanes * WBits,  // a word as stored
   localparam int TokW  = (Reuse > 1) ? $clog2(Reuse) : 1
 ) (
   input  logic                   clk_i,
