@@ -50,14 +50,21 @@ class Vsp {
           limit_));
     const uint32_t at = top_;
     top_ += r;
+    peak_ = std::max(peak_, top_);
     return at;
   }
   uint32_t mark() const { return top_; }
+  // The highest row allocated since the last call (then from the current top on).
+  uint32_t take_peak() {
+    const uint32_t p = peak_;
+    peak_ = top_;
+    return p;
+  }
   uint32_t free_rows() const { return limit_ - top_; }
   void release(uint32_t m) { top_ = m; }
 
  private:
-  uint32_t limit_, top_ = 0;
+  uint32_t limit_, top_ = 0, peak_ = 0;
 };
 
 class LayerGen {
@@ -149,9 +156,11 @@ class LayerGen {
       emit_vec(v, {flat_rows, cache_rows, vsp(a_or_dst, n)}, {vsp(a_or_dst, n)});
     }
   }
-  void vmax(uint32_t dst, uint32_t lane, uint32_t a, int64_t n, vf32 init) {
+  // Element (dst, lane) = max of init and a[i] (of |a[i]| with magnitude: vop ABS).
+  void vmax(uint32_t dst, uint32_t lane, uint32_t a, int64_t n, vf32 init, bool magnitude = false) {
     isa::Vec v;
     v.kind = VectorKind::MAX;
+    if (magnitude) v.op = VectorOp::ABS;
     v.dst = dst;
     v.lane = lane;
     v.src1 = a;
@@ -289,8 +298,16 @@ class LayerGen {
     quantize(rms_norm(x, n, gain), n, t, deq_row, depth_words);
   }
   // Scratch of per-token loops alternates between two halves so that the loads of token t + 1
-  // can run while token t computes.
-  void per_token(const std::function<void(int64_t)>& body);
+  // can run while token t computes. inputs(t) allocates and loads token t's input vectors (and
+  // returns their rows); body(t, rows) computes. With `ahead`, token t + 1's inputs are placed
+  // in program order before token t's body: the command processor dispatches in program order
+  // into queues of kCpQueueDepth, so loads placed after a body wait until the vector unit has
+  // nearly finished it, and the token's load and its computation would not overlap. Then an
+  // even token's body must stay in its half at its peak, since the other half holds the next
+  // token's inputs (the attention, whose scratch grows with the context, does not load ahead).
+  using Inputs = std::vector<uint32_t>;
+  void per_token(const std::function<Inputs(int64_t)>& inputs, const std::function<void(int64_t, const Inputs&)>& body,
+                 bool ahead = true);
   // Weight prefetch: the projection after the current vector phase, and the jobs already loaded.
   int64_t load_job(uint32_t w_addr, const BitLinearPlan& pl, int64_t rb, int64_t kc);
   void prefetch();
@@ -333,23 +350,25 @@ uint32_t LayerGen::rms_norm(uint32_t x, int64_t n, uint32_t gain) {
 }
 
 // quantize: amax = max(|x|) from 1e-5, s = 127 * recip(amax), q = clamp8(rne(x * s)) packed into
-// the token's activation words; deq = amax * (1/127) into (deq_row, lane t).
+// the token's activation words; deq = amax * (1/127) into (deq_row, lane t). Two passes over x:
+// MAX of |x| (vop ABS), and TO_ACT with vop QMUL, which multiplies, rounds, clamps and packs
+// (were six: ABS, MAX, MUL, F2I, CLAMP8, TO_ACT; the same operations on every element).
 void LayerGen::quantize(uint32_t xn, int64_t n, int64_t t, uint32_t deq_row, int64_t depth_words) {
-  const uint32_t ax = vsp_.alloc(n), amax = vsp_.alloc(1), s = vsp_.alloc(1);
-  elem(VectorOp::ABS, ax, xn, n, imm(0));
-  vmax(amax, 0, ax, n, kf(1e-5f));
+  const uint32_t amax = vsp_.alloc(1), s = vsp_.alloc(1);
+  vmax(amax, 0, xn, n, kf(1e-5f), true);
   const uint32_t rc = prog(vec::prog_recip(), amax, 1);
   elem(VectorOp::MUL, s, rc, 1, imm(kf(127.0f)), true);
-  elem(VectorOp::MUL, ax, xn, n, scalar(s, 0));
-  elem(VectorOp::F2I, ax, ax, n, imm(0));
-  elem(VectorOp::CLAMP8, ax, ax, n, imm(0));
   isa::Vec v;
   v.kind = VectorKind::TO_ACT;
+  v.op = VectorOp::QMUL;
   v.dst = static_cast<uint32_t>(t * depth_words * cfg_.act_beats_per_word());
-  v.src1 = ax;
+  v.src1 = xn;
   v.len = static_cast<uint32_t>(n);
+  v.bmode = VectorBMode::SCALAR;
+  v.src2 = s;
   const uint64_t bpw = cfg_.act_beats_per_word();
-  emit_vec(v, {vsp(ax, n)}, {{Space::ACT, v.dst / bpw, (v.dst + static_cast<uint64_t>(rows_of(n)) + bpw - 1) / bpw}});
+  emit_vec(v, {vsp(xn, n), vsp(s, 1)},
+           {{Space::ACT, v.dst / bpw, (v.dst + static_cast<uint64_t>(rows_of(n)) + bpw - 1) / bpw}});
   dot(deq_row, static_cast<uint32_t>(t), amax, 1, imm(kf(1.0f / 127.0f)));
 }
 
@@ -755,13 +774,38 @@ void LayerGen::attention(const std::optional<AllHeads>& all, uint32_t q, uint32_
   vsp_.release(m_all);
 }
 
-void LayerGen::per_token(const std::function<void(int64_t)>& body) {
-  for (int64_t t = 0; t < T_; ++t) {
+void LayerGen::per_token(const std::function<Inputs(int64_t)>& inputs,
+                         const std::function<void(int64_t, const Inputs&)>& body, bool ahead) {
+  Inputs in[2];
+  uint32_t top[2] = {scratch_lo_, scratch_mid_};  // the end of each half's inputs
+  auto stage = [&](int64_t t) {
     vsp_.release(t % 2 ? scratch_mid_ : scratch_lo_);
-    body(t);
-    if (t % 2 == 0 && vsp_.mark() > scratch_mid_)
+    vsp_.take_peak();
+    in[t % 2] = inputs(t);
+    top[t % 2] = vsp_.mark();
+  };
+  // Without `ahead` the odd half is free while an even token computes, and only its end counts.
+  auto check = [&](int64_t t) {
+    const uint32_t used = ahead ? vsp_.take_peak() : vsp_.mark();
+    if (t % 2 == 0 && used > scratch_mid_)
       throw std::invalid_argument(fmt::format("the per-token working set ({} rows) exceeds half the scratchpad left",
-                                              vsp_.mark() - scratch_lo_));
+                                              used - scratch_lo_));
+  };
+  if (ahead) {
+    stage(0);
+    check(0);
+  }
+  for (int64_t t = 0; t < T_; ++t) {
+    if (!ahead) {
+      stage(t);
+    } else if (t + 1 < T_) {
+      stage(t + 1);
+      check(t + 1);
+    }
+    vsp_.release(top[t % 2]);
+    vsp_.take_peak();
+    body(t, in[t % 2]);
+    check(t);
   }
 }
 
@@ -789,12 +833,14 @@ std::vector<isa::Insn> LayerGen::run() {
   // Attention block: input norm and quantization, q/k/v, RoPE and the cache, attention,
   // sub-norm, o_proj, residual.
   next(p_.q, a_.wq);
-  per_token([&](int64_t t) {
-    const uint32_t x = vsp_.alloc(H);
-    load_vec(x, a_.x_in + static_cast<uint32_t>(t * sh), H);
-    if (t == T_ - 1) prefetch();
-    norm_quant_token(x, H, c_in_, t, deq_a, dt_h);
-  });
+  per_token(
+      [&](int64_t t) {
+        const uint32_t x = vsp_.alloc(H);
+        load_vec(x, a_.x_in + static_cast<uint32_t>(t * sh), H);
+        if (t == T_ - 1) prefetch();
+        return Inputs{x};
+      },
+      [&](int64_t t, const Inputs& in) { norm_quant_token(in[0], H, c_in_, t, deq_a, dt_h); });
   vsp_.release(scratch_lo_);
   // Each token's key and value go to its position in its sequence's cache.
   auto cache_row = [&](uint32_t TokenSlot::*cache) {
@@ -807,13 +853,22 @@ std::vector<isa::Insn> LayerGen::run() {
   project(p_.k, a_.wk, deq_a, cache_row(&TokenSlot::kcache));
   project(p_.v, a_.wv, deq_a, cache_row(&TokenSlot::vcache));
   next(p_.o, a_.wo);
-  per_token([&](int64_t t) {
+  auto key_at = [&](int64_t t) {
+    const TokenSlot& sl = slots_[static_cast<size_t>(t)];
+    return sl.kcache + static_cast<uint32_t>(sl.pos * kvrow);
+  };
+  per_token(
+      [&](int64_t t) {
+        const uint32_t q = vsp_.alloc(H), k = vsp_.alloc(kvd);
+        load_vec(q, a_.q + static_cast<uint32_t>(t * sh), H);
+        load_vec(k, key_at(t), kvd);
+        return Inputs{q, k};
+      },
+      [&](int64_t t, const Inputs& in) {
     const TokenSlot& sl = slots_[static_cast<size_t>(t)];
     const int64_t pos = sl.pos;
-    const uint32_t q = vsp_.alloc(H), k = vsp_.alloc(kvd), att = vsp_.alloc(H);
-    const uint32_t kaddr = sl.kcache + static_cast<uint32_t>(pos * kvrow);
-    load_vec(q, a_.q + static_cast<uint32_t>(t * sh), H);
-    load_vec(k, kaddr, kvd);
+    const uint32_t q = in[0], k = in[1], att = vsp_.alloc(H);
+    const uint32_t kaddr = key_at(t);
     const std::optional<AllHeads> all = attention_all_heads_begin(sl);
     const uint32_t m_rope = vsp_.mark();
     const RopeTables rt = rope_tables(pos);
@@ -823,19 +878,24 @@ std::vector<isa::Insn> LayerGen::run() {
     store_vec(k, kaddr, kvd);
     attention(all, q, k, att, sl, t == T_ - 1);
     norm_quant_token(att, H, c_attn_, t, deq_o, dt_h);
-  });
+      },
+      false);
   vsp_.release(scratch_lo_);
   project(p_.o, a_.wo, deq_o, rows_at(a_.attn_out, sh));
   next(p_.gate, a_.wgate);
-  per_token([&](int64_t t) {
-    const uint32_t x = vsp_.alloc(H), ao = vsp_.alloc(H);
-    load_vec(x, a_.x_in + static_cast<uint32_t>(t * sh), H);
-    load_vec(ao, a_.attn_out + static_cast<uint32_t>(t * sh), H);
-    if (t == T_ - 1) prefetch();
-    elem(VectorOp::ADD, x, x, H, vecb(ao));
-    store_vec(x, a_.x1 + static_cast<uint32_t>(t * sh), H);
-    norm_quant_token(x, H, c_post_, t, deq_m, dt_h);
-  });
+  per_token(
+      [&](int64_t t) {
+        const uint32_t x = vsp_.alloc(H), ao = vsp_.alloc(H);
+        load_vec(x, a_.x_in + static_cast<uint32_t>(t * sh), H);
+        load_vec(ao, a_.attn_out + static_cast<uint32_t>(t * sh), H);
+        if (t == T_ - 1) prefetch();
+        return Inputs{x, ao};
+      },
+      [&](int64_t t, const Inputs& in) {
+        elem(VectorOp::ADD, in[0], in[0], H, vecb(in[1]));
+        store_vec(in[0], a_.x1 + static_cast<uint32_t>(t * sh), H);
+        norm_quant_token(in[0], H, c_post_, t, deq_m, dt_h);
+      });
   vsp_.release(scratch_lo_);
 
   // MLP block: gate and up, relu(gate)^2 * up, sub-norm, down_proj, residual.
@@ -849,21 +909,27 @@ std::vector<isa::Insn> LayerGen::run() {
             store_vec(y[0], a_.mlp_act + static_cast<uint32_t>(t * si + row0 * 4), n);
           });
   next(p_.down, a_.wdown);
-  per_token([&](int64_t t) {
-    const uint32_t act = vsp_.alloc(I);
-    load_vec(act, a_.mlp_act + static_cast<uint32_t>(t * si), I);
-    if (t == T_ - 1) prefetch();
-    norm_quant_token(act, I, c_ffn_, t, deq_d, dt_i);
-  });
+  per_token(
+      [&](int64_t t) {
+        const uint32_t act = vsp_.alloc(I);
+        load_vec(act, a_.mlp_act + static_cast<uint32_t>(t * si), I);
+        if (t == T_ - 1) prefetch();
+        return Inputs{act};
+      },
+      [&](int64_t t, const Inputs& in) { norm_quant_token(in[0], I, c_ffn_, t, deq_d, dt_i); });
   vsp_.release(scratch_lo_);
   project(p_.down, a_.wdown, deq_d, rows_at(a_.mlp_out, sh));
-  per_token([&](int64_t t) {
-    const uint32_t x = vsp_.alloc(H), mo = vsp_.alloc(H);
-    load_vec(x, a_.x1 + static_cast<uint32_t>(t * sh), H);
-    load_vec(mo, a_.mlp_out + static_cast<uint32_t>(t * sh), H);
-    elem(VectorOp::ADD, x, x, H, vecb(mo));
-    store_vec(x, a_.x_out + static_cast<uint32_t>(t * sh), H);
-  });
+  per_token(
+      [&](int64_t t) {
+        const uint32_t x = vsp_.alloc(H), mo = vsp_.alloc(H);
+        load_vec(x, a_.x1 + static_cast<uint32_t>(t * sh), H);
+        load_vec(mo, a_.mlp_out + static_cast<uint32_t>(t * sh), H);
+        return Inputs{x, mo};
+      },
+      [&](int64_t t, const Inputs& in) {
+        elem(VectorOp::ADD, in[0], in[0], H, vecb(in[1]));
+        store_vec(in[0], a_.x_out + static_cast<uint32_t>(t * sh), H);
+      });
   return b_.finish();
 }
 

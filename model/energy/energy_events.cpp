@@ -93,7 +93,8 @@ Events count_events(const arch::Config& cfg, const std::vector<isa::Insn>& progr
             e.vsp_rd_bits += rows * kRowBits + b_bits;
             e.vsp_wr_bits += rows * kRowBits;
             lane_ops = rows * L;
-            (v.op == arch::VectorOp::MUL ? e.vu_mul : e.vu_add) += lane_ops;
+            // QMUL's multiply dominates it (its rounding and clamp are a converter's work).
+            (v.op == arch::VectorOp::MUL || v.op == arch::VectorOp::QMUL ? e.vu_mul : e.vu_add) += lane_ops;
             break;
           case VectorKind::DOT:
             e.vsp_rd_bits += rows * kRowBits + b_bits;
@@ -116,6 +117,11 @@ Events count_events(const arch::Config& cfg, const std::vector<isa::Insn>& progr
           case VectorKind::TO_ACT:
             e.vsp_rd_bits += rows * kRowBits;
             e.act_wr_bits += rows * L * 8;
+            if (v.op == arch::VectorOp::QMUL) {  // the rows pass through the lanes first
+              e.vsp_rd_bits += b_bits;
+              lane_ops = rows * L;
+              e.vu_mul += lane_ops;
+            }
             break;
           case VectorKind::DOTS:
             e.vsp_rd_bits += count * 2 * rows * kRowBits;

@@ -500,10 +500,12 @@ void FunctionalModel::exec_vec(const Op& op, Run& r) {
   auto overlaps = [&](uint64_t s) { return s != v.dst && s < v.dst + rows && v.dst < s + rows; };
   const bool bad_b = (b_vec && v.src2 + rows > vr) || ((b_scalar || b_row) && v.src2 >= vr);
   const bool bad_src1 = v.src1 + rows > vr;
+  // TO_ACT with vop QMUL packs QMUL(a, b), b as ELEM takes it; with any other vop, a as it is.
+  const bool qact = v.kind == VectorKind::TO_ACT && v.op == arch::VectorOp::QMUL;
   if (v.len == 0) bad("needs len >= 1");
   switch (v.kind) {
     case VectorKind::ELEM:
-      if (static_cast<uint32_t>(v.op) > static_cast<uint32_t>(arch::VectorOp::CLAMP8)) bad("has an unknown vop");
+      if (static_cast<uint32_t>(v.op) > static_cast<uint32_t>(arch::VectorOp::QMUL)) bad("has an unknown vop");
       if (bad_b || bad_src1 || v.dst + rows > vr)
         bad(fmt::format("operands leave the {}-row scratchpad", vr));
       if (overlaps(v.src1) || (b_vec && overlaps(v.src2)))
@@ -520,7 +522,7 @@ void FunctionalModel::exec_vec(const Op& op, Run& r) {
       if (v.dst + rows > vr) bad(fmt::format("writes past the {}-row scratchpad", vr));
       break;
     case VectorKind::TO_ACT:
-      if (bad_src1 || v.dst + rows > act_beats_)
+      if (bad_src1 || v.dst + rows > act_beats_ || (qact && bad_b))
         bad(fmt::format("reads past the scratchpad or writes past the {}-beat activation space", act_beats_));
       break;
     case VectorKind::DOTS:
@@ -555,17 +557,21 @@ void FunctionalModel::exec_vec(const Op& op, Run& r) {
   };
   // vrot: lane l of a row reads lane l xor L/2 (ELEM and DOT).
   auto a_at = [&](uint64_t i) { return sp[v.src1 * L + (v.rot ? (i ^ (L / 2)) : i)]; };
+  // ELEM's lane results of the row from element i0 (n elements) into y.
+  const uint32_t scalar = b_scalar ? sp[v.src2 * L + v.lane] : 0;  // read once, before any write
+  auto lane_row = [&](uint64_t i0, uint64_t n, std::array<uint32_t, L>& y) {
+    for (uint64_t i = i0; i < i0 + n; ++i) {
+      const uint32_t a = a_at(i), b = b_scalar ? scalar : b_at(i);
+      y[i - i0] = v.swap ? vec::lane(v.op, b, a) : vec::lane(v.op, a, b);
+    }
+  };
   switch (v.kind) {
     case VectorKind::ELEM: {
       // Row by row, each row read whole before it is written (in place with vrot reads across it).
-      const uint32_t scalar = b_scalar ? sp[v.src2 * L + v.lane] : 0;  // read once, before any write
       std::array<uint32_t, L> y{};
       for (uint64_t i0 = 0; i0 < v.len; i0 += L) {
         const uint64_t n = std::min<uint64_t>(L, v.len - i0);
-        for (uint64_t i = i0; i < i0 + n; ++i) {
-          const uint32_t a = a_at(i), b = b_scalar ? scalar : b_at(i);
-          y[i - i0] = v.swap ? vec::lane(v.op, b, a) : vec::lane(v.op, a, b);
-        }
+        lane_row(i0, n, y);
         std::copy(y.begin(), y.begin() + static_cast<std::ptrdiff_t>(n), sp + v.dst * L + i0);
       }
       break;
@@ -586,7 +592,13 @@ void FunctionalModel::exec_vec(const Op& op, Run& r) {
     }
     case VectorKind::MAX: {
       vec::LaneReduce red(arch::VectorOp::MAX, v.imm);
-      red.elements(sp + v.src1 * L, v.len);
+      if (v.op == arch::VectorOp::ABS) {  // the reduction of |a|
+        std::vector<uint32_t> mag(sp + v.src1 * L, sp + v.src1 * L + v.len);
+        for (uint32_t& m : mag) m = vec::lane(arch::VectorOp::ABS, m, 0);
+        red.elements(mag.data(), v.len);
+      } else {
+        red.elements(sp + v.src1 * L, v.len);
+      }
       sp[v.dst * L + v.lane] = red.finish();
       break;
     }
@@ -631,11 +643,14 @@ void FunctionalModel::exec_vec(const Op& op, Run& r) {
     }
     case VectorKind::TO_ACT: {
       // One beat (L bytes) per scratchpad row; bytes past len are zero.
-      for (uint64_t row = 0; row < rows; ++row)
-        for (uint32_t l = 0; l < L; ++l) {
-          const uint64_t i = row * L + l;
-          act_[(v.dst + row) * L + l] = static_cast<int8_t>(i < v.len ? static_cast<uint8_t>(sp[v.src1 * L + i]) : 0);
-        }
+      std::array<uint32_t, L> y{};
+      for (uint64_t row = 0; row < rows; ++row) {
+        const uint64_t n = std::min<uint64_t>(L, v.len - row * L);
+        if (qact) lane_row(row * L, n, y);
+        else std::copy(sp + v.src1 * L + row * L, sp + v.src1 * L + row * L + n, y.begin());
+        for (uint32_t l = 0; l < L; ++l)
+          act_[(v.dst + row) * L + l] = static_cast<int8_t>(l < n ? static_cast<uint8_t>(y[l]) : 0);
+      }
       break;
     }
   }
@@ -651,6 +666,8 @@ uint64_t FunctionalModel::vec_cycles(const isa::Insn& insn) const {
     case arch::VectorKind::DOT: return scalar + rows + 2 + arch::kVectorLaneBits + 2;
     case arch::VectorKind::MAX: return rows + 1 + arch::kVectorLaneBits + 2;
     case arch::VectorKind::FROM_OUT: return (uint64_t{v.len} + cfg_.Rows - 1) / cfg_.Rows + 2;
+    // The scalar b is fetched only when the rows pass through the lanes (vop QMUL).
+    case arch::VectorKind::TO_ACT: return (v.op == arch::VectorOp::QMUL ? scalar : 0) + rows + 2;
     // A row per cycle and position, the pipeline, the tree's stages (one per level) after the last.
     case arch::VectorKind::DOTS: return rows * v.count() + 3 + arch::kVectorLaneBits;
     // A row per cycle and position; the weights' fetch (two cycles) for each scratchpad row of

@@ -15,7 +15,8 @@ namespace tasu::vec {
 // ADD SUB MUL MAX MIN ABS NEG: binary32. F2I (round half to even) and FLOOR: binary32 -> int32,
 // saturating. I2F: int32 -> binary32. IADD ISUB: int32, wrapping. SHR SHL: logical shifts of a
 // by b[4:0]. AND OR ANDN (a & ~b): bitwise. LT: all ones if a < b as binary32, else zero (a
-// select is (x & m) | (y ANDN m)). CLAMP8: int32 clamped to [-128, 127].
+// select is (x & m) | (y ANDN m)). CLAMP8: int32 clamped to [-128, 127]. QMUL: CLAMP8(F2I(MUL(a, b))),
+// the quantization of one element in one operation (the three chained, so bit for bit the same).
 uint32_t lane(arch::VectorOp op, uint32_t a, uint32_t b);
 
 }  // namespace tasu::vec

@@ -5,7 +5,9 @@
 // the lanes combine pairwise, halving.
 //
 // One scratchpad row per cycle for ELEM, MAX, FROM_OUT (one engine output word per cycle) and
-// TO_ACT (one packed int8 beat per cycle). DOT sends each row through the lanes twice
+// TO_ACT (one packed int8 beat per cycle; with vop QMUL the row passes through the lanes first,
+// so that a quantization's multiply, rounding, clamp and packing take one pass, not four; MAX
+// with vop ABS reduces |a|, so an absolute maximum needs no pass of its own). DOT sends each row through the lanes twice
 // (multiply, then accumulate) with one adder and one multiplier per lane, pipelined: a lane
 // multiplies row i while its adder, lent through the lane's accumulate port, adds row i - 1, so
 // a row per cycle. DOTS and WSUM repeat DOT and a multiply-add over `count` positions of an
@@ -106,12 +108,13 @@ module tasu_vu #(
     ovl = (alo < bhi) && (blo < ahi);
   endfunction
 
-  logic is_elem, is_dot, is_max, is_from, b_vec, b_scalar, b_rep, is_wsum;
+  logic is_elem, is_dot, is_max, is_from, b_vec, b_scalar, b_rep, is_wsum, is_qact;
   assign is_wsum  = (c_kind == tasu_pkg::VkWSUM);
   assign is_elem  = (c_kind == tasu_pkg::VkELEM);
   assign is_dot   = (c_kind == tasu_pkg::VkDOT);
   assign is_max   = (c_kind == tasu_pkg::VkMAX);
   assign is_from  = (c_kind == tasu_pkg::VkFROM_OUT);
+  assign is_qact  = (c_kind == tasu_pkg::VkTO_ACT) && (c_op == tasu_pkg::VopQMUL);
   assign b_vec    = (c_bmode == tasu_pkg::VbVEC);
   assign b_scalar = (c_bmode == tasu_pkg::VbSCALAR);
   assign b_rep    = (c_bmode == tasu_pkg::VbROW);
@@ -132,12 +135,12 @@ module tasu_vu #(
   assign bad_src1    = src1_end > 17'(VRows);
   always_comb begin
     unique case (c_kind)
-      tasu_pkg::VkELEM:     cmd_bad = (c_op > tasu_pkg::VopCLAMP8) || bad_b || bad_src1 ||
+      tasu_pkg::VkELEM:     cmd_bad = (c_op > tasu_pkg::VopQMUL) || bad_b || bad_src1 ||
                                       dst_end > 17'(VRows) || bad_overlap;
       tasu_pkg::VkDOT:      cmd_bad = bad_b || bad_src1 || {1'b0, c_dst} >= 17'(VRows);
       tasu_pkg::VkMAX:      cmd_bad = bad_src1 || {1'b0, c_dst} >= 17'(VRows);
       tasu_pkg::VkFROM_OUT: cmd_bad = dst_end > 17'(VRows);
-      tasu_pkg::VkTO_ACT:   cmd_bad = bad_src1 || dst_end > 17'(ActBeats);
+      tasu_pkg::VkTO_ACT:   cmd_bad = bad_src1 || dst_end > 17'(ActBeats) || (is_qact && bad_b);
       // The results must not land in rows the instruction still reads.
       tasu_pkg::VkDOTS:     cmd_bad = c_cnt == '0 || bad_src1 || bspan_end > 33'(VRows) ||
                                       dflat_end > FlatW'(VRows * VLanes) ||
@@ -191,6 +194,8 @@ module tasu_vu #(
   logic               wl_v_q;
   logic [10:0]        wl_j_q;
 
+  logic qact;          // TO_ACT through the lanes (vop QMUL)
+  assign qact = (kind_q == tasu_pkg::VkTO_ACT) && (op_q == tasu_pkg::VopQMUL);
   logic two_pass;      // kinds that send each row through the lanes twice
   assign two_pass = (kind_q == tasu_pkg::VkDOT) || (kind_q == tasu_pkg::VkDOTS) || (kind_q == tasu_pkg::VkWSUM);
   assign iss_done = (iss_q == rows_q);
@@ -226,7 +231,7 @@ module tasu_vu #(
             err_o      = 1'b1;
             err_info_o = bad_info;
           end else begin
-            state_d = ((c_bmode == tasu_pkg::VbSCALAR && (is_elem || is_dot)) || is_wsum) ? StScalar : StRun;
+            state_d = ((c_bmode == tasu_pkg::VbSCALAR && (is_elem || is_dot || is_qact)) || is_wsum) ? StScalar : StRun;
             iss_d   = '0;
             oaddr_d = {1'b0, c_src1};
             pos_d   = '0;
@@ -402,11 +407,11 @@ module tasu_vu #(
   logic [LaneCntW-1:0] tree_s;  // lanes still combining: VLanes / 2 at level 0, then halving
   assign tree_s = LaneCntW'(VLanes / 2) >> lvl_q;
   // The cycles whose lane results are used: the reduction tree, and a row of ELEM, DOT, DOTS,
-  // WSUM or MAX; the accumulate step of the row before goes through the lanes' accumulate port
+  // WSUM or MAX, and TO_ACT with QMUL; the accumulate step of the row before goes through the lanes' accumulate port
   // (acc_en). Otherwise the lanes and their operand muxes are idle.
   logic lanes_en, acc_en;
   assign lanes_en = (state_q == StTree) ||
-                    (v_q && (kind_q == tasu_pkg::VkELEM || kind_q == tasu_pkg::VkMAX || two_pass));
+                    (v_q && (kind_q == tasu_pkg::VkELEM || kind_q == tasu_pkg::VkMAX || two_pass || qact));
   assign acc_en   = v2_q;
 
   always_comb begin
@@ -423,7 +428,7 @@ module tasu_vu #(
     end else if (kind_q == tasu_pkg::VkMAX) begin
       lane_op = tasu_pkg::VopMAX;
       lane_a  = acc_q;
-      lane_b  = a_row;
+      lane_b  = (op_q == tasu_pkg::VopABS) ? (a_row & {VLanes{32'h7fffffff}}) : a_row;
     end else if (kind_q == tasu_pkg::VkDOTS) begin
       lane_op = tasu_pkg::VopMUL;
       lane_a  = a_row;
@@ -438,7 +443,7 @@ module tasu_vu #(
         b_src[l * 32 +: 32] = (bmode_q == tasu_pkg::VbVEC || bmode_q == tasu_pkg::VbROW) ? b_row[l * 32 +: 32] :
                               (bmode_q == tasu_pkg::VbSCALAR) ? scalar_q : imm_q;
       lane_op = (kind_q == tasu_pkg::VkDOT) ? tasu_pkg::VopMUL : op_q;
-      // ELEM and DOT read a, or a with its row halves exchanged (vrot).
+      // ELEM, DOT and TO_ACT with QMUL read a, or a with its row halves exchanged (vrot).
       lane_a  = rot_q ? {a_row[RowBits/2-1:0], a_row[RowBits-1:RowBits/2]} : a_row;
       lane_b  = b_src;
       if (swap_q) begin
@@ -589,6 +594,7 @@ module tasu_vu #(
   assign act_wr_valid_o = v_q && (kind_q == tasu_pkg::VkTO_ACT);
   assign act_wr_beat_o  = ActBeatW'(dst_q + 16'(j_q));
   always_comb begin
-    for (int l = 0; l < VLanes; l++) act_wr_data_o[l * 8 +: 8] = row_mask[l] ? a_row[l * 32 +: 8] : 8'd0;
+    for (int l = 0; l < VLanes; l++)
+      act_wr_data_o[l * 8 +: 8] = !row_mask[l] ? 8'd0 : qact ? lane_y[l * 32 +: 8] : a_row[l * 32 +: 8];
   end
 endmodule

@@ -1,5 +1,6 @@
 // One lane of the vector unit: binary32 add/sub/mul, min/max, int <-> float conversions,
-// integer and bitwise operations and a compare that yields a select mask. The operation codes
+// integer and bitwise operations, a compare that yields a select mask, and QMUL (multiply,
+// round to int32, clamp to int8: the quantization of one element, the three units chained). The operation codes
 // are tasu_pkg::Vop*; the reference is model/vector/vlane.cpp. Combinational; zero while en_i
 // is low. Only the unit the operation needs is enabled (operand isolation: an idle adder,
 // multiplier or converter neither toggles in silicon nor costs simulation time). The accumulate
@@ -21,8 +22,11 @@ module tasu_vu_lane (
   logic        op_add;
   assign op_add = en_i && (op_i == tasu_pkg::VopADD || op_i == tasu_pkg::VopSUB);
   assign add_en = op_add || acc_en_i;
-  assign mul_en = en_i && (op_i == tasu_pkg::VopMUL);
-  assign cvt_en = en_i && (op_i == tasu_pkg::VopF2I || op_i == tasu_pkg::VopFLOOR || op_i == tasu_pkg::VopI2F);
+  logic        op_qmul;
+  assign op_qmul = (op_i == tasu_pkg::VopQMUL);
+  assign mul_en = en_i && (op_i == tasu_pkg::VopMUL || op_qmul);
+  assign cvt_en = en_i && (op_i == tasu_pkg::VopF2I || op_i == tasu_pkg::VopFLOOR || op_i == tasu_pkg::VopI2F ||
+                           op_qmul);
 
   // SUB is ADD of the negated operand: one adder serves both.
   tasu_vu_fadd u_fadd (.en_i(add_en), .a_i(acc_en_i ? acc_a_i : a_i),
@@ -30,8 +34,14 @@ module tasu_vu_lane (
                        .y_o(add_y));
   assign acc_y_o = acc_en_i ? add_y : '0;
   tasu_vu_fmul u_fmul (.en_i(mul_en), .a_i(a_i), .b_i(b_i), .y_o(mul_y));
-  tasu_vu_cvt  u_cvt  (.en_i(cvt_en), .a_i(a_i), .to_int_i(op_i != tasu_pkg::VopI2F),
+  tasu_vu_cvt  u_cvt  (.en_i(cvt_en), .a_i(op_qmul ? mul_y : a_i), .to_int_i(op_i != tasu_pkg::VopI2F),
                        .floor_i(op_i == tasu_pkg::VopFLOOR), .y_o(cvt_y));
+
+  function automatic logic [31:0] clamp8(input logic [31:0] v);
+    if ($signed(v) > 32'sd127)       clamp8 = 32'd127;
+    else if ($signed(v) < -32'sd128) clamp8 = 32'hffffff80;
+    else                             clamp8 = v;
+  endfunction
 
   // Binary32 order as a signed integer key; zeros and subnormals all map to 0.
   function automatic logic signed [32:0] order_key(input logic [31:0] f);
@@ -57,11 +67,8 @@ module tasu_vu_lane (
         tasu_pkg::VopOR:                    y_o = a_i | b_i;
         tasu_pkg::VopANDN:                  y_o = a_i & ~b_i;
         tasu_pkg::VopLT:                    y_o = (order_key(a_i) < order_key(b_i)) ? 32'hffffffff : 32'd0;
-        tasu_pkg::VopCLAMP8: begin
-          if ($signed(a_i) > 32'sd127)       y_o = 32'd127;
-          else if ($signed(a_i) < -32'sd128) y_o = 32'hffffff80;
-          else                               y_o = a_i;
-        end
+        tasu_pkg::VopCLAMP8:                y_o = clamp8(a_i);
+        tasu_pkg::VopQMUL:                  y_o = clamp8(cvt_y);
         default:                            y_o = '0;
       endcase
     end

@@ -104,7 +104,7 @@ TEST(RtlVuFloat, ConversionsMatchReference) {
 TEST(RtlVuFloat, LaneMatchesReferenceForEveryOperation) {
   Vtasu_vu_lane dut;
   const auto ops = operands(10, 200000);
-  for (int op = 0; op <= static_cast<int>(tasu::arch::VectorOp::CLAMP8); ++op) {
+  for (int op = 0; op <= static_cast<int>(tasu::arch::VectorOp::QMUL); ++op) {
     for (const auto& [a, b] : ops) {
       dut.en_i = ((a ^ b) & 15u) != 15u;  // one pair in 16 with the lane disabled: zero
       dut.op_i = static_cast<uint8_t>(op);

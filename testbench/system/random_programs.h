@@ -111,9 +111,9 @@ inline std::vector<isa::Insn> random_program(const arch::Config& cfg, std::mt199
         case 0: {  // ELEM, in place or into rows clear of its sources
           static const arch::VectorOp ops[] = {arch::VectorOp::ADD, arch::VectorOp::MUL, arch::VectorOp::MAX,
                                                arch::VectorOp::F2I, arch::VectorOp::I2F, arch::VectorOp::IADD,
-                                               arch::VectorOp::CLAMP8};
+                                               arch::VectorOp::CLAMP8, arch::VectorOp::QMUL};
           v.kind = arch::VectorKind::ELEM;
-          v.op = ops[uni(0, 6)];
+          v.op = ops[uni(0, 7)];
           v.src1 = uni(0, kRows - rows);
           v.src2 = uni(0, kRows - rows);
           v.bmode = uni(0, 1) ? arch::VectorBMode::VEC : arch::VectorBMode::IMM;
@@ -138,12 +138,19 @@ inline std::vector<isa::Insn> random_program(const arch::Config& cfg, std::mt199
           b.add(isa::make_vec(v), reads, {vsp(v.dst, v.len)});
           break;
         }
-        case 2: {  // TO_ACT
+        case 2: {  // TO_ACT: the int8 as they are, or quantized through the lanes (QMUL by a scalar)
           v.kind = arch::VectorKind::TO_ACT;
           v.src1 = uni(0, kRows - rows);
           v.dst = uni(0, kActWords * act_bpw - rows);
-          b.add(isa::make_vec(v), {vsp(v.src1, v.len)},
-                {{Space::ACT, v.dst / act_bpw, (v.dst + rows + act_bpw - 1) / act_bpw}});
+          std::vector<Span> reads{vsp(v.src1, v.len)};
+          if (uni(0, 1)) {
+            v.op = arch::VectorOp::QMUL;
+            v.bmode = arch::VectorBMode::SCALAR;
+            v.src2 = uni(0, kRows - 1);
+            v.lane = uni(0, L - 1);
+            reads.push_back(vsp(v.src2, 1));
+          }
+          b.add(isa::make_vec(v), reads, {{Space::ACT, v.dst / act_bpw, (v.dst + rows + act_bpw - 1) / act_bpw}});
           break;
         }
         default: {  // DOT

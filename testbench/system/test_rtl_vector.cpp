@@ -112,7 +112,7 @@ TEST(RtlVsModel, RandomVectorPrograms) {
       v.kind = static_cast<VectorKind>(uni(0, 6));
       v.len = static_cast<uint32_t>(uni(0, 3) == 0 ? uni(1, 4) : uni(1, 320));
       const uint32_t rows = (v.len + kL - 1) / kL;
-      v.op = static_cast<VectorOp>(uni(0, static_cast<int>(VectorOp::CLAMP8)));
+      v.op = static_cast<VectorOp>(uni(0, static_cast<int>(VectorOp::QMUL)));
       v.bmode = static_cast<VectorBMode>(uni(0, 3));
       v.swap = uni(0, 1) != 0;
       v.rot = uni(0, 3) == 0;
@@ -143,8 +143,9 @@ TEST(RtlVsModel, RandomVectorPrograms) {
           v.dst = row(rows);
           break;
         }
-        case VectorKind::TO_ACT:
+        case VectorKind::TO_ACT:  // vop QMUL (one in 19) quantizes through the lanes with b
           v.src1 = row(rows);
+          v.src2 = row(rows);
           v.dst = static_cast<uint32_t>(uni(0, static_cast<int>(act_beats - rows)));
           break;
         case VectorKind::DOTS:

@@ -92,6 +92,21 @@ TEST(LayerProgram, BatchErrorsAreClear) {
   EXPECT_EQ(dl.positions(1), 2);
 }
 
+// A token's loads go ahead of the token before it, into the other half of the scratch: a
+// working set past half the scratch is refused (it would overwrite the next token's inputs),
+// not turned into wrong numbers.
+TEST(LayerProgram, PerTokenWorkingSetPastHalfTheScratchIsRefused) {
+  auto dev = tasu::rt::open_device("model", "ci");
+  const auto p = tasu::bench::random_layer(shape(256, 6400, 2, 1, 128), 1);
+  tasu::codegen::LayerAddrs a;
+  try {
+    tasu::codegen::generate_layer(dev->config(), p, 2, 0, a);
+    ADD_FAILURE() << "a 6400-wide MLP sub-norm accepted on ci";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("exceeds half the scratchpad"), std::string::npos) << e.what();
+  }
+}
+
 TEST(LayerProgram, UnsupportedHeadDimIsRefused) {
   auto dev = tasu::rt::open_device("model", "ci");
   const auto p = tasu::bench::random_layer(shape(96, 128, 3, 3, 32), 1);
