@@ -665,9 +665,11 @@ uint64_t FunctionalModel::vec_cycles(const isa::Insn& insn) const {
     // levels, result.
     case arch::VectorKind::DOT: return scalar + rows + 2 + arch::kVectorLaneBits + 2;
     case arch::VectorKind::MAX: return rows + 1 + arch::kVectorLaneBits + 2;
-    case arch::VectorKind::FROM_OUT: return (uint64_t{v.len} + cfg_.Rows - 1) / cfg_.Rows + 2;
+    // ELEM, FROM_OUT and TO_ACT complete in the cycle their last row is written: the cycle
+    // taking the instruction, a row (or output word) a cycle, and the last row's write.
+    case arch::VectorKind::FROM_OUT: return (uint64_t{v.len} + cfg_.Rows - 1) / cfg_.Rows + 1;
     // The scalar b is fetched only when the rows pass through the lanes (vop QMUL).
-    case arch::VectorKind::TO_ACT: return (v.op == arch::VectorOp::QMUL ? scalar : 0) + rows + 2;
+    case arch::VectorKind::TO_ACT: return (v.op == arch::VectorOp::QMUL ? scalar : 0) + rows + 1;
     // A row per cycle and position, the pipeline, the tree's stages (one per level) after the last.
     case arch::VectorKind::DOTS: return rows * v.count() + 3 + arch::kVectorLaneBits;
     // A row per cycle and position; the weights' fetch (two cycles) for each scratchpad row of
@@ -677,7 +679,7 @@ uint64_t FunctionalModel::vec_cycles(const isa::Insn& insn) const {
       const uint64_t fetches = (w0 + v.count() - 1) / arch::kVectorLanes - w0 / arch::kVectorLanes + 1;
       return rows * v.count() + 2 * fetches + 3;
     }
-    default: return scalar + rows + 2;
+    default: return scalar + rows + 1;
   }
 }
 
@@ -766,7 +768,7 @@ void FunctionalModel::run(uint64_t prog_addr, uint32_t n_insns) {
       exec_vec(op, r);
       done = start + vec_cycles(op.insn);
       counters_.vu_busy += done - start;
-      r.unit_free[kVu] = done + 1;
+      r.unit_free[kVu] = done;  // it takes the next instruction in the cycle it completes this one
     } else if (u == kEx) {
       exec_matmul(op, r);
       const isa::Matmul m = isa::matmul_of(op.insn);
@@ -781,10 +783,10 @@ void FunctionalModel::run(uint64_t prog_addr, uint32_t n_insns) {
       // The first burst's beats are read from the buffer before the first goes out; then the
       // beats stream on the shared data path, or the burst requests if they take longer: two
       // cycles each, two and a half for single-beat bursts (measured on the RTL; the write
-      // bursts' handshakes then no longer overlap); then the write responses come back after
-      // the memory latency.
+      // bursts' handshakes then no longer overlap, so a lone single-beat burst takes two); then
+      // the write responses come back after the memory latency.
       const uint64_t first = std::min<uint64_t>(t.row_beats, cfg_.MaxBurst);
-      const uint64_t requests = t.row_beats == 1 ? (5 * bursts + 1) / 2 : 2 * bursts;
+      const uint64_t requests = t.row_beats == 1 && bursts > 1 ? (5 * bursts + 1) / 2 : 2 * bursts;
       done = r.bus.take(start + 3 + first, std::max(xfer_cycles(beats), requests)) + lat;
       r.unit_free[kSt] = done + 1;
       counters_.st_busy += done - start;

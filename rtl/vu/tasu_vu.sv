@@ -212,6 +212,13 @@ module tasu_vu #(
   logic oaddr_bad;
   assign oaddr_bad = issue && (kind_q == tasu_pkg::VkFROM_OUT) && (oaddr_q >= 17'(OutWords));
 
+  // Kinds whose last row is written in the cycle after its issue, as the lanes compute it: they
+  // complete in that cycle.
+  logic one_pass;
+  assign one_pass = (kind_q == tasu_pkg::VkELEM) || (kind_q == tasu_pkg::VkTO_ACT) || (kind_q == tasu_pkg::VkFROM_OUT);
+
+  // The next instruction is taken in the cycle the last one completes (done_o): its first
+  // scratchpad read comes a cycle after that one's last write, so it reads the results.
   always_comb begin
     state_d     = state_q;
     iss_d       = iss_q;
@@ -224,21 +231,7 @@ module tasu_vu #(
     err_o       = 1'b0;
     err_info_o  = info_q;
     unique case (state_q)
-      StIdle: begin
-        cmd_ready_o = 1'b1;
-        if (cmd_valid_i) begin
-          if (cmd_bad) begin
-            err_o      = 1'b1;
-            err_info_o = bad_info;
-          end else begin
-            state_d = ((c_bmode == tasu_pkg::VbSCALAR && (is_elem || is_dot || is_qact)) || is_wsum) ? StScalar : StRun;
-            iss_d   = '0;
-            oaddr_d = {1'b0, c_src1};
-            pos_d   = '0;
-            bsrc_d  = c_src2;
-          end
-        end
-      end
+      StIdle: cmd_ready_o = 1'b1;
       StScalar:      state_d = StScalarLatch;
       StScalarLatch: state_d = StRun;
       StRun: begin
@@ -260,16 +253,18 @@ module tasu_vu #(
             if (kind_q == tasu_pkg::VkWSUM && wsum_srow_next != wrow_idx_q) state_d = StScalar;
           end else if (kind_q == tasu_pkg::VkDOTS) begin
             if (iss_done && !v_q && !v2_q && !tree_busy && !tree_in) begin
-              done_o  = 1'b1;
-              state_d = StIdle;
+              done_o      = 1'b1;
+              cmd_ready_o = 1'b1;
+              state_d     = StIdle;
             end
-          end else if (iss_done && !v_q && !v2_q) begin
+          end else if (iss_done && !v2_q && (one_pass || !v_q)) begin
             if (kind_q == tasu_pkg::VkDOT || kind_q == tasu_pkg::VkMAX) begin
               state_d = StTree;
               lvl_d   = '0;
             end else begin
-              done_o  = 1'b1;
-              state_d = StIdle;
+              done_o      = 1'b1;
+              cmd_ready_o = 1'b1;
+              state_d     = StIdle;
             end
           end
         end
@@ -279,11 +274,24 @@ module tasu_vu #(
         if (tree_s == LaneCntW'(1)) state_d = StResult;
       end
       StResult: begin
-        done_o  = 1'b1;
-        state_d = StIdle;
+        done_o      = 1'b1;
+        cmd_ready_o = 1'b1;
+        state_d     = StIdle;
       end
       default: state_d = StIdle;
     endcase
+    if (cmd_ready_o && cmd_valid_i) begin
+      if (cmd_bad) begin
+        err_o      = 1'b1;
+        err_info_o = bad_info;
+      end else begin
+        state_d = ((c_bmode == tasu_pkg::VbSCALAR && (is_elem || is_dot || is_qact)) || is_wsum) ? StScalar : StRun;
+        iss_d   = '0;
+        oaddr_d = {1'b0, c_src1};
+        pos_d   = '0;
+        bsrc_d  = c_src2;
+      end
+    end
   end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -332,7 +340,7 @@ module tasu_vu #(
       j_q     <= iss_q;
       v2_q    <= v_q && two_pass;
       j2_q    <= j_q;
-      if (state_q == StIdle && cmd_valid_i && !cmd_bad) begin
+      if (cmd_ready_o && cmd_valid_i && !cmd_bad) begin
         op_q    <= c_op;
         kind_q  <= c_kind;
         dst_q   <= c_dst;
@@ -471,7 +479,7 @@ module tasu_vu #(
   // Accumulators: +0 for DOT, the immediate for MAX; updated by the rows, then by the tree.
   always_comb begin
     acc_d = acc_q;
-    if (state_q == StIdle && cmd_valid_i) begin
+    if (cmd_ready_o && cmd_valid_i) begin
       for (int l = 0; l < VLanes; l++) acc_d[l * 32 +: 32] = is_max ? cmd_insn_i[tasu_pkg::FVimmLsb +: 32] : 32'd0;
     end else if (state_q == StTree) begin
       for (int l = 0; l < VLanes; l++)
