@@ -146,7 +146,8 @@ inline Insn make_matmul(const Matmul& m, Deps d = {}) {
 
 // One vector-unit instruction (docs/isa.md): kind ELEM applies op per element, DOT and MAX
 // reduce into element (dst, lane), FROM_OUT copies engine output words from word src1 with stride
-// src2, TO_ACT packs int8 rows into activation beats from beat dst.
+// src2, TO_ACT packs int8 rows into activation beats from beat dst (with op QMUL it quantizes
+// them first: CLAMP8(F2I(a x b)), b as ELEM takes it).
 struct Vec {
   arch::VectorKind kind = arch::VectorKind::ELEM;
   arch::VectorOp op = arch::VectorOp::ADD;

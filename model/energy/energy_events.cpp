@@ -82,7 +82,8 @@ Events count_events(const arch::Config& cfg, const std::vector<isa::Insn>& progr
       case arch::Opcode::VEC: {
         const isa::Vec v = isa::vec_of(x);
         const uint64_t rows = (uint64_t{v.len} + L - 1) / L;
-        // b of ELEM and DOT: a row per row (VEC, ROW), one element (SCALAR) or none (IMM).
+        // b of ELEM, DOT and TO_ACT with QMUL: a row per row (VEC, ROW), one element (SCALAR) or
+        // none (IMM).
         const uint64_t b_bits = v.bmode == arch::VectorBMode::VEC || v.bmode == arch::VectorBMode::ROW ? rows * kRowBits
                                 : v.bmode == arch::VectorBMode::SCALAR                                 ? kWord
                                                                                                       : 0;
@@ -93,8 +94,10 @@ Events count_events(const arch::Config& cfg, const std::vector<isa::Insn>& progr
             e.vsp_rd_bits += rows * kRowBits + b_bits;
             e.vsp_wr_bits += rows * kRowBits;
             lane_ops = rows * L;
-            // QMUL's multiply dominates it (its rounding and clamp are a converter's work).
             (v.op == arch::VectorOp::MUL || v.op == arch::VectorOp::QMUL ? e.vu_mul : e.vu_add) += lane_ops;
+            // QMUL also converts and clamps: priced as a multiply and an add (the lane's energy
+            // table has no measurement of the chained operation; this errs high).
+            if (v.op == arch::VectorOp::QMUL) e.vu_add += lane_ops;
             break;
           case VectorKind::DOT:
             e.vsp_rd_bits += rows * kRowBits + b_bits;
@@ -117,10 +120,11 @@ Events count_events(const arch::Config& cfg, const std::vector<isa::Insn>& progr
           case VectorKind::TO_ACT:
             e.vsp_rd_bits += rows * kRowBits;
             e.act_wr_bits += rows * L * 8;
-            if (v.op == arch::VectorOp::QMUL) {  // the rows pass through the lanes first
+            if (v.op == arch::VectorOp::QMUL) {  // the rows pass through the lanes first, as ELEM QMUL
               e.vsp_rd_bits += b_bits;
               lane_ops = rows * L;
               e.vu_mul += lane_ops;
+              e.vu_add += lane_ops;
             }
             break;
           case VectorKind::DOTS:

@@ -555,10 +555,13 @@ void FunctionalModel::exec_vec(const Op& op, Run& r) {
   auto b_at = [&](uint64_t i) {
     return b_vec ? sp[v.src2 * L + i] : b_row ? sp[v.src2 * L + i % L] : b_scalar ? sp[v.src2 * L + v.lane] : v.imm;
   };
-  // vrot: lane l of a row reads lane l xor L/2 (ELEM and DOT).
+  // vrot: lane l of a row reads lane l xor L/2 (ELEM, DOT, TO_ACT with QMUL).
   auto a_at = [&](uint64_t i) { return sp[v.src1 * L + (v.rot ? (i ^ (L / 2)) : i)]; };
-  // ELEM's lane results of the row from element i0 (n elements) into y.
-  const uint32_t scalar = b_scalar ? sp[v.src2 * L + v.lane] : 0;  // read once, before any write
+  // The lane results of ELEM (and TO_ACT with QMUL) for the row from element i0 (n elements)
+  // into y. The scalar b is read once, before any write; only by the kinds that take a b from
+  // the scratchpad (the others' vsrc2 is unchecked: FROM_OUT's is its stride).
+  const bool uses_b = v.kind == VectorKind::ELEM || qact;
+  const uint32_t scalar = b_scalar && uses_b ? sp[v.src2 * L + v.lane] : 0;
   auto lane_row = [&](uint64_t i0, uint64_t n, std::array<uint32_t, L>& y) {
     for (uint64_t i = i0; i < i0 + n; ++i) {
       const uint32_t a = a_at(i), b = b_scalar ? scalar : b_at(i);

@@ -139,11 +139,13 @@ TEST(RtlVsModel, RandomVectorPrograms) {
         case VectorKind::FROM_OUT: {
           const uint32_t words = (v.len + cfg.Rows - 1) / cfg.Rows;
           v.src2 = static_cast<uint32_t>(uni(0, 3));
+          // One word: any stride, far past the scratchpad too (vsrc2 is a stride here, never a b).
+          if (words == 1 && uni(0, 1)) v.src2 = static_cast<uint32_t>(uni(static_cast<int>(cfg.VRows), 65535));
           v.src1 = static_cast<uint32_t>(uni(0, static_cast<int>(out_words - 1 - (words - 1) * v.src2)));
           v.dst = row(rows);
           break;
         }
-        case VectorKind::TO_ACT:  // vop QMUL (one in 19) quantizes through the lanes with b
+        case VectorKind::TO_ACT:  // vop QMUL (one in 20) quantizes through the lanes with b
           v.src1 = row(rows);
           v.src2 = row(rows);
           v.dst = static_cast<uint32_t>(uni(0, static_cast<int>(act_beats - rows)));
@@ -260,6 +262,15 @@ TEST(RtlVectorErrors, OperandsAreChecked) {
   v.dst = cfg.ActWords * cfg.act_beats_per_word() - 1;
   v.len = 2 * kL;
   expect_vec_error(p, v, info(v));
+  v.dst = 0;  // quantizes (QMUL) with a b outside the scratchpad: a scalar, then a vector
+  v.op = VectorOp::QMUL;
+  v.bmode = VectorBMode::SCALAR;
+  v.src2 = cfg.VRows;
+  expect_vec_error(p, v, info(v));
+  v.bmode = VectorBMode::VEC;
+  v.src2 = cfg.VRows - 1;
+  expect_vec_error(p, v, info(v));
+  v.op = VectorOp::ADD;
   // DOTS and WSUM: no positions, positions off the scratchpad, results among their sources.
   for (VectorKind k : {VectorKind::DOTS, VectorKind::WSUM}) {
     v = isa::Vec{};
