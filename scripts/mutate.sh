@@ -62,9 +62,12 @@ cmake --build "$build" -j2 >"$work/baseline-build.log" 2>&1 || { echo "mutate: t
 tests >"$work/baseline.log" 2>&1 || true
 # Tests that fail unmutated (they need a configuration this copy does not Verilate) are left out.
 mapfile -t skip < <(sed -n 's/^[[:space:]]*[0-9]* - \([^ ]*\) (.*/\1/p' "$work/baseline.log")
+# The test of this script's own --check reads the copy's mutants.txt against the copy's tree:
+# with a mutant applied its line is gone, so it would fail for every mutant and catch none.
+skip+=(unit.mutants_still_apply)
 exclude=$(printf '%s\n' "${skip[@]}" | sed 's/[.[\*^$()+?{|]/\\&/g; s/^/^/; s/$/$/' | paste -sd'|')
 ran=$(sed -n 's/.*tests passed, [0-9]* tests failed out of \([0-9]*\)/\1/p' "$work/baseline.log")
-echo "mutate: $(( ran - ${#skip[@]} )) tests per mutant; left out (need another configuration): ${#skip[@]}"
+echo "mutate: $(( ran - ${#skip[@]} )) tests per mutant; left out (need another configuration, or --check's own test): ${#skip[@]}"
 
 apply() {  # file from to: replaces the one occurrence, fails if there is not exactly one
   python3 - "$1" "$2" "$3" <<'PY'
