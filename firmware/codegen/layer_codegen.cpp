@@ -306,6 +306,19 @@ class LayerGen {
   // even token's body must stay in its half at its peak, since the other half holds the next
   // token's inputs (the attention, whose scratch grows with the context, does not load ahead).
   using Inputs = std::vector<uint32_t>;
+  // inputs() of a loop over per-token rows: n elements of token t from each base + t * stride;
+  // the last token's loads are followed by the next projection's prefetch (if one is pending).
+  std::function<Inputs(int64_t)> token_rows(std::vector<uint32_t> bases, int64_t n, int64_t stride) {
+    return [this, bases, n, stride](int64_t t) {
+      Inputs in;
+      for (uint32_t base : bases) {
+        in.push_back(vsp_.alloc(n));
+        load_vec(in.back(), base + static_cast<uint32_t>(t * stride), n);
+      }
+      if (t == T_ - 1) prefetch();
+      return in;
+    };
+  }
   void per_token(const std::function<Inputs(int64_t)>& inputs, const std::function<void(int64_t, const Inputs&)>& body,
                  bool ahead = true);
   // Weight prefetch: the projection after the current vector phase, and the jobs already loaded.
@@ -833,14 +846,8 @@ std::vector<isa::Insn> LayerGen::run() {
   // Attention block: input norm and quantization, q/k/v, RoPE and the cache, attention,
   // sub-norm, o_proj, residual.
   next(p_.q, a_.wq);
-  per_token(
-      [&](int64_t t) {
-        const uint32_t x = vsp_.alloc(H);
-        load_vec(x, a_.x_in + static_cast<uint32_t>(t * sh), H);
-        if (t == T_ - 1) prefetch();
-        return Inputs{x};
-      },
-      [&](int64_t t, const Inputs& in) { norm_quant_token(in[0], H, c_in_, t, deq_a, dt_h); });
+  per_token(token_rows({a_.x_in}, H, sh),
+            [&](int64_t t, const Inputs& in) { norm_quant_token(in[0], H, c_in_, t, deq_a, dt_h); });
   vsp_.release(scratch_lo_);
   // Each token's key and value go to its position in its sequence's cache.
   auto cache_row = [&](uint32_t TokenSlot::*cache) {
@@ -883,19 +890,11 @@ std::vector<isa::Insn> LayerGen::run() {
   vsp_.release(scratch_lo_);
   project(p_.o, a_.wo, deq_o, rows_at(a_.attn_out, sh));
   next(p_.gate, a_.wgate);
-  per_token(
-      [&](int64_t t) {
-        const uint32_t x = vsp_.alloc(H), ao = vsp_.alloc(H);
-        load_vec(x, a_.x_in + static_cast<uint32_t>(t * sh), H);
-        load_vec(ao, a_.attn_out + static_cast<uint32_t>(t * sh), H);
-        if (t == T_ - 1) prefetch();
-        return Inputs{x, ao};
-      },
-      [&](int64_t t, const Inputs& in) {
-        elem(VectorOp::ADD, in[0], in[0], H, vecb(in[1]));
-        store_vec(in[0], a_.x1 + static_cast<uint32_t>(t * sh), H);
-        norm_quant_token(in[0], H, c_post_, t, deq_m, dt_h);
-      });
+  per_token(token_rows({a_.x_in, a_.attn_out}, H, sh), [&](int64_t t, const Inputs& in) {
+    elem(VectorOp::ADD, in[0], in[0], H, vecb(in[1]));
+    store_vec(in[0], a_.x1 + static_cast<uint32_t>(t * sh), H);
+    norm_quant_token(in[0], H, c_post_, t, deq_m, dt_h);
+  });
   vsp_.release(scratch_lo_);
 
   // MLP block: gate and up, relu(gate)^2 * up, sub-norm, down_proj, residual.
@@ -909,27 +908,15 @@ std::vector<isa::Insn> LayerGen::run() {
             store_vec(y[0], a_.mlp_act + static_cast<uint32_t>(t * si + row0 * 4), n);
           });
   next(p_.down, a_.wdown);
-  per_token(
-      [&](int64_t t) {
-        const uint32_t act = vsp_.alloc(I);
-        load_vec(act, a_.mlp_act + static_cast<uint32_t>(t * si), I);
-        if (t == T_ - 1) prefetch();
-        return Inputs{act};
-      },
-      [&](int64_t t, const Inputs& in) { norm_quant_token(in[0], I, c_ffn_, t, deq_d, dt_i); });
+  per_token(token_rows({a_.mlp_act}, I, si),
+            [&](int64_t t, const Inputs& in) { norm_quant_token(in[0], I, c_ffn_, t, deq_d, dt_i); });
   vsp_.release(scratch_lo_);
   project(p_.down, a_.wdown, deq_d, rows_at(a_.mlp_out, sh));
-  per_token(
-      [&](int64_t t) {
-        const uint32_t x = vsp_.alloc(H), mo = vsp_.alloc(H);
-        load_vec(x, a_.x1 + static_cast<uint32_t>(t * sh), H);
-        load_vec(mo, a_.mlp_out + static_cast<uint32_t>(t * sh), H);
-        return Inputs{x, mo};
-      },
-      [&](int64_t t, const Inputs& in) {
-        elem(VectorOp::ADD, in[0], in[0], H, vecb(in[1]));
-        store_vec(in[0], a_.x_out + static_cast<uint32_t>(t * sh), H);
-      });
+  // (No projection is pending here, so token_rows prefetches nothing.)
+  per_token(token_rows({a_.x1, a_.mlp_out}, H, sh), [&](int64_t t, const Inputs& in) {
+    elem(VectorOp::ADD, in[0], in[0], H, vecb(in[1]));
+    store_vec(in[0], a_.x_out + static_cast<uint32_t>(t * sh), H);
+  });
   return b_.finish();
 }
 

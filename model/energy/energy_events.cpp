@@ -89,15 +89,19 @@ Events count_events(const arch::Config& cfg, const std::vector<isa::Insn>& progr
                                                                                                       : 0;
         const uint64_t count = v.count();  // DOTS, WSUM positions
         uint64_t lane_ops = 0;
+        // Lane operations by what they use: a multiply (MUL), an add (the rest), both (QMUL,
+        // whose conversion and clamp are priced as an add: the table has no measurement of the
+        // chained operation, so this errs high).
+        auto lanes = [&](arch::VectorOp op, uint64_t ops) {
+          if (op == arch::VectorOp::MUL || op == arch::VectorOp::QMUL) e.vu_mul += ops;
+          if (op != arch::VectorOp::MUL) e.vu_add += ops;
+        };
         switch (v.kind) {
           case VectorKind::ELEM:
             e.vsp_rd_bits += rows * kRowBits + b_bits;
             e.vsp_wr_bits += rows * kRowBits;
             lane_ops = rows * L;
-            (v.op == arch::VectorOp::MUL || v.op == arch::VectorOp::QMUL ? e.vu_mul : e.vu_add) += lane_ops;
-            // QMUL also converts and clamps: priced as a multiply and an add (the lane's energy
-            // table has no measurement of the chained operation; this errs high).
-            if (v.op == arch::VectorOp::QMUL) e.vu_add += lane_ops;
+            lanes(v.op, lane_ops);
             break;
           case VectorKind::DOT:
             e.vsp_rd_bits += rows * kRowBits + b_bits;
@@ -123,8 +127,7 @@ Events count_events(const arch::Config& cfg, const std::vector<isa::Insn>& progr
             if (v.op == arch::VectorOp::QMUL) {  // the rows pass through the lanes first, as ELEM QMUL
               e.vsp_rd_bits += b_bits;
               lane_ops = rows * L;
-              e.vu_mul += lane_ops;
-              e.vu_add += lane_ops;
+              lanes(v.op, lane_ops);
             }
             break;
           case VectorKind::DOTS:

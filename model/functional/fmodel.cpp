@@ -595,10 +595,13 @@ void FunctionalModel::exec_vec(const Op& op, Run& r) {
     }
     case VectorKind::MAX: {
       vec::LaneReduce red(arch::VectorOp::MAX, v.imm);
-      if (v.op == arch::VectorOp::ABS) {  // the reduction of |a|
-        std::vector<uint32_t> mag(sp + v.src1 * L, sp + v.src1 * L + v.len);
-        for (uint32_t& m : mag) m = vec::lane(arch::VectorOp::ABS, m, 0);
-        red.elements(mag.data(), v.len);
+      if (v.op == arch::VectorOp::ABS) {  // the reduction of |a|, row by row
+        std::array<uint32_t, L> mag{};
+        for (uint64_t i = 0; i < v.len; i += L) {
+          const int n = static_cast<int>(std::min<uint64_t>(L, v.len - i));
+          for (int l = 0; l < n; ++l) mag[static_cast<size_t>(l)] = vec::lane(arch::VectorOp::ABS, sp[v.src1 * L + i + l], 0);
+          red.row(mag.data(), n);
+        }
       } else {
         red.elements(sp + v.src1 * L, v.len);
       }
