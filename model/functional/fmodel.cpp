@@ -1,6 +1,9 @@
-// Functional model of tasu: program-order interpreter of the command processor and its three
-// units, with the RTL's data layouts, bounds checks and error codes (rtl/*/tasu_*.sv).
+// Functional model of tasu: program-order interpreter of the command processor and its units,
+// with the RTL's data layouts, bounds checks and error codes (rtl/*/tasu_*.sv); its timing is
+// replayed afterwards (timing.cpp).
 #include "functional/fmodel.h"
+
+#include "functional/timing.h"
 
 #include "isa/wgt_format.h"
 
@@ -28,8 +31,6 @@ constexpr size_t kQueueDepth = arch::kCpQueueDepth;    // instructions waiting p
 constexpr uint64_t kFetchBurst = arch::kCpFetchBurst;  // beats per instruction-fetch request
 // tasu_engine: issue, tile, reduction and accumulate stages before the word is written.
 constexpr uint64_t kEnginePipe = 4;
-// Cycles from a unit's done to the issue of an instruction waiting for its token.
-constexpr uint64_t kTokenDelay = 1;
 
 constexpr int kUnits = isa::kUnits;
 constexpr int kLd = static_cast<int>(arch::Unit::LD), kEx = static_cast<int>(arch::Unit::EX),
@@ -89,63 +90,14 @@ uint32_t bf16_dot(const uint16_t* w, const int8_t* a, uint32_t depth, uint32_t b
 
 }  // namespace
 
-// The memory's data path, shared by read and write beats: each transfer takes the earliest free
-// cycles from the time its data can move, filling gaps that earlier-reserved transfers left (the
-// model reserves in its own execution order, which is not time order). Busy intervals [start,
-// end) that no later transfer can reach are dropped.
-class BusCalendar {
- public:
-  // Reserves `cycles` cycles from `ready` on; returns the cycle after the last one used.
-  uint64_t take(uint64_t ready, uint64_t cycles) {
-    uint64_t t = std::max(ready, floor_), left = cycles;
-    while (left > 0) {
-      auto next = busy_.upper_bound(t);  // the first interval starting after t
-      if (next != busy_.begin() && std::prev(next)->second > t) {
-        t = std::prev(next)->second;  // inside a busy interval: go to its end
-        continue;
-      }
-      const uint64_t n = next == busy_.end() ? left : std::min(left, next->first - t);
-      insert(t, t + n);
-      left -= n;
-      t += n;
-    }
-    return t;
-  }
-  // Nothing will be reserved before `t` any more.
-  void forget_before(uint64_t t) {
-    floor_ = std::max(floor_, t);
-    while (!busy_.empty() && busy_.begin()->second <= t) busy_.erase(busy_.begin());
-  }
-
- private:
-  void insert(uint64_t a, uint64_t b) {
-    auto next = busy_.lower_bound(a);
-    if (next != busy_.end() && next->first == b) {  // merge with the following interval
-      b = next->second;
-      next = busy_.erase(next);
-    }
-    if (next != busy_.begin()) {
-      auto prev = std::prev(next);
-      if (prev->second == a) {
-        prev->second = b;
-        return;
-      }
-    }
-    busy_.emplace(a, b);
-  }
-  std::map<uint64_t, uint64_t> busy_;
-  uint64_t floor_ = 0;  // intervals before it are forgotten: nothing is reserved there any more
-};
-
 struct FunctionalModel::Op {
   uint32_t pc;
   isa::Insn insn;
   isa::Deps deps;
-  uint64_t t_dispatch;
 };
 
-// State of one program run: the command processor's queues and token counters, plus the
-// bookkeeping of the timing estimate.
+// State of one program run: the command processor's queues and token counters, and what the
+// timing replay needs of each instruction.
 struct FunctionalModel::Run {
   uint64_t prog_addr;
   uint32_t n_insns;
@@ -153,13 +105,8 @@ struct FunctionalModel::Run {
   std::array<std::deque<Op>, kUnits> q;
   std::array<uint32_t, kUnits * kUnits> sem{};
 
-  // Estimate: times tokens were released (oldest first), when each unit can take a command,
-  // start times of the last few commands per unit (for queue room), the read channel.
-  std::array<std::deque<uint64_t>, kUnits * kUnits> sem_t;
-  std::array<uint64_t, kUnits> unit_free{};
-  std::array<std::deque<uint64_t>, kUnits> started;
-  uint64_t t_dispatch = 0, t_end = 0, ld_busy_end = 0;
-  BusCalendar bus;
+  // The instructions in program order, for the timing replay (functional/timing.h).
+  std::vector<TimedOp> timed;
 
   std::string state() const {
     std::string s = fmt::format("state: pc={} of {} tokens:", pc, n_insns);
@@ -730,81 +677,42 @@ void FunctionalModel::run(uint64_t prog_addr, uint32_t n_insns) {
   const uint32_t bus = cfg_.BusBytes;
   const uint32_t ipb = bus / arch::kInsnBytes;  // instructions per beat
   const uint64_t total_beats = (uint64_t{n_insns} + ipb - 1) / ipb;
-  const uint64_t lat = mem_latency_;
-  auto xfer_cycles = [&](uint64_t beats) { return (beats * bus + mem_bytes_per_cycle_ - 1) / mem_bytes_per_cycle_; };
 
   auto tokens_ok = [&](int u, const Op& op) {
     for (int p = 0; p < kUnits; ++p)
       if ((op.deps.pop >> p) & 1u && r.sem[static_cast<size_t>(chan(p, u))] == 0) return false;
     return true;
   };
-  auto take = [&](int s, uint64_t& t) {
-    --r.sem[static_cast<size_t>(s)];
-    t = std::max(t, r.sem_t[static_cast<size_t>(s)].front() + kTokenDelay);
-    r.sem_t[static_cast<size_t>(s)].pop_front();
-  };
-  auto give = [&](int s, uint64_t t, const Op& op) {
+  auto give = [&](int s, const Op& op) {
     if (r.sem[static_cast<size_t>(s)] == kTokenMax)
       raise(cfg_, r.state(), ErrorCode::SEM_OVERFLOW, r.pc, 0, &op.insn, op.pc,
             fmt::format("this instruction's release of a {} token would take the counter past {}", chan_name(s), kTokenMax));
     ++r.sem[static_cast<size_t>(s)];
-    r.sem_t[static_cast<size_t>(s)].push_back(t);
   };
 
-  // Runs the head of unit u: takes its tokens, executes it, releases its tokens.
+  // Runs the head of unit u: takes its tokens, executes it, releases its tokens. What the timing
+  // replay needs of it goes into r.timed.
   auto execute = [&](int u) {
     const Op op = r.q[static_cast<size_t>(u)].front();
     r.q[static_cast<size_t>(u)].pop_front();
-    uint64_t start = std::max(op.t_dispatch + 1, r.unit_free[static_cast<size_t>(u)]);
     for (int p = 0; p < kUnits; ++p)
-      if ((op.deps.pop >> p) & 1u) take(chan(p, u), start);
-    uint64_t done;
-    if (u == kLd) {
-      exec_load(op, r);
+      if ((op.deps.pop >> p) & 1u) --r.sem[static_cast<size_t>(chan(p, u))];
+    TimedOp& tm = r.timed[op.pc];
+    if (u == kLd || u == kSt) {
+      (u == kLd ? exec_load(op, r) : exec_store(op, r));
       const isa::Transfer t = isa::transfer_of(op.insn);
-      const uint64_t beats = uint64_t{t.rows} * t.row_beats;
-      const uint64_t bursts = uint64_t{t.rows} * ((t.row_beats + cfg_.MaxBurst - 1) / cfg_.MaxBurst);
-      // Requests run ahead of the data, so the next LOAD can start once these are issued. The
-      // data takes the memory's data path, shared with writes and instruction fetch.
-      done = r.bus.take(start + lat, xfer_cycles(beats)) + 1;
-      r.unit_free[kLd] = start + bursts + 1;
-      counters_.ld_busy += done - std::max(start, r.ld_busy_end);
-      r.ld_busy_end = done;
+      tm.rows = t.rows;
+      tm.row_beats = t.row_beats;
     } else if (u == kVu) {
       exec_vec(op, r);
-      done = start + vec_cycles(op.insn);
-      counters_.vu_busy += done - start;
-      r.unit_free[kVu] = done;  // it takes the next instruction in the cycle it completes this one
-    } else if (u == kEx) {
+      tm.cycles = vec_cycles(op.insn);
+    } else {
       exec_matmul(op, r);
       const isa::Matmul m = isa::matmul_of(op.insn);
-      done = start + uint64_t{m.depth} * m.tokens + kEnginePipe;
-      counters_.ex_busy += done - start;
-      r.unit_free[kEx] = done + 1;
-    } else {
-      exec_store(op, r);
-      const isa::Transfer t = isa::transfer_of(op.insn);
-      const uint64_t beats = uint64_t{t.rows} * t.row_beats;
-      const uint64_t bursts = uint64_t{t.rows} * ((t.row_beats + cfg_.MaxBurst - 1) / cfg_.MaxBurst);
-      // The first burst's beats are read from the buffer before the first goes out; then the
-      // beats stream on the shared data path, or the burst requests if they take longer: two
-      // cycles each, two and a half for single-beat bursts (measured on the RTL; the write
-      // bursts' handshakes then no longer overlap, so a lone single-beat burst takes two); then
-      // the write responses come back after the memory latency.
-      const uint64_t first = std::min<uint64_t>(t.row_beats, cfg_.MaxBurst);
-      const uint64_t requests = t.row_beats == 1 && bursts > 1 ? (5 * bursts + 1) / 2 : 2 * bursts;
-      done = r.bus.take(start + 3 + first, std::max(xfer_cycles(beats), requests)) + lat;
-      r.unit_free[kSt] = done + 1;
-      counters_.st_busy += done - start;
+      tm.cycles = uint64_t{m.depth} * m.tokens + kEnginePipe;
     }
-    if (u == kLd || u == kSt) r.bus.forget_before(std::min(r.unit_free[kLd], r.unit_free[kSt]));
     for (int c = 0; c < kUnits; ++c)
-      if ((op.deps.push >> c) & 1u) give(chan(u, c), done, op);
-    if (record_) timeline_.push_back({static_cast<rt::TraceEvent::Unit>(u), op.pc, start, done});
-    auto& st = r.started[static_cast<size_t>(u)];
-    st.push_back(start);
-    if (st.size() > kQueueDepth) st.pop_front();
-    r.t_end = std::max(r.t_end, done);
+      if ((op.deps.push >> c) & 1u) give(chan(u, c), op);
   };
 
   auto deadlock = [&](const std::string& why) {
@@ -825,7 +733,7 @@ void FunctionalModel::run(uint64_t prog_addr, uint32_t n_insns) {
   };
 
   bool finished = false;
-  const uint64_t t_fetch_ready = lat + 1;  // first program beat back from memory
+  uint32_t finish_pc = 0;
   for (;;) {
     for (bool progress = true; progress;) {
       progress = false;
@@ -865,17 +773,9 @@ void FunctionalModel::run(uint64_t prog_addr, uint32_t n_insns) {
       raise(cfg_, r.state(), ErrorCode::BAD_OPERAND, r.pc, low, &insn, r.pc,
             fmt::format("{} runs on the {} unit, which has no token channel to itself: pop_{} and push_{} must be 0",
                         arch::opcode_name(opc), unit_lower(u), unit_lower(u), unit_lower(u)));
-    r.t_dispatch = std::max({r.t_dispatch + 1, t_fetch_ready + beat});
-    // Each instruction beat crossed the shared data path before its first instruction dispatches.
-    if (r.pc % ipb == 0) r.bus.take(r.t_dispatch, 1);
-    // The timeline's fetch track: each burst of kFetchBurst beats, estimated to arrive just in
-    // time for its first instruction.
-    if (record_ && r.pc == first * ipb) {
-      const uint64_t t0 = r.t_dispatch > lat + 1 ? r.t_dispatch - lat - 1 : 0;
-      timeline_.push_back({rt::TraceEvent::kFetch, r.pc, t0, t0 + lat + len});
-    }
     if (u < 0) {
       finished = true;
+      finish_pc = r.pc;
       ++r.pc;
       continue;
     }
@@ -883,16 +783,19 @@ void FunctionalModel::run(uint64_t prog_addr, uint32_t n_insns) {
     if (q.size() == kQueueDepth)
       deadlock(fmt::format("dispatch of insn {} ({}) waits for room in the full {} queue", r.pc, isa::disassemble(insn),
                            unit_lower(u)));
-    // Room in the queue: the command kQueueDepth places earlier in this unit must have issued.
-    const auto& st = r.started[static_cast<size_t>(u)];
-    const size_t back = kQueueDepth - q.size();
-    if (st.size() >= back) r.t_dispatch = std::max(r.t_dispatch, st[st.size() - back]);
-    q.push_back(Op{r.pc, insn, deps, r.t_dispatch});
+    q.push_back(Op{r.pc, insn, deps});
+    r.timed.push_back(TimedOp{r.pc, static_cast<uint8_t>(u), deps.pop, deps.push, 0, 0, 0});
     ++counters_.insns;
     ++r.pc;
   }
   counters_.rd_bytes += total_beats * bus;
-  counters_.cycles = std::max(r.t_end, r.t_dispatch) + 2;
+  TimingResult tr = replay_timing(cfg_, mem_latency_, mem_bytes_per_cycle_, r.timed, finish_pc, n_insns, record_);
+  counters_.cycles = tr.cycles;
+  counters_.ld_busy = tr.ld_busy;
+  counters_.ex_busy = tr.ex_busy;
+  counters_.vu_busy = tr.vu_busy;
+  counters_.st_busy = tr.st_busy;
+  if (record_) timeline_ = std::move(tr.timeline);
 }
 
 }  // namespace tasu::model

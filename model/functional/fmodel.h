@@ -1,6 +1,6 @@
 // Functional model of the tasu accelerator: DRAM, weight tiles, activation and output buffers,
 // and a program interpreter that reproduces the RTL's results bit for bit, fast enough for
-// full BitNet layer shapes. Timing is only estimated (see Counters below).
+// full BitNet layer shapes. Its timing is modelled (see Counters below).
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -32,12 +32,13 @@ namespace tasu::model {
 // the RTL's value depends on timing (BUS_WRITE: the row in progress) the model gives the row of
 // the failing burst. Buffer and DRAM contents after an error are the model's best effort.
 //
-// Counters: insns, rd_bytes and wr_bytes are exact for a successful run. cycles, ex_busy, ld_busy
-// and st_busy come from an earliest-start schedule of the instructions (fixed unit latencies, no
-// memory contention): an estimate, NOT cycle-accurate; stall is always 0.
+// Counters: insns, rd_bytes and wr_bytes are exact for a successful run. cycles and the busy
+// counts come from a replay of the program through the command processor and the memory port,
+// cycle by cycle in time order (functional/timing.h): a model of the RTL's timing, written from
+// it and measured against it (docs/performance.md), not the RTL itself; stall is always 0.
 class FunctionalModel {
  public:
-  // mem_latency / mem_bytes_per_cycle == 0: the configuration's values (only used for estimates).
+  // mem_latency / mem_bytes_per_cycle == 0: the configuration's values (only used for timing).
   FunctionalModel(const arch::Config& cfg, uint64_t dram_bytes, uint32_t mem_latency = 0,
                   uint32_t mem_bytes_per_cycle = 0);
 
@@ -54,7 +55,7 @@ class FunctionalModel {
   void run(uint64_t prog_addr, uint32_t n_insns);
   const rt::Counters& counters() const { return counters_; }
   void clear_counters() { counters_ = {}; }
-  // Records each instruction's estimated interval per unit while on (the timeline's source on
+  // Records each instruction's modelled interval per unit while on (the timeline's source on
   // this backend); take_timeline() hands over those of the last run.
   void record_timeline(bool on) { record_ = on; }
   std::vector<rt::TraceEvent> take_timeline() {
@@ -86,7 +87,7 @@ class FunctionalModel {
   void exec_matmul(const Op& op, Run& r);
   void exec_store(const Op& op, Run& r);
   void exec_vec(const Op& op, Run& r);
-  uint64_t vec_cycles(const isa::Insn& insn) const;  // estimate, from rtl/vu/tasu_vu.sv's sequencer
+  uint64_t vec_cycles(const isa::Insn& insn) const;  // rtl/vu/tasu_vu.sv's sequencer, instruction by instruction
   // What LOAD and STORE share, as the two DMA engines do: the alignment rule, and the walk over
   // rows and MaxBurst-beat bursts with the DRAM bounds check of each burst. move(beat, dram,
   // beats) copies one burst between the on-chip beat space and DRAM.

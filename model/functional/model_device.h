@@ -12,8 +12,8 @@ namespace tasu::model {
 
 class ModelDevice : public rt::Device {
  public:
-  // opt.trace_file is ignored (the model has no waveform); the memory timing options only feed
-  // the cycle estimate.
+  // opt.trace_file is ignored (the model has no waveform); the memory timing options feed its
+  // timing replay.
   ModelDevice(const arch::Config& cfg, const rt::DeviceOptions& opt);
 
   const arch::Config& config() const override { return model_.config(); }
@@ -27,7 +27,7 @@ class ModelDevice : public rt::Device {
   void start(uint64_t prog_addr, uint32_t n_insns) override;
   // Throws the run's rt::DeviceError, if any (also on later calls, until reset() or start()).
   // max_cycles is not used: the model detects a hang exactly (DeviceError::watchdog()) instead of
-  // timing out, and its cycle count is only an estimate.
+  // timing out, and its cycle count comes from a model of the RTL's timing.
   void wait(uint64_t max_cycles) override;
   rt::Counters counters() override { return model_.counters(); }
   std::vector<rt::TraceEvent> take_timeline() override { return model_.take_timeline(); }
