@@ -89,8 +89,7 @@ inline std::vector<uint64_t> expect_layers_bit_exact(rt::Device& dev, const laye
     std::printf("%s step %lld: %llu cycles, %llu instructions in %llu programs\n", dev.backend().c_str(),
                 static_cast<long long>(step), static_cast<unsigned long long>(st.counters.cycles),
                 static_cast<unsigned long long>(st.insns), static_cast<unsigned long long>(st.programs));
-    // The roofline is a lower bound: no program may beat it. (On the RTL; the functional
-    // model's cycles are an estimate.)
+    // The roofline is a lower bound: no program may beat it (checked on the RTL, the hardware).
     if (dev.backend() == "rtl") {
       // The energy model's DRAM events, counted from the programs, are the RTL's byte counters.
       EXPECT_EQ(st.events.dram_rd_bytes, st.counters.rd_bytes) << "step " << step;

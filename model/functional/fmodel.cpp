@@ -33,8 +33,8 @@ constexpr uint64_t kFetchBurst = arch::kCpFetchBurst;  // beats per instruction-
 constexpr uint64_t kEnginePipe = 4;
 
 constexpr int kUnits = isa::kUnits;
-constexpr int kLd = static_cast<int>(arch::Unit::LD), kEx = static_cast<int>(arch::Unit::EX),
-              kVu = static_cast<int>(arch::Unit::VU), kSt = static_cast<int>(arch::Unit::ST);
+constexpr int kLd = static_cast<int>(arch::Unit::LD), kVu = static_cast<int>(arch::Unit::VU),
+              kSt = static_cast<int>(arch::Unit::ST);  // and the engine, EX
 // Token channel p -> c (given by unit p, taken by unit c), as the RTL's counters.
 constexpr int chan(int p, int c) { return p * kUnits + c; }
 std::string unit_lower(int u) {
@@ -706,7 +706,7 @@ void FunctionalModel::run(uint64_t prog_addr, uint32_t n_insns) {
     } else if (u == kVu) {
       exec_vec(op, r);
       tm.cycles = vec_cycles(op.insn);
-    } else {
+    } else {  // the engine
       exec_matmul(op, r);
       const isa::Matmul m = isa::matmul_of(op.insn);
       tm.cycles = uint64_t{m.depth} * m.tokens + kEnginePipe;

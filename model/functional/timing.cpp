@@ -267,7 +267,9 @@ TimingResult replay_timing(const arch::Config& cfg, uint32_t lat, uint32_t bytes
       progress = true;
       if (g == kFetch) {
         const uint64_t end = book(t, static_cast<uint32_t>(f_len));
-        for (uint64_t k = 0; k < f_len; ++k) f_arrival.push_back(end + lat - (f_len - 1 - k) + kFetchToDispatch);
+        for (uint64_t k = 0; k < f_len; ++k)  // the bridge's spacing of a burst's beats
+          f_arrival.push_back(end + lat - ((f_len - 1 - k) * bus + bytes_per_cycle - 1) / bytes_per_cycle +
+                              kFetchToDispatch);
         reads.push_back({end + lat, f_len});
         if (record)
           res.timeline.push_back({rt::TraceEvent::kFetch, static_cast<uint32_t>(f_requested * ipb), t, end + lat + 1});

@@ -24,18 +24,20 @@ using tasu::arch::ErrorCode;
 using tasu::arch::LoadDst;
 namespace isa = tasu::isa;
 
-tasu::codegen::BitLinearReport run_rtl(const char* cfg, int64_t m, int64_t k, int64_t n) {
-  auto dev = tasu::rt::open_device("rtl", cfg);
+tasu::codegen::BitLinearReport run_rtl(const char* cfg, int64_t m, int64_t k, int64_t n,
+                                       const tasu::rt::DeviceOptions& opt = {}) {
+  auto dev = tasu::rt::open_device("rtl", cfg, opt);
   tasu::codegen::BitLinearRun run;
   run.shape = {m, k, n};
   run.seed = static_cast<uint64_t>(m + 1000 * k + 7 * n);
-  auto r = tasu::codegen::run_bitlinear(*dev, run, dev->config().MemBytesPerCycle);
+  const double bpc = opt.mem_bytes_per_cycle ? opt.mem_bytes_per_cycle : dev->config().MemBytesPerCycle;
+  auto r = tasu::codegen::run_bitlinear(*dev, run, bpc);
   EXPECT_TRUE(r.bit_exact) << m << "x" << k << "x" << n << ": " << r.first_mismatch;
   EXPECT_GT(r.counters.cycles, 0u);
   EXPECT_GE(r.counters.ex_busy, static_cast<uint64_t>(r.plan.depth_total * r.plan.row_blocks * n));
   // The functional model's cycle count for the same run is within 2% of the RTL's (issue #10).
-  auto model = tasu::rt::open_device("model", cfg);
-  const auto mr = tasu::codegen::run_bitlinear(*model, run, model->config().MemBytesPerCycle);
+  auto model = tasu::rt::open_device("model", cfg, opt);
+  const auto mr = tasu::codegen::run_bitlinear(*model, run, bpc);
   const double err = static_cast<double>(mr.counters.cycles) / static_cast<double>(r.counters.cycles) - 1.0;
   std::printf("%s %lldx%lldx%lld: rtl %llu, model %llu cycles (%+.2f%%)\n", cfg, static_cast<long long>(m),
               static_cast<long long>(k), static_cast<long long>(n), static_cast<unsigned long long>(r.counters.cycles),
@@ -49,6 +51,20 @@ TEST(RtlBitLinear, Shape3x5Tokens2) { run_rtl("ci", 3, 5, 2); }
 TEST(RtlBitLinear, Shape33x100Tokens3) { run_rtl("ci", 33, 100, 3); }
 TEST(RtlBitLinear, Shape17x1000Tokens9KChunks) { run_rtl("ci", 17, 1000, 9); }
 TEST(RtlBitLinear, Shape16x64Tokens200OutputHalves) { run_rtl("ci", 16, 64, 200); }
+// Another memory: the functional model's timing rules were read off the RTL at one beat a cycle
+// and 20 cycles of latency; they must hold at half the bandwidth and three times the latency.
+TEST(RtlBitLinear, Real640x2560Tokens4SlowerMemory) {
+  tasu::rt::DeviceOptions opt;
+  opt.mem_latency = 60;
+  opt.mem_bytes_per_cycle = 32;
+  run_rtl("ci", 640, 2560, 4, opt);
+}
+TEST(RtlBitLinear, Shape16x64Tokens200SlowerMemory) {
+  tasu::rt::DeviceOptions opt;
+  opt.mem_latency = 60;
+  opt.mem_bytes_per_cycle = 32;
+  run_rtl("ci", 16, 64, 200, opt);
+}
 TEST(RtlBitLinear, Real2560x2560Tokens1) { run_rtl("ci", 2560, 2560, 1); }
 TEST(RtlBitLinear, Real640x2560Tokens4) { run_rtl("ci", 640, 2560, 4); }
 TEST(RtlBitLinear, Real6912x2560Tokens1) { run_rtl("ci", 6912, 2560, 1); }
