@@ -170,15 +170,16 @@ inline std::vector<uint64_t> expect_batch_bit_exact(rt::Device& dev, const layer
   return cycles;
 }
 
-// The functional model's cycle estimate is within `tol` of the RTL's count (issue #10: 2%).
-inline void expect_cycles_close(const std::vector<uint64_t>& rtl, const std::vector<uint64_t>& model, double tol,
+// The functional model's cycle count is the RTL's, step by step (issue #10 asks for 2%; the
+// model's timing replay gives it exactly).
+inline void expect_cycles_equal(const std::vector<uint64_t>& rtl, const std::vector<uint64_t>& model,
                                 const std::string& what) {
   ASSERT_EQ(rtl.size(), model.size()) << what;
   for (size_t i = 0; i < rtl.size(); ++i) {
     const double err = static_cast<double>(model[i]) / static_cast<double>(rtl[i]) - 1.0;
     std::printf("%s step %zu: rtl %llu, model %llu cycles (%+.2f%%)\n", what.c_str(), i,
                 static_cast<unsigned long long>(rtl[i]), static_cast<unsigned long long>(model[i]), 100 * err);
-    EXPECT_LE(std::abs(err), tol) << what << " step " << i << ": rtl " << rtl[i] << ", model " << model[i];
+    EXPECT_EQ(model[i], rtl[i]) << what << " step " << i << ": the functional model's cycles";
   }
 }
 

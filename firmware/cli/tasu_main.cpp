@@ -55,7 +55,7 @@ void print(const tasu::codegen::BitLinearReport& r) {
   fmt::print("  bit-exact vs golden : {}{}\n", r.bit_exact ? "yes" : "NO",
              r.bit_exact ? "" : fmt::format(" ({} mismatches, first: {})", r.mismatches, r.first_mismatch));
   fmt::print("  cycles              : {}{}\n", c.cycles,
-             r.backend == "model" ? " (functional model: analytic estimate, not cycle-accurate)" : "");
+             r.backend == "model" ? " (functional model: timed by its model of the RTL; docs/performance.md)" : "");
   fmt::print("  engine busy         : {} cycles\n", c.ex_busy);
   fmt::print("  utilization         : {:.2f}% ({:.0f} useful ternary ops / {:.0f} peak per cycle)\n",
              100 * r.utilization, r.useful_ops, r.peak_ops_per_cycle);

@@ -16,7 +16,7 @@
 namespace tasu::rt {
 
 struct Counters {
-  // ex_busy: the ternary engine; vu_busy: the vector unit (they share the execute queue).
+  // ex_busy: the matrix engine; vu_busy: the vector unit (each with its own queue).
   uint64_t cycles = 0, ex_busy = 0, vu_busy = 0, rd_bytes = 0, wr_bytes = 0, stall = 0, ld_busy = 0, st_busy = 0,
            insns = 0;
   Counters& operator+=(const Counters& o) {
@@ -51,7 +51,7 @@ class DeviceError : public std::runtime_error {
 };
 
 // One instruction's interval on a unit, in cycles from the program's start (the RTL's
-// handshake and done pulse; the functional model's estimate).
+// handshake and done pulse; the functional model's timing replay).
 struct TraceEvent {
   // The trace tracks: the units (arch::Unit), then the instruction fetch.
   enum Unit : uint8_t {

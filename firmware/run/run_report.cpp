@@ -227,7 +227,7 @@ void print_report(const RunResult& r, const ReportOptions& o, const RefCheck* re
   fmt::print("  bit-exact vs the exact layer model : {}{}\n", exact ? "yes" : "NO",
              exact ? "" : fmt::format(" ({} mismatches; first: {})", r.mismatches(), r.first_mismatch()));
   fmt::print("  cycles                 : {}{}\n", c.cycles,
-             model_backend ? " (functional model: timed by its model of the RTL's command processor and memory; error in docs/performance.md)"
+             model_backend ? " (functional model: timed by its model of the RTL; docs/performance.md)"
                            : "");
   if (r.layers.size() > 1) {
     fmt::print("  per layer              : layer  prefill cycles  decode cycles/step  bit-exact\n");

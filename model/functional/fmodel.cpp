@@ -13,7 +13,6 @@
 #include <array>
 #include <cstring>
 #include <deque>
-#include <map>
 #include <stdexcept>
 
 #include "asm/asm.h"
@@ -697,7 +696,7 @@ void FunctionalModel::run(uint64_t prog_addr, uint32_t n_insns) {
     r.q[static_cast<size_t>(u)].pop_front();
     for (int p = 0; p < kUnits; ++p)
       if ((op.deps.pop >> p) & 1u) --r.sem[static_cast<size_t>(chan(p, u))];
-    TimedOp& tm = r.timed[op.pc];
+    TimedOp& tm = r.timed[op.pc];  // one record per instruction before FINISH, in pc order
     if (u == kLd || u == kSt) {
       (u == kLd ? exec_load(op, r) : exec_store(op, r));
       const isa::Transfer t = isa::transfer_of(op.insn);
@@ -788,8 +787,8 @@ void FunctionalModel::run(uint64_t prog_addr, uint32_t n_insns) {
     ++counters_.insns;
     ++r.pc;
   }
-  counters_.rd_bytes += total_beats * bus;
   TimingResult tr = replay_timing(cfg_, mem_latency_, mem_bytes_per_cycle_, r.timed, finish_pc, n_insns, record_);
+  counters_.rd_bytes += tr.fetched_beats * bus;  // the program as far as the fetch read it
   counters_.cycles = tr.cycles;
   counters_.ld_busy = tr.ld_busy;
   counters_.ex_busy = tr.ex_busy;

@@ -94,11 +94,27 @@ TimingResult replay_timing(const arch::Config& cfg, uint32_t lat, uint32_t bytes
     return (path_free + bytes_per_cycle - 1) / bytes_per_cycle;
   };
 
-  // Read data in flight (fetch and loads): the cycle each burst's last beat arrives and its beats.
+  // Read data in flight (fetch and loads), in the order the memory returns it: the cycle its
+  // last beat is handed back and its beats. The bridge hands back a beat a cycle at most.
   struct ReadBurst {
     uint64_t last, beats;
   };
   std::deque<ReadBurst> reads;
+  uint64_t read_chan = 0;  // the last read beat's cycle
+  const uint64_t beat_bytes_per_cycle = std::min<uint64_t>(bytes_per_cycle, bus);
+  // Books a read burst; returns the cycle of each of its beats (the bridge's rule: beat i of a
+  // burst whose data ends at E is ready at E + lat - ceil((len - 1 - i) * bus / bytes_per_cycle),
+  // and goes out no earlier than the cycle after the beat before it).
+  auto read = [&](uint64_t t, uint32_t len, uint64_t* beat_at) {
+    const uint64_t end = book(t, len) + lat;
+    for (uint32_t i = 0; i < len; ++i) {
+      const uint64_t ready = end - ((uint64_t{len} - 1 - i) * bus + bytes_per_cycle - 1) / bytes_per_cycle;
+      read_chan = std::max(ready, read_chan + 1);
+      if (beat_at) beat_at[i] = read_chan;
+    }
+    reads.push_back({read_chan, len});
+    return read_chan;
+  };
   std::deque<uint64_t> ld_bursts;  // the load DMA's bursts in flight: when each one's last beat arrives
   // LOADs whose requests are all taken and which are not done yet: their done cycles. With the
   // one still requesting, at most a queue's depth are in flight (tasu_cmd_tokens tracks each
@@ -130,25 +146,29 @@ TimingResult replay_timing(const arch::Config& cfg, uint32_t lat, uint32_t bytes
     uint32_t len;
   };
   std::deque<WriteBurst> writes;    // requested, last beat not yet sent
-  std::deque<uint64_t> responses;   // cycle each booked write's response comes back
-  uint64_t st_prev_sent = 0, st_w0 = 0;
-  size_t st_op_responses = 0;       // of the active STORE's bursts still unanswered
-  uint64_t st_done_at = kNever;     // its last response
+  std::deque<uint64_t> responses;   // cycle each booked write's response is ready
+  uint64_t st_prev_sent = 0, st_stream = 0;  // the STORE's last beat sent; its beat stream's origin
+  size_t st_unanswered = 0;         // of the active STORE's bursts
   int prio = 0, held = -1;
   uint64_t ld_busy_end = 0, t_end = 0;
-  size_t finished_ops = 0;
+  size_t ops_timed = 0;             // instructions whose done cycle is known
 
   auto deliver_until = [&](uint64_t t) {
-    while (!reads.empty() && reads.front().last < t) reads.pop_front();
+    // A read burst counts against the memory's queue until its last beat is handed back.
+    while (!reads.empty() && reads.front().last + 1 < t) reads.pop_front();
     // A burst's slot frees once its last beat has been taken (tasu_dma_rd's descriptor FIFO).
     while (!ld_bursts.empty() && ld_bursts.front() + kLoadSlotFree <= t) ld_bursts.pop_front();
     while (!ld_cmds.empty() && ld_cmds.front() < t) ld_cmds.pop_front();
+    while (!f_leaving.empty() && f_leaving.front() <= t) {
+      f_leaving.pop_front();
+      ++f_freed;
+    }
   };
 
-  auto finish_op = [&](size_t i, uint64_t d) {
+  auto time_op = [&](size_t i, uint64_t d) {
     done[i] = d;
     t_end = std::max(t_end, d);
-    ++finished_ops;
+    ++ops_timed;
     const int u = ops[i].unit;
     if (u == kLd) {
       res.ld_busy += d - std::max(started[i], ld_busy_end);
@@ -163,23 +183,23 @@ TimingResult replay_timing(const arch::Config& cfg, uint32_t lat, uint32_t bytes
     if (record) res.timeline.push_back({static_cast<rt::TraceEvent::Unit>(u), ops[i].pc, started[i], d});
   };
 
-  auto can_start = [&](size_t i, uint64_t t) {
-    if (dispatched[i] + 1 > t || unit_free[ops[i].unit] > t) return false;
+  // The first cycle from which instruction i, at its queue's head, may issue as far as its
+  // dispatch, its unit and its tokens go (kNever while a token's giver has no done cycle yet).
+  auto issue_at = [&](size_t i) {
+    uint64_t at = std::max(dispatched[i] + 1, unit_free[ops[i].unit]);
     for (int p = 0; p < kUnits; ++p) {
       const uint32_t j = producer[i][static_cast<size_t>(p)];
-      if (j != UINT32_MAX && (done[j] == kNever || done[j] + kTokenDelay > t)) return false;
+      if (j != UINT32_MAX) at = done[j] == kNever ? kNever : std::max(at, done[j] + kTokenDelay);
+      if (at == kNever) break;
     }
-    return true;
+    return at;
   };
 
-  uint64_t t = 0, idle_since = 0;
-  while (finished_ops < n || !finish_dispatched) {
+  uint64_t t = 0;
+  while (ops_timed < n || !finish_dispatched) {
     bool progress = false;
     deliver_until(t);
-    while (!f_leaving.empty() && f_leaving.front() <= t) {
-      f_leaving.pop_front();
-      ++f_freed;
-    }
+    const bool fetching = !finish_dispatched;  // the fetch stops once FINISH has gone out
 
     // 1. Each unit's queue head starts once dispatched, its unit free and its tokens given.
     std::array<bool, kUnits> issued{};  // the queue entry it leaves is free from the next cycle
@@ -187,7 +207,7 @@ TimingResult replay_timing(const arch::Config& cfg, uint32_t lat, uint32_t bytes
       if (queue[u].empty()) continue;
       const size_t i = queue[u].front();
       if ((u == kLd && (ld.op != SIZE_MAX || ld_cmds.size() >= kQueueDepth)) || (u == kSt && st.op != SIZE_MAX) ||
-          !can_start(i, t))
+          issue_at(i) > t)
         continue;
       queue[u].pop_front();
       issued[u] = true;
@@ -195,23 +215,22 @@ TimingResult replay_timing(const arch::Config& cfg, uint32_t lat, uint32_t bytes
       progress = true;
       const TimedOp& o = ops[i];
       if (u == kEx) {
-        finish_op(i, t + o.cycles);
+        time_op(i, t + o.cycles);
         unit_free[kEx] = t + o.cycles + 1;
       } else if (u == kVu) {
-        finish_op(i, t + o.cycles);
+        time_op(i, t + o.cycles);
         unit_free[kVu] = t + o.cycles;  // it takes the next instruction in the cycle it completes this one
       } else if (u == kLd) {
         // The DMA takes the command in this cycle and requests from the next (tasu_dma_rd's StReq).
         ld = Active{i, Bursts(o.rows, o.row_beats, cfg.MaxBurst), 0, t + 1};
       } else {
         // tasu_dma_wr requests from the next cycle and reads the buffer from then on; the memory
-        // takes the first burst's beats from the cycle after that (measured on the RTL's trace:
-        // the burst takes the data path `first` + 2 cycles after the command).
+        // takes its beats from the cycle after that, one a cycle (measured on the RTL's trace:
+        // the first burst takes the data path its length + 2 cycles after the command).
         st = Active{i, Bursts(o.rows, o.row_beats, cfg.MaxBurst), 0, t + 1};
-        st_w0 = t + 2 + std::min<uint64_t>(o.row_beats, cfg.MaxBurst);
+        st_stream = t + 2;
         st_prev_sent = 0;
-        st_op_responses = static_cast<size_t>(st.b.total);
-        st_done_at = 0;
+        st_unanswered = static_cast<size_t>(st.b.total);
       }
     }
 
@@ -219,38 +238,40 @@ TimingResult replay_timing(const arch::Config& cfg, uint32_t lat, uint32_t bytes
     if (!finish_dispatched && (!any_dispatch || last_dispatch < t)) {
       const uint64_t pc = next_dispatch < n ? ops[next_dispatch].pc : finish_pc;
       const uint64_t beat = pc / ipb;
+      bool dispatched_now = false;
       if (beat < f_arrival.size() && f_arrival[beat] <= t) {
         if (next_dispatch < n) {
           const int u = ops[next_dispatch].unit;
           if (queue[u].size() + issued[u] < kQueueDepth) {
             dispatched[next_dispatch] = t;
             queue[u].push_back(next_dispatch++);
-            last_dispatch = t;
-            any_dispatch = progress = true;
+            dispatched_now = true;
           }
         } else {
-          finish_dispatched = any_dispatch = progress = true;
-          last_dispatch = t;
+          finish_dispatched = dispatched_now = true;
         }
+      }
+      if (dispatched_now) {
+        last_dispatch = t;
+        any_dispatch = progress = true;
         // A beat leaves the fetch buffer as its last instruction dispatches.
-        if (last_dispatch == t && pc % ipb == ipb - 1) f_leaving.push_back(t + kFetchSlotFree);
+        if (pc % ipb == ipb - 1) f_leaving.push_back(t + kFetchSlotFree);
       }
     }
 
     // 3. The memory port: the arbiter grants one request a cycle, round-robin, while the memory
     // takes requests.
-    const uint64_t read_ids = reads.size();
-    // The memory hands read beats back one at a time (sim/mem_bridge.h: beat i of a burst whose
-    // last is ready at L at L - ceil((beats - 1 - i) * bus / bytes_per_cycle)); those handed
-    // back before this cycle no longer count.
+    const uint64_t read_ids = static_cast<uint64_t>(
+        std::count_if(reads.begin(), reads.end(), [&](const ReadBurst& rb) { return rb.last >= t; }));
+    // Read beats the memory still holds (those handed back before the last cycle no longer count).
     uint64_t undelivered = 0;
     for (const ReadBurst& rb : reads)
-      undelivered += std::min<uint64_t>(rb.beats, (rb.last - t) * bytes_per_cycle / bus + 1);
+      undelivered += std::min<uint64_t>(rb.beats, (rb.last + 1 - t) * beat_bytes_per_cycle / bus + 1);
     const bool port_ready = undelivered < kBridgeRequests * cfg.MaxBurst && writes.size() < kBridgeRequests &&
                             responses.size() < kBridgeRequests * 4;
     std::array<bool, 3> want{};
     const uint64_t f_len = std::min<uint64_t>(kFetchBurst, total_beats - f_requested);
-    want[kFetch] = !finish_dispatched && t >= kFetchStart && f_requested < total_beats && read_ids < kArbiterIds &&
+    want[kFetch] = fetching && t >= kFetchStart && f_requested < total_beats && read_ids < kArbiterIds &&
                    (f_requested - f_freed) + f_len <= kFetchDepth;
     want[kLoad] = ld.op != SIZE_MAX && ld.next < ld.b.total && ld.ready <= t && read_ids < kArbiterIds &&
                   ld_bursts.size() < kLoadBursts;
@@ -260,40 +281,34 @@ TimingResult replay_timing(const arch::Config& cfg, uint32_t lat, uint32_t bytes
     if (held >= 0 && want[static_cast<size_t>(held)]) g = held;
     for (int k = 0; g < 0 && k < 3; ++k)
       if (want[static_cast<size_t>((prio + k) % 3)]) g = (prio + k) % 3;
-    if (g >= 0 && !port_ready) held = g;
+    held = g >= 0 && !port_ready ? g : -1;  // a grant the memory refused is kept
     if (g >= 0 && port_ready) {
-      held = -1;
       prio = (g + 1) % 3;
       progress = true;
       if (g == kFetch) {
-        const uint64_t end = book(t, static_cast<uint32_t>(f_len));
-        for (uint64_t k = 0; k < f_len; ++k)  // the bridge's spacing of a burst's beats
-          f_arrival.push_back(end + lat - ((f_len - 1 - k) * bus + bytes_per_cycle - 1) / bytes_per_cycle +
-                              kFetchToDispatch);
-        reads.push_back({end + lat, f_len});
-        if (record)
-          res.timeline.push_back({rt::TraceEvent::kFetch, static_cast<uint32_t>(f_requested * ipb), t, end + lat + 1});
+        uint64_t at[kFetchBurst];
+        const uint64_t last = read(t, static_cast<uint32_t>(f_len), at);
+        for (uint64_t k = 0; k < f_len; ++k) f_arrival.push_back(at[k] + kFetchToDispatch);
+        res.fetch_end = last + 1;
+        if (record) res.timeline.push_back({rt::TraceEvent::kFetch, static_cast<uint32_t>(f_requested * ipb), t, last + 1});
         f_requested += f_len;
       } else if (g == kLoad) {
-        const uint32_t len = ld.b.len(ld.next);
-        const uint64_t end = book(t, len);
-        reads.push_back({end + lat, len});
-        ld_bursts.push_back(end + lat);
+        const uint64_t last = read(t, ld.b.len(ld.next), nullptr);
+        ld_bursts.push_back(last);
         ld.ready = t + 1;
         if (++ld.next == ld.b.total) {
-          // Done the cycle after the memory's ready cycle for the last beat (the beat is written);
-          // the DMA takes the next LOAD the cycle after its last request.
-          finish_op(ld.op, end + lat + 1);
-          ld_cmds.push_back(end + lat + 1);
+          // Done the cycle after its last beat is handed back (the beat is written); the DMA
+          // takes the next LOAD the cycle after its last request.
+          time_op(ld.op, last + 1);
+          ld_cmds.push_back(last + 1);
           unit_free[kLd] = t + 1;
           ld.op = SIZE_MAX;
         }
       } else {
         const uint32_t len = st.b.len(st.next);
-        const uint64_t k = st.next;
         // Beats stream from the buffer one a cycle, continuing from the first burst's; a burst's
         // beats go out once its request is taken (the memory then accepts them one a cycle).
-        const uint64_t paced = st_w0 + st.b.beats_before(k + 1) - len;
+        const uint64_t paced = st_stream + st.b.beats_before(st.next + 1);
         const uint64_t sent = std::max({paced, t + len, st_prev_sent + len});
         st_prev_sent = sent;
         writes.push_back({sent, len});
@@ -303,30 +318,57 @@ TimingResult replay_timing(const arch::Config& cfg, uint32_t lat, uint32_t bytes
     }
     // Writes whose last beat goes out now take the path; their responses follow the latency.
     while (!writes.empty() && writes.front().sent <= t) {
-      const uint64_t end = book(t, writes.front().len);
-      responses.push_back(end + lat);
-      st_done_at = std::max(st_done_at, end + lat + 1);  // the done pulse as the last response is taken
+      responses.push_back(book(t, writes.front().len) + lat);
       writes.pop_front();
       progress = true;
     }
-    while (!responses.empty() && responses.front() <= t) {
+    // The memory hands back one write response a cycle; the STORE is done as it takes its last.
+    if (!responses.empty() && responses.front() < t) {
       responses.pop_front();
-      if (st.op != SIZE_MAX && --st_op_responses == 0) {
-        finish_op(st.op, st_done_at);
-        unit_free[kSt] = st_done_at + 1;
+      if (st.op != SIZE_MAX && --st_unanswered == 0) {
+        time_op(st.op, t);
+        unit_free[kSt] = t + 1;
         st.op = SIZE_MAX;
       }
       progress = true;
     }
-    if (progress) idle_since = t;
-    else if (t - idle_since > 100'000'000)
-      throw std::logic_error(fmt::format("timing replay: no progress since cycle {}", idle_since));
-    ++t;
+
+    // Nothing changed and nobody waits on the memory port: go to the next cycle in which
+    // something can (a long MATMUL or VEC, the memory's latency).
+    uint64_t next = t + 1;
+    if (!progress && !want[kFetch] && !want[kLoad] && !want[kStore]) {
+      next = kNever;
+      auto after = [&](uint64_t c) { next = std::min(next, std::max(c, t + 1)); };
+      for (int u = 0; u < kUnits; ++u)
+        if (!queue[u].empty()) after(issue_at(queue[u].front()));
+      if (!finish_dispatched) {
+        const uint64_t beat = (next_dispatch < n ? ops[next_dispatch].pc : finish_pc) / ipb;
+        if (beat < f_arrival.size()) after(std::max(last_dispatch + 1, f_arrival[beat]));
+        if (t < kFetchStart) after(kFetchStart);
+      }
+      for (const ReadBurst& rb : reads) after(rb.last + 1);
+      if (!ld_bursts.empty()) after(ld_bursts.front() + kLoadSlotFree);
+      if (!ld_cmds.empty()) after(ld_cmds.front() + 1);
+      if (!f_leaving.empty()) after(f_leaving.front());
+      if (ld.op != SIZE_MAX) after(ld.ready);
+      if (st.op != SIZE_MAX) after(st.ready);
+      if (!writes.empty()) after(writes.front().sent);
+      if (!responses.empty()) after(responses.front() + 1);
+      if (next == kNever)
+        throw std::logic_error(fmt::format("timing replay: stuck at cycle {} with {} of {} instructions timed", t,
+                                           ops_timed, n));
+    }
+    t = next;
   }
-  res.cycles = std::max(t_end, last_dispatch + 1);  // the RTL counts up to the last done pulse
-  // In the order the instructions finished, as the RTL's trace records them.
-  std::stable_sort(res.timeline.begin(), res.timeline.end(),
-                   [](const rt::TraceEvent& a, const rt::TraceEvent& b) { return a.end < b.end; });
+  // The RTL counts up to the last done pulse, and finishes only once the fetch has no beat in
+  // flight.
+  res.cycles = std::max({t_end, last_dispatch, res.fetch_end});
+  res.fetched_beats = f_requested;
+  // In the order the instructions finished, as the RTL's trace records them (a cycle's ends by
+  // unit, the fetch last).
+  std::stable_sort(res.timeline.begin(), res.timeline.end(), [](const rt::TraceEvent& a, const rt::TraceEvent& b) {
+    return a.end != b.end ? a.end < b.end : a.unit < b.unit;
+  });
   return res;
 }
 

@@ -23,13 +23,15 @@ struct TimedOp {
 
 struct TimingResult {
   uint64_t cycles = 0, ld_busy = 0, ex_busy = 0, vu_busy = 0, st_busy = 0;
+  uint64_t fetched_beats = 0;  // the program beats the fetch read
+  uint64_t fetch_end = 0;      // the cycle after the last fetched beat came back
   std::vector<rt::TraceEvent> timeline;  // filled when asked for
 };
 
 // ops: the program's instructions up to (not including) its FINISH at finish_pc, in program
 // order; n_insns: the program's length (what the fetch reads). lat and bytes_per_cycle: the
-// memory's. Throws std::logic_error if the replay stops making progress (the interpreter has
-// already run the program to its FINISH, so this would be a bug of the replay).
+// memory's. Throws std::logic_error if the replay gets stuck (the interpreter has already run the
+// program to its FINISH, so this would be a bug of the replay).
 TimingResult replay_timing(const arch::Config& cfg, uint32_t lat, uint32_t bytes_per_cycle,
                            const std::vector<TimedOp>& ops, uint32_t finish_pc, uint32_t n_insns, bool record);
 

@@ -9,13 +9,13 @@ namespace {
 
 using tasu::bench::shape;
 
-// Each test also runs the functional model and holds its cycle estimate to 2% of the RTL.
+// Each test also runs the functional model, whose cycle count must be the RTL's.
 void run_both(const tasu::layer::LayerShape& s, int layers, int64_t P, int64_t decode, const char* config = "ci") {
   auto rtl = tasu::rt::open_device("rtl", config);
   auto model = tasu::rt::open_device("model", config);
   const auto rc = tasu::bench::expect_layers_bit_exact(*rtl, s, layers, P, decode);
   const auto mc = tasu::bench::expect_layers_bit_exact(*model, s, layers, P, decode);
-  tasu::bench::expect_cycles_close(rc, mc, 0.02, "layer");
+  tasu::bench::expect_cycles_equal(rc, mc, "layer");
 }
 
 TEST(RtlLayer, HeadDim64PrefillAndDecode) { run_both(shape(256, 704, 4, 2, 64), 1, 6, 2); }
@@ -35,7 +35,7 @@ TEST(RtlLayer, BatchedDecode) {
   auto model = tasu::rt::open_device("model", "ci");
   const auto rc = tasu::bench::expect_batch_bit_exact(*rtl, s, 3, 4, 2);
   const auto mc = tasu::bench::expect_batch_bit_exact(*model, s, 3, 4, 2);
-  tasu::bench::expect_cycles_close(rc, mc, 0.02, "batch");
+  tasu::bench::expect_cycles_equal(rc, mc, "batch");
 }
 
 }  // namespace

@@ -35,14 +35,15 @@ tasu::codegen::BitLinearReport run_rtl(const char* cfg, int64_t m, int64_t k, in
   EXPECT_TRUE(r.bit_exact) << m << "x" << k << "x" << n << ": " << r.first_mismatch;
   EXPECT_GT(r.counters.cycles, 0u);
   EXPECT_GE(r.counters.ex_busy, static_cast<uint64_t>(r.plan.depth_total * r.plan.row_blocks * n));
-  // The functional model's cycle count for the same run is within 2% of the RTL's (issue #10).
+  // The functional model's cycle count for the same run: issue #10 asks for 2% of the RTL's; its
+  // timing replay (model/functional/timing.cpp) gives the RTL's count exactly, and is held there.
   auto model = tasu::rt::open_device("model", cfg, opt);
   const auto mr = tasu::codegen::run_bitlinear(*model, run, bpc);
   const double err = static_cast<double>(mr.counters.cycles) / static_cast<double>(r.counters.cycles) - 1.0;
   std::printf("%s %lldx%lldx%lld: rtl %llu, model %llu cycles (%+.2f%%)\n", cfg, static_cast<long long>(m),
               static_cast<long long>(k), static_cast<long long>(n), static_cast<unsigned long long>(r.counters.cycles),
               static_cast<unsigned long long>(mr.counters.cycles), 100 * err);
-  EXPECT_LE(std::abs(err), 0.02) << "functional model cycles " << mr.counters.cycles << " vs rtl " << r.counters.cycles;
+  EXPECT_EQ(mr.counters.cycles, r.counters.cycles) << "functional model cycles " << 100 * err << "% off the RTL's";
   return r;
 }
 
@@ -353,7 +354,7 @@ void random_programs(const char* config) {
     std::printf("%s trial %d: rtl %llu, model %llu cycles (%+.2f%%)\n", config, trial,
                 static_cast<unsigned long long>(cnt[0].cycles), static_cast<unsigned long long>(cnt[1].cycles),
                 100 * (static_cast<double>(cnt[1].cycles) / static_cast<double>(cnt[0].cycles) - 1));
-    EXPECT_NEAR(static_cast<double>(cnt[1].cycles) / static_cast<double>(cnt[0].cycles), 1.0, 0.02) << "trial " << trial;
+    EXPECT_EQ(cnt[1].cycles, cnt[0].cycles) << "trial " << trial << ": the functional model's cycles";
     EXPECT_EQ(cnt[0].rd_bytes, cnt[1].rd_bytes) << "trial " << trial;
     EXPECT_EQ(cnt[0].wr_bytes, cnt[1].wr_bytes) << "trial " << trial;
     EXPECT_EQ(cnt[0].insns, cnt[1].insns) << "trial " << trial;
