@@ -23,8 +23,10 @@ constexpr uint64_t kNever = UINT64_MAX;
 constexpr uint64_t kTokenDelay = 1;
 constexpr size_t kQueueDepth = arch::kCpQueueDepth;
 constexpr uint64_t kFetchBurst = arch::kCpFetchBurst, kFetchDepth = arch::kCpFetchDepth;
-// sim/mem_bridge.h: outstanding requests the memory controller takes (reads counted in beats of
-// max_requests bursts, writes in bursts, write responses in 4x as many).
+// The RTL's and the platform's depths, written here rather than generated: CI's benches hold the
+// replay's cycle counts equal to the RTL's, so a change to one of them there fails until it is
+// made here too. sim/mem_bridge.h: outstanding requests the memory controller takes (reads
+// counted in beats of max_requests bursts, writes in bursts, write responses in 4x as many).
 constexpr uint64_t kBridgeRequests = 8;
 constexpr uint64_t kArbiterIds = 16;  // tasu_mem_arbiter's IdDepth: read bursts in flight
 constexpr uint64_t kLoadBursts = 8;   // tasu_dma_rd's Outstanding: its bursts whose data is not all back
