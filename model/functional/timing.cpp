@@ -133,7 +133,7 @@ TimingResult replay_timing(const arch::Config& cfg, uint32_t lat, uint32_t bytes
   std::array<uint64_t, kUnits> unit_free{};
   size_t next_dispatch = 0;
   uint64_t last_dispatch = 0;
-  bool any_dispatch = false, finish_dispatched = false;
+  bool finish_dispatched = false;  // (no dispatch can come at cycle 0: the fetch takes longer)
   // The request side of each DMA: the LOAD or STORE whose bursts it requests, the next burst
   // and the first cycle it may ask for it.
   struct Active {
@@ -237,7 +237,7 @@ TimingResult replay_timing(const arch::Config& cfg, uint32_t lat, uint32_t bytes
     }
 
     // 2. Dispatch: one instruction a cycle, once its fetch beat is here and its queue has room.
-    if (!finish_dispatched && (!any_dispatch || last_dispatch < t)) {
+    if (!finish_dispatched && last_dispatch < t) {
       const uint64_t pc = next_dispatch < n ? ops[next_dispatch].pc : finish_pc;
       const uint64_t beat = pc / ipb;
       bool dispatched_now = false;
@@ -255,7 +255,7 @@ TimingResult replay_timing(const arch::Config& cfg, uint32_t lat, uint32_t bytes
       }
       if (dispatched_now) {
         last_dispatch = t;
-        any_dispatch = progress = true;
+        progress = true;
         // A beat leaves the fetch buffer as its last instruction dispatches.
         if (pc % ipb == ipb - 1) f_leaving.push_back(t + kFetchSlotFree);
       }

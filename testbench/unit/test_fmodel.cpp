@@ -10,6 +10,7 @@
 
 #include "asm/asm.h"
 #include "functional/model_device.h"
+#include "functional/timing.h"
 
 namespace tasu::model {
 namespace {
@@ -586,3 +587,34 @@ TEST_F(FModel, DeviceContract) {
 
 }  // namespace
 }  // namespace tasu::model
+
+// The timing replay's own checks: the interpreter runs a program first, so these cannot happen
+// through the device; fed directly, the replay refuses a token nobody gives and a program whose
+// units wait on each other forever, instead of looping.
+TEST(TimingReplay, RefusesATokenNobodyGives) {
+  const auto& cfg = *tasu::arch::find_config("ci");
+  const uint8_t ex = 1u << static_cast<int>(tasu::arch::Unit::EX);
+  const std::vector<tasu::model::TimedOp> ops = {{0, static_cast<uint8_t>(tasu::arch::Unit::LD), ex, 0, 0, 1, 1}};
+  try {
+    tasu::model::replay_timing(cfg, 20, 64, ops, 1, 2, false);
+    FAIL() << "no error";
+  } catch (const std::logic_error& e) {
+    EXPECT_NE(std::string(e.what()).find("takes a token nobody gives"), std::string::npos) << e.what();
+  }
+}
+
+TEST(TimingReplay, RefusesUnitsWaitingOnEachOther) {
+  const auto& cfg = *tasu::arch::find_config("ci");
+  const auto LD = static_cast<uint8_t>(tasu::arch::Unit::LD), EX = static_cast<uint8_t>(tasu::arch::Unit::EX);
+  const uint8_t from_ld = 1u << LD, from_ex = 1u << EX;
+  // LOAD 0 waits for MATMUL 1, which waits for LOAD 2, queued behind LOAD 0.
+  const std::vector<tasu::model::TimedOp> ops = {{0, LD, from_ex, 0, 0, 1, 1},
+                                                 {1, EX, from_ld, from_ld, 4, 0, 0},
+                                                 {2, LD, 0, from_ex, 0, 1, 1}};
+  try {
+    tasu::model::replay_timing(cfg, 20, 64, ops, 3, 4, false);
+    FAIL() << "no error";
+  } catch (const std::logic_error& e) {
+    EXPECT_NE(std::string(e.what()).find("stuck at cycle"), std::string::npos) << e.what();
+  }
+}
