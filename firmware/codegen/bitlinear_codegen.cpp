@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <stdexcept>
 
@@ -40,14 +41,11 @@ struct TokenLink {
 }  // namespace
 
 BitLinearPlan plan_bitlinear(const arch::Config& cfg, const BitLinearShape& s) {
-  // The INT8 MAC array runs the same programs with the ternary weights as int8 bytes (its
-  // integer sums are the same); the BF16 array's outputs are binary32, which the programs'
-  // integer pipeline (scales, requantization) does not take.
-  if (cfg.Engine == static_cast<uint32_t>(arch::Engine::BF16))
-    throw std::invalid_argument(fmt::format(
-        "configuration '{}' has a BF16 MAC-array engine (a silicon baseline) whose sums are binary32: BitLinear "
-        "programs need integer sums (the ternary or the INT8 engine)",
-        cfg.name));
+  // The MAC-array baselines run the same programs with the ternary weights as int8 bytes (INT8)
+  // or BF16 values (BF16, whose tiles take the int8 activations as BF16, exactly). The BF16
+  // array's binary32 sums of such products are exact integers below 2^24 (max_k * 128 < 2^24):
+  // unpack_outputs and the layer programs take them as the integers they are.
+  static_assert(int64_t{arch::kMaxK} * 128 < (int64_t{1} << 24), "binary32 sums exact up to max_k");
   if (s.m <= 0 || s.k <= 0 || s.n <= 0)
     throw std::invalid_argument(fmt::format("BitLinear shape must be positive, got M={} K={} N={}", s.m, s.k, s.n));
   if (s.k > arch::kMaxK)
@@ -90,8 +88,11 @@ std::vector<uint8_t> pack_weights(const arch::Config& cfg, const BitLinearPlan& 
   // A weight is its two's complement in wgt_bits bits (2 for ternary: 0b11, 0b00, 0b01; 8 for
   // the INT8 array), lane l of row r at bit (r * Lanes + l) * bits of the tile's word; with WPack
   // five weights a byte (isa::pack_trit5), in the same order.
+  // BF16 weights are the values' bit patterns (+1.0 0x3F80, -1.0 0xBF80), little-endian.
   const uint32_t bits = cfg.wgt_bits(), mask = (1u << bits) - 1;
-  if (bits > 8 || 8 % bits != 0) throw std::logic_error("pack_weights: weights of 2, 4 or 8 bits");
+  if (bits > 16 || (bits <= 8 && 8 % bits != 0) || (bits > 8 && bits != 16))
+    throw std::logic_error("pack_weights: weights of 2, 4, 8 or 16 bits");
+  const bool bf16 = cfg.Engine == static_cast<uint32_t>(arch::Engine::BF16);
   std::vector<uint8_t> out(p.weight_bytes, 0);
   std::vector<int8_t> trits(cfg.WPack ? size_t{cfg.Rows} * cfg.Lanes : 0);
   const int64_t tl = int64_t{cfg.Tiles} * cfg.Lanes;
@@ -120,6 +121,12 @@ std::vector<uint8_t> pack_weights(const arch::Config& cfg, const BitLinearPlan& 
           }
           for (int64_t l = 0; l < lanes; ++l) {
             const uint64_t pos = static_cast<uint64_t>(r * cfg.Lanes + l) * bits;
+            if (bf16) {
+              const uint16_t b = src[l] == 0 ? 0 : src[l] > 0 ? 0x3F80 : 0xBF80;
+              word[pos / 8] = static_cast<uint8_t>(b);
+              word[pos / 8 + 1] = static_cast<uint8_t>(b >> 8);
+              continue;
+            }
             word[pos / 8] |= static_cast<uint8_t>((static_cast<uint8_t>(src[l]) & mask) << (pos % 8));
           }
         }
@@ -135,9 +142,26 @@ std::vector<uint8_t> pack_activations(const BitLinearPlan& p, const int8_t* x) {
   return out;
 }
 
-void unpack_outputs(const BitLinearPlan& p, const int32_t* y_dev, int32_t* y) {
+void unpack_outputs(const arch::Config& cfg, const BitLinearPlan& p, const int32_t* y_dev, int32_t* y) {
+  const bool bf16 = cfg.Engine == static_cast<uint32_t>(arch::Engine::BF16);
   for (int64_t n = 0; n < p.shape.n; ++n)
-    std::memcpy(y + n * p.shape.m, y_dev + n * p.mp, static_cast<size_t>(p.shape.m) * sizeof(int32_t));
+    for (int64_t m = 0; m < p.shape.m; ++m) {
+      const int32_t word = y_dev[n * p.mp + m];
+      int32_t& out = y[n * p.shape.m + m];
+      if (!bf16) {
+        out = word;
+        continue;
+      }
+      // A binary32 sum of ternary x int8 products is an integer of magnitude below 2^24; any
+      // other pattern is a device fault, named rather than rounded into a plausible value.
+      float f;
+      std::memcpy(&f, &word, sizeof f);
+      if (!(std::fabs(f) < 16777216.0f) || f != std::trunc(f))
+        throw std::runtime_error(fmt::format(
+            "output [token {}][row {}] of the BF16 engine is {} (0x{:08x}), not an integer sum of ternary x int8 products",
+            n, m, f, static_cast<uint32_t>(word)));
+      out = static_cast<int32_t>(f);
+    }
 }
 
 std::vector<isa::Insn> generate_bitlinear(const arch::Config& cfg, const BitLinearPlan& p, const BitLinearAddrs& a) {

@@ -34,10 +34,11 @@ BitLinearPlan plan_bitlinear(const arch::Config& cfg, const BitLinearShape& s);
 // last beat is padding).
 uint64_t wgt_job_offset(const arch::Config& cfg, const BitLinearPlan& p, int64_t rb, int64_t kc);
 
-// Device layouts. w is [m][k] in {-1,0,1}, x is [n][k] int8; y_dev is [n][mp] int32.
+// Device layouts. w is [m][k] in {-1,0,1}, x is [n][k] int8; y_dev is [n][mp] int32 (the BF16
+// engine's binary32 sums, taken back as the integers they are; anything else throws).
 std::vector<uint8_t> pack_weights(const arch::Config& cfg, const BitLinearPlan& p, const int8_t* w);
 std::vector<uint8_t> pack_activations(const BitLinearPlan& p, const int8_t* x);
-void unpack_outputs(const BitLinearPlan& p, const int32_t* y_dev, int32_t* y);
+void unpack_outputs(const arch::Config& cfg, const BitLinearPlan& p, const int32_t* y_dev, int32_t* y);
 
 struct BitLinearAddrs {
   uint32_t weights = 0, acts = 0, outs = 0;

@@ -61,7 +61,7 @@ BitLinearReport run_bitlinear(rt::Device& dev, const BitLinearRun& run, double b
 
   r.useful_ops = static_cast<double>(s.m) * s.k * s.n;
   r.peak_ops_per_cycle = cfg.ops_per_cycle();
-  r.compulsory_bytes = static_cast<double>(s.m) * s.k / 4 + static_cast<double>(s.k) * s.n + 4.0 * s.m * s.n;
+  r.compulsory_bytes = static_cast<double>(s.m) * s.k * cfg.dram_bits_per_weight() / 8 + static_cast<double>(s.k) * s.n + 4.0 * s.m * s.n;
   r.bytes_per_cycle = bytes_per_cycle;
   r.compute_bound_cycles = r.useful_ops / r.peak_ops_per_cycle;
   r.memory_bound_cycles = r.compulsory_bytes / bytes_per_cycle;
@@ -82,7 +82,7 @@ BitLinearReport run_bitlinear(rt::Device& dev, const BitLinearRun& run, double b
   std::vector<int32_t> ydev(static_cast<size_t>(s.n * p.mp));
   dev.read(a.outs, ydev.data(), p.out_bytes);
   std::vector<int32_t> y(static_cast<size_t>(s.n * s.m));
-  unpack_outputs(p, ydev.data(), y.data());
+  unpack_outputs(cfg, p, ydev.data(), y.data());
   for (size_t i = 0; i < y.size(); ++i) {
     if (y[i] != y_ref[i]) {
       if (r.mismatches == 0)

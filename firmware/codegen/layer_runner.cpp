@@ -42,7 +42,7 @@ Roofline program_roofline(const arch::Config& cfg, const layer::LayerParams& p, 
   double ops = 0, weight_bytes = 0;
   for (const layer::TernaryProjection* w : {&p.q, &p.k, &p.v, &p.o, &p.gate, &p.up, &p.down}) {
     ops += static_cast<double>(w->out) * static_cast<double>(w->in);
-    weight_bytes += static_cast<double>(w->out) * static_cast<double>(w->in) * (cfg.WPack ? 8.0 / 5.0 : cfg.wgt_bits()) / 8.0;
+    weight_bytes += static_cast<double>(w->out) * static_cast<double>(w->in) * cfg.dram_bits_per_weight() / 8.0;
   }
   const double hidden_io = 2.0 * static_cast<double>(tokens * s.hidden) * 4.0;
   const double kv = static_cast<double>(positions * s.kv_heads * s.head_dim) * 4.0 * 2.0;

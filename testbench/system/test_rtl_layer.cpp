@@ -1,5 +1,6 @@
 // Whole decoder layers on the Verilated platform equal the exact layer model bit for bit: prefill and
-// decode, both head sizes, GQA, two chained layers, batched decode. One process per test.
+// decode, both head sizes, GQA, two chained layers, batched decode, the MAC-array engines. One
+// process per test.
 #include <gtest/gtest.h>
 
 #include "../common_sc_main.h"
@@ -22,6 +23,11 @@ TEST(RtlLayer, HeadDim64PrefillAndDecode) { run_both(shape(256, 704, 4, 2, 64), 
 
 // 1.6-bit weights: the same layer programs over five weights per byte.
 TEST(RtlLayer, PackedWeightsPrefillAndDecode) { run_both(shape(256, 704, 4, 2, 64), 1, 6, 2, "ci_w16"); }
+
+// The MAC-array baselines: INT8 (ternary weights as bytes) and BF16 (as BF16 values; its
+// binary32 sums enter the vector unit without I2F), the same layer bit for bit.
+TEST(RtlLayer, Int8EnginePrefillAndDecode) { run_both(shape(256, 704, 4, 2, 64), 1, 6, 2, "ci_int8"); }
+TEST(RtlLayer, Bf16EnginePrefillAndDecode) { run_both(shape(256, 704, 4, 2, 64), 1, 6, 2, "ci_bf16"); }
 
 TEST(RtlLayer, HeadDim128TwoLayers) { run_both(shape(256, 384, 2, 1, 128), 2, 3, 1); }
 

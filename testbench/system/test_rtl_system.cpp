@@ -86,6 +86,13 @@ TEST(RtlBitLinearPacked, Shape17x1000Tokens9KChunks) { run_rtl("ci_w16", 17, 100
 TEST(RtlBitLinearPacked, Real640x2560Tokens4) { run_rtl("ci_w16", 640, 2560, 4); }
 TEST(RtlBitLinearPacked, Real2560x6912Tokens3) { run_rtl("ci_w16", 2560, 6912, 3); }
 
+// The MAC-array baselines run the same programs: ternary weights as int8 bytes, or as BF16
+// values whose binary32 sums come back as the integers they are.
+TEST(RtlBitLinearInt8, Shape17x1000Tokens9KChunks) { run_rtl("ci_int8", 17, 1000, 9); }
+TEST(RtlBitLinearBf16, Shape33x100Tokens3) { run_rtl("ci_bf16", 33, 100, 3); }
+TEST(RtlBitLinearBf16, Shape17x1000Tokens9KChunks) { run_rtl("ci_bf16", 17, 1000, 9); }
+TEST(RtlBitLinearBf16, Real640x2560Tokens4) { run_rtl("ci_bf16", 640, 2560, 4); }
+
 TEST(RtlTrace, VcdOfThePinsIsWritten) {
   const std::string file = testing::TempDir() + "tasu_trace_test.vcd";
   {

@@ -8,6 +8,8 @@
 #include "device/device.h"
 #include "isa/wgt_format.h"
 
+#include <cstring>
+#include <limits>
 #include <random>
 
 namespace {
@@ -122,12 +124,53 @@ TEST(Codegen, PlanPadsAndRejectsOnlyWhatHardwareCannotDo) {
   EXPECT_EQ(p.depth_total, 2);
   EXPECT_THROW(tasu::codegen::plan_bitlinear(ci, {0, 5, 1}), std::invalid_argument);
   EXPECT_THROW(tasu::codegen::plan_bitlinear(ci, {5, 16385, 1}), std::invalid_argument);
-  // The INT8 MAC array takes the same plan with byte weights (four times the weight bytes); the
-  // BF16 array's binary32 sums do not fit the integer programs.
+  // The MAC arrays take the same plan with byte or BF16 weights (four or eight times the bytes).
   const auto p8 = tasu::codegen::plan_bitlinear(*tasu::arch::find_config("ci_int8"), {33, 100, 3});
   EXPECT_EQ(p8.weight_bytes, 4 * p.weight_bytes);
   EXPECT_EQ(p8.depth_total, p.depth_total);
-  EXPECT_THROW(tasu::codegen::plan_bitlinear(*tasu::arch::find_config("ci_bf16"), {33, 100, 3}), std::invalid_argument);
+  const auto p16 = tasu::codegen::plan_bitlinear(*tasu::arch::find_config("ci_bf16"), {33, 100, 3});
+  EXPECT_EQ(p16.weight_bytes, 8 * p.weight_bytes);
+  EXPECT_EQ(p16.depth_total, p.depth_total);
+}
+
+// BF16 weights are the values' bit patterns; the engine's binary32 sums come back as integers,
+// and a pattern no ternary x int8 sum can give is an error, not a rounded value.
+TEST(Codegen, Bf16WeightsAndOutputs) {
+  const auto& cfg = *tasu::arch::find_config("ci_bf16");
+  const auto p = tasu::codegen::plan_bitlinear(cfg, {2, 3, 1});
+  const int8_t w[6] = {1, -1, 0, 0, 1, -1};
+  const auto img = tasu::codegen::pack_weights(cfg, p, w);
+  auto bf16_at = [&](uint32_t row, uint32_t lane) {  // row block 0, depth 0, tile 0
+    const size_t at = (size_t{row} * cfg.Lanes + lane) * 2;
+    return static_cast<uint16_t>(img[at] | img[at + 1] << 8);
+  };
+  EXPECT_EQ(bf16_at(0, 0), 0x3F80);
+  EXPECT_EQ(bf16_at(0, 1), 0xBF80);
+  EXPECT_EQ(bf16_at(0, 2), 0x0000);
+  EXPECT_EQ(bf16_at(1, 1), 0x3F80);
+  EXPECT_EQ(bf16_at(1, 2), 0xBF80);
+  EXPECT_EQ(bf16_at(1, 3), 0x0000);  // padding
+
+  auto word = [](float f) {
+    int32_t i;
+    std::memcpy(&i, &f, sizeof i);
+    return i;
+  };
+  std::vector<int32_t> dev(static_cast<size_t>(p.mp), word(0.0f)), y(2);
+  dev[0] = word(-8388607.0f);
+  dev[1] = word(254.0f);
+  tasu::codegen::unpack_outputs(cfg, p, dev.data(), y.data());
+  EXPECT_EQ(y[0], -8388607);
+  EXPECT_EQ(y[1], 254);
+  for (float bad : {0.5f, 16777216.0f, std::numeric_limits<float>::quiet_NaN(), -std::numeric_limits<float>::infinity()}) {
+    dev[1] = word(bad);
+    EXPECT_THROW(tasu::codegen::unpack_outputs(cfg, p, dev.data(), y.data()), std::runtime_error) << bad;
+  }
+  // The integer engines' words are taken as they are.
+  const auto& ci = *tasu::arch::find_config("ci");
+  dev[1] = word(0.5f);
+  tasu::codegen::unpack_outputs(ci, p, dev.data(), y.data());
+  EXPECT_EQ(y[1], word(0.5f));
 }
 
 TEST(Codegen, TokensBalance) {
