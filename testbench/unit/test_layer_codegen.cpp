@@ -1,6 +1,6 @@
 // The decoder-layer program (firmware/codegen/layer_codegen) on the functional model equals
 // the exact layer model bit for bit: both head sizes, GQA, prefill longer than one program's chunk,
-// decode steps, two chained layers, batched decode.
+// decode steps, two chained layers, batched decode, the INT8 and BF16 engines.
 #include <gtest/gtest.h>
 
 #include "../common_sc_main.h"
@@ -18,6 +18,16 @@ TEST(LayerProgram, HeadDim64OnCi) {
 TEST(LayerProgram, HeadDim128TwoLayersOnCi) {
   auto dev = tasu::rt::open_device("model", "ci");
   tasu::bench::expect_layers_bit_exact(*dev, shape(256, 384, 2, 1, 128), 2, 3, 1);
+}
+
+// The MAC-array baselines run the same layer programs: INT8 with byte weights, BF16 with BF16
+// weights and binary32 sums that enter the vector unit without an I2F.
+TEST(LayerProgram, MacArrayEnginesOnCi) {
+  for (const char* config : {"ci_int8", "ci_bf16"}) {
+    SCOPED_TRACE(config);
+    auto dev = tasu::rt::open_device("model", config);
+    tasu::bench::expect_layers_bit_exact(*dev, shape(256, 704, 4, 2, 64), 1, 5, 2);
+  }
 }
 
 TEST(LayerProgram, PrefillLongerThanOneChunk) {
