@@ -19,7 +19,8 @@ cmake --build "$build" -j2
 # halt_on_error: the first report fails the test. detect_leaks stays on.
 export ASAN_OPTIONS=halt_on_error=1:abort_on_error=1:detect_stack_use_after_return=0
 export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
-# Unit and CLI tests that need no Verilated configuration other than `ci`.
+# Unit and CLI tests that need no Verilated configuration other than `ci` (the tree defines no
+# system benches, testbench/CMakeLists.txt).
 ctest --test-dir "$build" -j2 --output-on-failure --timeout 1200 -L "unit|cli" -LE "system|ppa|slurm|formal|fuzz"
 ctest --test-dir "$build" -j2 --output-on-failure -L fuzz
 echo "sanitize: clean"

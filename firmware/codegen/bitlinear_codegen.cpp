@@ -49,8 +49,11 @@ BitLinearPlan plan_bitlinear(const arch::Config& cfg, const BitLinearShape& s) {
   if (s.m <= 0 || s.k <= 0 || s.n <= 0)
     throw std::invalid_argument(fmt::format("BitLinear shape must be positive, got M={} K={} N={}", s.m, s.k, s.n));
   if (s.k > arch::kMaxK)
-    throw std::invalid_argument(fmt::format("K={} exceeds {}, the largest K the {}-bit accumulators cover", s.k,
-                                            arch::kMaxK, cfg.AccW));
+    throw std::invalid_argument(fmt::format(
+        "K={} exceeds {}, the largest K {}", s.k, arch::kMaxK,
+        cfg.Engine == static_cast<uint32_t>(arch::Engine::BF16)
+            ? std::string("whose binary32 sums stay exact integers")
+            : fmt::format("the {}-bit accumulators cover", cfg.AccW)));
   BitLinearPlan p;
   p.shape = s;
   const int64_t tl = int64_t{cfg.Tiles} * cfg.Lanes;
