@@ -155,14 +155,15 @@ void unpack_outputs(const arch::Config& cfg, const BitLinearPlan& p, const int32
         out = word;
         continue;
       }
-      // A binary32 sum of ternary x int8 products is an integer of magnitude below 2^24; any
-      // other pattern is a device fault, named rather than rounded into a plausible value.
+      // A binary32 sum of K ternary x int8 products is an integer of magnitude at most 128 K
+      // (below 2^24); any other pattern is a device fault, named rather than rounded into a
+      // plausible value.
       float f;
       std::memcpy(&f, &word, sizeof f);
-      if (!(std::fabs(f) < 16777216.0f) || f != std::trunc(f))
+      if (!(std::fabs(f) <= 128.0f * static_cast<float>(p.shape.k)) || f != std::trunc(f))
         throw std::runtime_error(fmt::format(
-            "output [token {}][row {}] of the BF16 engine is {} (0x{:08x}), not an integer sum of ternary x int8 products",
-            n, m, f, static_cast<uint32_t>(word)));
+            "output [token {}][row {}] of the BF16 engine is {} (0x{:08x}), not an integer sum of {} ternary x int8 products",
+            n, m, f, static_cast<uint32_t>(word), p.shape.k));
       out = static_cast<int32_t>(f);
     }
 }

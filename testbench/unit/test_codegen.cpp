@@ -149,7 +149,8 @@ TEST(Codegen, Bf16WeightsAndOutputs) {
   EXPECT_EQ(bf16_at(0, 2), 0x0000);
   EXPECT_EQ(bf16_at(1, 1), 0x3F80);
   EXPECT_EQ(bf16_at(1, 2), 0xBF80);
-  EXPECT_EQ(bf16_at(1, 3), 0x0000);  // padding
+  EXPECT_EQ(bf16_at(1, 3), 0x0000);  // padding: lanes past K
+  EXPECT_EQ(bf16_at(2, 0), 0x0000);  // and rows past M
 
   auto word = [](float f) {
     int32_t i;
@@ -157,12 +158,13 @@ TEST(Codegen, Bf16WeightsAndOutputs) {
     return i;
   };
   std::vector<int32_t> dev(static_cast<size_t>(p.mp), word(0.0f)), y(2);
-  dev[0] = word(-8388607.0f);
+  dev[0] = word(-384.0f);  // 128 x K, K = 3: the largest magnitude a sum can have
   dev[1] = word(254.0f);
   tasu::codegen::unpack_outputs(cfg, p, dev.data(), y.data());
-  EXPECT_EQ(y[0], -8388607);
+  EXPECT_EQ(y[0], -384);
   EXPECT_EQ(y[1], 254);
-  for (float bad : {0.5f, 16777216.0f, std::numeric_limits<float>::quiet_NaN(), -std::numeric_limits<float>::infinity()}) {
+  for (float bad : {0.5f, 385.0f, 16777216.0f, std::numeric_limits<float>::quiet_NaN(),
+                    -std::numeric_limits<float>::infinity()}) {
     dev[1] = word(bad);
     EXPECT_THROW(tasu::codegen::unpack_outputs(cfg, p, dev.data(), y.data()), std::runtime_error) << bad;
   }
