@@ -548,6 +548,8 @@ std::string gen_header(const json& a) {
     << "  // One tile's word in DRAM and in its store: a 2-bit code (or a byte, a BF16 word) per weight, or\n"
     << "  // with WPack five weights per byte.\n"
     << "  constexpr uint32_t wgt_word_bytes() const { return WPack ? trit5_bytes(Rows * Lanes) : Rows * Lanes * wgt_bits() / 8; }\n"
+    << "  // The BF16 array's sums are binary32 bit patterns (exact integers on ternary x int8 data).\n"
+    << "  constexpr bool float_sums() const { return Engine == static_cast<uint32_t>(::tasu::arch::Engine::BF16); }\n"
     << "  // Bits a weight takes in DRAM (the rooflines' compulsory weight bytes).\n"
     << "  constexpr double dram_bits_per_weight() const { return WPack ? 8.0 / 5.0 : wgt_bits(); }\n"
     << "  constexpr uint32_t out_word_bytes() const { return Rows * 4; }\n"

@@ -6,6 +6,7 @@
 // block (in output-buffer half (c,rb)%2) is stored while the next block computes.
 #include "codegen/bitlinear_codegen.h"
 
+#include "golden/bitlinear.h"
 #include "isa/wgt_format.h"
 
 #include <fmt/format.h>
@@ -51,8 +52,7 @@ BitLinearPlan plan_bitlinear(const arch::Config& cfg, const BitLinearShape& s) {
   if (s.k > arch::kMaxK)
     throw std::invalid_argument(fmt::format(
         "K={} exceeds {}, the largest K {}", s.k, arch::kMaxK,
-        cfg.Engine == static_cast<uint32_t>(arch::Engine::BF16)
-            ? std::string("whose binary32 sums stay exact integers")
+        cfg.float_sums() ? std::string("whose binary32 sums stay exact integers")
             : fmt::format("the {}-bit accumulators cover", cfg.AccW)));
   BitLinearPlan p;
   p.shape = s;
@@ -93,9 +93,7 @@ std::vector<uint8_t> pack_weights(const arch::Config& cfg, const BitLinearPlan& 
   // five weights a byte (isa::pack_trit5), in the same order.
   // BF16 weights are the values' bit patterns (+1.0 0x3F80, -1.0 0xBF80), little-endian.
   const uint32_t bits = cfg.wgt_bits(), mask = (1u << bits) - 1;
-  if (bits > 16 || (bits <= 8 && 8 % bits != 0) || (bits > 8 && bits != 16))
-    throw std::logic_error("pack_weights: weights of 2, 4, 8 or 16 bits");
-  const bool bf16 = cfg.Engine == static_cast<uint32_t>(arch::Engine::BF16);
+  if (bits <= 8 ? 8 % bits != 0 : bits != 16) throw std::logic_error("pack_weights: weights of 2, 4, 8 or 16 bits");
   std::vector<uint8_t> out(p.weight_bytes, 0);
   std::vector<int8_t> trits(cfg.WPack ? size_t{cfg.Rows} * cfg.Lanes : 0);
   const int64_t tl = int64_t{cfg.Tiles} * cfg.Lanes;
@@ -124,8 +122,8 @@ std::vector<uint8_t> pack_weights(const arch::Config& cfg, const BitLinearPlan& 
           }
           for (int64_t l = 0; l < lanes; ++l) {
             const uint64_t pos = static_cast<uint64_t>(r * cfg.Lanes + l) * bits;
-            if (bf16) {
-              const uint16_t b = src[l] == 0 ? 0 : src[l] > 0 ? 0x3F80 : 0xBF80;
+            if (bits == 16) {
+              const uint16_t b = golden::float_to_bf16_rne(static_cast<float>(src[l]));
               word[pos / 8] = static_cast<uint8_t>(b);
               word[pos / 8 + 1] = static_cast<uint8_t>(b >> 8);
               continue;
@@ -146,7 +144,7 @@ std::vector<uint8_t> pack_activations(const BitLinearPlan& p, const int8_t* x) {
 }
 
 void unpack_outputs(const arch::Config& cfg, const BitLinearPlan& p, const int32_t* y_dev, int32_t* y) {
-  const bool bf16 = cfg.Engine == static_cast<uint32_t>(arch::Engine::BF16);
+  const bool bf16 = cfg.float_sums();
   for (int64_t n = 0; n < p.shape.n; ++n)
     for (int64_t m = 0; m < p.shape.m; ++m) {
       const int32_t word = y_dev[n * p.mp + m];

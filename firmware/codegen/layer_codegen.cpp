@@ -432,7 +432,7 @@ void LayerGen::project(const std::vector<std::pair<const layer::TernaryProjectio
       }
       emit_vec(v, words, {vsp(v.dst, bt.n)});
       // The BF16 engine's sums are binary32 already (exact integers, see plan_bitlinear).
-      if (cfg_.Engine != static_cast<uint32_t>(arch::Engine::BF16)) elem(VectorOp::I2F, v.dst, v.dst, bt.n, imm(0));
+      if (!cfg_.float_sums()) elem(VectorOp::I2F, v.dst, v.dst, bt.n, imm(0));
       elem(VectorOp::MUL, v.dst, v.dst, bt.n, scalar(deq_row, static_cast<uint32_t>(t)));
       elem(VectorOp::MUL, v.dst, v.dst, bt.n, imm(ws[static_cast<size_t>(i)].first->w_mul));
     }

@@ -131,6 +131,13 @@ TEST(Codegen, PlanPadsAndRejectsOnlyWhatHardwareCannotDo) {
   const auto p16 = tasu::codegen::plan_bitlinear(*tasu::arch::find_config("ci_bf16"), {33, 100, 3});
   EXPECT_EQ(p16.weight_bytes, 8 * p.weight_bytes);
   EXPECT_EQ(p16.depth_total, p.depth_total);
+  // Past max_k the BF16 engine's refusal names its own reason: its sums would no longer be exact.
+  try {
+    (void)tasu::codegen::plan_bitlinear(*tasu::arch::find_config("ci_bf16"), {5, 16385, 1});
+    ADD_FAILURE() << "K = 16385 accepted on ci_bf16";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("binary32 sums stay exact"), std::string::npos) << e.what();
+  }
 }
 
 // BF16 weights are the values' bit patterns; the engine's binary32 sums come back as integers,
