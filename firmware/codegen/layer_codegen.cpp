@@ -287,10 +287,10 @@ class LayerGen {
     uint32_t m0, sc, mx, z, kb[2], vb[2];
   };
   void attention(const std::optional<AllHeads>& all, uint32_t q, uint32_t k, uint32_t att, const TokenSlot& slot,
-                 bool last_token);
+                 int64_t t);
   std::optional<AllHeads> attention_all_heads_begin(const TokenSlot& slot);
   void attention_all_heads(const AllHeads& b, uint32_t q, uint32_t k, uint32_t att, const TokenSlot& slot,
-                           bool last_token);
+                           int64_t t);
   void load_keys(const AllHeads& b, const TokenSlot& slot, int64_t g);
   void copy_own_key(const AllHeads& b, uint32_t k, const TokenSlot& slot, int64_t g);
   int64_t rope_rows() const;
@@ -307,7 +307,7 @@ class LayerGen {
   // token's inputs (the attention, whose scratch grows with the context, does not load ahead).
   using Inputs = std::vector<uint32_t>;
   // inputs() of a loop over per-token rows: n elements of token t from each base + t * stride;
-  // the last token's loads are followed by the next projection's prefetch (if one is pending).
+  // each token's loads are followed by its share of the next projection's prefetch (if one is pending).
   std::function<Inputs(int64_t)> token_rows(std::vector<uint32_t> bases, int64_t n, int64_t stride) {
     return [this, bases, n, stride](int64_t t) {
       Inputs in;
@@ -315,15 +315,16 @@ class LayerGen {
         in.push_back(vsp_.alloc(n));
         load_vec(in.back(), base + static_cast<uint32_t>(t * stride), n);
       }
-      if (t == T_ - 1) prefetch();
+      prefetch(t);
       return in;
     };
   }
   void per_token(const std::function<Inputs(int64_t)>& inputs, const std::function<void(int64_t, const Inputs&)>& body,
                  bool ahead = true);
-  // Weight prefetch: the projection after the current vector phase, and the jobs already loaded.
+  // Weight prefetch: the projection after the current vector phase, its jobs that the ring holds
+  // (planned at the phase's first token, issued a share per token), and the jobs already loaded.
   int64_t load_job(uint32_t w_addr, const BitLinearPlan& pl, int64_t rb, int64_t kc);
-  void prefetch();
+  void prefetch(int64_t t);
   void next(const layer::TernaryProjection& w, uint32_t addr) {
     next_w_ = &w;
     next_addr_ = addr;
@@ -335,6 +336,9 @@ class LayerGen {
   std::deque<Prefetched> prefetched_;
   const layer::TernaryProjection* next_w_ = nullptr;
   uint32_t next_addr_ = 0;
+  std::vector<std::pair<int64_t, int64_t>> prefetch_jobs_;  // (rb, kc) of the planned prefetch
+  size_t prefetch_issued_ = 0;
+  const layer::TernaryProjection* prefetch_planned_ = nullptr;
 
   const arch::Config& cfg_;
   const layer::LayerParams& p_;
@@ -522,31 +526,49 @@ int64_t LayerGen::load_job(uint32_t w_addr, const BitLinearPlan& pl, int64_t rb,
 }
 
 // The first jobs of the next projection, as many as the weight ring holds, loaded while the
-// vector unit works: placed in program order after the phase's own loads, so that the in-order
-// load unit reaches them once the vector unit has its inputs.
-void LayerGen::prefetch() {
-  if (!next_w_ || !prefetched_.empty()) return;
+// vector unit works. Token t's loads are followed by the jobs up to the share (t + 1) / T of
+// them: all behind the last token's loads (as until session 18) left the weight stream idle for
+// all of the phase but its last token; all behind the first would queue the following tokens'
+// inputs behind them in the in-order load unit.
+void LayerGen::prefetch(int64_t t) {
+  if (!next_w_) return;
   const layer::TernaryProjection& w = *next_w_;
   const BitLinearPlan pl = plan_bitlinear(cfg_, {w.out, w.in, T_});
   const int64_t W = cfg_.WDepth;
-  // As many jobs as fit in the ring without one overwriting another before it is used.
-  auto overlaps = [&](int64_t pos, int64_t depth) {
-    for (const Prefetched& p : prefetched_)
-      if (pos < p.pos + p.depth && p.pos < pos + depth) return true;
-    return false;
-  };
-  for (int64_t rb = 0; rb < pl.row_blocks; ++rb)
-    for (int64_t kc = 0; kc < pl.k_chunks; ++kc) {
-      const int64_t depth = std::min<int64_t>(W, pl.depth_total - kc * W);
-      int64_t pos = wnext_;
-      if (pos % W + depth > W) pos = (pos / W + 1) * W % (2 * W);
-      if (overlaps(pos, depth)) {
-        next_w_ = nullptr;
-        return;
+  if (prefetch_planned_ != next_w_) {
+    // As many jobs as fit in the ring without one overwriting another before it is used: the
+    // positions load_job will give them, issued in this order with no other weight load between.
+    std::vector<std::pair<int64_t, int64_t>> spans;  // (pos, depth)
+    auto fits = [&](int64_t pos, int64_t depth) {
+      return std::none_of(spans.begin(), spans.end(),
+                          [&](const auto& s) { return pos < s.first + s.second && s.first < pos + depth; });
+    };
+    int64_t at = wnext_;
+    prefetch_jobs_.clear();
+    bool full = false;
+    for (int64_t rb = 0; rb < pl.row_blocks && !full; ++rb)
+      for (int64_t kc = 0; kc < pl.k_chunks; ++kc) {
+        const int64_t depth = std::min<int64_t>(W, pl.depth_total - kc * W);
+        const int64_t pos = at % W + depth > W ? (at / W + 1) * W % (2 * W) : at;
+        if ((full = !fits(pos, depth))) break;
+        spans.emplace_back(pos, depth);
+        prefetch_jobs_.emplace_back(rb, kc);
+        at = (pos + depth) % (2 * W);
       }
-      prefetched_.push_back({&w, rb, kc, load_job(next_addr_, pl, rb, kc), depth});
-    }
-  next_w_ = nullptr;
+    prefetch_planned_ = next_w_;
+    prefetch_issued_ = 0;
+  }
+  const size_t n = prefetch_jobs_.size();
+  const size_t upto = t + 1 >= T_ ? n : n * static_cast<size_t>(t + 1) / static_cast<size_t>(T_);
+  for (; prefetch_issued_ < upto; ++prefetch_issued_) {
+    const auto [rb, kc] = prefetch_jobs_[prefetch_issued_];
+    const int64_t depth = std::min<int64_t>(W, pl.depth_total - kc * W);
+    prefetched_.push_back({&w, rb, kc, load_job(next_addr_, pl, rb, kc), depth});
+  }
+  if (prefetch_issued_ == n) {
+    next_w_ = nullptr;
+    prefetch_planned_ = nullptr;
+  }
 }
 
 // rope: angle = pos * inv_freq, c = cos, s = sin; x' = x * c + rot(x) * (-s | s) (see
@@ -636,7 +658,7 @@ void LayerGen::copy_own_key(const AllHeads& b, uint32_t k, const TokenSlot& slot
 }
 
 void LayerGen::attention_all_heads(const AllHeads& b, uint32_t q, uint32_t k, uint32_t att, const TokenSlot& slot,
-                                   bool last_token) {
+                                   int64_t t) {
   const int64_t hd = s_.head_dim, hr = hd / L, nkv = s_.kv_heads, nh = s_.heads, gh = nh / nkv, vis = slot.pos + 1;
   const int64_t kvrow = nkv * hd * 4, R = rows_of(vis);
   const vf32 scale = kf(1.0f / std::sqrt(static_cast<float>(hd)));
@@ -646,7 +668,7 @@ void LayerGen::attention_all_heads(const AllHeads& b, uint32_t q, uint32_t k, ui
   auto lane_of = [](int64_t i) { return static_cast<uint32_t>(i % L); };
   auto load_values = [&](int64_t g) {
     load(b.vb[g % 2], slot.vcache + static_cast<uint32_t>(g * hd * 4), vis, hd * 4, kvrow);
-    if (last_token && g == nkv - 1) prefetch();  // the next projection's weights, behind the last cache load
+    if (g == nkv - 1) prefetch(t);  // the next projection's weights, behind the token's last cache load
   };
   // Scores: the keys of group g load once the DOTS of group g - 2 have read their buffer.
   for (int64_t g = 0; g < nkv; ++g) {
@@ -690,8 +712,8 @@ void LayerGen::attention_all_heads(const AllHeads& b, uint32_t q, uint32_t k, ui
 // and value included), per KV group: scores = (q . k_j) * scale, softmax with max subtraction,
 // out = sum_j p_j * v_j in order.
 void LayerGen::attention(const std::optional<AllHeads>& all, uint32_t q, uint32_t k, uint32_t att,
-                         const TokenSlot& slot, bool last_token) {
-  if (all) return attention_all_heads(*all, q, k, att, slot, last_token);
+                         const TokenSlot& slot, int64_t t) {
+  if (all) return attention_all_heads(*all, q, k, att, slot, t);
   const int64_t hd = s_.head_dim, hr = hd / L, nkv = s_.kv_heads, gh = s_.heads / nkv, vis = slot.pos + 1;
   const int64_t kvrow = nkv * hd * 4, R = rows_of(vis);
   const vf32 scale = kf(1.0f / std::sqrt(static_cast<float>(hd)));
@@ -744,8 +766,8 @@ void LayerGen::attention(const std::optional<AllHeads>& all, uint32_t q, uint32_
     const uint32_t k0 = load_block(kcache, 0);
     const uint32_t v0 = nb >= vis ? load_block(vcache, 0) : kNotLoaded;
     // The next projection's weights queue behind the last cache load the vector unit needs first.
-    const bool prefetch_here = last_token && g == nkv - 1;
-    if (prefetch_here && v0 != kNotLoaded) prefetch();
+    const bool prefetch_here = g == nkv - 1;
+    if (prefetch_here && v0 != kNotLoaded) prefetch(t);
     each_block(kcache, k0, [&](int64_t j0, int64_t n, uint32_t buf) {
       for (int64_t hi = 0; hi < gh; ++hi)
         positions(VectorKind::DOTS, uint64_t{head_scores(hi)} * L + static_cast<uint64_t>(j0),
@@ -778,7 +800,7 @@ void LayerGen::attention(const std::optional<AllHeads>& all, uint32_t q, uint32_
     }
     // Weighted sums: per value block, one WSUM per head (out += p_j * v_j, j in order).
     each_block(vcache, v0, [&](int64_t j0, int64_t n, uint32_t buf) {
-      if (prefetch_here && j0 == 0) prefetch();  // no-op when done above
+      if (prefetch_here && j0 == 0) prefetch(t);  // no-op when done above
       for (int64_t hi = 0; hi < gh; ++hi)
         positions(VectorKind::WSUM, uint64_t{head_p(hi)} * L + static_cast<uint64_t>(j0),
                   att + static_cast<uint32_t>((g * gh + hi) * hr), buf, hd, n);
@@ -884,7 +906,7 @@ std::vector<isa::Insn> LayerGen::run() {
     rope(k, nkv, rt);
     vsp_.release(m_rope);  // q and k hold the results
     store_vec(k, kaddr, kvd);
-    attention(all, q, k, att, sl, t == T_ - 1);
+    attention(all, q, k, att, sl, t);
     norm_quant_token(att, H, c_attn_, t, deq_o, dt_h);
       },
       false);

@@ -3,6 +3,8 @@
 // decode steps, two chained layers, batched decode, the INT8 and BF16 engines.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "../common_sc_main.h"
 #include "../layer_bench.h"
 
@@ -115,6 +117,37 @@ TEST(LayerProgram, PerTokenWorkingSetPastHalfTheScratchIsRefused) {
   } catch (const std::invalid_argument& e) {
     EXPECT_NE(std::string(e.what()).find("exceeds half the scratchpad"), std::string::npos) << e.what();
   }
+}
+
+// The next projection's weights load while the vector phase before it works, a share behind each
+// token's loads: the q projection's prefetched jobs start within the input norm's first tokens,
+// not behind its last (where the weight stream stood still for all of the phase but one token).
+TEST(LayerProgram, WeightPrefetchSpreadsOverThePhasesTokens) {
+  const auto& ci = *tasu::arch::find_config("ci");
+  const auto p = tasu::bench::random_layer(shape(256, 704, 4, 2, 64), 1);
+  tasu::codegen::LayerAddrs a;
+  const auto prog = tasu::codegen::generate_layer(ci, p, 8, 0, a);
+  const auto is_wgt_load = [](const tasu::isa::Insn& x) {
+    return x.opcode() == tasu::arch::Opcode::LOAD &&
+           x.get(tasu::arch::field::dst) == static_cast<uint64_t>(tasu::arch::LoadDst::WGT);
+  };
+  size_t first_mm = 0;
+  while (first_mm < prog.size() && prog[first_mm].opcode() != tasu::arch::Opcode::MATMUL) ++first_mm;
+  ASSERT_LT(first_mm, prog.size());
+  size_t first_w = first_mm, jobs = 0, vecs = 0, vecs_after = 0;
+  for (size_t i = 0; i < first_mm; ++i) {
+    if (is_wgt_load(prog[i])) {
+      first_w = std::min(first_w, i);
+      ++jobs;
+    }
+    if (prog[i].opcode() == tasu::arch::Opcode::VEC) {
+      ++vecs;
+      vecs_after += i > first_w;
+    }
+  }
+  EXPECT_GE(jobs, 2u) << "the weight ring holds several of q's jobs";
+  EXPECT_GE(vecs_after * 2, vecs) << "the first prefetched job trails " << vecs - vecs_after << " of the phase's "
+                                  << vecs << " vector instructions";
 }
 
 TEST(LayerProgram, UnsupportedHeadDimIsRefused) {
