@@ -336,7 +336,10 @@ class LayerGen {
   std::deque<Prefetched> prefetched_;
   const layer::TernaryProjection* next_w_ = nullptr;
   uint32_t next_addr_ = 0;
-  std::vector<std::pair<int64_t, int64_t>> prefetch_jobs_;  // (rb, kc) of the planned prefetch
+  struct PlannedJob {
+    int64_t rb, kc, pos;
+  };
+  std::vector<PlannedJob> prefetch_jobs_;  // the planned prefetch, in order
   size_t prefetch_issued_ = 0;
   const layer::TernaryProjection* prefetch_planned_ = nullptr;
 
@@ -527,9 +530,9 @@ int64_t LayerGen::load_job(uint32_t w_addr, const BitLinearPlan& pl, int64_t rb,
 
 // The first jobs of the next projection, as many as the weight ring holds, loaded while the
 // vector unit works. Token t's loads are followed by the jobs up to the share (t + 1) / T of
-// them: all behind the last token's loads (as until session 18) left the weight stream idle for
-// all of the phase but its last token; all behind the first would queue the following tokens'
-// inputs behind them in the in-order load unit.
+// them: all behind the last token's loads left the weight stream idle for all of the phase but
+// its last token; all behind the first would queue the following tokens' inputs behind them in
+// the in-order load unit.
 void LayerGen::prefetch(int64_t t) {
   if (!next_w_) return;
   const layer::TernaryProjection& w = *next_w_;
@@ -538,7 +541,7 @@ void LayerGen::prefetch(int64_t t) {
   if (prefetch_planned_ != next_w_) {
     // As many jobs as fit in the ring without one overwriting another before it is used: the
     // positions load_job will give them, issued in this order with no other weight load between.
-    std::vector<std::pair<int64_t, int64_t>> spans;  // (pos, depth)
+    std::vector<std::pair<int64_t, int64_t>> spans;  // (pos, depth), in plan order
     auto fits = [&](int64_t pos, int64_t depth) {
       return std::none_of(spans.begin(), spans.end(),
                           [&](const auto& s) { return pos < s.first + s.second && s.first < pos + depth; });
@@ -552,18 +555,21 @@ void LayerGen::prefetch(int64_t t) {
         const int64_t pos = at % W + depth > W ? (at / W + 1) * W % (2 * W) : at;
         if ((full = !fits(pos, depth))) break;
         spans.emplace_back(pos, depth);
-        prefetch_jobs_.emplace_back(rb, kc);
+        prefetch_jobs_.push_back({rb, kc, pos});
         at = (pos + depth) % (2 * W);
       }
     prefetch_planned_ = next_w_;
     prefetch_issued_ = 0;
   }
   const size_t n = prefetch_jobs_.size();
+  // (The last token issues whatever is left.)
   const size_t upto = t + 1 >= T_ ? n : n * static_cast<size_t>(t + 1) / static_cast<size_t>(T_);
   for (; prefetch_issued_ < upto; ++prefetch_issued_) {
-    const auto [rb, kc] = prefetch_jobs_[prefetch_issued_];
+    const auto [rb, kc, planned] = prefetch_jobs_[prefetch_issued_];
     const int64_t depth = std::min<int64_t>(W, pl.depth_total - kc * W);
-    prefetched_.push_back({&w, rb, kc, load_job(next_addr_, pl, rb, kc), depth});
+    const int64_t pos = load_job(next_addr_, pl, rb, kc);
+    if (pos != planned) throw std::logic_error("a prefetched weight job left its planned place in the ring");
+    prefetched_.push_back({&w, rb, kc, pos, depth});
   }
   if (prefetch_issued_ == n) {
     next_w_ = nullptr;

@@ -121,7 +121,8 @@ TEST(LayerProgram, PerTokenWorkingSetPastHalfTheScratchIsRefused) {
 
 // The next projection's weights load while the vector phase before it works, a share behind each
 // token's loads: the q projection's prefetched jobs start within the input norm's first tokens,
-// not behind its last (where the weight stream stood still for all of the phase but one token).
+// not behind its last (where the weight stream stood still for all of the phase but one token),
+// and not all ahead of the first token's work either.
 TEST(LayerProgram, WeightPrefetchSpreadsOverThePhasesTokens) {
   const auto& ci = *tasu::arch::find_config("ci");
   const auto p = tasu::bench::random_layer(shape(256, 704, 4, 2, 64), 1);
@@ -134,13 +135,15 @@ TEST(LayerProgram, WeightPrefetchSpreadsOverThePhasesTokens) {
   size_t first_mm = 0;
   while (first_mm < prog.size() && prog[first_mm].opcode() != tasu::arch::Opcode::MATMUL) ++first_mm;
   ASSERT_LT(first_mm, prog.size());
-  size_t first_w = first_mm, jobs = 0, vecs = 0, vecs_after = 0;
+  size_t first_w = first_mm, first_vec = first_mm, jobs = 0, jobs_before_vec = 0, vecs = 0, vecs_after = 0;
   for (size_t i = 0; i < first_mm; ++i) {
     if (is_wgt_load(prog[i])) {
       first_w = std::min(first_w, i);
       ++jobs;
+      jobs_before_vec += i < first_vec;
     }
     if (prog[i].opcode() == tasu::arch::Opcode::VEC) {
+      first_vec = std::min(first_vec, i);
       ++vecs;
       vecs_after += i > first_w;
     }
@@ -148,6 +151,8 @@ TEST(LayerProgram, WeightPrefetchSpreadsOverThePhasesTokens) {
   EXPECT_GE(jobs, 2u) << "the weight ring holds several of q's jobs";
   EXPECT_GE(vecs_after * 2, vecs) << "the first prefetched job trails " << vecs - vecs_after << " of the phase's "
                                   << vecs << " vector instructions";
+  EXPECT_LT(jobs_before_vec, jobs) << "every prefetched job ahead of the phase's first token: the next tokens' inputs "
+                                      "queue behind them";
 }
 
 TEST(LayerProgram, UnsupportedHeadDimIsRefused) {
