@@ -39,9 +39,13 @@ wgtbufs=$(sed -n 's/.*localparam int WgtBufs = \([0-9]*\);.*/\1/p' "$out/tasu_pk
 depth=$((wgtbufs * depth))
 [ -n "$lanes" ] || { echo "ppa: unknown configuration '$config'"; exit 1; }
 
-# The rows, from tasu_arch.json's ppa_rows (index = tasu_ppa_row's Kind): name, engine, weight bits.
+# The rows, from tasu_arch.json's ppa_rows (index = tasu_ppa_row's Kind): name, engine, weight bits
+# (a LUT3 row stores a 5-bit code per group of three weights, the last group padded).
 names=(); engs=(); wbits=(); erow=(); reuse=()
-while read -r k n eng wb _ _ er ru; do names[k]=$n; engs[k]=$eng; wbits[k]=$wb; erow[k]=$er; reuse[k]=$ru; done < "$out/ppa_rows.txt"
+while read -r k n eng wb _ dot er ru; do
+  [ "$dot" = LUT3 ] && wb=$(awk -v l="$lanes" 'BEGIN { printf "%.6g", int((l + 2) / 3) * 5 / l }')
+  names[k]=$n; engs[k]=$eng; wbits[k]=$wb; erow[k]=$er; reuse[k]=$ru
+done < "$out/ppa_rows.txt"
 bf16_row=$(awk '$3 == "BF16" {print $2; exit}' "$out/ppa_rows.txt")
 mapfile -t rtl < <(bash "$root/scripts/rtl_files.sh" ppa_rows "$out")
 mapfile -t vu_float < <(bash "$root/scripts/rtl_files.sh" vu_float "$out")
@@ -50,7 +54,7 @@ mapfile -t top_rtl < <(bash "$root/scripts/rtl_files.sh" top "$out")
 [ ${#rtl[@]} -gt 0 ] && [ ${#top_rtl[@]} -gt 0 ] || { echo "ppa: rtl/filesets.txt gave no files"; exit 1; }
 
 # Power by unit (store, dot product, activation slice, rest) from OpenSTA's per-instance report.
-# The LUT row's pair table belongs to the tile: it counts with the activation slice.
+# The LUT rows' pair or triple table belongs to the tile: it counts with the activation slice.
 unit_of='u = (p[1] ~ /u_wstore/) ? "s" : (p[1] ~ /u_dot/) ? "d" : (p[1] ~ /u_areg|u_lut_table/) ? "a" : "r"'
 unit_power() {
   awk 'NF == 5 && $1 ~ /e[-+]/ && $4 ~ /e[-+]/ { split($5, p, "/"); '"$unit_of"'; pw[u] += $4; any = 1 }
@@ -271,10 +275,10 @@ fi
     total=$(sed -n "s/.*Chip area for top module.*: \([0-9.]*\)/\1/p" "$out/$n.stat.txt")
     cells=$(awk '/=== design hierarchy ===/{h=1} h && /Number of cells:/{print $4; exit}' "$out/$n.stat.txt")
     store=$(sed -n "s/.*Chip area for module .*tasu_ppa_wstore.*: \([0-9.]*\)/\1/p" "$out/$n.stat.txt")
-    # The activation slice, with the LUT row's pair table (one per tile); the dot product is the
-    # row's own part.
-    areg=$(awk -F': ' '/Chip area for module .*(tasu_ppa_areg|tasu_dot_tern_lut_table)/{a += $2} END{print a+0}' "$out/$n.stat.txt")
-    dot=$(awk -F': ' '/Chip area for module .*tasu_dot_/ && !/_lut_table/{d=$2} END{print d+0}' "$out/$n.stat.txt")
+    # The activation slice, with the LUT rows' pair or triple table (one per tile); the dot
+    # product is the row's own part.
+    areg=$(awk -F': ' '/Chip area for module .*(tasu_ppa_areg|tasu_dot_tern_lut3?_table)/{a += $2} END{print a+0}' "$out/$n.stat.txt")
+    dot=$(awk -F': ' '/Chip area for module .*tasu_dot_/ && !/_lut3?_table/{d=$2} END{print d+0}' "$out/$n.stat.txt")
     # The BF16 dot product instantiates the vector unit's multiplier and adders (stat gives each
     # module its own cells): dot = everything but the store, the slice, the row's own cells and
     # the accumulator's adder.
@@ -478,7 +482,7 @@ END {
   sep = ""
   # The packed-weight row (wbits 1.6, the WPack format) prices the engine of the WPack configurations,
   # under the engine name with _WPACK.
-  for (i = 1; i <= NR; i++) if (erow[i] || (wbits[i] < 2 && ru[i] == 1)) {
+  for (i = 1; i <= NR; i++) if (erow[i] || (wbits[i] == 1.6 && ru[i] == 1)) {
     est = !haspw[i] && eng[i] == "BF16" && e_bf > 0
     printf "%s\n    \"%s\": { \"row\": \"%s\", \"pj_per_op\": %s, \"measured\": %s, \"leakage_w\": %s, \"area_mm2\": %s }", sep, eng[i] (erow[i] ? "" : "_WPACK"), n[i], haspw[i] ? fmt(eop_sr[i], 4) : (est ? fmt(e_bf, 4) : "null"), haspw[i] ? "true" : "false", haspw[i] ? sprintf("%.6g", tiles * rows * lk[i]) : "null", fmt(eng_sr[i] / 1e6, 3) >> js
     sep = ","

@@ -10,6 +10,7 @@
 #include <iostream>
 #include <sstream>
 #include <stdexcept>
+#include <set>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -258,7 +259,7 @@ void validate_ppa_rows(const json& a) {
     names.push_back(n);
     require(a["engines"].contains(eng) && a["ppa_dots"].contains(dot), "ppa row '" + n + "': unknown engine or dot");
     const bool ok = eng == "TERNARY" ? dot != "MAC" && ab == 8 : dot == "MAC" && ab == (eng == "BF16" ? 16 : 8);
-    require(ok, "ppa row '" + n + "': tasu_ppa_row builds ternary rows with CHAIN, TREE, CSA or LUT and 8-bit activations, "
+    require(ok, "ppa row '" + n + "': tasu_ppa_row builds ternary rows with CHAIN, TREE, CSA, LUT or LUT3 and 8-bit activations, "
                 "MAC rows for INT8 with 8-bit and for BF16 with 16-bit activations");
     const int64_t reuse = r.value("reuse", int64_t{1});
     require(pow2(reuse) && reuse <= 16 && (reuse == 1 || eng != "BF16"),
@@ -269,6 +270,22 @@ void validate_ppa_rows(const json& a) {
             "ppa row '" + n + "': wpack 1 (five weights per byte) is for ternary rows without reuse");
   }
   require(!names.empty(), "ppa_rows is empty");
+  // LUT3's patterns: every nonzero triple of weights up to its sign, once, its first nonzero +1,
+  // the three single weights first (the row takes those from the activations, not the table).
+  const auto& pats = a.at("lut3_patterns");
+  require(pats.size() == 13, "lut3_patterns: the 13 nonzero triples up to sign");
+  std::set<std::vector<int>> seen;
+  for (size_t k = 0; k < pats.size(); ++k) {
+    const auto p = pats[k].get<std::vector<int>>();
+    int first = 0, used = 0;
+    for (int w : p) {
+      require(w >= -1 && w <= 1, "lut3_patterns: weights are -1, 0 or 1");
+      if (w != 0 && first == 0) first = w;
+      used += w != 0;
+    }
+    require(p.size() == 3 && first == 1 && seen.insert(p).second, "lut3_patterns: distinct triples whose first nonzero weight is 1");
+    require((k < 3) == (used == 1), "lut3_patterns: the three single weights first, then the sums");
+  }
   for (auto& [eng, v] : a["engines"].items()) {
     int marked = 0;
     for (auto& r : a["ppa_rows"]) marked += r["engine"] == eng && r.value("engine_row", false);
@@ -369,6 +386,20 @@ std::string gen_sv(const json& a) {
     << "  function automatic int trit5_bytes(input int weights);\n"
     << "    trit5_bytes = (weights + 4) / 5;\n"
     << "  endfunction\n\n";
+  // LUT3's patterns as 2-bit weight codes: pattern k's weight i at bits (k * 3 + i) * 2 +: 2.
+  const auto& lut3 = a["lut3_patterns"];
+  o << "  localparam int Lut3Patterns = " << lut3.size() << ";\n"
+    << "  localparam logic [" << lut3.size() * 6 - 1 << ":0] Lut3Codes = " << lut3.size() * 6 << "'b";
+  for (size_t k = lut3.size(); k-- > 0;)
+    for (int i = 2; i >= 0; --i) {
+      const int w = lut3[k][static_cast<size_t>(i)].get<int>();
+      o << (w == 0 ? "00" : w == 1 ? "01" : "11");
+    }
+  o << ";\n"
+    << "  // Groups of three weights in n (the last padded: a LUT3 row's word, 5 bits a group).\n"
+    << "  function automatic int lut3_groups(input int weights);\n"
+    << "    lut3_groups = (weights + 2) / 3;\n"
+    << "  endfunction\n\n";
   for (const auto& e : kEnums) {
     const int bits = enum_bits(a, e);
     o << "  localparam int " << e.sv << "W = " << bits << ";\n";
@@ -450,6 +481,16 @@ std::string gen_header(const json& a) {
   o << "};\n"
     << "// Bytes of n weights at five per byte (a WPack tile word: trit5_bytes(Rows * Lanes)).\n"
     << "inline constexpr uint32_t trit5_bytes(uint32_t weights) { return (weights + 4) / 5; }\n";
+  o << "// The LUT3 row's patterns (see tasu_arch.json's _lut3): a group's code is 1 + its pattern's index.\n"
+    << "inline constexpr std::array<std::array<int8_t, 3>, " << a["lut3_patterns"].size() << "> kLut3Patterns{{";
+  for (size_t k = 0; k < a["lut3_patterns"].size(); ++k) {
+    o << (k ? ", " : "") << "{";
+    for (size_t i = 0; i < 3; ++i) o << (i ? ", " : "") << a["lut3_patterns"][k][i].get<int>();
+    o << "}";
+  }
+  o << "}};\n"
+    << "// Groups of three weights in n (the last padded): a LUT3 row's word holds 5 bits a group.\n"
+    << "inline constexpr uint32_t lut3_groups(uint32_t weights) { return (weights + 2) / 3; }\n";
   o << "// Bits of one term of a tile row's dot product, in engine order (see tasu_arch.json).\n"
     << "inline constexpr std::array<uint32_t, " << a["engines"].size() << "> kEngineTermBits{";
   for (int e = 0; e < static_cast<int>(a["engines"].size()); ++e)

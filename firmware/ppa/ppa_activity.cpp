@@ -83,13 +83,16 @@ struct GateRun {
   int lanes, depth, abits, wbits;
   bool bf16;
   bool wpack;  // the store keeps five weights per byte (isa::pack_trit5), trit5_bytes(lanes) a word
+  bool lut3;   // the store keeps a 5-bit code per three weights (isa::pack_lut3), lut3_groups(lanes) a word
 };
 
 void gate_activity(const GateRun& g, const std::string& lib_path, const std::string& netlist, const std::string& out_path) {
   const auto lib = tasu::gate::Library::read(lib_path);
   tasu::gate::Simulator sim(lib, netlist, "tasu_ppa_row", "clk_i");
   const int abw = sim.port_bits("act_i"), wbw = sim.port_bits("wr_data_i");
-  const int word_bits = g.wpack ? static_cast<int>(tasu::arch::trit5_bytes(static_cast<uint32_t>(g.lanes))) * 8 : g.lanes * g.wbits;
+  const int word_bits = g.wpack  ? static_cast<int>(tasu::arch::trit5_bytes(static_cast<uint32_t>(g.lanes))) * 8
+                        : g.lut3 ? static_cast<int>(tasu::arch::lut3_groups(static_cast<uint32_t>(g.lanes))) * 5
+                                 : g.lanes * g.wbits;
   if (abw != g.lanes * g.abits || wbw != word_bits || sim.port_bits("acc_o") > 64)
     throw std::runtime_error(fmt::format("{}: ports act_i {} and wr_data_i {} bits, expected {} and {}: not this row", netlist, abw, wbw,
                                          g.lanes * g.abits, word_bits));
@@ -125,12 +128,15 @@ void gate_activity(const GateRun& g, const std::string& lib_path, const std::str
       sim.set("clear_i", 0);
       sim.set("wr_valid_i", 1);
       for (int64_t k = 0; k < words; ++k) {  // the block's weights into the store
-        if (g.wpack) {
+        if (g.wpack || g.lut3) {
           std::vector<int8_t> w(static_cast<size_t>(g.lanes));
-          std::vector<uint8_t> bytes(static_cast<size_t>(word_bits / 8));
+          std::vector<uint8_t> bytes(static_cast<size_t>((word_bits + 7) / 8));
           for (int l = 0; l < g.lanes; ++l)
             w[static_cast<size_t>(l)] = static_cast<int8_t>(g.wi[static_cast<size_t>(row * g.H + (d0 + k) * g.lanes + l)]);
-          tasu::isa::pack_trit5(w.data(), w.size(), bytes.data());
+          if (g.wpack)
+            tasu::isa::pack_trit5(w.data(), w.size(), bytes.data());
+          else
+            tasu::isa::pack_lut3(w.data(), w.size(), bytes.data());
           for (int b = 0; b < word_bits; ++b) wd[static_cast<size_t>(b)] = (bytes[static_cast<size_t>(b / 8)] >> (b % 8)) & 1;
         } else {
           for (int l = 0; l < g.lanes; ++l) {
@@ -323,7 +329,7 @@ int main(int argc, char** argv) {
       }
       const GateRun g{wi, w16, q, act16, H, T, reuse, lanes, depth, abits,
                       static_cast<int>(tasu::arch::kEngineWeightBits.at(static_cast<size_t>(row_kind.engine))), bf16,
-                      row_kind.wpack != 0};
+                      row_kind.wpack != 0, row_kind.dot == tasu::arch::PpaDot::LUT3};
       gate_activity(g, liberty, netlist, gate_out);
     }
   } catch (const std::exception& e) {

@@ -11,6 +11,8 @@
 // With wpack (ppa_rows) the store keeps five ternary weights per byte, ceil(Lanes / 5) bytes a
 // word, and the row decodes the word it reads into 2-bit codes (a tasu_wgt_trit5_dec per byte,
 // named u_dot_dec*: its cells and power count with the dot product), as the WPack tiles do.
+// The LUT3 row stores each group of three weights as its 5-bit code (tasu_arch.json's _lut3),
+// ceil(Lanes / 3) codes a word, which select from the tile's triple table without decoding.
 module tasu_ppa_row #(
   parameter int Kind  = 0,
   parameter int Lanes,
@@ -26,7 +28,9 @@ module tasu_ppa_row #(
   localparam int AddrW = $clog2(Depth),
   localparam int Reuse = tasu_pkg::PpaRowReuse[Kind*32 +: 32],
   localparam int WPack = tasu_pkg::PpaRowWPack[Kind*32 +: 32],
-  localparam int SBits = (WPack != 0) ? tasu_pkg::trit5_bytes(Lanes) * 8 : Lanes * WBits,  // a word as stored
+  localparam int SBits = (WPack != 0) ? tasu_pkg::trit5_bytes(Lanes) * 8                  // a word as stored
+                       : (Dot == tasu_pkg::PpaDotLUT3) ? tasu_pkg::lut3_groups(Lanes) * 5 : Lanes * WBits,
+  localparam int QBits = (Dot == tasu_pkg::PpaDotLUT3) ? SBits : Lanes * WBits,          // ... as the dot takes it
   localparam int TokW  = (Reuse > 1) ? $clog2(Reuse) : 1
 ) (
   input  logic                   clk_i,
@@ -41,7 +45,7 @@ module tasu_ppa_row #(
   output logic [OutW-1:0]        acc_o
 );
   logic [SBits-1:0]       w_s;   // the word read, as stored
-  logic [Lanes*WBits-1:0] w_q;   // ... as the dot product takes it
+  logic [QBits-1:0]       w_q;   // ... as the dot product takes it (LUT3: the group codes as stored)
   logic [Lanes*ABits-1:0] a_q;
   logic                   v_q, clr_q;
   // The token of this step (tok_q) and of the step in the dot product (tok1_q).
@@ -102,6 +106,13 @@ module tasu_ppa_row #(
       tasu_dot_tern_tree #(.Lanes(Lanes)) u_dot (.en_i(v_q), .w_i(w_q), .a_i(a_q), .y_o(dot));
     end else if (Dot == tasu_pkg::PpaDotCSA) begin : g_csa
       tasu_dot_tern_csa #(.Lanes(Lanes)) u_dot (.en_i(v_q), .w_i(w_q), .a_i(a_q), .y_o(dot));
+    end else if (Dot == tasu_pkg::PpaDotLUT3) begin : g_lut3
+      // The triple table belongs to the tile, registered beside the slice as the pair table is.
+      localparam int TBits = tasu_pkg::lut3_groups(Lanes) * (tasu_pkg::Lut3Patterns - 3) * 10;
+      logic [TBits-1:0] sums_d, sums_q;
+      tasu_dot_tern_lut3_table #(.Lanes(Lanes)) u_lut_table (.en_i(valid_i), .a_i(act_i), .t_o(sums_d));
+      tasu_ppa_areg #(.Bits(TBits)) u_areg_lut (.clk_i, .rst_ni, .d_i(sums_d), .q_o(sums_q));
+      tasu_dot_tern_lut3_sel #(.Lanes(Lanes)) u_dot (.en_i(v_q), .w_i(w_q), .a_i(a_q), .t_i(sums_q), .y_o(dot));
     end else begin : g_lut
       // The pair table belongs to the tile (scripts/ppa.sh counts it once per tile, with the
       // activation slice): built from the incoming slice and registered beside it, so that its

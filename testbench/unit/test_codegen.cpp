@@ -8,9 +8,11 @@
 #include "device/device.h"
 #include "isa/wgt_format.h"
 
+#include <array>
 #include <cstring>
 #include <limits>
 #include <random>
+#include <set>
 
 namespace {
 
@@ -78,6 +80,48 @@ TEST(WeightFormat, Trit5RoundTrip) {
     tasu::isa::unpack_trit5(bytes.data(), n, back.data());
     EXPECT_EQ(back, w) << n;
   }
+}
+
+// The LUT3 silicon row's codes (tasu_arch.json's _lut3): each of the 27 triples of weights has
+// its own 5-bit code, zero for three zeros, and the code's pattern times its sign is the triple;
+// a word of 32 weights is 11 codes, the last group padded with zero weights.
+TEST(WeightFormat, Lut3CodesNameTheirTriples) {
+  std::set<unsigned> codes;
+  for (int v = 0; v < 27; ++v) {
+    const std::array<int8_t, 3> w{static_cast<int8_t>(v % 3 - 1), static_cast<int8_t>(v / 3 % 3 - 1),
+                                  static_cast<int8_t>(v / 9 - 1)};
+    uint8_t code = 0xff;
+    tasu::isa::pack_lut3(w.data(), 3, &code);
+    codes.insert(code);
+    ASSERT_LT(code, 32u);
+    const unsigned idx = code & 15u;
+    const int sign = code & 16u ? -1 : 1;
+    if (w == std::array<int8_t, 3>{}) {
+      EXPECT_EQ(code, 0u);
+      continue;
+    }
+    ASSERT_GE(idx, 1u);
+    ASSERT_LE(idx, tasu::arch::kLut3Patterns.size());
+    for (size_t i = 0; i < 3; ++i) EXPECT_EQ(sign * tasu::arch::kLut3Patterns[idx - 1][i], w[i]) << v;
+  }
+  EXPECT_EQ(codes.size(), 27u);
+  std::vector<int8_t> w(32, -1);
+  std::vector<uint8_t> bytes(7, 0xff);
+  tasu::isa::pack_lut3(w.data(), w.size(), bytes.data());
+  const auto code_of = [&](size_t g) {
+    unsigned c = 0;
+    for (size_t b = 0; b < 5; ++b) c |= ((bytes[(g * 5 + b) / 8] >> ((g * 5 + b) % 8)) & 1u) << b;
+    return c;
+  };
+  const auto index_of = [](std::array<int8_t, 3> p) {
+    for (size_t k = 0; k < tasu::arch::kLut3Patterns.size(); ++k)
+      if (tasu::arch::kLut3Patterns[k] == p) return static_cast<unsigned>(k + 1);
+    return 0u;
+  };
+  EXPECT_EQ(tasu::arch::lut3_groups(32), 11u);
+  for (size_t g = 0; g < 10; ++g) EXPECT_EQ(code_of(g), 16u | index_of({1, 1, 1})) << g;
+  EXPECT_EQ(code_of(10), 16u | index_of({1, 1, 0}));  // the padded group
+  EXPECT_EQ(bytes[6] >> 7, 0);                          // the bit past the codes
 }
 
 // The packed image is 1.6 bits a weight (each job padded to a beat) and holds the same weights as
