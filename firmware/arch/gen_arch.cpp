@@ -8,9 +8,9 @@
 #include <cstdint>
 #include <fstream>
 #include <iostream>
+#include <set>
 #include <sstream>
 #include <stdexcept>
-#include <set>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -295,7 +295,8 @@ void validate_ppa_rows(const json& a) {
 
 // One line per silicon-comparison row for the shell scripts: index name engine weight-bits
 // act-bits dot engine-row (1: the row modelling its engine's tiles) reuse. Weight bits are what
-// the engine's store keeps per weight: 1.6 with wpack.
+// the engine's store keeps per weight: 1.6 with wpack. A LUT3 row's depend on the configuration's
+// Lanes (lut3_groups(Lanes) * 5 / Lanes, the last triple padded): scripts/ppa.sh prices those.
 std::string gen_ppa_rows(const json& a) {
   std::ostringstream o;
   int k = 0;

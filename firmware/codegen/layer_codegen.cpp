@@ -321,27 +321,28 @@ class LayerGen {
   }
   void per_token(const std::function<Inputs(int64_t)>& inputs, const std::function<void(int64_t, const Inputs&)>& body,
                  bool ahead = true);
-  // Weight prefetch: the projection after the current vector phase, its jobs that the ring holds
-  // (planned at the phase's first token, issued a share per token), and the jobs already loaded.
+  // Weight prefetch: the projection after the current vector phase (next() plans the jobs the
+  // ring holds, prefetch(t) issues a share per token), and the jobs already loaded.
   int64_t load_job(uint32_t w_addr, const BitLinearPlan& pl, int64_t rb, int64_t kc);
-  void prefetch(int64_t t);
-  void next(const layer::TernaryProjection& w, uint32_t addr) {
-    next_w_ = &w;
-    next_addr_ = addr;
+  // Where in the weight ring (both buffers) a job of `depth` words starting its search at `at`
+  // goes: never straddling the two buffers.
+  int64_t ring_place(int64_t at, int64_t depth) const {
+    const int64_t W = cfg_.WDepth;
+    return at % W + depth > W ? (at / W + 1) * W % (2 * W) : at;
   }
+  void next(const layer::TernaryProjection& w, uint32_t addr);
+  void prefetch(int64_t t);
   struct Prefetched {
     const layer::TernaryProjection* w;
     int64_t rb, kc, pos, depth;
+    bool overlaps(int64_t p, int64_t d) const { return p < pos + depth && pos < p + d; }
   };
   std::deque<Prefetched> prefetched_;
-  const layer::TernaryProjection* next_w_ = nullptr;
+  const layer::TernaryProjection* next_w_ = nullptr;  // until all its planned jobs are issued
   uint32_t next_addr_ = 0;
-  struct PlannedJob {
-    int64_t rb, kc, pos;
-  };
-  std::vector<PlannedJob> prefetch_jobs_;  // the planned prefetch, in order
+  BitLinearPlan next_pl_{};
+  std::vector<Prefetched> prefetch_jobs_;  // the planned prefetch, in order (pos as planned)
   size_t prefetch_issued_ = 0;
-  const layer::TernaryProjection* prefetch_planned_ = nullptr;
 
   const arch::Config& cfg_;
   const layer::LayerParams& p_;
@@ -509,15 +510,12 @@ void LayerGen::project(const std::vector<std::pair<const layer::TernaryProjectio
 
 int64_t LayerGen::load_job(uint32_t w_addr, const BitLinearPlan& pl, int64_t rb, int64_t kc) {
   const int64_t W = cfg_.WDepth, depth = std::min<int64_t>(W, pl.depth_total - kc * W);
-  // The job's words in the weight ring (both buffers), never straddling the two.
-  if (wnext_ % W + depth > W) wnext_ = (wnext_ / W + 1) * W % (2 * W);
-  const int64_t pos = wnext_;
+  const int64_t pos = ring_place(wnext_, depth);
   wnext_ = (pos + depth) % (2 * W);
   // A job loaded ahead (prefetch) and not used yet must not be overwritten: the program builder
   // orders accesses in program order only, so this would be silently wrong weights.
   for (const Prefetched& p : prefetched_)
-    if (pos < p.pos + p.depth && p.pos < pos + depth)
-      throw std::logic_error("a weight job would overwrite a prefetched job not used yet");
+    if (p.overlaps(pos, depth)) throw std::logic_error("a weight job would overwrite a prefetched job not used yet");
   isa::Transfer t;
   t.sram_beat = cfg_.wgt_load_at(static_cast<uint64_t>(pos) * cfg_.Tiles);
   t.dram_addr = w_addr + static_cast<uint32_t>(wgt_job_offset(cfg_, pl, rb, kc));
@@ -529,52 +527,47 @@ int64_t LayerGen::load_job(uint32_t w_addr, const BitLinearPlan& pl, int64_t rb,
 }
 
 // The first jobs of the next projection, as many as the weight ring holds, loaded while the
-// vector unit works. Token t's loads are followed by the jobs up to the share (t + 1) / T of
-// them: all behind the last token's loads left the weight stream idle for all of the phase but
-// its last token; all behind the first would queue the following tokens' inputs behind them in
-// the in-order load unit.
+// vector unit works. next() plans them where load_job will place them (the vector phase before
+// the projection issues no other weight load), right after the projection before has issued its
+// last; prefetch(t) follows token t's loads with the jobs up to the share (t + 1) / T of them: all
+// behind the last token's loads left the weight stream idle for all of the phase but its last
+// token; all behind the first would queue the following tokens' inputs behind them in the
+// in-order load unit.
+void LayerGen::next(const layer::TernaryProjection& w, uint32_t addr) {
+  next_w_ = &w;
+  next_addr_ = addr;
+  next_pl_ = plan_bitlinear(cfg_, {w.out, w.in, T_});
+  const int64_t W = cfg_.WDepth;
+  auto fits = [&](int64_t pos, int64_t depth) {
+    return std::none_of(prefetch_jobs_.begin(), prefetch_jobs_.end(),
+                        [&](const Prefetched& j) { return j.overlaps(pos, depth); });
+  };
+  prefetch_jobs_.clear();
+  prefetch_issued_ = 0;
+  int64_t at = wnext_;
+  bool full = false;
+  for (int64_t rb = 0; rb < next_pl_.row_blocks && !full; ++rb)
+    for (int64_t kc = 0; kc < next_pl_.k_chunks; ++kc) {
+      const int64_t depth = std::min<int64_t>(W, next_pl_.depth_total - kc * W);
+      const int64_t pos = ring_place(at, depth);
+      if ((full = !fits(pos, depth))) break;
+      prefetch_jobs_.push_back({&w, rb, kc, pos, depth});
+      at = (pos + depth) % (2 * W);
+    }
+}
+
 void LayerGen::prefetch(int64_t t) {
   if (!next_w_) return;
-  const layer::TernaryProjection& w = *next_w_;
-  const BitLinearPlan pl = plan_bitlinear(cfg_, {w.out, w.in, T_});
-  const int64_t W = cfg_.WDepth;
-  if (prefetch_planned_ != next_w_) {
-    // As many jobs as fit in the ring without one overwriting another before it is used: the
-    // positions load_job will give them, issued in this order with no other weight load between.
-    std::vector<std::pair<int64_t, int64_t>> spans;  // (pos, depth), in plan order
-    auto fits = [&](int64_t pos, int64_t depth) {
-      return std::none_of(spans.begin(), spans.end(),
-                          [&](const auto& s) { return pos < s.first + s.second && s.first < pos + depth; });
-    };
-    int64_t at = wnext_;
-    prefetch_jobs_.clear();
-    bool full = false;
-    for (int64_t rb = 0; rb < pl.row_blocks && !full; ++rb)
-      for (int64_t kc = 0; kc < pl.k_chunks; ++kc) {
-        const int64_t depth = std::min<int64_t>(W, pl.depth_total - kc * W);
-        const int64_t pos = at % W + depth > W ? (at / W + 1) * W % (2 * W) : at;
-        if ((full = !fits(pos, depth))) break;
-        spans.emplace_back(pos, depth);
-        prefetch_jobs_.push_back({rb, kc, pos});
-        at = (pos + depth) % (2 * W);
-      }
-    prefetch_planned_ = next_w_;
-    prefetch_issued_ = 0;
-  }
   const size_t n = prefetch_jobs_.size();
   // (The last token issues whatever is left.)
   const size_t upto = t + 1 >= T_ ? n : n * static_cast<size_t>(t + 1) / static_cast<size_t>(T_);
   for (; prefetch_issued_ < upto; ++prefetch_issued_) {
-    const auto [rb, kc, planned] = prefetch_jobs_[prefetch_issued_];
-    const int64_t depth = std::min<int64_t>(W, pl.depth_total - kc * W);
-    const int64_t pos = load_job(next_addr_, pl, rb, kc);
-    if (pos != planned) throw std::logic_error("a prefetched weight job left its planned place in the ring");
-    prefetched_.push_back({&w, rb, kc, pos, depth});
+    const Prefetched& j = prefetch_jobs_[prefetch_issued_];
+    if (load_job(next_addr_, next_pl_, j.rb, j.kc) != j.pos)
+      throw std::logic_error("a prefetched weight job left its planned place in the ring");
+    prefetched_.push_back(j);
   }
-  if (prefetch_issued_ == n) {
-    next_w_ = nullptr;
-    prefetch_planned_ = nullptr;
-  }
+  if (prefetch_issued_ == n) next_w_ = nullptr;
 }
 
 // rope: angle = pos * inv_freq, c = cos, s = sin; x' = x * c + rot(x) * (-s | s) (see
