@@ -224,6 +224,13 @@ class LayerGen {
     vsp_.release(base + static_cast<uint32_t>(rows_of(n)));
     return out;
   }
+  // exp over n elements written back over them (the pool given back).
+  void exp_in_place(uint32_t at, int64_t n) {
+    const uint32_t m = vsp_.mark();
+    const uint32_t e = prog(vec::prog_exp_nonpos(), at, n);
+    elem(VectorOp::AND, at, e, n, imm(0xffffffffu));  // a bit copy
+    vsp_.release(m);
+  }
   // Scratchpad rows a special function over n elements needs.
   static int64_t prog_rows(const vec::VProg& pg, int64_t n) {
     std::vector<int> dst_block;
@@ -232,31 +239,36 @@ class LayerGen {
 
 
   // ---- DMA -----------------------------------------------------------------------------------
-  // `rows` DRAM rows of row_bytes each (stride apart) into consecutive scratchpad beats.
-  void load(uint32_t row, uint32_t dram, int64_t rows, int64_t row_bytes, int64_t stride) {
+  // A transfer between consecutive scratchpad beats from `row` and `rows` DRAM rows of
+  // row_bytes each (stride apart), with the DRAM spans it touches.
+  std::pair<isa::Transfer, std::vector<Span>> transfer(uint32_t row, uint32_t dram, int64_t rows, int64_t row_bytes,
+                                                       int64_t stride) const {
     isa::Transfer t;
     t.sram_beat = row * (kRowBytes / cfg_.BusBytes);
     t.dram_addr = dram;
     t.rows = static_cast<uint32_t>(rows);
     t.row_beats = static_cast<uint32_t>(row_bytes / cfg_.BusBytes);
     t.dram_stride = static_cast<uint32_t>(stride);
-    std::vector<Span> reads;
+    std::vector<Span> spans;
     for (int64_t r = 0; r < rows; ++r)
-      reads.push_back({Space::DRAM, dram + static_cast<uint64_t>(r * stride), dram + static_cast<uint64_t>(r * stride + row_bytes)});
-    const int64_t vrows = (rows * row_bytes + kRowBytes - 1) / kRowBytes;
-    b_.add(isa::make_load(arch::LoadDst::VSP, t), reads, {{Space::VSP, row, row + static_cast<uint64_t>(vrows)}});
+      spans.push_back({Space::DRAM, dram + static_cast<uint64_t>(r * stride), dram + static_cast<uint64_t>(r * stride + row_bytes)});
+    return {t, spans};
+  }
+  Span vsp_beats(uint32_t row, int64_t rows, int64_t row_bytes) const {
+    return {Space::VSP, row, row + static_cast<uint64_t>((rows * row_bytes + kRowBytes - 1) / kRowBytes)};
+  }
+  void load(uint32_t row, uint32_t dram, int64_t rows, int64_t row_bytes, int64_t stride) {
+    const auto [t, reads] = transfer(row, dram, rows, row_bytes, stride);
+    b_.add(isa::make_load(arch::LoadDst::VSP, t), reads, {vsp_beats(row, rows, row_bytes)});
   }
   void load_vec(uint32_t row, uint32_t dram, int64_t n) { load(row, dram, 1, rows_of(n) * kRowBytes, 0); }
+  void store(uint32_t row, uint32_t dram, int64_t rows, int64_t row_bytes, int64_t stride) {
+    const auto [t, writes] = transfer(row, dram, rows, row_bytes, stride);
+    b_.add(isa::make_store(t, {}, arch::StoreSrc::VSP), {vsp_beats(row, rows, row_bytes)}, writes);
+  }
   // n elements from `row` to DRAM, whole beats.
   void store_vec(uint32_t row, uint32_t dram, int64_t n) {
-    isa::Transfer t;
-    t.sram_beat = row * (kRowBytes / cfg_.BusBytes);
-    t.dram_addr = dram;
-    t.rows = 1;
-    const int64_t bytes = (n * 4 + cfg_.BusBytes - 1) / cfg_.BusBytes * cfg_.BusBytes;
-    t.row_beats = static_cast<uint32_t>(bytes / cfg_.BusBytes);
-    b_.add(isa::make_store(t, {}, arch::StoreSrc::VSP), {vsp(row, n)},
-           {{Space::DRAM, dram, dram + static_cast<uint64_t>(bytes)}});
+    store(row, dram, 1, (n * 4 + cfg_.BusBytes - 1) / cfg_.BusBytes * cfg_.BusBytes, 0);
   }
 
   // ---- the exact layer model steps -----------------------------------------------------------------------
@@ -268,18 +280,22 @@ class LayerGen {
   // Projections of one input, their jobs interleaved row block by row block; per token and
   // batch, tail(t, y, first_row, n) consumes the dequantized rows y[i] of projection i.
   using ProjectTail = std::function<void(int64_t t, const std::vector<uint32_t>& y, int64_t row0, int64_t n)>;
+  // align: a batch holds a multiple of `align` row blocks (but the last).
   void project(const std::vector<std::pair<const layer::TernaryProjection*, uint32_t>>& ws, uint32_t deq_row,
-               const ProjectTail& tail);
+               const ProjectTail& tail, int64_t align = 1);
+  // Row blocks per batch of a projection of row_blocks blocks sharing batches with np - 1 others:
+  // both output-buffer halves hold a batch of every token; 0 when `align` cannot be met.
+  int64_t batch_blocks(int64_t row_blocks, int64_t np, int64_t align) const;
   // Row t of a per-token tensor with a row stride of `stride` bytes.
   static std::function<uint32_t(int64_t)> rows_at(uint32_t base, int64_t stride) {
     return [base, stride](int64_t t) { return base + static_cast<uint32_t>(t * stride); };
   }
-  // RoPE's rotation at one position (cos, sin and the signed sin a head's rows take), computed
-  // once per token for its query and its key.
+  // RoPE's rotation (cos, sin and the signed sin a head's rows take), a row per position: one
+  // token's for its query and key, or every token's of a prefill at once.
   struct RopeTables {
     uint32_t c, s, ns, ss;  // ss: head_dim L only (-s in the lower half of the lanes, s above)
   };
-  RopeTables rope_tables(int64_t pos);
+  RopeTables rope_tables(const std::vector<int64_t>& pos);
   void rope(uint32_t x, int64_t heads, const RopeTables& t);
   // q, k: the token's query and key (RoPE applied; the key also stored at its cache position).
   // all: attention_all_heads_begin's buffers when the token takes that path.
@@ -292,6 +308,16 @@ class LayerGen {
   void attention_all_heads(const AllHeads& b, uint32_t q, uint32_t k, uint32_t att, const TokenSlot& slot,
                            int64_t t);
   void load_keys(const AllHeads& b, const TokenSlot& slot, int64_t g);
+  // A prefill's attention over its queries together (attention_queries): tq queries at a time
+  // share each key and value block loaded; exp_mode 0 takes the exponentials of the whole chunk
+  // in one sequence, 1 per query, 2 per head (when the scratchpad holds less).
+  struct QueryChunks {
+    int64_t tq, nb;
+    int exp_mode;
+    int64_t align;  // the q and k projections' batches: whole heads, for the RoPE in their drains
+  };
+  std::optional<QueryChunks> query_chunks() const;
+  void attention_queries(const QueryChunks& qc);
   void copy_own_key(const AllHeads& b, uint32_t k, const TokenSlot& slot, int64_t g);
   int64_t rope_rows() const;
   void norm_quant_token(uint32_t x, int64_t n, uint32_t gain, int64_t t, uint32_t deq_row, int64_t depth_words) {
@@ -402,19 +428,24 @@ void LayerGen::project(const layer::TernaryProjection& w, uint32_t w_addr, uint3
   });
 }
 
+int64_t LayerGen::batch_blocks(int64_t row_blocks, int64_t np, int64_t align) const {
+  // Batches of row blocks take turns in the output buffer (a ring across projections), so the
+  // vector unit drains one batch while the engine fills the next. At most kMaxBatchBlocks, so
+  // that the last batch's drain, which no weight stream hides, stays short when T is small.
+  constexpr int64_t kMaxBatchBlocks = 16;
+  const int64_t n = std::max<int64_t>(1, std::min<int64_t>({row_blocks, cfg_.OutWords / (2 * np * T_), kMaxBatchBlocks}));
+  return n < row_blocks ? n / align * align : n;
+}
+
 void LayerGen::project(const std::vector<std::pair<const layer::TernaryProjection*, uint32_t>>& ws, uint32_t deq_row,
-                       const ProjectTail& tail) {
+                       const ProjectTail& tail, int64_t align) {
   const layer::TernaryProjection& w0 = *ws.front().first;
   for (const auto& [w, addr] : ws)
     if (w->out != w0.out || w->in != w0.in) throw std::logic_error("projections of one batch differ in shape");
   const auto np = static_cast<int64_t>(ws.size());
   const BitLinearPlan pl = plan_bitlinear(cfg_, {w0.out, w0.in, T_});
-  // Batches of row blocks take turns in the output buffer (a ring across projections), so the
-  // vector unit drains one batch while the engine fills the next. At most kMaxBatchBlocks, so
-  // that the last batch's drain, which no weight stream hides, stays short when T is small.
-  constexpr int64_t kMaxBatchBlocks = 16;
-  const int64_t per_batch =
-      std::max<int64_t>(1, std::min<int64_t>({pl.row_blocks, cfg_.OutWords / (2 * np * T_), kMaxBatchBlocks}));
+  const int64_t per_batch = batch_blocks(pl.row_blocks, np, align);
+  if (per_batch < 1) throw std::logic_error("a projection's batches cannot hold whole heads");
   const uint32_t m0 = vsp_.mark();
   std::vector<uint32_t> y[2];
   for (auto& yb : y)
@@ -573,20 +604,25 @@ void LayerGen::prefetch(int64_t t) {
 // rope: angle = pos * inv_freq, c = cos, s = sin; x' = x * c + rot(x) * (-s | s) (see
 // accel_layer.cpp's rope). head_dim L: one row per head, rot is the vrot lane exchange and the
 // constants hold two copies of the L / 2 frequencies. head_dim 2 L: the halves are rows.
-LayerGen::RopeTables LayerGen::rope_tables(int64_t pos) {
+// Tables of several positions at once are rows of one table each (position i's row i): the
+// same operations on every element, one sequence of instructions over all of them.
+LayerGen::RopeTables LayerGen::rope_tables(const std::vector<int64_t>& pos) {
+  const auto n = static_cast<int64_t>(pos.size()) * L;
   RopeTables t{};
-  const uint32_t ang = vsp_.alloc(L);
-  elem(VectorOp::MUL, ang, c_invf_, L, imm(vec::from_int(static_cast<int32_t>(pos))), true);
-  t.c = prog(vec::prog_cos(), ang, L);
-  t.s = prog(vec::prog_sin(), ang, L);
-  t.ns = vsp_.alloc(L);
-  elem(VectorOp::NEG, t.ns, t.s, L, imm(0));
+  const uint32_t ang = vsp_.alloc(n);
+  for (size_t i = 0; i < pos.size(); ++i)
+    elem(VectorOp::MUL, ang + static_cast<uint32_t>(i), c_invf_, L, imm(vec::from_int(static_cast<int32_t>(pos[i]))),
+         true);
+  t.c = prog(vec::prog_cos(), ang, n);
+  t.s = prog(vec::prog_sin(), ang, n);
+  t.ns = vsp_.alloc(n);
+  elem(VectorOp::NEG, t.ns, t.s, n, imm(0));
   if (s_.head_dim == L) {
-    const uint32_t a = vsp_.alloc(L), bb = vsp_.alloc(L);
-    t.ss = vsp_.alloc(L);
-    elem(VectorOp::AND, a, t.ns, L, vecb(c_mask_));   // -s in the lower half of the lanes
-    elem(VectorOp::ANDN, bb, t.s, L, vecb(c_mask_));  // s in the upper half
-    elem(VectorOp::OR, t.ss, a, L, vecb(bb));
+    const uint32_t a = vsp_.alloc(n), bb = vsp_.alloc(n);
+    t.ss = vsp_.alloc(n);
+    elem(VectorOp::AND, a, t.ns, n, rowb(c_mask_));   // -s in the lower half of the lanes
+    elem(VectorOp::ANDN, bb, t.s, n, rowb(c_mask_));  // s in the upper half
+    elem(VectorOp::OR, t.ss, a, n, vecb(bb));
   }
   return t;
 }
@@ -773,18 +809,11 @@ void LayerGen::attention(const std::optional<AllHeads>& all, uint32_t q, uint32_
                   q + static_cast<uint32_t>((g * gh + hi) * hr), buf, hd, n);
     });
     elem(VectorOp::MUL, sc, sc, gh * R * L, imm(scale));
-    // Softmax, the exponentials written back over the scores.
-    auto exp_into = [&](uint32_t at, int64_t n) {
-      const uint32_t m1 = vsp_.mark();
-      const uint32_t e = prog(vec::prog_exp_nonpos(), at, n);
-      elem(VectorOp::AND, at, e, n, imm(0xffffffffu));  // a bit copy
-      vsp_.release(m1);
-    };
     for (int64_t hi = 0; hi < gh; ++hi) {
       const auto sh = head_scores(hi);
       vmax(mx, static_cast<uint32_t>(hi), sh, vis, kMinusMax);
       elem(VectorOp::SUB, sh, sh, vis, scalar(mx, static_cast<uint32_t>(hi)));
-      if (!exp_all) exp_into(sh, vis);
+      if (!exp_all) exp_in_place(sh, vis);
     }
     // p: the exponentials, in their own block (all heads at once) or over the scores (per head).
     const uint32_t p = exp_all ? prog(vec::prog_exp_nonpos(), sc, gh * R * L) : sc;
@@ -804,6 +833,178 @@ void LayerGen::attention(const std::optional<AllHeads>& all, uint32_t q, uint32_
         positions(VectorKind::WSUM, uint64_t{head_p(hi)} * L + static_cast<uint64_t>(j0),
                   att + static_cast<uint32_t>((g * gh + hi) * hr), buf, hd, n);
     });
+    vsp_.release(m0);
+  }
+  vsp_.release(m_all);
+}
+
+// A prefill's attention with each key and value block loaded once for many of its queries (as
+// FlashAttention tiles it), not once per query: per KV group, chunks of tq queries (their roped
+// rows read back from q) take their scores block by block, the softmax of all of them at once,
+// then the weighted sums block by block; the outputs go back over the queries' rows in DRAM.
+// Per (query, head) the operations are those of `attention`, in the same order (a score does not
+// depend on the block it is computed in; the maximum is exact in any order; the sums and the
+// weighted sums run over the positions in order), so the result is bit for bit the same. Without
+// it each query re-read its whole context's keys and values from DRAM, and the vector unit
+// waited on them (32% of the attention's cycles at P = 512).
+//
+// Only for one sequence's tokens at consecutive positions, more than one of them, and when a
+// chunk of one query fits the scratchpad; otherwise nullopt and the per-token attention runs.
+std::optional<LayerGen::QueryChunks> LayerGen::query_chunks() const {
+  if (T_ < 2) return std::nullopt;
+  for (int64_t t = 1; t < T_; ++t) {
+    const TokenSlot &a = slots_[static_cast<size_t>(t)], &f = slots_.front();
+    if (a.kcache != f.kcache || a.vcache != f.vcache || a.pos != f.pos + t) return std::nullopt;
+  }
+  // The RoPE in the q and k projections' drains takes whole heads in every batch.
+  const int64_t hd = s_.head_dim, rows = cfg_.Rows;
+  if (hd % rows != 0 && rows % hd != 0) return std::nullopt;
+  const int64_t align = hd % rows == 0 ? hd / rows : 1;
+  for (const int64_t out : {s_.hidden, s_.kv_heads * hd})
+    if (batch_blocks(plan_bitlinear(cfg_, {out, s_.hidden, T_}).row_blocks, 1, align) < 1) return std::nullopt;
+  const int64_t hr = hd / L, gh = s_.heads / s_.kv_heads, vis = slots_.back().pos + 1, R = rows_of(vis);
+  const int64_t free = static_cast<int64_t>(cfg_.VRows) - scratch_lo_ - 4;
+  // The most queries a chunk can take with blocks of nb positions: per query its heads' rows of
+  // q (two buffers, the next chunk's loading), scores and outputs; the maxima and sums; the
+  // ones, two blocks; the exponentials' pool (of the whole chunk, a query or a head).
+  auto widest = [&](int64_t nb) -> std::optional<QueryChunks> {
+    for (int64_t tq = T_; tq >= 1; --tq)
+      for (int mode = 0; mode < 3; ++mode) {
+        const int64_t n = tq * gh;
+        const int64_t exp_n = mode == 0 ? n * R * L : mode == 1 ? gh * R * L : R * L;
+        const int64_t pool = std::max(prog_rows(vec::prog_exp_nonpos(), exp_n),
+                                      (mode == 0 ? n * R : 0) + prog_rows(vec::prog_recip(), n));
+        if (R + 2 * nb * hr + n * (3 * hr + R) + 2 * rows_of(n) + pool <= free) return QueryChunks{tq, nb, mode, align};
+      }
+    return std::nullopt;
+  };
+  // Larger blocks mean fewer DOTS and WSUM (each about 14 cycles besides its rows), more queries
+  // per chunk fewer loads of the context and fewer softmax sequences (about 500 cycles a chunk).
+  std::optional<QueryChunks> best;
+  int64_t best_cost = 0;
+  for (const int64_t nb : {vis, int64_t{512}, int64_t{256}, int64_t{128}, int64_t{64}}) {
+    if (nb > vis || nb > 512) continue;
+    const std::optional<QueryChunks> qc = widest(nb);
+    if (!qc) continue;
+    const int64_t chunks = (T_ + qc->tq - 1) / qc->tq;
+    const int64_t cost = T_ * s_.heads * 2 * ((vis + nb - 1) / nb) * 14 + chunks * s_.kv_heads * 500;
+    if (!best || cost < best_cost) {
+      best = qc;
+      best_cost = cost;
+    }
+  }
+  return best;
+}
+
+void LayerGen::attention_queries(const QueryChunks& qc) {
+  const int64_t hd = s_.head_dim, hr = hd / L, nkv = s_.kv_heads, gh = s_.heads / nkv;
+  const int64_t kvrow = nkv * hd * 4, sh = static_cast<int64_t>(vector_bytes(cfg_, s_.hidden));
+  const vf32 scale = kf(1.0f / std::sqrt(static_cast<float>(hd)));
+  const TokenSlot& s0 = slots_.front();
+  const int64_t vis_all = slots_.back().pos + 1, nb = qc.nb;
+  // The steps: per KV group, chunks of queries (t0 .. t0 + tq - 1) of balanced sizes.
+  struct Step {
+    int64_t g, t0, tq, vis, blocks;  // vis: the last query's; blocks of keys (as many of values)
+  };
+  std::vector<Step> steps;
+  const int64_t chunks = (T_ + qc.tq - 1) / qc.tq;
+  for (int64_t g = 0; g < nkv; ++g)
+    for (int64_t c = 0; c < chunks; ++c) {
+      const int64_t t0 = T_ * c / chunks, tq = T_ * (c + 1) / chunks - t0;
+      const int64_t vis = slots_[static_cast<size_t>(t0 + tq - 1)].pos + 1;
+      steps.push_back({g, t0, tq, vis, (vis + nb - 1) / nb});
+    }
+  const uint32_t m_all = vsp_.mark();
+  const uint32_t ones = vsp_.alloc(vis_all);
+  elem(VectorOp::AND, ones, ones, vis_all, imm(0));
+  elem(VectorOp::OR, ones, ones, vis_all, imm(kf(1.0f)));
+  uint32_t buf[2], qs[2];
+  for (auto& b : buf) b = vsp_.alloc(nb * hd);
+  for (auto& q : qs) q = vsp_.alloc(qc.tq * gh * hd);
+  // A step's queries (and later its outputs): their heads of group g, rows of sh bytes.
+  auto qrows = [&](const Step& st) {
+    return a_.q + static_cast<uint32_t>(st.t0 * sh + st.g * gh * hd * 4);
+  };
+  // Blocks 0 .. blocks - 1 of a step are keys, then as many of values. They take turns in the two
+  // buffers in the order they load; each load is issued before the block ahead of it is used (the
+  // next step's queries and first block before this step's last), so it runs under that work.
+  std::deque<uint32_t> loaded;
+  int64_t loads = 0;
+  auto load_block = [&](const Step& st, int64_t b) {
+    const int64_t j0 = b % st.blocks * nb;
+    const uint32_t cache = (b < st.blocks ? s0.kcache : s0.vcache) + static_cast<uint32_t>(j0 * kvrow + st.g * hd * 4);
+    const uint32_t to = buf[loads++ % 2];
+    load(to, cache, std::min(nb, st.vis - j0), hd * 4, kvrow);
+    loaded.push_back(to);
+  };
+  auto begin_step = [&](size_t k) {
+    load(qs[k % 2], qrows(steps[k]), steps[k].tq, gh * hd * 4, sh);
+    load_block(steps[k], 0);
+  };
+  begin_step(0);
+  for (size_t k = 0; k < steps.size(); ++k) {
+    const Step& st = steps[k];
+    const int64_t tq = st.tq, n = tq * gh, R = rows_of(st.vis);
+    // The next projection's weights, a share per step, behind the step's own loads.
+    prefetch(static_cast<int64_t>((k + 1) * static_cast<size_t>(T_) / steps.size()) - 1);
+    auto vis = [&](int64_t i) { return slots_[static_cast<size_t>(st.t0 + i)].pos + 1; };
+    const uint32_t m0 = vsp_.mark();
+    const uint32_t sc = vsp_.alloc(n * R * L), mx = vsp_.alloc(n), z = vsp_.alloc(n), out = vsp_.alloc(n * hd);
+    // (query i, head hi) of the step is entry i * gh + hi of each.
+    auto row = [](uint32_t base, int64_t e) { return base + static_cast<uint32_t>(e / L); };
+    auto lane = [](int64_t e) { return static_cast<uint32_t>(e % L); };
+    auto use_block = [&](int64_t b, VectorKind kind, uint32_t base) {
+      if (b + 1 < 2 * st.blocks) {
+        load_block(st, b + 1);
+      } else if (k + 1 < steps.size()) {
+        begin_step(k + 1);
+      }
+      const uint32_t from = loaded.front();
+      loaded.pop_front();
+      const int64_t j0 = b % st.blocks * nb;
+      for (int64_t i = 0; i < tq; ++i) {
+        const int64_t cnt = std::min(nb, vis(i) - j0);
+        if (cnt < 1) continue;
+        for (int64_t hi = 0; hi < gh; ++hi) {
+          const int64_t e = i * gh + hi;
+          const uint64_t flat = uint64_t{base + static_cast<uint32_t>(e * R)} * L + static_cast<uint64_t>(j0);
+          positions(kind, flat, (kind == VectorKind::DOTS ? qs[k % 2] : out) + static_cast<uint32_t>(e * hr), from, hd,
+                    cnt);
+        }
+      }
+    };
+    for (int64_t b = 0; b < st.blocks; ++b) use_block(b, VectorKind::DOTS, sc);
+    elem(VectorOp::MUL, sc, sc, n * R * L, imm(scale));
+    for (int64_t i = 0; i < tq; ++i) {
+      for (int64_t hi = 0; hi < gh; ++hi) {
+        const int64_t e = i * gh + hi;
+        const uint32_t se = sc + static_cast<uint32_t>(e * R);
+        vmax(row(mx, e), lane(e), se, vis(i), kMinusMax);
+        elem(VectorOp::SUB, se, se, vis(i), scalar(row(mx, e), lane(e)));
+        if (qc.exp_mode == 2) exp_in_place(se, vis(i));
+      }
+      if (qc.exp_mode == 1) exp_in_place(sc + static_cast<uint32_t>(i * gh * R), gh * R * L);
+    }
+    const uint32_t p = qc.exp_mode == 0 ? prog(vec::prog_exp_nonpos(), sc, n * R * L) : sc;
+    // A query's heads' sums in one DOTS against a row of ones when its rows are as many as the
+    // heads' stride (x * 1 is exact and a DOTS sums in a DOT's order); otherwise a DOT per head.
+    for (int64_t i = 0; i < tq; ++i) {
+      const uint32_t pi = p + static_cast<uint32_t>(i * gh * R);
+      if (rows_of(vis(i)) == R) {
+        positions(VectorKind::DOTS, uint64_t{z} * L + static_cast<uint64_t>(i * gh), ones, pi, vis(i), gh);
+      } else {
+        for (int64_t hi = 0; hi < gh; ++hi)
+          dot(row(z, i * gh + hi), lane(i * gh + hi), pi + static_cast<uint32_t>(hi * R), vis(i), imm(kf(1.0f)));
+      }
+    }
+    const uint32_t rz = prog(vec::prog_recip(), z, n);
+    for (int64_t e = 0; e < n; ++e) {
+      const uint32_t pe = p + static_cast<uint32_t>(e * R);
+      elem(VectorOp::MUL, pe, pe, vis(e / gh), scalar(row(rz, e), lane(e)));
+    }
+    elem(VectorOp::AND, out, out, n * hd, imm(0));
+    for (int64_t b = st.blocks; b < 2 * st.blocks; ++b) use_block(b, VectorKind::WSUM, p);
+    store(out, qrows(st), tq, gh * hd * 4, sh);
     vsp_.release(m0);
   }
   vsp_.release(m_all);
@@ -878,14 +1079,42 @@ std::vector<isa::Insn> LayerGen::run() {
       return sl.*cache + static_cast<uint32_t>(sl.pos * kvrow);
     };
   };
-  project(p_.q, a_.wq, deq_a, rows_at(a_.q, sh));
-  project(p_.k, a_.wk, deq_a, cache_row(&TokenSlot::kcache));
-  project(p_.v, a_.wv, deq_a, cache_row(&TokenSlot::vcache));
-  next(p_.o, a_.wo);
   auto key_at = [&](int64_t t) {
     const TokenSlot& sl = slots_[static_cast<size_t>(t)];
     return sl.kcache + static_cast<uint32_t>(sl.pos * kvrow);
   };
+  if (const std::optional<QueryChunks> qc = query_chunks()) {
+    // RoPE in the q and k projections' drains (the vector unit is idle beside their weight
+    // stream there), with every token's tables computed at once; then the attention of all
+    // queries (its outputs over the queries' rows), then the sub-norm per token.
+    std::vector<int64_t> pos;
+    for (const TokenSlot& sl : slots_) pos.push_back(sl.pos);
+    const RopeTables all = rope_tables(pos);
+    auto tables = [&](int64_t t) {
+      const auto r = static_cast<uint32_t>(t);
+      return RopeTables{all.c + r, all.s + r, all.ns + r, all.ss + r};
+    };
+    auto roped = [&](const std::function<uint32_t(int64_t)>& dst) {
+      return [&, dst](int64_t t, const std::vector<uint32_t>& y, int64_t row0, int64_t n) {
+        const uint32_t m = vsp_.mark();
+        rope(y[0], n / hd, tables(t));
+        vsp_.release(m);
+        store_vec(y[0], dst(t) + static_cast<uint32_t>(row0 * 4), n);
+      };
+    };
+    project({{&p_.q, a_.wq}}, deq_a, roped(rows_at(a_.q, sh)), qc->align);
+    project({{&p_.k, a_.wk}}, deq_a, roped(key_at), qc->align);
+    project(p_.v, a_.wv, deq_a, cache_row(&TokenSlot::vcache));
+    vsp_.release(scratch_lo_);
+    next(p_.o, a_.wo);
+    attention_queries(*qc);
+    per_token(token_rows({a_.q}, H, sh),
+              [&](int64_t t, const Inputs& in) { norm_quant_token(in[0], H, c_attn_, t, deq_o, dt_h); });
+  } else {
+  project(p_.q, a_.wq, deq_a, rows_at(a_.q, sh));
+  project(p_.k, a_.wk, deq_a, cache_row(&TokenSlot::kcache));
+  project(p_.v, a_.wv, deq_a, cache_row(&TokenSlot::vcache));
+  next(p_.o, a_.wo);
   per_token(
       [&](int64_t t) {
         const uint32_t q = vsp_.alloc(H), k = vsp_.alloc(kvd);
@@ -900,7 +1129,7 @@ std::vector<isa::Insn> LayerGen::run() {
     const uint32_t kaddr = key_at(t);
     const std::optional<AllHeads> all = attention_all_heads_begin(sl);
     const uint32_t m_rope = vsp_.mark();
-    const RopeTables rt = rope_tables(pos);
+    const RopeTables rt = rope_tables({pos});
     rope(q, s_.heads, rt);
     rope(k, nkv, rt);
     vsp_.release(m_rope);  // q and k hold the results
@@ -909,6 +1138,7 @@ std::vector<isa::Insn> LayerGen::run() {
     norm_quant_token(att, H, c_attn_, t, deq_o, dt_h);
       },
       false);
+  }
   vsp_.release(scratch_lo_);
   project(p_.o, a_.wo, deq_o, rows_at(a_.attn_out, sh));
   next(p_.gate, a_.wgate);

@@ -155,6 +155,29 @@ TEST(LayerProgram, WeightPrefetchSpreadsOverThePhasesTokens) {
                                       "queue behind them";
 }
 
+// A prefill's attention loads each key and value block once for all of the program's queries
+// (attention_queries), not once per query: the cache bytes read are the context's, once.
+TEST(LayerProgram, PrefillAttentionReadsTheCacheOncePerGroup) {
+  const auto& ci = *tasu::arch::find_config("ci");
+  const auto s = shape(256, 704, 4, 2, 64);
+  const auto p = tasu::bench::random_layer(s, 1);
+  tasu::codegen::LayerAddrs a;
+  a.kcache = 0x100000;
+  a.vcache = 0x200000;
+  const int64_t tokens = 6, pos0 = 3, vis = pos0 + tokens, row = s.kv_heads * s.head_dim * 4;
+  const auto prog = tasu::codegen::generate_layer(ci, p, tokens, pos0, a);
+  uint64_t kbytes = 0, vbytes = 0;
+  for (const auto& x : prog) {
+    if (x.opcode() != tasu::arch::Opcode::LOAD) continue;
+    const auto t = tasu::isa::transfer_of(x);
+    const uint64_t bytes = uint64_t{t.rows} * t.row_beats * ci.BusBytes;
+    if (t.dram_addr >= a.kcache && t.dram_addr < a.kcache + vis * row) kbytes += bytes;
+    if (t.dram_addr >= a.vcache && t.dram_addr < a.vcache + vis * row) vbytes += bytes;
+  }
+  EXPECT_EQ(kbytes, static_cast<uint64_t>(vis * row)) << "keys read per query, not once per group";
+  EXPECT_EQ(vbytes, static_cast<uint64_t>(vis * row)) << "values read per query, not once per group";
+}
+
 TEST(LayerProgram, UnsupportedHeadDimIsRefused) {
   auto dev = tasu::rt::open_device("model", "ci");
   const auto p = tasu::bench::random_layer(shape(96, 128, 3, 3, 32), 1);
