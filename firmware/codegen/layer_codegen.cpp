@@ -864,6 +864,12 @@ std::optional<LayerGen::QueryChunks> LayerGen::query_chunks() const {
     if (batch_blocks(plan_bitlinear(cfg_, {out, s_.hidden, T_}).row_blocks, 1, align) < 1) return std::nullopt;
   const int64_t hr = hd / L, gh = s_.heads / s_.kv_heads, vis = slots_.back().pos + 1, R = rows_of(vis);
   const int64_t free = static_cast<int64_t>(cfg_.VRows) - scratch_lo_ - 4;
+  // The RoPE tables beside q's and k's drains: T rows each of the angle, cos, sin, -sin and for
+  // head_dim L three more, the cos and sin pools while they run; two batch buffers and a batch's
+  // RoPE products.
+  const int64_t pools = std::max(prog_rows(vec::prog_cos(), T_ * L), prog_rows(vec::prog_sin(), T_ * L));
+  const int64_t batch = rows_of(batch_blocks(plan_bitlinear(cfg_, {s_.hidden, s_.hidden, T_}).row_blocks, 1, align) * cfg_.Rows);
+  if (7 * T_ + pools + 4 * batch > free) return std::nullopt;
   // The most queries a chunk can take with blocks of nb positions: per query its heads' rows of
   // q (two buffers, the next chunk's loading), scores and outputs; the maxima and sums; the
   // ones, two blocks; the exponentials' pool (of the whole chunk, a query or a head).
@@ -1079,10 +1085,7 @@ std::vector<isa::Insn> LayerGen::run() {
       return sl.*cache + static_cast<uint32_t>(sl.pos * kvrow);
     };
   };
-  auto key_at = [&](int64_t t) {
-    const TokenSlot& sl = slots_[static_cast<size_t>(t)];
-    return sl.kcache + static_cast<uint32_t>(sl.pos * kvrow);
-  };
+  const auto key_at = cache_row(&TokenSlot::kcache);
   if (const std::optional<QueryChunks> qc = query_chunks()) {
     // RoPE in the q and k projections' drains (the vector unit is idle beside their weight
     // stream there), with every token's tables computed at once; then the attention of all
@@ -1112,7 +1115,7 @@ std::vector<isa::Insn> LayerGen::run() {
               [&](int64_t t, const Inputs& in) { norm_quant_token(in[0], H, c_attn_, t, deq_o, dt_h); });
   } else {
   project(p_.q, a_.wq, deq_a, rows_at(a_.q, sh));
-  project(p_.k, a_.wk, deq_a, cache_row(&TokenSlot::kcache));
+  project(p_.k, a_.wk, deq_a, key_at);
   project(p_.v, a_.wv, deq_a, cache_row(&TokenSlot::vcache));
   next(p_.o, a_.wo);
   per_token(

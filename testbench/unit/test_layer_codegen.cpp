@@ -178,6 +178,29 @@ TEST(LayerProgram, PrefillAttentionReadsTheCacheOncePerGroup) {
   EXPECT_EQ(vbytes, static_cast<uint64_t>(vis * row)) << "values read per query, not once per group";
 }
 
+// A long context in a short scratchpad (programs of 23 tokens on ci): the last program's 16
+// queries, at positions 575 .. 590, take their attention in chunks of queries (each reading the
+// context once) and blocks of positions, with exponentials per head; position 575's sums, a row
+// short of the others in its chunk, are a DOT per head.
+TEST(LayerProgram, PrefillAttentionInChunksOfQueries) {
+  auto dev = tasu::rt::open_device("model", "ci");
+  const auto s = shape(256, 704, 4, 2, 64);
+  tasu::bench::expect_layers_bit_exact(*dev, s, 1, 591, 1);
+  tasu::codegen::LayerAddrs a;
+  a.kcache = 0x100000;
+  const int64_t tokens = 16, pos0 = 575, vis = pos0 + tokens, row = s.kv_heads * s.head_dim * 4;
+  const auto prog = tasu::codegen::generate_layer(dev->config(), tasu::bench::random_layer(s, 1), tokens, pos0, a);
+  uint64_t kbytes = 0;
+  for (const auto& x : prog)
+    if (x.opcode() == tasu::arch::Opcode::LOAD) {
+      const auto t = tasu::isa::transfer_of(x);
+      if (t.dram_addr >= a.kcache && t.dram_addr < a.kcache + vis * row)
+        kbytes += uint64_t{t.rows} * t.row_beats * dev->config().BusBytes;
+    }
+  EXPECT_GT(kbytes, static_cast<uint64_t>(vis * row)) << "one chunk of 16 queries: the case is not covered";
+  EXPECT_LT(kbytes, static_cast<uint64_t>(tokens * vis * row / 2)) << "the context read per query";
+}
+
 TEST(LayerProgram, UnsupportedHeadDimIsRefused) {
   auto dev = tasu::rt::open_device("model", "ci");
   const auto p = tasu::bench::random_layer(shape(96, 128, 3, 3, 32), 1);
