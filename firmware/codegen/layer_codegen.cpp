@@ -278,11 +278,17 @@ class LayerGen {
   void project(const layer::TernaryProjection& w, uint32_t w_addr, uint32_t deq_row,
                const std::function<uint32_t(int64_t)>& dst);
   // Projections of one input, their jobs interleaved row block by row block; per token and
-  // batch, tail(t, y, first_row, n) consumes the dequantized rows y[i] of projection i.
+  // batch, tail(t, y, first_row, n) consumes the dequantized rows y[i] of projection i. A batch
+  // holds a multiple of `align` row blocks (but the last). Segments run as one stream of batches
+  // (each batch's drain spread over the next one's jobs, across segments too).
   using ProjectTail = std::function<void(int64_t t, const std::vector<uint32_t>& y, int64_t row0, int64_t n)>;
-  // align: a batch holds a multiple of `align` row blocks (but the last).
-  void project(const std::vector<std::pair<const layer::TernaryProjection*, uint32_t>>& ws, uint32_t deq_row,
-               const ProjectTail& tail, int64_t align = 1);
+  struct Segment {
+    std::vector<std::pair<const layer::TernaryProjection*, uint32_t>> ws;
+    uint32_t deq_row;
+    ProjectTail tail;
+    int64_t align = 1;
+  };
+  void project(const std::vector<Segment>& segs);
   // Row blocks per batch of a projection of row_blocks blocks sharing batches with np - 1 others:
   // both output-buffer halves hold a batch of every token; 0 when `align` cannot be met.
   int64_t batch_blocks(int64_t row_blocks, int64_t np, int64_t align) const;
@@ -423,9 +429,9 @@ void LayerGen::quantize(uint32_t xn, int64_t n, int64_t t, uint32_t deq_row, int
 // output buffer, then per token y = (float(acc) * deq) * w_mul stored at dst(t).
 void LayerGen::project(const layer::TernaryProjection& w, uint32_t w_addr, uint32_t deq_row,
                        const std::function<uint32_t(int64_t)>& dst) {
-  project({{&w, w_addr}}, deq_row, [&](int64_t t, const std::vector<uint32_t>& y, int64_t row0, int64_t n) {
-    store_vec(y[0], dst(t) + static_cast<uint32_t>(row0 * 4), n);
-  });
+  project({{{{&w, w_addr}}, deq_row, [&](int64_t t, const std::vector<uint32_t>& y, int64_t row0, int64_t n) {
+              store_vec(y[0], dst(t) + static_cast<uint32_t>(row0 * 4), n);
+            }}});
 }
 
 int64_t LayerGen::batch_blocks(int64_t row_blocks, int64_t np, int64_t align) const {
@@ -437,25 +443,39 @@ int64_t LayerGen::batch_blocks(int64_t row_blocks, int64_t np, int64_t align) co
   return n < row_blocks ? n / align * align : n;
 }
 
-void LayerGen::project(const std::vector<std::pair<const layer::TernaryProjection*, uint32_t>>& ws, uint32_t deq_row,
-                       const ProjectTail& tail, int64_t align) {
-  const layer::TernaryProjection& w0 = *ws.front().first;
-  for (const auto& [w, addr] : ws)
-    if (w->out != w0.out || w->in != w0.in) throw std::logic_error("projections of one batch differ in shape");
-  const auto np = static_cast<int64_t>(ws.size());
-  const BitLinearPlan pl = plan_bitlinear(cfg_, {w0.out, w0.in, T_});
-  const int64_t per_batch = batch_blocks(pl.row_blocks, np, align);
-  if (per_batch < 1) throw std::logic_error("a projection's batches cannot hold whole heads");
+void LayerGen::project(const std::vector<Segment>& segs) {
+  // Per segment: its projections' plan and batch size.
+  struct Plan {
+    BitLinearPlan pl;
+    int64_t np, per_batch;
+  };
+  std::vector<Plan> plans;
+  int64_t y_rows = 0, np_max = 0;
+  for (const Segment& sg : segs) {
+    const layer::TernaryProjection& w0 = *sg.ws.front().first;
+    for (const auto& [w, addr] : sg.ws)
+      if (w->out != w0.out || w->in != w0.in) throw std::logic_error("projections of one batch differ in shape");
+    const auto np = static_cast<int64_t>(sg.ws.size());
+    const BitLinearPlan pl = plan_bitlinear(cfg_, {w0.out, w0.in, T_});
+    const int64_t per_batch = batch_blocks(pl.row_blocks, np, sg.align);
+    if (per_batch < 1) throw std::logic_error("a projection's batches cannot hold whole heads");
+    plans.push_back({pl, np, per_batch});
+    y_rows = std::max(y_rows, per_batch * cfg_.Rows);
+    np_max = std::max(np_max, np);
+  }
   const uint32_t m0 = vsp_.mark();
   std::vector<uint32_t> y[2];
   for (auto& yb : y)
-    for (int64_t i = 0; i < np; ++i) yb.push_back(vsp_.alloc(per_batch * cfg_.Rows));
+    for (int64_t i = 0; i < np_max; ++i) yb.push_back(vsp_.alloc(y_rows));
   int64_t drained = 0;
   // The drain of one batch: per token and projection y = (float(acc) * deq) * w_mul, then the tail.
   struct Batch {
+    size_t seg;
     int64_t rb0, n, out0, words;  // projection i's words start at out0 + i * words / np
   };
   auto drain = [&](const Batch& bt, int64_t t) {
+    const Segment& sg = segs[bt.seg];
+    const int64_t np = plans[bt.seg].np;
     const std::vector<uint32_t>& yr = y[drained++ % 2];
     for (int64_t i = 0; i < np; ++i) {
       isa::Vec v;
@@ -472,68 +492,73 @@ void LayerGen::project(const std::vector<std::pair<const layer::TernaryProjectio
       emit_vec(v, words, {vsp(v.dst, bt.n)});
       // The BF16 engine's sums are binary32 already (exact integers, see plan_bitlinear).
       if (!cfg_.float_sums()) elem(VectorOp::I2F, v.dst, v.dst, bt.n, imm(0));
-      elem(VectorOp::MUL, v.dst, v.dst, bt.n, scalar(deq_row, static_cast<uint32_t>(t)));
-      elem(VectorOp::MUL, v.dst, v.dst, bt.n, imm(ws[static_cast<size_t>(i)].first->w_mul));
+      elem(VectorOp::MUL, v.dst, v.dst, bt.n, scalar(sg.deq_row, static_cast<uint32_t>(t)));
+      elem(VectorOp::MUL, v.dst, v.dst, bt.n, imm(sg.ws[static_cast<size_t>(i)].first->w_mul));
     }
-    tail(t, yr, bt.rb0 * cfg_.Rows, bt.n);
+    sg.tail(t, yr, bt.rb0 * cfg_.Rows, bt.n);
   };
   // The previous batch drains in program order between this batch's jobs, not after them: the
   // command processor dispatches in program order into queues of kCpQueueDepth, so a drain of T
   // tokens (5 instructions each) placed as one piece holds back the next batch's weight loads
   // until the vector unit and the store DMA have nearly finished it, and the weight stream stops.
+  // So too from one segment to the next.
   std::optional<Batch> prev;
   int64_t prev_next = 0;  // the previous batch's next token to drain
   auto drain_to = [&](int64_t upto) {
     for (; prev && prev_next < upto; ++prev_next) drain(*prev, prev_next);
   };
-  for (int64_t rb0 = 0; rb0 < pl.row_blocks; rb0 += per_batch) {
-    const int64_t nb = std::min(per_batch, pl.row_blocks - rb0);
-    const int64_t words = np * nb * T_;
-    if (out_next_ + words > cfg_.OutWords) out_next_ = 0;
-    const int64_t out0 = out_next_;
-    out_next_ += words;
-    // The ring wrapped onto words the previous batch still holds: it drains first.
-    if (prev && out0 < prev->out0 + prev->words && prev->out0 < out0 + words) drain_to(T_);
-    const int64_t jobs = np * nb * pl.k_chunks;
-    int64_t job = 0;
-    for (int64_t rb = rb0; rb < rb0 + nb; ++rb)
-      for (int64_t i = 0; i < np; ++i)
-        for (int64_t kc = 0; kc < pl.k_chunks; ++kc) {
-          const layer::TernaryProjection* w = ws[static_cast<size_t>(i)].first;
-          const int64_t depth = std::min<int64_t>(cfg_.WDepth, pl.depth_total - kc * cfg_.WDepth);
-          const int64_t W = cfg_.WDepth;
-          int64_t pos;
-          if (!prefetched_.empty() && prefetched_.front().w == w && prefetched_.front().rb == rb &&
-              prefetched_.front().kc == kc) {
-            pos = prefetched_.front().pos;
-            prefetched_.pop_front();
-          } else {
-            pos = load_job(ws[static_cast<size_t>(i)].second, pl, rb, kc);
+  for (size_t si = 0; si < segs.size(); ++si) {
+    const auto& ws = segs[si].ws;
+    const auto& [pl, np, per_batch] = plans[si];
+    for (int64_t rb0 = 0; rb0 < pl.row_blocks; rb0 += per_batch) {
+      const int64_t nb = std::min(per_batch, pl.row_blocks - rb0);
+      const int64_t words = np * nb * T_;
+      if (out_next_ + words > cfg_.OutWords) out_next_ = 0;
+      const int64_t out0 = out_next_;
+      out_next_ += words;
+      // The ring wrapped onto words the previous batch still holds: it drains first.
+      if (prev && out0 < prev->out0 + prev->words && prev->out0 < out0 + words) drain_to(T_);
+      const int64_t jobs = np * nb * pl.k_chunks;
+      int64_t job = 0;
+      for (int64_t rb = rb0; rb < rb0 + nb; ++rb)
+        for (int64_t i = 0; i < np; ++i)
+          for (int64_t kc = 0; kc < pl.k_chunks; ++kc) {
+            const layer::TernaryProjection* w = ws[static_cast<size_t>(i)].first;
+            const int64_t depth = std::min<int64_t>(cfg_.WDepth, pl.depth_total - kc * cfg_.WDepth);
+            const int64_t W = cfg_.WDepth;
+            int64_t pos;
+            if (!prefetched_.empty() && prefetched_.front().w == w && prefetched_.front().rb == rb &&
+                prefetched_.front().kc == kc) {
+              pos = prefetched_.front().pos;
+              prefetched_.pop_front();
+            } else {
+              pos = load_job(ws[static_cast<size_t>(i)].second, pl, rb, kc);
+            }
+            const auto buf = static_cast<uint32_t>(pos / W);
+            const Span wwords{Space::WGT, static_cast<uint64_t>(pos), static_cast<uint64_t>(pos + depth)};
+            isa::Matmul mm;
+            mm.wbuf = buf;
+            mm.woff = static_cast<uint32_t>(pos % W);
+            mm.accumulate = kc > 0;
+            mm.depth = static_cast<uint32_t>(depth);
+            mm.act_word = static_cast<uint32_t>(kc * cfg_.WDepth);
+            mm.act_stride = static_cast<uint32_t>(pl.depth_total);
+            mm.out_word = static_cast<uint32_t>(out0 + i * nb * T_ + (rb - rb0) * T_);
+            mm.tokens = static_cast<uint32_t>(T_);
+            const Span out{Space::OUT, mm.out_word, mm.out_word + uint64_t{mm.tokens}};
+            std::vector<Span> reads{wwords};
+            for (int64_t t = 0; t < T_; ++t) {
+              const uint64_t a = mm.act_word + static_cast<uint64_t>(t) * mm.act_stride;
+              reads.push_back({Space::ACT, a, a + mm.depth});
+            }
+            if (mm.accumulate) reads.push_back(out);
+            b_.add(isa::make_matmul(mm), reads, {out});
+            drain_to(T_ * ++job / jobs);
           }
-          const auto buf = static_cast<uint32_t>(pos / W);
-          const Span wwords{Space::WGT, static_cast<uint64_t>(pos), static_cast<uint64_t>(pos + depth)};
-          isa::Matmul mm;
-          mm.wbuf = buf;
-          mm.woff = static_cast<uint32_t>(pos % W);
-          mm.accumulate = kc > 0;
-          mm.depth = static_cast<uint32_t>(depth);
-          mm.act_word = static_cast<uint32_t>(kc * cfg_.WDepth);
-          mm.act_stride = static_cast<uint32_t>(pl.depth_total);
-          mm.out_word = static_cast<uint32_t>(out0 + i * nb * T_ + (rb - rb0) * T_);
-          mm.tokens = static_cast<uint32_t>(T_);
-          const Span out{Space::OUT, mm.out_word, mm.out_word + uint64_t{mm.tokens}};
-          std::vector<Span> reads{wwords};
-          for (int64_t t = 0; t < T_; ++t) {
-            const uint64_t a = mm.act_word + static_cast<uint64_t>(t) * mm.act_stride;
-            reads.push_back({Space::ACT, a, a + mm.depth});
-          }
-          if (mm.accumulate) reads.push_back(out);
-          b_.add(isa::make_matmul(mm), reads, {out});
-          drain_to(T_ * ++job / jobs);
-        }
-    drain_to(T_);
-    prev = Batch{rb0, std::min(nb * cfg_.Rows, w0.out - rb0 * cfg_.Rows), out0, words};
-    prev_next = 0;
+      drain_to(T_);
+      prev = Batch{si, rb0, std::min(nb * cfg_.Rows, ws.front().first->out - rb0 * cfg_.Rows), out0, words};
+      prev_next = 0;
+    }
   }
   drain_to(T_);
   vsp_.release(m0);
@@ -1086,37 +1111,59 @@ std::vector<isa::Insn> LayerGen::run() {
     };
   };
   const auto key_at = cache_row(&TokenSlot::kcache);
-  if (const std::optional<QueryChunks> qc = query_chunks()) {
-    // RoPE in the q and k projections' drains (the vector unit is idle beside their weight
-    // stream there), with every token's tables computed at once; then the attention of all
-    // queries (its outputs over the queries' rows), then the sub-norm per token.
+  const std::optional<QueryChunks> qc = query_chunks();
+  // With the attention of all queries, RoPE in the q and k projections' drains (the vector unit
+  // is idle beside their weight stream there), every token's tables computed at once.
+  std::optional<RopeTables> all;
+  if (qc) {
     std::vector<int64_t> pos;
     for (const TokenSlot& sl : slots_) pos.push_back(sl.pos);
-    const RopeTables all = rope_tables(pos);
-    auto tables = [&](int64_t t) {
-      const auto r = static_cast<uint32_t>(t);
-      return RopeTables{all.c + r, all.s + r, all.ns + r, all.ss + r};
+    all = rope_tables(pos);
+  }
+  auto rope_token = [&](uint32_t x, int64_t n, int64_t t) {
+    if (!all) return;
+    const auto r = static_cast<uint32_t>(t);
+    const uint32_t m = vsp_.mark();
+    rope(x, n / hd, RopeTables{all->c + r, all->s + r, all->ns + r, all->ss + r});
+    vsp_.release(m);
+  };
+  // q, then k and v sharing their batches (or one after the other when the output buffer
+  // cannot hold two projections' batches of whole heads), as one stream of batches.
+  const int64_t align = qc ? qc->align : 1;
+  const auto value_at = cache_row(&TokenSlot::vcache);
+  auto store_rows = [&](const std::function<uint32_t(int64_t)>& at, bool roped) {
+    return [&, at, roped](int64_t t, uint32_t y, int64_t row0, int64_t n) {
+      if (roped) rope_token(y, n, t);
+      store_vec(y, at(t) + static_cast<uint32_t>(row0 * 4), n);
     };
-    auto roped = [&](const std::function<uint32_t(int64_t)>& dst) {
-      return [&, dst](int64_t t, const std::vector<uint32_t>& y, int64_t row0, int64_t n) {
-        const uint32_t m = vsp_.mark();
-        rope(y[0], n / hd, tables(t));
-        vsp_.release(m);
-        store_vec(y[0], dst(t) + static_cast<uint32_t>(row0 * 4), n);
-      };
-    };
-    project({{&p_.q, a_.wq}}, deq_a, roped(rows_at(a_.q, sh)), qc->align);
-    project({{&p_.k, a_.wk}}, deq_a, roped(key_at), qc->align);
-    project(p_.v, a_.wv, deq_a, cache_row(&TokenSlot::vcache));
-    vsp_.release(scratch_lo_);
+  };
+  auto one = [](const std::function<void(int64_t, uint32_t, int64_t, int64_t)>& f) {
+    return [f](int64_t t, const std::vector<uint32_t>& y, int64_t row0, int64_t n) { f(t, y[0], row0, n); };
+  };
+  const auto q_rows = store_rows(rows_at(a_.q, sh), true), k_rows = store_rows(key_at, true),
+             v_rows = store_rows(value_at, false);
+  std::vector<Segment> qkv{{{{&p_.q, a_.wq}}, deq_a, one(q_rows), align}};
+  if (batch_blocks(plan_bitlinear(cfg_, {kvd, H, T_}).row_blocks, 2, align) >= 1) {
+    qkv.push_back({{{&p_.k, a_.wk}, {&p_.v, a_.wv}},
+                   deq_a,
+                   [&](int64_t t, const std::vector<uint32_t>& y, int64_t row0, int64_t n) {
+                     k_rows(t, y[0], row0, n);
+                     v_rows(t, y[1], row0, n);
+                   },
+                   align});
+  } else {
+    qkv.push_back({{{&p_.k, a_.wk}}, deq_a, one(k_rows), align});
+    qkv.push_back({{{&p_.v, a_.wv}}, deq_a, one(v_rows)});
+  }
+  project(qkv);
+  vsp_.release(scratch_lo_);
+  if (qc) {
+    // The attention of all queries (its outputs over the queries' rows), then the sub-norm per token.
     next(p_.o, a_.wo);
     attention_queries(*qc);
     per_token(token_rows({a_.q}, H, sh),
               [&](int64_t t, const Inputs& in) { norm_quant_token(in[0], H, c_attn_, t, deq_o, dt_h); });
   } else {
-  project(p_.q, a_.wq, deq_a, rows_at(a_.q, sh));
-  project(p_.k, a_.wk, deq_a, key_at);
-  project(p_.v, a_.wv, deq_a, cache_row(&TokenSlot::vcache));
   next(p_.o, a_.wo);
   per_token(
       [&](int64_t t) {
@@ -1155,13 +1202,13 @@ std::vector<isa::Insn> LayerGen::run() {
   // MLP block: gate and up, relu(gate)^2 * up, sub-norm, down_proj, residual.
   // gate and up share their batches, so that relu(gate)^2 * up is formed as they drain and only
   // it goes to memory (half the bytes of storing both).
-  project({{&p_.gate, a_.wgate}, {&p_.up, a_.wup}}, deq_m,
+  project({{{{&p_.gate, a_.wgate}, {&p_.up, a_.wup}}, deq_m,
           [&](int64_t t, const std::vector<uint32_t>& y, int64_t row0, int64_t n) {
             elem(VectorOp::MAX, y[0], y[0], n, imm(0));
             elem(VectorOp::MUL, y[0], y[0], n, vecb(y[0]));
             elem(VectorOp::MUL, y[0], y[0], n, vecb(y[1]));
             store_vec(y[0], a_.mlp_act + static_cast<uint32_t>(t * si + row0 * 4), n);
-          });
+          }}});
   next(p_.down, a_.wdown);
   per_token(token_rows({a_.mlp_act}, I, si),
             [&](int64_t t, const Inputs& in) { norm_quant_token(in[0], I, c_ffn_, t, deq_d, dt_i); });
