@@ -865,15 +865,18 @@ void LayerGen::attention(const std::optional<AllHeads>& all, uint32_t q, uint32_
 
 // A prefill's attention with each key and value block loaded once for many of its queries (as
 // FlashAttention tiles it), not once per query: per KV group, chunks of tq queries (their roped
-// rows read back from q) take their scores block by block, the softmax of all of them at once,
-// then the weighted sums block by block; the outputs go back over the queries' rows in DRAM.
-// Per (query, head) the operations are those of `attention`, in the same order (a score does not
-// depend on the block it is computed in; the maximum is exact in any order; the sums and the
-// weighted sums run over the positions in order), so the result is bit for bit the same. Without
-// it each query re-read its whole context's keys and values from DRAM, and the vector unit
-// waited on them (32% of the attention's cycles at P = 512).
+// rows read back from q) take their scores block by block, the softmax of the chunk (one exp
+// sequence over all of it when the scratchpad allows), then the weighted sums block by block;
+// the outputs go back over the queries' rows in DRAM. Per (query, head) the operations are
+// those of the per-token attention, in the same order (a score does not depend on the block it
+// is computed in; the maximum is exact in any order; the sums, a DOTS against a row of ones or
+// a DOT with 1.0, and the weighted sums run over the positions in order), so the result is bit
+// for bit the same. Without it each query re-read its whole context's keys and values from
+// DRAM, and the vector unit waited on them (32% of the attention's cycles at P = 512).
 //
-// Only for one sequence's tokens at consecutive positions, more than one of them, and when a
+// Only for more than one token of one sequence at consecutive positions, when the q and k
+// projections' batches can hold whole heads (for the RoPE in their drains: on `ci` up to 16
+// tokens of head_dim 64, 8 of 128), when every token's RoPE tables fit beside them, and when a
 // chunk of one query fits the scratchpad; otherwise nullopt and the per-token attention runs.
 std::optional<LayerGen::QueryChunks> LayerGen::query_chunks() const {
   if (T_ < 2) return std::nullopt;
@@ -889,11 +892,11 @@ std::optional<LayerGen::QueryChunks> LayerGen::query_chunks() const {
     if (batch_blocks(plan_bitlinear(cfg_, {out, s_.hidden, T_}).row_blocks, 1, align) < 1) return std::nullopt;
   const int64_t hr = hd / L, gh = s_.heads / s_.kv_heads, vis = slots_.back().pos + 1, R = rows_of(vis);
   const int64_t free = static_cast<int64_t>(cfg_.VRows) - scratch_lo_ - 4;
-  // The RoPE tables beside q's and k's drains: T rows each of the angle, cos, sin, -sin and for
-  // head_dim L three more, the cos and sin pools while they run; two batch buffers and a batch's
-  // RoPE products.
+  // The RoPE tables beside q's, k's and v's drains: T rows each of the angle, cos, sin, -sin and
+  // for head_dim L three more, the cos and sin pools while they run; two batch buffers and a
+  // batch's RoPE products (of the largest batch: v's are not aligned to heads).
   const int64_t pools = std::max(prog_rows(vec::prog_cos(), T_ * L), prog_rows(vec::prog_sin(), T_ * L));
-  const int64_t batch = rows_of(batch_blocks(plan_bitlinear(cfg_, {s_.hidden, s_.hidden, T_}).row_blocks, 1, align) * cfg_.Rows);
+  const int64_t batch = rows_of(batch_blocks(plan_bitlinear(cfg_, {s_.hidden, s_.hidden, T_}).row_blocks, 1, 1) * cfg_.Rows);
   if (7 * T_ + pools + 4 * batch > free) return std::nullopt;
   // The most queries a chunk can take with blocks of nb positions: per query its heads' rows of
   // q (two buffers, the next chunk's loading), scores and outputs; the maxima and sums; the
@@ -976,7 +979,7 @@ void LayerGen::attention_queries(const QueryChunks& qc) {
   for (size_t k = 0; k < steps.size(); ++k) {
     const Step& st = steps[k];
     const int64_t tq = st.tq, n = tq * gh, R = rows_of(st.vis);
-    // The next projection's weights, a share per step, behind the step's own loads.
+    // The next projection's weights, a share per step, behind the step's queries and first block.
     prefetch(static_cast<int64_t>((k + 1) * static_cast<size_t>(T_) / steps.size()) - 1);
     auto vis = [&](int64_t i) { return slots_[static_cast<size_t>(st.t0 + i)].pos + 1; };
     const uint32_t m0 = vsp_.mark();
@@ -1258,10 +1261,15 @@ void check_context_fits(const arch::Config& cfg, const layer::LayerParams& p, in
     if (ok.count(key)) return;
   }
   const int64_t chunk = max_layer_tokens(cfg, s);
+  // The last prefill program, and a decode step of two sequences at the same context: its second
+  // token's attention runs in the upper half of the scratchpad (per_token), which a prefill's
+  // attention over all of its queries (attention_queries) no longer bounds.
   auto fits = [&](int64_t n) {
     const int64_t t = std::min(chunk, n);
     try {
       (void)generate_layer(cfg, p, t, n - t, LayerAddrs{});
+      if (chunk >= 2 && n >= 1)
+        (void)generate_layer(cfg, p, {{n - 1, 0x0000000, 0x1000000}, {n - 1, 0x2000000, 0x3000000}}, LayerAddrs{});
       return true;
     } catch (const std::invalid_argument&) {
       return false;

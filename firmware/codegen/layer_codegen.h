@@ -20,7 +20,8 @@ uint64_t vector_bytes(const arch::Config& cfg, int64_t n);
 std::vector<uint8_t> pack_layer_constants(const arch::Config& cfg, const layer::LayerParams& p);
 
 // Device addresses of one layer run. Per-token tensors ([tokens][n] vf32) have a row stride of
-// vector_bytes(n); the KV cache is [position][kv_head][head_dim] vf32; mlp_act holds relu(gate)^2 * up.
+// vector_bytes(n); the KV cache is [position][kv_head][head_dim] vf32; mlp_act holds relu(gate)^2 * up;
+// q holds the queries, then in a prefill (attention over all of its queries) the attention's outputs.
 struct LayerAddrs {
   uint32_t wq = 0, wk = 0, wv = 0, wo = 0, wgate = 0, wup = 0, wdown = 0;  // pack_weights layouts
   uint32_t consts = 0;
@@ -53,8 +54,9 @@ std::vector<isa::Insn> generate_layer(const arch::Config& cfg, const layer::Laye
                                       const std::vector<TokenSlot>& slots, const LayerAddrs& a);
 
 // Throws std::invalid_argument, naming the largest context that fits, unless every program of a
-// run of `positions` positions can be generated (the longest context with the most tokens is
-// the largest working set). Meant to run before anything does; remembers what it checked.
+// run of `positions` positions can be generated (the longest context with the most tokens, and a
+// decode step of two sequences at the longest context, are the largest working sets). Meant to
+// run before anything does; remembers what it checked.
 void check_context_fits(const arch::Config& cfg, const layer::LayerParams& p, int64_t positions);
 
 }  // namespace tasu::codegen

@@ -62,6 +62,26 @@ TEST(LayerProgram, ContextCapacityIsCheckedUpFront) {
   EXPECT_NO_THROW(tasu::codegen::check_context_fits(def, big, 4096));
 }
 
+// Every program of an accepted context can be generated, a decode step of two sequences at the
+// limit too: its second token's attention has half the scratchpad, while the last prefill
+// program's attention over all of its queries (on `default`, 64 of them) has all of it.
+TEST(LayerProgram, ContextCapacityHoldsForBatchedDecode) {
+  const auto& def = *tasu::arch::find_config("default");
+  const auto big = tasu::bench::random_layer(shape(2560, 6912, 20, 5, 128), 2);
+  try {
+    tasu::codegen::check_context_fits(def, big, 100000);
+    ADD_FAILURE() << "100,000 positions accepted on default";
+  } catch (const std::invalid_argument& e) {
+    const std::string what = e.what();
+    const size_t at = what.find("at most ");
+    ASSERT_NE(at, std::string::npos) << what;
+    const int64_t most = std::stoll(what.substr(at + 8));
+    ASSERT_GT(most, 4096) << what;
+    EXPECT_NO_THROW(tasu::codegen::generate_layer(
+        def, big, {{most - 1, 0x0000000, 0x10000000}, {most - 1, 0x20000000, 0x30000000}}, tasu::codegen::LayerAddrs{}));
+  }
+}
+
 // Batched decode: one token of each sequence per program, each attending to its own cache at
 // its own position, equals the exact layer model run on each sequence alone.
 TEST(LayerProgram, BatchedDecodeHeadDim64) {
