@@ -69,9 +69,11 @@ class Vsp {
 
 class LayerGen {
  public:
-  LayerGen(const arch::Config& cfg, const layer::LayerParams& p, const std::vector<TokenSlot>& slots, const LayerAddrs& a)
+  // resident: the residual stream after attention kept in the scratchpad (see run()).
+  LayerGen(const arch::Config& cfg, const layer::LayerParams& p, const std::vector<TokenSlot>& slots, const LayerAddrs& a,
+           bool resident)
       : cfg_(cfg), p_(p), s_(p.shape), T_(static_cast<int64_t>(slots.size())), slots_(slots), a_(a), vsp_(cfg.VRows),
-        b_(true) {}
+        b_(true), resident_(resident) {}
 
   std::vector<isa::Insn> run();
 
@@ -282,11 +284,16 @@ class LayerGen {
   // holds a multiple of `align` row blocks (but the last). Segments run as one stream of batches
   // (each batch's drain spread over the next one's jobs, across segments too).
   using ProjectTail = std::function<void(int64_t t, const std::vector<uint32_t>& y, int64_t row0, int64_t n)>;
+  // ahead(t, first_row, n), when given, runs for token t of a batch among the batch's own jobs
+  // (a batch ahead of its drain): the loads its tail will use, which then do not wait in the
+  // in-order load unit behind the next batch's weights while the vector unit waits for them.
+  using ProjectAhead = std::function<void(int64_t t, int64_t row0, int64_t n)>;
   struct Segment {
     std::vector<std::pair<const layer::TernaryProjection*, uint32_t>> ws;
     uint32_t deq_row;
     ProjectTail tail;
     int64_t align = 1;
+    ProjectAhead ahead = nullptr;
   };
   void project(const std::vector<Segment>& segs);
   // Row blocks per batch of a projection of row_blocks blocks sharing batches with np - 1 others:
@@ -388,6 +395,7 @@ class LayerGen {
   int64_t out_next_ = 0;  // next free output-buffer word of the ring
   uint32_t c_in_ = 0, c_attn_ = 0, c_post_ = 0, c_ffn_ = 0, c_invf_ = 0, c_mask_ = 0;
   uint32_t scratch_lo_ = 0, scratch_mid_ = 0;
+  bool resident_;
 };
 
 // rms_norm: sum of squares (DOT), mean (x 1/n), + eps, rsqrt, x * r, * gain.
@@ -519,7 +527,11 @@ void LayerGen::project(const std::vector<Segment>& segs) {
       // The ring wrapped onto words the previous batch still holds: it drains first.
       if (prev && out0 < prev->out0 + prev->words && prev->out0 < out0 + words) drain_to(T_);
       const int64_t jobs = np * nb * pl.k_chunks;
-      int64_t job = 0;
+      int64_t job = 0, ahead_next = 0;
+      const int64_t rows_here = std::min(nb * cfg_.Rows, ws.front().first->out - rb0 * cfg_.Rows);
+      auto ahead_to = [&](int64_t upto) {
+        for (; segs[si].ahead && ahead_next < upto; ++ahead_next) segs[si].ahead(ahead_next, rb0 * cfg_.Rows, rows_here);
+      };
       for (int64_t rb = rb0; rb < rb0 + nb; ++rb)
         for (int64_t i = 0; i < np; ++i)
           for (int64_t kc = 0; kc < pl.k_chunks; ++kc) {
@@ -554,9 +566,11 @@ void LayerGen::project(const std::vector<Segment>& segs) {
             if (mm.accumulate) reads.push_back(out);
             b_.add(isa::make_matmul(mm), reads, {out});
             drain_to(T_ * ++job / jobs);
+            ahead_to(T_ * job / jobs);
           }
       drain_to(T_);
-      prev = Batch{si, rb0, std::min(nb * cfg_.Rows, ws.front().first->out - rb0 * cfg_.Rows), out0, words};
+      ahead_to(T_);
+      prev = Batch{si, rb0, rows_here, out0, words};
       prev_next = 0;
     }
   }
@@ -1179,13 +1193,51 @@ std::vector<isa::Insn> LayerGen::run() {
       false);
   }
   vsp_.release(scratch_lo_);
-  project(p_.o, a_.wo, deq_o, rows_at(a_.attn_out, sh));
-  next(p_.gate, a_.wgate);
-  per_token(token_rows({a_.x_in, a_.attn_out}, H, sh), [&](int64_t t, const Inputs& in) {
-    elem(VectorOp::ADD, in[0], in[0], H, vecb(in[1]));
-    store_vec(in[0], a_.x1 + static_cast<uint32_t>(t * sh), H);
-    norm_quant_token(in[0], H, c_post_, t, deq_m, dt_h);
-  });
+  // The residual stream x1 = x_in + attn_out, resident: every token's x1 stays in the scratchpad
+  // from the o projection's drain to the down projection's, which add to it as they drain (the
+  // loads of x_in ahead, among o's own jobs); the vector phases after o and after down then wait
+  // on no DRAM traffic (they loaded and stored 30 KB a token of 2B4T, at the memory's pace with
+  // the engine idle), and x1 never goes to DRAM. attn_out and mlp_out are still stored, as the
+  // runtime checks them. Batches of whole scratchpad rows; when the scratchpad cannot hold it
+  // beside the MLP's working set, generate_layer takes the path through DRAM instead.
+  const uint32_t lo_before = scratch_lo_, mid_before = scratch_mid_;
+  const int64_t hrows = rows_of(H), row_align = cfg_.Rows < L ? L / cfg_.Rows : 1;
+  uint32_t x1r = 0;
+  auto x1_at = [&](int64_t t, int64_t row0) { return x1r + static_cast<uint32_t>(t * hrows + row0 / L); };
+  if (resident_) {
+    if (L % cfg_.Rows != 0 || batch_blocks(plan_bitlinear(cfg_, {H, H, T_}).row_blocks, 1, row_align) < 1 ||
+        batch_blocks(plan_bitlinear(cfg_, {H, I, T_}).row_blocks, 1, row_align) < 1)
+      throw std::invalid_argument("the resident residual stream needs batches of whole scratchpad rows");
+    x1r = vsp_.alloc(T_ * hrows * L);
+    scratch_lo_ = vsp_.mark();
+    scratch_mid_ = scratch_lo_ + (cfg_.VRows - 1 - scratch_lo_) / 2;
+    // x1 = x_in + attn_out, the operands in the order of the path through DRAM.
+    project({{{{&p_.o, a_.wo}},
+              deq_o,
+              [&](int64_t t, const std::vector<uint32_t>& y, int64_t row0, int64_t n) {
+                store_vec(y[0], a_.attn_out + static_cast<uint32_t>(t * sh + row0 * 4), n);
+                elem(VectorOp::ADD, x1_at(t, row0), x1_at(t, row0), n, vecb(y[0]));
+              },
+              row_align,
+              [&](int64_t t, int64_t row0, int64_t n) {
+                load_vec(x1_at(t, row0), a_.x_in + static_cast<uint32_t>(t * sh + row0 * 4), n);
+              }}});
+    next(p_.gate, a_.wgate);
+    per_token(
+        [&](int64_t t) {
+          prefetch(t);
+          return Inputs{x1_at(t, 0)};
+        },
+        [&](int64_t t, const Inputs& in) { norm_quant_token(in[0], H, c_post_, t, deq_m, dt_h); });
+  } else {
+    project(p_.o, a_.wo, deq_o, rows_at(a_.attn_out, sh));
+    next(p_.gate, a_.wgate);
+    per_token(token_rows({a_.x_in, a_.attn_out}, H, sh), [&](int64_t t, const Inputs& in) {
+      elem(VectorOp::ADD, in[0], in[0], H, vecb(in[1]));
+      store_vec(in[0], a_.x1 + static_cast<uint32_t>(t * sh), H);
+      norm_quant_token(in[0], H, c_post_, t, deq_m, dt_h);
+    });
+  }
   vsp_.release(scratch_lo_);
 
   // MLP block: gate and up, relu(gate)^2 * up, sub-norm, down_proj, residual.
@@ -1202,6 +1254,20 @@ std::vector<isa::Insn> LayerGen::run() {
   per_token(token_rows({a_.mlp_act}, I, si),
             [&](int64_t t, const Inputs& in) { norm_quant_token(in[0], I, c_ffn_, t, deq_d, dt_i); });
   vsp_.release(scratch_lo_);
+  if (resident_) {
+    // x_out = x1 + mlp_out as down drains.
+    project({{{{&p_.down, a_.wdown}},
+              deq_d,
+              [&](int64_t t, const std::vector<uint32_t>& y, int64_t row0, int64_t n) {
+                store_vec(y[0], a_.mlp_out + static_cast<uint32_t>(t * sh + row0 * 4), n);
+                elem(VectorOp::ADD, x1_at(t, row0), x1_at(t, row0), n, vecb(y[0]));
+                store_vec(x1_at(t, row0), a_.x_out + static_cast<uint32_t>(t * sh + row0 * 4), n);
+              },
+              row_align}});
+    scratch_lo_ = lo_before;
+    scratch_mid_ = mid_before;
+    return b_.finish();
+  }
   project(p_.down, a_.wdown, deq_d, rows_at(a_.mlp_out, sh));
   // (No projection is pending here, so token_rows prefetches nothing.)
   per_token(token_rows({a_.x1, a_.mlp_out}, H, sh), [&](int64_t t, const Inputs& in) {
@@ -1323,8 +1389,12 @@ std::vector<isa::Insn> generate_layer(const arch::Config& cfg, const layer::Laye
       if (slots[j].kcache == slots[i].kcache && slots[j].pos == slots[i].pos)
         throw std::invalid_argument(fmt::format("tokens {} and {} of one program share a cache position", j, i));
   }
-  LayerGen g(cfg, p, slots, a);
-  return g.run();
+  // The residual stream resident in the scratchpad where it fits (run()), else through DRAM.
+  try {
+    return LayerGen(cfg, p, slots, a, true).run();
+  } catch (const std::invalid_argument&) {
+    return LayerGen(cfg, p, slots, a, false).run();
+  }
 }
 
 }  // namespace tasu::codegen

@@ -198,6 +198,44 @@ TEST(LayerProgram, PrefillAttentionReadsTheCacheOncePerGroup) {
   EXPECT_EQ(vbytes, static_cast<uint64_t>(vis * row)) << "values read per query, not once per group";
 }
 
+// The residual stream after attention stays in the scratchpad where it fits: x_in is read once
+// (in the o projection's drain), x1 never goes to DRAM, and x_out is written once, with no DRAM
+// round trip of attn_out or mlp_out (they are stored once, for the runtime's checks). Where the
+// output buffer's batches cannot be whole scratchpad rows (ci, 20 tokens) x1 goes through DRAM.
+// Both stay bit-exact (LayerProgram.HeadDim64OnCi, PrefillLongerThanOneChunk).
+TEST(LayerProgram, ResidualStreamStaysInTheScratchpad) {
+  const auto& ci = *tasu::arch::find_config("ci");
+  const auto s = shape(256, 704, 4, 2, 64);
+  const auto p = tasu::bench::random_layer(s, 1);
+  tasu::codegen::LayerAddrs a;
+  const uint32_t sh = 256 * 4, region = 0x10000;
+  a.x_in = 0x100000;
+  a.attn_out = a.x_in + region;
+  a.x1 = a.attn_out + region;
+  a.mlp_out = a.x1 + region;
+  a.x_out = a.mlp_out + region;
+  a.kcache = 0x200000;
+  a.vcache = 0x300000;
+  auto bytes = [&](int64_t tokens, tasu::arch::Opcode op, uint32_t base) {
+    uint64_t n = 0;
+    for (const auto& x : tasu::codegen::generate_layer(ci, p, tokens, 0, a))
+      if (x.opcode() == op) {
+        const auto t = tasu::isa::transfer_of(x);
+        if (t.dram_addr >= base && t.dram_addr < base + region) n += uint64_t{t.rows} * t.row_beats * ci.BusBytes;
+      }
+    return n;
+  };
+  using tasu::arch::Opcode;
+  const int64_t t = 6;
+  EXPECT_EQ(bytes(t, Opcode::LOAD, a.x_in), t * 2 * sh) << "x_in: the input norm's read, and one in o's drain";
+  EXPECT_EQ(bytes(t, Opcode::STORE, a.x1) + bytes(t, Opcode::LOAD, a.x1), 0u) << "x1 went to DRAM";
+  EXPECT_EQ(bytes(t, Opcode::LOAD, a.attn_out) + bytes(t, Opcode::LOAD, a.mlp_out), 0u);
+  EXPECT_EQ(bytes(t, Opcode::STORE, a.attn_out), t * sh);
+  EXPECT_EQ(bytes(t, Opcode::STORE, a.mlp_out), t * sh);
+  EXPECT_EQ(bytes(t, Opcode::STORE, a.x_out), t * sh);
+  EXPECT_EQ(bytes(20, Opcode::STORE, a.x1), 20u * sh) << "20 tokens: batches of less than a row, x1 through DRAM";
+}
+
 // A long context in a short scratchpad (programs of 23 tokens on ci): the last program's 16
 // queries, at positions 575 .. 590, take their attention in chunks of queries (each reading the
 // context once) and blocks of positions, with exponentials per head; position 575's sums, a row
