@@ -69,13 +69,15 @@ class Vsp {
 
 class LayerGen {
  public:
-  // resident: the residual stream after attention kept in the scratchpad (see run()).
+  // resident: the residual stream after attention kept in the scratchpad where it fits (see
+  // run()); resident_taken() says whether run() took that path.
   LayerGen(const arch::Config& cfg, const layer::LayerParams& p, const std::vector<TokenSlot>& slots, const LayerAddrs& a,
            bool resident)
       : cfg_(cfg), p_(p), s_(p.shape), T_(static_cast<int64_t>(slots.size())), slots_(slots), a_(a), vsp_(cfg.VRows),
         b_(true), resident_(resident) {}
 
   std::vector<isa::Insn> run();
+  bool resident_taken() const { return resident_taken_; }
 
  private:
   // ---- one VEC instruction with its scratchpad accesses ------------------------------------
@@ -396,6 +398,7 @@ class LayerGen {
   uint32_t c_in_ = 0, c_attn_ = 0, c_post_ = 0, c_ffn_ = 0, c_invf_ = 0, c_mask_ = 0;
   uint32_t scratch_lo_ = 0, scratch_mid_ = 0;
   bool resident_;
+  bool resident_taken_ = false;
 };
 
 // rms_norm: sum of squares (DOT), mean (x 1/n), + eps, rsqrt, x * r, * gain.
@@ -1198,16 +1201,18 @@ std::vector<isa::Insn> LayerGen::run() {
   // loads of x_in ahead, among o's own jobs); the vector phases after o and after down then wait
   // on no DRAM traffic (they loaded and stored 30 KB a token of 2B4T, at the memory's pace with
   // the engine idle), and x1 never goes to DRAM. attn_out and mlp_out are still stored, as the
-  // runtime checks them. Batches of whole scratchpad rows; when the scratchpad cannot hold it
-  // beside the MLP's working set, generate_layer takes the path through DRAM instead.
-  const uint32_t lo_before = scratch_lo_, mid_before = scratch_mid_;
+  // runtime checks them. It needs o's and down's batches of whole scratchpad rows and every
+  // token's x1 in the scratchpad; otherwise the path through DRAM. (When x1 fits but the MLP's
+  // working set then does not, generate_layer runs the layer again on that path.)
   const int64_t hrows = rows_of(H), row_align = cfg_.Rows < L ? L / cfg_.Rows : 1;
   uint32_t x1r = 0;
   auto x1_at = [&](int64_t t, int64_t row0) { return x1r + static_cast<uint32_t>(t * hrows + row0 / L); };
+  resident_ = resident_ && L % cfg_.Rows == 0 &&
+              batch_blocks(plan_bitlinear(cfg_, {H, H, T_}).row_blocks, 1, row_align) >= 1 &&
+              batch_blocks(plan_bitlinear(cfg_, {H, I, T_}).row_blocks, 1, row_align) >= 1 &&
+              T_ * hrows < static_cast<int64_t>(vsp_.free_rows());
+  resident_taken_ = resident_;
   if (resident_) {
-    if (L % cfg_.Rows != 0 || batch_blocks(plan_bitlinear(cfg_, {H, H, T_}).row_blocks, 1, row_align) < 1 ||
-        batch_blocks(plan_bitlinear(cfg_, {H, I, T_}).row_blocks, 1, row_align) < 1)
-      throw std::invalid_argument("the resident residual stream needs batches of whole scratchpad rows");
     x1r = vsp_.alloc(T_ * hrows * L);
     scratch_lo_ = vsp_.mark();
     scratch_mid_ = scratch_lo_ + (cfg_.VRows - 1 - scratch_lo_) / 2;
@@ -1264,8 +1269,6 @@ std::vector<isa::Insn> LayerGen::run() {
                 store_vec(x1_at(t, row0), a_.x_out + static_cast<uint32_t>(t * sh + row0 * 4), n);
               },
               row_align}});
-    scratch_lo_ = lo_before;
-    scratch_mid_ = mid_before;
     return b_.finish();
   }
   project(p_.down, a_.wdown, deq_d, rows_at(a_.mlp_out, sh));
@@ -1389,10 +1392,14 @@ std::vector<isa::Insn> generate_layer(const arch::Config& cfg, const layer::Laye
       if (slots[j].kcache == slots[i].kcache && slots[j].pos == slots[i].pos)
         throw std::invalid_argument(fmt::format("tokens {} and {} of one program share a cache position", j, i));
   }
-  // The residual stream resident in the scratchpad where it fits (run()), else through DRAM.
+  // The residual stream resident in the scratchpad where it fits (run()), else through DRAM: a
+  // program that fails after taking the resident path runs again on the other (an error before
+  // it, the same on both, is not generated twice).
+  LayerGen g(cfg, p, slots, a, true);
   try {
-    return LayerGen(cfg, p, slots, a, true).run();
+    return g.run();
   } catch (const std::invalid_argument&) {
+    if (!g.resident_taken()) throw;
     return LayerGen(cfg, p, slots, a, false).run();
   }
 }

@@ -25,6 +25,7 @@ std::vector<uint8_t> pack_layer_constants(const arch::Config& cfg, const layer::
 struct LayerAddrs {
   uint32_t wq = 0, wk = 0, wv = 0, wo = 0, wgate = 0, wup = 0, wdown = 0;  // pack_weights layouts
   uint32_t consts = 0;
+  // x1 (the residual stream after attention) only where it does not stay in the scratchpad.
   uint32_t x_in = 0, q = 0, kcache = 0, vcache = 0, attn_out = 0, x1 = 0, mlp_act = 0, mlp_out = 0, x_out = 0;
 };
 

@@ -199,10 +199,11 @@ TEST(LayerProgram, PrefillAttentionReadsTheCacheOncePerGroup) {
 }
 
 // The residual stream after attention stays in the scratchpad where it fits: x_in is read once
-// (in the o projection's drain), x1 never goes to DRAM, and x_out is written once, with no DRAM
-// round trip of attn_out or mlp_out (they are stored once, for the runtime's checks). Where the
-// output buffer's batches cannot be whole scratchpad rows (ci, 20 tokens) x1 goes through DRAM.
-// Both stay bit-exact (LayerProgram.HeadDim64OnCi, PrefillLongerThanOneChunk).
+// more (loaded among the o projection's jobs for its drain), x1 never goes to DRAM, and x_out is
+// written once, with no DRAM round trip of attn_out or mlp_out (they are stored once, for the
+// runtime's checks). Where the output buffer's batches cannot be whole scratchpad rows (ci, 20
+// tokens) x1 goes through DRAM. Both stay bit-exact (LayerProgram.HeadDim64OnCi,
+// PrefillLongerThanOneChunk).
 TEST(LayerProgram, ResidualStreamStaysInTheScratchpad) {
   const auto& ci = *tasu::arch::find_config("ci");
   const auto s = shape(256, 704, 4, 2, 64);
@@ -234,6 +235,30 @@ TEST(LayerProgram, ResidualStreamStaysInTheScratchpad) {
   EXPECT_EQ(bytes(t, Opcode::STORE, a.mlp_out), t * sh);
   EXPECT_EQ(bytes(t, Opcode::STORE, a.x_out), t * sh);
   EXPECT_EQ(bytes(20, Opcode::STORE, a.x1), 20u * sh) << "20 tokens: batches of less than a row, x1 through DRAM";
+}
+
+// On `default` (rows of 32: batches of two row blocks at least) the resident residual stream is
+// bit-exact, and taken where every token's x1 fits the scratchpad: for 2B4T's hidden size 2,560
+// (40 rows a token) a program of 32 tokens keeps it, one of 64 (2,560 rows of 2,048) goes through
+// DRAM.
+TEST(LayerProgram, ResidualStreamOnDefault) {
+  auto dev = tasu::rt::open_device("model", "default");
+  tasu::bench::expect_layers_bit_exact(*dev, shape(256, 704, 4, 2, 64), 1, 5, 2);
+  const auto s = shape(2560, 256, 20, 5, 128);
+  const auto p = tasu::bench::random_layer(s, 1);
+  tasu::codegen::LayerAddrs a;
+  a.x1 = 0x100000;
+  auto x1_stores = [&](int64_t tokens) {
+    int64_t n = 0;
+    for (const auto& x : tasu::codegen::generate_layer(dev->config(), p, tokens, 0, a))
+      n += x.opcode() == tasu::arch::Opcode::STORE && tasu::isa::transfer_of(x).dram_addr >= a.x1 &&
+           tasu::isa::transfer_of(x).dram_addr < a.x1 + 64 * 2560 * 4;
+    return n;
+  };
+  ASSERT_GE(tasu::codegen::max_layer_tokens(dev->config(), s), 64);
+  EXPECT_EQ(x1_stores(1), 0);
+  EXPECT_EQ(x1_stores(32), 0);
+  EXPECT_EQ(x1_stores(64), 64) << "x1 of 64 tokens does not fit the scratchpad: one store a token";
 }
 
 // A long context in a short scratchpad (programs of 23 tokens on ci): the last program's 16
