@@ -18,6 +18,17 @@ mapfile -t ppa < <(bash "$root/scripts/rtl_files.sh" ppa_rows "$gen")
 unlisted=$(bash "$root/scripts/rtl_files.sh" --unlisted)
 [ -z "$unlisted" ] || { echo "lint: not in any set of rtl/filesets.txt: $unlisted"; exit 1; }
 
+# The tools are deterministic: inputs that linted clean once (every RTL file, the generated
+# package and parameters, this script and the tools' versions, hashed) lint clean again, and a
+# repeated run on unchanged RTL returns at once. TASU_LINT_FORCE=1 runs it all regardless.
+cache=${XDG_CACHE_HOME:-$HOME/.cache}/tasu-lint
+key=$( { cat "$0" "$root/rtl/lint/verilator_waivers.vlt" "${rtl[@]}" "${ppa[@]}" "$gen"/params_*.vc "$gen"/params_*.ys \
+           "$gen/ppa_rows.txt"; verilator --version; yosys -V; } | sha256sum | cut -c1-32)
+if [ "${TASU_LINT_FORCE:-0}" != 1 ] && [ -f "$cache/$key" ]; then
+  echo "lint: clean (these inputs linted clean on $(cat "$cache/$key"); TASU_LINT_FORCE=1 runs it again)"
+  exit 0
+fi
+
 # Two streams on the two cores (the hook that runs this allows 40 s): the Verilator lints of
 # the small configurations and the comparison rows, and the `default` lint then the Yosys checks.
 lint_config() {
@@ -26,46 +37,18 @@ lint_config() {
     "$root/rtl/lint/verilator_waivers.vlt" "${rtl[@]}"
 }
 
-# A configuration is linted when it brings an engine or a shape (its parameters but Engine) not
-# linted yet: every engine's RTL and every size are covered once, and the MAC-array baselines
-# at `default` size (default_int8, default_bf16: the BF16 one alone takes 4.5 minutes) are not
-# linted again after ci_int8, ci_bf16 and default.
+# A configuration is linted when it brings an engine and weight format (Engine, WPack) or a
+# shape (its other parameters) not linted yet: every engine's and format's RTL and every size
+# are covered once, and the MAC-array baselines and the 1.6-bit weights at `default` size
+# (default_int8, default_bf16: the BF16 one alone takes 4.5 minutes; default_w16, 14 s) are not
+# linted again after ci_int8, ci_bf16, ci_w16 and default.
 # The silicon-comparison row is linted with ci's row: its lanes, the words of its store, its
 # accumulator width.
 ci_param() { sed -n "s/^-G$1=//p" "$gen/params_ci.vc"; }
 ppa_ci_g="-GLanes=$(ci_param Lanes) -GDepth=$(ci_param WDepth) -GAccW=$(ci_param AccW)"
 ppa_ci_set="-set Lanes $(ci_param Lanes) -set Depth $(ci_param WDepth) -set AccW $(ci_param AccW)"
 
-stream_a() {
-  local cfg eng shape seen_eng=" " seen_shape=" "
-  seen_shape+="$(grep -v '^-GEngine=' "$gen/params_default.vc" | tr '\n' ,) "  # stream_b's
-  seen_eng+="$(grep '^-GEngine=' "$gen/params_default.vc") "
-  for cfg in $(sed -n 's/^params_\(.*\)\.vc$/\1/p' <(ls "$gen")); do
-    [ "$cfg" != default ] || continue
-    eng=$(grep '^-GEngine=' "$gen/params_$cfg.vc")
-    shape=$(grep -v '^-GEngine=' "$gen/params_$cfg.vc" | tr '\n' ,)
-    if [[ $seen_eng == *" $eng "* && $seen_shape == *" $shape "* ]]; then
-      echo "lint: $cfg skipped (its engine and its shape are linted in other configurations)"
-      continue
-    fi
-    seen_eng+="$eng "
-    seen_shape+="$shape "
-    lint_config "$cfg"
-  done
-  for kind in $(awk '{print $1}' "$gen/ppa_rows.txt"); do
-    echo "lint: verilator -Wall (tasu_ppa_row kind $kind, ci's row)"
-    verilator --lint-only -Wall -sv --top-module tasu_ppa_row -GKind=$kind $ppa_ci_g "$root/rtl/lint/verilator_waivers.vlt" "${ppa[@]}"
-  done
-}
-
-stream_b() {
-  lint_config default
-  # The ternary rows hold no multiplier either (the INT8 and BF16 baselines do, by design).
-  for kind in $(awk '$3 == "TERNARY" {print $1}' "$gen/ppa_rows.txt"); do
-    yosys -q -p "read_verilog -sv ${ppa[*]}; chparam -set Kind $kind $ppa_ci_set tasu_ppa_row; synth -top tasu_ppa_row -run begin:coarse;
-                 proc; opt -fast; select -assert-none t:\$mul t:\$div t:\$mod t:\$pow; synth -top tasu_ppa_row -run coarse:fine;
-                 check -assert; select -assert-none t:\$dlatch t:\$adlatch t:\$dlatchsr" > /dev/null
-  done
+prove_dots() {
   # Each optimized ternary dot product is equivalent to the plain chain: a miter proven by SAT
   # over every input (at Lanes = 2: the generators are the same code at every width; Lanes = 4
   # takes 40 s and 96 s and was proven once, see docs/ppa.md). hierarchy specializes the
@@ -82,22 +65,70 @@ stream_b() {
                  miter -equiv -flatten -make_assert tasu_dot_tern_chain $impl miter; hierarchy -top miter;
                  sat -verify -prove-asserts miter" > /dev/null
   done
+}
 
-  echo "lint: yosys synth + check -assert (ci)"
-  # The ternary engine (tiles, reduction, accumulators) must hold no multiplier, divider or
-  # modulo: checked on tasu_engine alone, before alumacc folds adders into \$macc cells, with
-  # both weight formats (ci_w16: the 1.6-bit fill and decoders). The vector unit multiplies by
-  # design and is outside this rule.
-  for cfg in ci ci_w16; do
-    {
-      echo "read_verilog -sv ${rtl[*]}"
-      echo "chparam $(grep -vE '^-G(VRows|MaxBurst)=' "$gen/params_$cfg.vc" | sed 's/^-G\([A-Za-z]*\)=/-set \1 /' | tr '\n' ' ') tasu_engine"
-      echo "synth -top tasu_engine -run begin:coarse"
-      echo "proc; opt -fast"
-      echo "select -assert-none t:\$mul t:\$div t:\$mod t:\$divfloor t:\$modfloor t:\$pow"
-    } > "$gen/lint_engine_$cfg.ys"
-    yosys -q -l "$gen/yosys_lint_engine_$cfg.log" "$gen/lint_engine_$cfg.ys" > /dev/null
+# The ternary engine (tiles, reduction, accumulators) must hold no multiplier, divider or
+# modulo: checked on tasu_engine alone, before alumacc folds adders into \$macc cells, with
+# both weight formats (ci_w16: the 1.6-bit fill and decoders). The vector unit multiplies by
+# design and is outside this rule. opt_expr folds the constant products of index arithmetic
+# (a power-of-two factor becomes a shift) as the full `opt -fast` did, at half the time; it
+# removes no product of two signals. $1: the configuration (ci, ci_w16).
+engine_check() {
+  local cfg=$1
+  {
+    echo "read_verilog -sv ${rtl[*]}"
+    echo "chparam $(grep -vE '^-G(VRows|MaxBurst)=' "$gen/params_$cfg.vc" | sed 's/^-G\([A-Za-z]*\)=/-set \1 /' | tr '\n' ' ') tasu_engine"
+    echo "synth -top tasu_engine -run begin:coarse"
+    echo "proc; opt_expr"
+    echo "select -assert-none t:\$mul t:\$div t:\$mod t:\$divfloor t:\$modfloor t:\$pow"
+  } > "$gen/lint_engine_$cfg.ys"
+  yosys -q -l "$gen/yosys_lint_engine_$cfg.log" "$gen/lint_engine_$cfg.ys" > /dev/null
+}
+
+# Configurations that bring a new engine and weight format first, then those that bring a new
+# shape: ci's shape then comes with ci_int8's lint, and ci (format and shape both linted) is not
+# linted again.
+stream_a() {
+  local cfg eng shape pass linted=" " seen_eng=" " seen_shape=" "
+  seen_shape+="$(grep -vE '^-G(Engine|WPack)=' "$gen/params_default.vc" | tr '\n' ,) "  # stream_b's
+  seen_eng+="$(grep -E '^-G(Engine|WPack)=' "$gen/params_default.vc" | tr '\n' ,) "
+  for pass in format shape; do
+    for cfg in $(sed -n 's/^params_\(.*\)\.vc$/\1/p' <(ls "$gen")); do
+      [ "$cfg" != default ] || continue
+      eng=$(grep -E '^-G(Engine|WPack)=' "$gen/params_$cfg.vc" | tr '\n' ,)
+      shape=$(grep -vE '^-G(Engine|WPack)=' "$gen/params_$cfg.vc" | tr '\n' ,)
+      if [ $pass = format ]; then
+        [[ $seen_eng != *" $eng "* ]] || continue
+        linted+="$cfg "
+      elif [[ $linted == *"$cfg "* ]]; then
+        continue
+      elif [[ $seen_shape == *" $shape "* ]]; then
+        echo "lint: $cfg skipped (its engine, weight format and shape are linted in other configurations)"
+        continue
+      fi
+      seen_eng+="$eng "
+      seen_shape+="$shape "
+      lint_config "$cfg"
+    done
   done
+  for kind in $(awk '{print $1}' "$gen/ppa_rows.txt"); do
+    echo "lint: verilator -Wall (tasu_ppa_row kind $kind, ci's row)"
+    verilator --lint-only -Wall -sv --top-module tasu_ppa_row -GKind=$kind $ppa_ci_g "$root/rtl/lint/verilator_waivers.vlt" "${ppa[@]}"
+  done
+  prove_dots
+  engine_check ci
+}
+
+stream_b() {
+  lint_config default
+  # The ternary rows hold no multiplier either (the INT8 and BF16 baselines do, by design).
+  for kind in $(awk '$3 == "TERNARY" {print $1}' "$gen/ppa_rows.txt"); do
+    yosys -q -p "read_verilog -sv ${ppa[*]}; chparam -set Kind $kind $ppa_ci_set tasu_ppa_row; synth -top tasu_ppa_row -run begin:coarse;
+                 proc; opt -fast; select -assert-none t:\$mul t:\$div t:\$mod t:\$pow; synth -top tasu_ppa_row -run coarse:fine;
+                 check -assert; select -assert-none t:\$dlatch t:\$adlatch t:\$dlatchsr" > /dev/null
+  done
+  engine_check ci_w16
+  echo "lint: yosys synth + check -assert (ci)"
   {
     echo "read_verilog -sv ${rtl[*]}"
     cat "$gen/params_ci.ys"
@@ -118,4 +149,5 @@ wait $pid_b || rc_b=$?
 # Yosys notes that it turns the adder trees' node arrays into wires: expected, not a finding.
 grep -hvE "Replacing memory .*node with list of registers" "$gen/lint_a.log" "$gen/lint_b.log" || true
 [ $rc_a -eq 0 ] && [ $rc_b -eq 0 ] || { echo "lint: FAILED"; exit 1; }
+mkdir -p "$cache" && date -u '+%Y-%m-%d %H:%M UTC' > "$cache/$key"
 echo "lint: clean"
