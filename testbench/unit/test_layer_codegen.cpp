@@ -46,17 +46,23 @@ TEST(LayerProgram, ContextStreamsThroughTheScratchpad) {
   tasu::bench::expect_layers_bit_exact(*dev, shape(256, 384, 2, 1, 128), 1, 300, 2);
 }
 
+// What check_context_fits says of a context of `positions`: its error, or "" when it fits.
+std::string context_refusal(const tasu::arch::Config& cfg, const tasu::layer::LayerParams& p, int64_t positions) {
+  try {
+    tasu::codegen::check_context_fits(cfg, p, positions);
+    return "";
+  } catch (const std::invalid_argument& e) {
+    return e.what();
+  }
+}
+
 // A context that cannot fit is refused before anything runs, naming the most that fits; the
 // 2B4T shape takes 4,096 positions (P up to 2,048 and beyond) on `default`.
 TEST(LayerProgram, ContextCapacityIsCheckedUpFront) {
   const auto& ci = *tasu::arch::find_config("ci");
   const auto small = tasu::bench::random_layer(shape(256, 384, 2, 1, 128), 1);
-  try {
-    tasu::codegen::check_context_fits(ci, small, 100000);
-    ADD_FAILURE() << "100,000 positions accepted on ci";
-  } catch (const std::invalid_argument& e) {
-    EXPECT_NE(std::string(e.what()).find("at most"), std::string::npos) << e.what();
-  }
+  const std::string what = context_refusal(ci, small, 100000);
+  EXPECT_NE(what.find("at most"), std::string::npos) << (what.empty() ? "100,000 positions accepted on ci" : what);
   const auto& def = *tasu::arch::find_config("default");
   const auto big = tasu::bench::random_layer(shape(2560, 6912, 20, 5, 128), 2);
   EXPECT_NO_THROW(tasu::codegen::check_context_fits(def, big, 4096));
@@ -68,18 +74,13 @@ TEST(LayerProgram, ContextCapacityIsCheckedUpFront) {
 TEST(LayerProgram, ContextCapacityHoldsForBatchedDecode) {
   const auto& def = *tasu::arch::find_config("default");
   const auto big = tasu::bench::random_layer(shape(2560, 6912, 20, 5, 128), 2);
-  try {
-    tasu::codegen::check_context_fits(def, big, 100000);
-    ADD_FAILURE() << "100,000 positions accepted on default";
-  } catch (const std::invalid_argument& e) {
-    const std::string what = e.what();
-    const size_t at = what.find("at most ");
-    ASSERT_NE(at, std::string::npos) << what;
-    const int64_t most = std::stoll(what.substr(at + 8));
-    ASSERT_GT(most, 4096) << what;
-    EXPECT_NO_THROW(tasu::codegen::generate_layer(
-        def, big, {{most - 1, 0x0000000, 0x10000000}, {most - 1, 0x20000000, 0x30000000}}, tasu::codegen::LayerAddrs{}));
-  }
+  const std::string what = context_refusal(def, big, 100000);
+  const size_t at = what.find("at most ");
+  ASSERT_NE(at, std::string::npos) << (what.empty() ? "100,000 positions accepted on default" : what);
+  const int64_t most = std::stoll(what.substr(at + 8));
+  ASSERT_GT(most, 4096) << what;
+  EXPECT_NO_THROW(tasu::codegen::generate_layer(
+      def, big, {{most - 1, 0x0000000, 0x10000000}, {most - 1, 0x20000000, 0x30000000}}, tasu::codegen::LayerAddrs{}));
 }
 
 // Batched decode: one token of each sequence per program, each attending to its own cache at
@@ -259,6 +260,22 @@ TEST(LayerProgram, ResidualStreamOnDefault) {
   EXPECT_EQ(x1_stores(1), 0);
   EXPECT_EQ(x1_stores(32), 0);
   EXPECT_EQ(x1_stores(64), 64) << "x1 of 64 tokens does not fit the scratchpad: one store a token";
+}
+
+// A program whose x1 fits the scratchpad but whose MLP working set then does not (ci: hidden
+// 3,072, 48 rows a token, 4 tokens) is generated again on the path through DRAM, not refused.
+TEST(LayerProgram, ResidualStreamThroughDramWhenTheMlpDoesNotFitBesideIt) {
+  const auto& ci = *tasu::arch::find_config("ci");
+  const auto p = tasu::bench::random_layer(shape(3072, 2048, 48, 24, 64), 1);
+  tasu::codegen::LayerAddrs a;
+  a.x1 = 0x100000;
+  std::vector<tasu::isa::Insn> prog;
+  ASSERT_NO_THROW(prog = tasu::codegen::generate_layer(ci, p, 4, 0, a));
+  int64_t x1_stores = 0;
+  for (const auto& x : prog)
+    x1_stores += x.opcode() == tasu::arch::Opcode::STORE && tasu::isa::transfer_of(x).dram_addr >= a.x1 &&
+                 tasu::isa::transfer_of(x).dram_addr < a.x1 + 4 * 3072 * 4;
+  EXPECT_EQ(x1_stores, 4);
 }
 
 // A long context in a short scratchpad (programs of 23 tokens on ci): the last program's 16
