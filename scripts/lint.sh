@@ -21,10 +21,12 @@ unlisted=$(bash "$root/scripts/rtl_files.sh" --unlisted)
 # The tools are deterministic: inputs that linted clean once (every RTL file, the generated
 # package and parameters, this script and the tools' versions, hashed) lint clean again, and a
 # repeated run on unchanged RTL returns at once. TASU_LINT_FORCE=1 runs it all regardless.
-cache=${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/tasu-lint
+# The record lives in the clone's git directory: nothing is written outside the project (a
+# cache under $HOME once made /nonexistent, the home of system users, exist).
+cache=$(git -C "$root" rev-parse --path-format=absolute --git-common-dir 2> /dev/null)/tasu-lint || cache=
 key=$( { cat "$0" "$root/rtl/lint/verilator_waivers.vlt" "${rtl[@]}" "${ppa[@]}" "$gen"/params_*.vc "$gen"/params_*.ys \
            "$gen/ppa_rows.txt"; verilator --version; yosys -V; } | sha256sum | cut -c1-32)
-if [ "${TASU_LINT_FORCE:-0}" != 1 ] && [ -f "$cache/$key" ]; then
+if [ "${TASU_LINT_FORCE:-0}" != 1 ] && [ -n "$cache" ] && [ -f "$cache/$key" ]; then
   echo "lint: clean (these inputs linted clean on $(cat "$cache/$key"); TASU_LINT_FORCE=1 runs it again)"
   exit 0
 fi
@@ -150,5 +152,5 @@ wait $pid_b || rc_b=$?
 grep -hvE "Replacing memory .*node with list of registers" "$gen/lint_a.log" "$gen/lint_b.log" || true
 [ $rc_a -eq 0 ] && [ $rc_b -eq 0 ] || { echo "lint: FAILED"; exit 1; }
 # (Best effort: an unwritable cache only means the next run lints again.)
-{ mkdir -p "$cache" && date -u '+%Y-%m-%d %H:%M UTC' > "$cache/$key"; } 2> /dev/null || true
+[ -z "$cache" ] || { mkdir -p "$cache" && date -u '+%Y-%m-%d %H:%M UTC' > "$cache/$key"; } 2> /dev/null || true
 echo "lint: clean"
