@@ -276,8 +276,17 @@ class LayerGen {
   }
 
   // ---- the exact layer model steps -----------------------------------------------------------------------
-  uint32_t rms_norm(uint32_t x, int64_t n, uint32_t gain);
-  void quantize(uint32_t xn, int64_t n, int64_t t, uint32_t deq_row, int64_t depth_words);
+  // RMS norm and quantization of tokens t0 .. t0 + xs.size() - 1 (token t0 + j's n elements at
+  // xs[j]; overwritten when in_place). The passes over each token's elements run per token; the
+  // scalar steps (rsqrt of the mean square, reciprocal of the maximum: about 40 instructions of
+  // 2 cycles) run once for the group, over one row holding a lane per token, which costs what
+  // one token's did. The dequantization scales go to deq_row in finish_norm_phase().
+  void norm_quant(const std::vector<uint32_t>& xs, int64_t t0, int64_t n, uint32_t gain, int64_t depth_words,
+                  bool in_place);
+  void finish_norm_phase(uint32_t deq_row);
+  // Tokens per group of norm_quant whose per-token working set (inputs and, unless in place, the
+  // normed copy) is rows_per_token, within half the scratch that per_token gives a group.
+  int64_t norm_group(int64_t rows_per_token) const;
   // Token t's output row goes to dst(t).
   void project(const layer::TernaryProjection& w, uint32_t w_addr, uint32_t deq_row,
                const std::function<uint32_t(int64_t)>& dst);
@@ -335,9 +344,6 @@ class LayerGen {
   void attention_queries(const QueryChunks& qc);
   void copy_own_key(const AllHeads& b, uint32_t k, const TokenSlot& slot, int64_t g);
   int64_t rope_rows() const;
-  void norm_quant_token(uint32_t x, int64_t n, uint32_t gain, int64_t t, uint32_t deq_row, int64_t depth_words) {
-    quantize(rms_norm(x, n, gain), n, t, deq_row, depth_words);
-  }
   // Scratch of per-token loops alternates between two halves so that the loads of token t + 1
   // can run while token t computes. inputs(t) allocates and loads token t's input vectors (and
   // returns their rows); body(t, rows) computes. With `ahead`, token t + 1's inputs are placed
@@ -348,20 +354,33 @@ class LayerGen {
   // token's inputs (the attention, whose scratch grows with the context, does not load ahead).
   using Inputs = std::vector<uint32_t>;
   // inputs() of a loop over per-token rows: n elements of token t from each base + t * stride;
-  // each token's loads are followed by its share of the next projection's prefetch (if one is pending).
-  std::function<Inputs(int64_t)> token_rows(std::vector<uint32_t> bases, int64_t n, int64_t stride) {
-    return [this, bases, n, stride](int64_t t) {
+  // each token's loads are followed by its share of the next projection's prefetch (if one is
+  // pending), unless the loop issues it itself (per_group: after the group's loads).
+  std::function<Inputs(int64_t)> token_rows(std::vector<uint32_t> bases, int64_t n, int64_t stride,
+                                            bool prefetching = true) {
+    return [this, bases, n, stride, prefetching](int64_t t) {
       Inputs in;
       for (uint32_t base : bases) {
         in.push_back(vsp_.alloc(n));
         load_vec(in.back(), base + static_cast<uint32_t>(t * stride), n);
       }
-      prefetch(t);
+      if (prefetching) prefetch(t);
       return in;
     };
   }
   void per_token(const std::function<Inputs(int64_t)>& inputs, const std::function<void(int64_t, const Inputs&)>& body,
-                 bool ahead = true);
+                 bool ahead = true, int64_t count = -1);
+  // per_token over groups of g tokens (the last may be smaller): inputs(t) per token, the group's
+  // share of the prefetch after all of them (the group's work waits for its last load, not for
+  // weight jobs between its loads), then body(t0, rows) once per group with the group's inputs in
+  // token order.
+  void per_group(int64_t g, const std::function<Inputs(int64_t)>& inputs,
+                 const std::function<void(int64_t, const Inputs&)>& body);
+  // A norm phase: norm_quant of every token's row `x(t, in)` in groups, then the scales.
+  void norm_phase(const std::function<Inputs(int64_t)>& inputs, int64_t in_rows,
+                  const std::function<uint32_t(int64_t, const Inputs&)>& x, int64_t n, uint32_t gain,
+                  uint32_t deq_row, int64_t depth_words, bool in_place,
+                  const std::function<void(int64_t, const Inputs&)>& before = nullptr);
   // Weight prefetch: the projection after the current vector phase (next() plans the jobs the
   // ring holds, prefetch(t) issues a share per token), and the jobs already loaded.
   int64_t load_job(uint32_t w_addr, const BitLinearPlan& pl, int64_t rb, int64_t kc);
@@ -397,43 +416,65 @@ class LayerGen {
   int64_t out_next_ = 0;  // next free output-buffer word of the ring
   uint32_t c_in_ = 0, c_attn_ = 0, c_post_ = 0, c_ffn_ = 0, c_invf_ = 0, c_mask_ = 0;
   uint32_t scratch_lo_ = 0, scratch_mid_ = 0;
+  uint32_t sumsq_ = 0, amax_ = 0;  // norm_quant's rows of a lane per token, for a whole phase
   bool resident_;
   bool resident_taken_ = false;
 };
 
-// rms_norm: sum of squares (DOT), mean (x 1/n), + eps, rsqrt, x * r, * gain.
-uint32_t LayerGen::rms_norm(uint32_t x, int64_t n, uint32_t gain) {
-  const uint32_t sum = vsp_.alloc(1), mean = vsp_.alloc(1), me = vsp_.alloc(1), y = vsp_.alloc(n);
-  dot(sum, 0, x, n, vecb(x));
-  elem(VectorOp::MUL, mean, sum, 1, imm(kf(1.0f / static_cast<float>(n))));
-  elem(VectorOp::ADD, me, mean, 1, imm(kf(s_.rms_norm_eps)));
-  const uint32_t r = prog(vec::prog_rsqrt(), me, 1);
-  elem(VectorOp::MUL, y, x, n, scalar(r, 0));
-  elem(VectorOp::MUL, y, y, n, vecb(gain));
-  return y;
+// rms_norm: sum of squares (DOT), mean (x 1/n), + eps, rsqrt, x * r, * gain. quantize: amax =
+// max(|x|) from 1e-5, s = 127 * recip(amax), q = clamp8(rne(x * s)) packed into the token's
+// activation words; deq = amax * (1/127). Two passes over x for the quantization: MAX of |x|
+// (vop ABS), and TO_ACT with vop QMUL, which multiplies, rounds, clamps and packs (were six:
+// ABS, MAX, MUL, F2I, CLAMP8, TO_ACT; the same operations on every element). The scalar steps
+// run over lanes 0 .. t0 + g - 1: the earlier groups' lanes again, with the same results.
+void LayerGen::norm_quant(const std::vector<uint32_t>& xs, int64_t t0, int64_t n, uint32_t gain, int64_t depth_words,
+                          bool in_place) {
+  const auto g = static_cast<int64_t>(xs.size());
+  const int64_t m = t0 + g;
+  const auto lane = [t0](int64_t j) { return static_cast<uint32_t>(t0 + j); };
+  for (int64_t j = 0; j < g; ++j) dot(sumsq_, lane(j), xs[j], n, vecb(xs[j]));
+  const uint32_t mean = vsp_.alloc(m), me = vsp_.alloc(m);
+  elem(VectorOp::MUL, mean, sumsq_, m, imm(kf(1.0f / static_cast<float>(n))));
+  elem(VectorOp::ADD, me, mean, m, imm(kf(s_.rms_norm_eps)));
+  const uint32_t r = prog(vec::prog_rsqrt(), me, m);
+  std::vector<uint32_t> ys;
+  for (int64_t j = 0; j < g; ++j) {
+    const uint32_t y = in_place ? xs[j] : vsp_.alloc(n);
+    elem(VectorOp::MUL, y, xs[j], n, scalar(r, lane(j)));
+    elem(VectorOp::MUL, y, y, n, vecb(gain));
+    vmax(amax_, lane(j), y, n, kf(1e-5f), true);
+    ys.push_back(y);
+  }
+  const uint32_t rc = prog(vec::prog_recip(), amax_, m), sc = vsp_.alloc(m);
+  elem(VectorOp::MUL, sc, rc, m, imm(kf(127.0f)), true);
+  const uint64_t bpw = cfg_.act_beats_per_word();
+  for (int64_t j = 0; j < g; ++j) {
+    isa::Vec v;
+    v.kind = VectorKind::TO_ACT;
+    v.op = VectorOp::QMUL;
+    v.dst = static_cast<uint32_t>((t0 + j) * depth_words * cfg_.act_beats_per_word());
+    v.src1 = ys[static_cast<size_t>(j)];
+    v.len = static_cast<uint32_t>(n);
+    v.bmode = VectorBMode::SCALAR;
+    v.src2 = sc;
+    v.lane = lane(j);
+    emit_vec(v, {vsp(v.src1, n), vsp(sc, 1)},
+             {{Space::ACT, v.dst / bpw, (v.dst + static_cast<uint64_t>(rows_of(n)) + bpw - 1) / bpw}});
+  }
 }
 
-// quantize: amax = max(|x|) from 1e-5, s = 127 * recip(amax), q = clamp8(rne(x * s)) packed into
-// the token's activation words; deq = amax * (1/127) into (deq_row, lane t). Two passes over x:
-// MAX of |x| (vop ABS), and TO_ACT with vop QMUL, which multiplies, rounds, clamps and packs
-// (were six: ABS, MAX, MUL, F2I, CLAMP8, TO_ACT; the same operations on every element).
-void LayerGen::quantize(uint32_t xn, int64_t n, int64_t t, uint32_t deq_row, int64_t depth_words) {
-  const uint32_t amax = vsp_.alloc(1), s = vsp_.alloc(1);
-  vmax(amax, 0, xn, n, kf(1e-5f), true);
-  const uint32_t rc = prog(vec::prog_recip(), amax, 1);
-  elem(VectorOp::MUL, s, rc, 1, imm(kf(127.0f)), true);
-  isa::Vec v;
-  v.kind = VectorKind::TO_ACT;
-  v.op = VectorOp::QMUL;
-  v.dst = static_cast<uint32_t>(t * depth_words * cfg_.act_beats_per_word());
-  v.src1 = xn;
-  v.len = static_cast<uint32_t>(n);
-  v.bmode = VectorBMode::SCALAR;
-  v.src2 = s;
-  const uint64_t bpw = cfg_.act_beats_per_word();
-  emit_vec(v, {vsp(xn, n), vsp(s, 1)},
-           {{Space::ACT, v.dst / bpw, (v.dst + static_cast<uint64_t>(rows_of(n)) + bpw - 1) / bpw}});
-  dot(deq_row, static_cast<uint32_t>(t), amax, 1, imm(kf(1.0f / 127.0f)));
+// The scales of the phase's tokens at once (was a DOT of one element per token: the same product).
+void LayerGen::finish_norm_phase(uint32_t deq_row) { elem(VectorOp::MUL, deq_row, amax_, T_, imm(kf(1.0f / 127.0f))); }
+
+int64_t LayerGen::norm_group(int64_t rows_per_token) const {
+  // The group's work waits for all of its loads: larger groups save little more (a third of one
+  // token's scalar steps at 3) and wait longer at the start of a phase. Measured on the main
+  // job's prefill / a batch-16 step (model): 2 tokens 464,128 / 396,004 cycles, 3 463,456 /
+  // 396,082, 4 463,552 / 397,450, 8 466,688 / 401,111.
+  constexpr int64_t kMaxGroup = 3;
+  const int64_t chain = 6 + 2 * std::max(prog_rows(vec::prog_rsqrt(), 1), prog_rows(vec::prog_recip(), 1));
+  const int64_t half = static_cast<int64_t>(scratch_mid_) - static_cast<int64_t>(scratch_lo_) - chain;
+  return std::clamp<int64_t>(half / std::max<int64_t>(rows_per_token, 1), 1, std::min(kMaxGroup, T_));
 }
 
 // project: the engine's integer products for all tokens, batch by batch of row blocks in the
@@ -1062,7 +1103,8 @@ void LayerGen::attention_queries(const QueryChunks& qc) {
 }
 
 void LayerGen::per_token(const std::function<Inputs(int64_t)>& inputs,
-                         const std::function<void(int64_t, const Inputs&)>& body, bool ahead) {
+                         const std::function<void(int64_t, const Inputs&)>& body, bool ahead, int64_t count) {
+  const int64_t n = count < 0 ? T_ : count;
   Inputs in[2];
   uint32_t top[2] = {scratch_lo_, scratch_mid_};  // the end of each half's inputs
   auto stage = [&](int64_t t) {
@@ -1082,10 +1124,10 @@ void LayerGen::per_token(const std::function<Inputs(int64_t)>& inputs,
     stage(0);
     check(0);
   }
-  for (int64_t t = 0; t < T_; ++t) {
+  for (int64_t t = 0; t < n; ++t) {
     if (!ahead) {
       stage(t);
-    } else if (t + 1 < T_) {
+    } else if (t + 1 < n) {
       stage(t + 1);
       check(t + 1);
     }
@@ -1094,6 +1136,42 @@ void LayerGen::per_token(const std::function<Inputs(int64_t)>& inputs,
     body(t, in[t % 2]);
     check(t);
   }
+}
+
+void LayerGen::per_group(int64_t g, const std::function<Inputs(int64_t)>& inputs,
+                         const std::function<void(int64_t, const Inputs&)>& body) {
+  per_token(
+      [&](int64_t i) {
+        Inputs all;
+        const int64_t end = std::min(T_, (i + 1) * g);
+        for (int64_t t = i * g; t < end; ++t) {
+          const Inputs in = inputs(t);
+          all.insert(all.end(), in.begin(), in.end());
+        }
+        prefetch(end - 1);
+        return all;
+      },
+      [&](int64_t i, const Inputs& all) { body(i * g, all); }, true, (T_ + g - 1) / g);
+}
+
+void LayerGen::norm_phase(const std::function<Inputs(int64_t)>& inputs, int64_t in_rows,
+                          const std::function<uint32_t(int64_t, const Inputs&)>& x, int64_t n, uint32_t gain,
+                          uint32_t deq_row, int64_t depth_words, bool in_place,
+                          const std::function<void(int64_t, const Inputs&)>& before) {
+  const int64_t g = norm_group(in_rows + (in_place ? 0 : rows_of(n)));
+  per_group(g, inputs, [&](int64_t t0, const Inputs& all) {
+    const size_t k = all.size() / static_cast<size_t>(std::min(g, T_ - t0));  // inputs per token
+    if (k == 0) throw std::logic_error("a norm phase whose tokens have no input rows");
+    std::vector<uint32_t> xs;
+    for (size_t j = 0; j < all.size(); j += k) {
+      const Inputs in(all.begin() + static_cast<std::ptrdiff_t>(j), all.begin() + static_cast<std::ptrdiff_t>(j + k));
+      const int64_t t = t0 + static_cast<int64_t>(j / k);
+      if (before) before(t, in);
+      xs.push_back(x(t, in));
+    }
+    norm_quant(xs, t0, n, gain, depth_words, in_place);
+  });
+  finish_norm_phase(deq_row);
 }
 
 std::vector<isa::Insn> LayerGen::run() {
@@ -1114,14 +1192,16 @@ std::vector<isa::Insn> LayerGen::run() {
   c_mask_ = vsp_.alloc(L);
   load(c_in_, a_.consts, 1, static_cast<int64_t>(consts.size()), 0);
   const uint32_t deq_a = vsp_.alloc(L), deq_o = vsp_.alloc(L), deq_m = vsp_.alloc(L), deq_d = vsp_.alloc(L);
+  sumsq_ = vsp_.alloc(L);
+  amax_ = vsp_.alloc(L);
+  const auto first = [](int64_t, const Inputs& in) { return in[0]; };
   scratch_lo_ = vsp_.mark();
   scratch_mid_ = scratch_lo_ + (cfg_.VRows - 1 - scratch_lo_) / 2;
 
   // Attention block: input norm and quantization, q/k/v, RoPE and the cache, attention,
   // sub-norm, o_proj, residual.
   next(p_.q, a_.wq);
-  per_token(token_rows({a_.x_in}, H, sh),
-            [&](int64_t t, const Inputs& in) { norm_quant_token(in[0], H, c_in_, t, deq_a, dt_h); });
+  norm_phase(token_rows({a_.x_in}, H, sh, false), rows_of(H), first, H, c_in_, deq_a, dt_h, true);
   vsp_.release(scratch_lo_);
   // Each token's key and value go to its position in its sequence's cache.
   auto cache_row = [&](uint32_t TokenSlot::*cache) {
@@ -1167,8 +1247,7 @@ std::vector<isa::Insn> LayerGen::run() {
     // The attention of all queries (its outputs over the queries' rows), then the sub-norm per token.
     next(p_.o, a_.wo);
     attention_queries(*qc);
-    per_token(token_rows({a_.q}, H, sh),
-              [&](int64_t t, const Inputs& in) { norm_quant_token(in[0], H, c_attn_, t, deq_o, dt_h); });
+    norm_phase(token_rows({a_.q}, H, sh, false), rows_of(H), first, H, c_attn_, deq_o, dt_h, true);
   } else {
   next(p_.o, a_.wo);
   per_token(
@@ -1191,9 +1270,10 @@ std::vector<isa::Insn> LayerGen::run() {
     vsp_.release(m_rope);  // q and k hold the results
     store_vec(k, kaddr, kvd);
     attention(all, q, k, att, sl, t);
-    norm_quant_token(att, H, c_attn_, t, deq_o, dt_h);
+    norm_quant({att}, t, H, c_attn_, dt_h, true);
       },
       false);
+  finish_norm_phase(deq_o);
   }
   vsp_.release(scratch_lo_);
   // The residual stream x1 = x_in + attn_out, resident: every token's x1 stays in the scratchpad
@@ -1228,20 +1308,16 @@ std::vector<isa::Insn> LayerGen::run() {
                 load_vec(x1_at(t, row0), a_.x_in + static_cast<uint32_t>(t * sh + row0 * 4), n);
               }}});
     next(p_.gate, a_.wgate);
-    per_token(
-        [&](int64_t t) {
-          prefetch(t);
-          return Inputs{x1_at(t, 0)};
-        },
-        [&](int64_t t, const Inputs& in) { norm_quant_token(in[0], H, c_post_, t, deq_m, dt_h); });
+    norm_phase([&](int64_t t) { return Inputs{x1_at(t, 0)}; }, 0, first, H, c_post_, deq_m, dt_h, false);
   } else {
     project(p_.o, a_.wo, deq_o, rows_at(a_.attn_out, sh));
     next(p_.gate, a_.wgate);
-    per_token(token_rows({a_.x_in, a_.attn_out}, H, sh), [&](int64_t t, const Inputs& in) {
-      elem(VectorOp::ADD, in[0], in[0], H, vecb(in[1]));
-      store_vec(in[0], a_.x1 + static_cast<uint32_t>(t * sh), H);
-      norm_quant_token(in[0], H, c_post_, t, deq_m, dt_h);
-    });
+    // (Not in place: the norm would wait for x1's store to read the rows.)
+    norm_phase(token_rows({a_.x_in, a_.attn_out}, H, sh, false), 2 * rows_of(H), first, H, c_post_, deq_m, dt_h, false,
+               [&](int64_t t, const Inputs& in) {
+                 elem(VectorOp::ADD, in[0], in[0], H, vecb(in[1]));
+                 store_vec(in[0], a_.x1 + static_cast<uint32_t>(t * sh), H);
+               });
   }
   vsp_.release(scratch_lo_);
 
@@ -1256,8 +1332,7 @@ std::vector<isa::Insn> LayerGen::run() {
             store_vec(y[0], a_.mlp_act + static_cast<uint32_t>(t * si + row0 * 4), n);
           }}});
   next(p_.down, a_.wdown);
-  per_token(token_rows({a_.mlp_act}, I, si),
-            [&](int64_t t, const Inputs& in) { norm_quant_token(in[0], I, c_ffn_, t, deq_d, dt_i); });
+  norm_phase(token_rows({a_.mlp_act}, I, si, false), rows_of(I), first, I, c_ffn_, deq_d, dt_i, true);
   vsp_.release(scratch_lo_);
   if (resident_) {
     // x_out = x1 + mlp_out as down drains.
