@@ -376,9 +376,9 @@ class LayerGen {
   // token order.
   void per_group(int64_t g, const std::function<Inputs(int64_t)>& inputs,
                  const std::function<void(int64_t, const Inputs&)>& body);
-  // A norm phase: norm_quant of every token's row `x(t, in)` in groups, then the scales.
-  void norm_phase(const std::function<Inputs(int64_t)>& inputs, int64_t in_rows,
-                  const std::function<uint32_t(int64_t, const Inputs&)>& x, int64_t n, uint32_t gain,
+  // A norm phase: norm_quant of every token's first input in groups (before(t, inputs) first,
+  // when given), then the scales.
+  void norm_phase(const std::function<Inputs(int64_t)>& inputs, int64_t in_rows, int64_t n, uint32_t gain,
                   uint32_t deq_row, int64_t depth_words, bool in_place,
                   const std::function<void(int64_t, const Inputs&)>& before = nullptr);
   // Weight prefetch: the projection after the current vector phase (next() plans the jobs the
@@ -472,6 +472,9 @@ int64_t LayerGen::norm_group(int64_t rows_per_token) const {
   // job's prefill / a batch-16 step (model): 2 tokens 464,128 / 396,004 cycles, 3 463,456 /
   // 396,082, 4 463,552 / 397,450, 8 466,688 / 401,111.
   constexpr int64_t kMaxGroup = 3;
+  // The group's scalar rows (mean, mean + eps, the rsqrt's result, the scales) and the two
+  // chains' working blocks, with a margin: per_token refuses a group that passes its half, so
+  // the estimate errs large.
   const int64_t chain = 6 + 2 * std::max(prog_rows(vec::prog_rsqrt(), 1), prog_rows(vec::prog_recip(), 1));
   const int64_t half = static_cast<int64_t>(scratch_mid_) - static_cast<int64_t>(scratch_lo_) - chain;
   return std::clamp<int64_t>(half / std::max<int64_t>(rows_per_token, 1), 1, std::min(kMaxGroup, T_));
@@ -1154,8 +1157,7 @@ void LayerGen::per_group(int64_t g, const std::function<Inputs(int64_t)>& inputs
       [&](int64_t i, const Inputs& all) { body(i * g, all); }, true, (T_ + g - 1) / g);
 }
 
-void LayerGen::norm_phase(const std::function<Inputs(int64_t)>& inputs, int64_t in_rows,
-                          const std::function<uint32_t(int64_t, const Inputs&)>& x, int64_t n, uint32_t gain,
+void LayerGen::norm_phase(const std::function<Inputs(int64_t)>& inputs, int64_t in_rows, int64_t n, uint32_t gain,
                           uint32_t deq_row, int64_t depth_words, bool in_place,
                           const std::function<void(int64_t, const Inputs&)>& before) {
   const int64_t g = norm_group(in_rows + (in_place ? 0 : rows_of(n)));
@@ -1167,7 +1169,7 @@ void LayerGen::norm_phase(const std::function<Inputs(int64_t)>& inputs, int64_t 
       const Inputs in(all.begin() + static_cast<std::ptrdiff_t>(j), all.begin() + static_cast<std::ptrdiff_t>(j + k));
       const int64_t t = t0 + static_cast<int64_t>(j / k);
       if (before) before(t, in);
-      xs.push_back(x(t, in));
+      xs.push_back(in[0]);
     }
     norm_quant(xs, t0, n, gain, depth_words, in_place);
   });
@@ -1194,14 +1196,13 @@ std::vector<isa::Insn> LayerGen::run() {
   const uint32_t deq_a = vsp_.alloc(L), deq_o = vsp_.alloc(L), deq_m = vsp_.alloc(L), deq_d = vsp_.alloc(L);
   sumsq_ = vsp_.alloc(L);
   amax_ = vsp_.alloc(L);
-  const auto first = [](int64_t, const Inputs& in) { return in[0]; };
   scratch_lo_ = vsp_.mark();
   scratch_mid_ = scratch_lo_ + (cfg_.VRows - 1 - scratch_lo_) / 2;
 
   // Attention block: input norm and quantization, q/k/v, RoPE and the cache, attention,
   // sub-norm, o_proj, residual.
   next(p_.q, a_.wq);
-  norm_phase(token_rows({a_.x_in}, H, sh, false), rows_of(H), first, H, c_in_, deq_a, dt_h, true);
+  norm_phase(token_rows({a_.x_in}, H, sh, false), rows_of(H), H, c_in_, deq_a, dt_h, true);
   vsp_.release(scratch_lo_);
   // Each token's key and value go to its position in its sequence's cache.
   auto cache_row = [&](uint32_t TokenSlot::*cache) {
@@ -1247,7 +1248,7 @@ std::vector<isa::Insn> LayerGen::run() {
     // The attention of all queries (its outputs over the queries' rows), then the sub-norm per token.
     next(p_.o, a_.wo);
     attention_queries(*qc);
-    norm_phase(token_rows({a_.q}, H, sh, false), rows_of(H), first, H, c_attn_, deq_o, dt_h, true);
+    norm_phase(token_rows({a_.q}, H, sh, false), rows_of(H), H, c_attn_, deq_o, dt_h, true);
   } else {
   next(p_.o, a_.wo);
   per_token(
@@ -1308,12 +1309,12 @@ std::vector<isa::Insn> LayerGen::run() {
                 load_vec(x1_at(t, row0), a_.x_in + static_cast<uint32_t>(t * sh + row0 * 4), n);
               }}});
     next(p_.gate, a_.wgate);
-    norm_phase([&](int64_t t) { return Inputs{x1_at(t, 0)}; }, 0, first, H, c_post_, deq_m, dt_h, false);
+    norm_phase([&](int64_t t) { return Inputs{x1_at(t, 0)}; }, 0, H, c_post_, deq_m, dt_h, false);
   } else {
     project(p_.o, a_.wo, deq_o, rows_at(a_.attn_out, sh));
     next(p_.gate, a_.wgate);
     // (Not in place: the norm would wait for x1's store to read the rows.)
-    norm_phase(token_rows({a_.x_in, a_.attn_out}, H, sh, false), 2 * rows_of(H), first, H, c_post_, deq_m, dt_h, false,
+    norm_phase(token_rows({a_.x_in, a_.attn_out}, H, sh, false), 2 * rows_of(H), H, c_post_, deq_m, dt_h, false,
                [&](int64_t t, const Inputs& in) {
                  elem(VectorOp::ADD, in[0], in[0], H, vecb(in[1]));
                  store_vec(in[0], a_.x1 + static_cast<uint32_t>(t * sh), H);
@@ -1332,7 +1333,7 @@ std::vector<isa::Insn> LayerGen::run() {
             store_vec(y[0], a_.mlp_act + static_cast<uint32_t>(t * si + row0 * 4), n);
           }}});
   next(p_.down, a_.wdown);
-  norm_phase(token_rows({a_.mlp_act}, I, si, false), rows_of(I), first, I, c_ffn_, deq_d, dt_i, true);
+  norm_phase(token_rows({a_.mlp_act}, I, si, false), rows_of(I), I, c_ffn_, deq_d, dt_i, true);
   vsp_.release(scratch_lo_);
   if (resident_) {
     // x_out = x1 + mlp_out as down drains.
