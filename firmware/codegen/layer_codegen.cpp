@@ -31,7 +31,6 @@ using layer::vf32;
 
 constexpr uint32_t L = arch::kVectorLanes;
 constexpr uint32_t kRowBytes = L * 4;
-constexpr vf32 kMinusMax = 0xff7fffffu;  // the start of a max over arbitrary scores
 
 int64_t rows_of(int64_t n) { return (n + L - 1) / L; }
 vf32 kf(float f) { return vec::from_float(f); }
@@ -84,10 +83,13 @@ class LayerGen {
   struct B {  // the b operand
     VectorBMode mode = VectorBMode::IMM;
     uint32_t row = 0, lane = 0, imm = 0;
+    bool step = false;  // SCALAR: row r of the vector takes element (row, lane) + r (vstep)
   };
   static B vecb(uint32_t row) { return {VectorBMode::VEC, row, 0, 0}; }
   static B scalar(uint32_t row, uint32_t lane) { return {VectorBMode::SCALAR, row, lane, 0}; }
   static B rowb(uint32_t row) { return {VectorBMode::ROW, row, 0, 0}; }
+  // A scalar per row: elements (row, lane) + r, flat, for rows r of the vector (vstep).
+  static B per_row(uint32_t row, uint32_t lane) { return {VectorBMode::SCALAR, row, lane, 0, true}; }
   static B imm(vf32 v) { return {VectorBMode::IMM, 0, 0, v}; }
 
   Span vsp(uint32_t row, int64_t n) const { return {Space::VSP, row, row + static_cast<uint64_t>(rows_of(n))}; }
@@ -95,7 +97,7 @@ class LayerGen {
     switch (b.mode) {
       case VectorBMode::VEC: return {vsp(b.row, n)};
       case VectorBMode::IMM: return {};
-      default: return {vsp(b.row, 1)};
+      default: return {vsp(b.row, b.step ? b.lane + rows_of(n) : 1)};
     }
   }
   void emit_vec(const isa::Vec& v, std::vector<Span> reads, std::vector<Span> writes) {
@@ -115,6 +117,7 @@ class LayerGen {
     v.imm = b.imm;
     v.swap = swap;
     v.rot = rot;
+    v.step = b.step;
     auto reads = b_reads(b, n);
     reads.push_back(vsp(a, n));
     emit_vec(v, reads, {vsp(dst, n)});
@@ -159,6 +162,38 @@ class LayerGen {
       v.src1 = row;
       emit_vec(v, {flat_rows, cache_rows, vsp(a_or_dst, n)}, {vsp(a_or_dst, n)});
     }
+  }
+  // Element flat + p = the maximum of the n elements from row first + p * stride, for p < count
+  // (DOTS with vop MAX: from the lowest finite binary32, in MAX's order: what a MAX from
+  // 0xff7fffff gives, the start the softmax's per-head MAX instructions took).
+  void maxima(uint64_t flat, uint32_t first, int64_t n, int64_t count, int64_t stride) {
+    isa::Vec v;
+    v.kind = VectorKind::DOTS;
+    v.op = VectorOp::MAX;
+    v.lane = static_cast<uint32_t>(flat % L);
+    v.dst = static_cast<uint32_t>(flat / L);
+    v.src2 = first;
+    v.len = static_cast<uint32_t>(n);
+    if (count < 1) throw std::invalid_argument(fmt::format("{} maxima in one instruction", count));
+    v.imm = isa::Vec::counted(static_cast<uint64_t>(count), static_cast<uint64_t>(stride));
+    emit_vec(v, {{Space::VSP, first, first + static_cast<uint64_t>((count - 1) * stride + rows_of(n))}},
+             {{Space::VSP, v.dst, (flat + static_cast<uint64_t>(count) + L - 1) / L}});
+  }
+  // Head h's n scores (row sc + h * R) less its maximum, element (mx, 0) + h flat, for h < heads:
+  // one instruction with a scalar per row when a head is one row (the lanes past n hold no score
+  // and are never read as one), else one per head.
+  void subtract_maxima(uint32_t sc, uint32_t mx, int64_t n, int64_t heads, int64_t R) {
+    if (R == 1) return elem(VectorOp::SUB, sc, sc, heads * L, per_row(mx, 0));
+    for (int64_t h = 0; h < heads; ++h)
+      elem(VectorOp::SUB, sc + static_cast<uint32_t>(h * R), sc + static_cast<uint32_t>(h * R), n,
+           scalar(mx + static_cast<uint32_t>(h / L), static_cast<uint32_t>(h % L)));
+  }
+  // Head h's n weights (row p + h * R) times its reciprocal, element (rz, 0) + h flat.
+  void scale_by(uint32_t p, uint32_t rz, int64_t n, int64_t heads, int64_t R) {
+    if (R == 1) return elem(VectorOp::MUL, p, p, heads * L, per_row(rz, 0));
+    for (int64_t h = 0; h < heads; ++h)
+      elem(VectorOp::MUL, p + static_cast<uint32_t>(h * R), p + static_cast<uint32_t>(h * R), n,
+           scalar(rz + static_cast<uint32_t>(h / L), static_cast<uint32_t>(h % L)));
   }
   // Element (dst, lane) = max of init and a[i] (of |a[i]| with magnitude: vop ABS).
   void vmax(uint32_t dst, uint32_t lane, uint32_t a, int64_t n, vf32 init, bool magnitude = false) {
@@ -785,8 +820,6 @@ void LayerGen::attention_all_heads(const AllHeads& b, uint32_t q, uint32_t k, ui
   const vf32 scale = kf(1.0f / std::sqrt(static_cast<float>(hd)));
   const uint32_t sc = b.sc, mx = b.mx, z = b.z;
   auto head = [&](uint32_t base, int64_t h) { return base + static_cast<uint32_t>(h * R); };
-  auto row_of = [](uint32_t base, int64_t i) { return base + static_cast<uint32_t>(i / L); };
-  auto lane_of = [](int64_t i) { return static_cast<uint32_t>(i % L); };
   auto load_values = [&](int64_t g) {
     load(b.vb[g % 2], slot.vcache + static_cast<uint32_t>(g * hd * 4), vis, hd * 4, kvrow);
     if (g == nkv - 1) prefetch(t);  // the next projection's weights, behind the token's last cache load
@@ -803,10 +836,8 @@ void LayerGen::attention_all_heads(const AllHeads& b, uint32_t q, uint32_t k, ui
   for (int64_t g = 0; g < std::min<int64_t>(2, nkv); ++g) load_values(g);
   // Softmax of every head: scale, max subtraction, exponentials, sums, reciprocals, weights.
   elem(VectorOp::MUL, sc, sc, nh * R * L, imm(scale));
-  for (int64_t h = 0; h < nh; ++h) {
-    vmax(row_of(mx, h), lane_of(h), head(sc, h), vis, kMinusMax);
-    elem(VectorOp::SUB, head(sc, h), head(sc, h), vis, scalar(row_of(mx, h), lane_of(h)));
-  }
+  maxima(uint64_t{mx} * L, sc, vis, nh, R);
+  subtract_maxima(sc, mx, vis, nh, R);
   const uint32_t p = prog(vec::prog_exp_nonpos(), sc, nh * R * L);
   // Every head's sum in one DOTS against a row of ones: each head's exponentials are one of its
   // positions, summed in the order a DOT sums them (x * 1 is exact), so the sums are the same.
@@ -815,8 +846,7 @@ void LayerGen::attention_all_heads(const AllHeads& b, uint32_t q, uint32_t k, ui
   elem(VectorOp::OR, ones, ones, vis, imm(kf(1.0f)));
   positions(VectorKind::DOTS, uint64_t{z} * L, ones, p, vis, nh);
   const uint32_t rz = prog(vec::prog_recip(), z, nh);
-  for (int64_t h = 0; h < nh; ++h)
-    elem(VectorOp::MUL, head(p, h), head(p, h), vis, scalar(row_of(rz, h), lane_of(h)));
+  scale_by(p, rz, vis, nh, R);
   elem(VectorOp::AND, att, att, nh * hd, imm(0));
   // Weighted sums: the values of group g load once the WSUMs of group g - 2 have read theirs.
   for (int64_t g = 0; g < nkv; ++g) {
@@ -895,11 +925,15 @@ void LayerGen::attention(const std::optional<AllHeads>& all, uint32_t q, uint32_
                   q + static_cast<uint32_t>((g * gh + hi) * hr), buf, hd, n);
     });
     elem(VectorOp::MUL, sc, sc, gh * R * L, imm(scale));
-    for (int64_t hi = 0; hi < gh; ++hi) {
-      const auto sh = head_scores(hi);
-      vmax(mx, static_cast<uint32_t>(hi), sh, vis, kMinusMax);
-      elem(VectorOp::SUB, sh, sh, vis, scalar(mx, static_cast<uint32_t>(hi)));
-      if (!exp_all) exp_in_place(sh, vis);
+    maxima(uint64_t{mx} * L, sc, vis, gh, R);
+    if (exp_all) {
+      subtract_maxima(sc, mx, vis, gh, R);
+    } else {
+      for (int64_t hi = 0; hi < gh; ++hi) {
+        const auto sh = head_scores(hi);
+        elem(VectorOp::SUB, sh, sh, vis, scalar(mx, static_cast<uint32_t>(hi)));
+        exp_in_place(sh, vis);
+      }
     }
     // p: the exponentials, in their own block (all heads at once) or over the scores (per head).
     const uint32_t p = exp_all ? prog(vec::prog_exp_nonpos(), sc, gh * R * L) : sc;
@@ -1070,12 +1104,16 @@ void LayerGen::attention_queries(const QueryChunks& qc) {
     };
     for (int64_t b = 0; b < st.blocks; ++b) use_block(b, VectorKind::DOTS, sc);
     elem(VectorOp::MUL, sc, sc, n * R * L, imm(scale));
+    // Each query's heads' maxima in one instruction; with one row per head, every row's maximum
+    // subtracted in one instruction (a scalar per row).
+    for (int64_t i = 0; i < tq; ++i)
+      maxima(uint64_t{mx} * L + static_cast<uint64_t>(i * gh), sc + static_cast<uint32_t>(i * gh * R), vis(i), gh, R);
+    if (R == 1 && qc.exp_mode != 2) elem(VectorOp::SUB, sc, sc, n * L, per_row(mx, 0));
     for (int64_t i = 0; i < tq; ++i) {
       for (int64_t hi = 0; hi < gh; ++hi) {
         const int64_t e = i * gh + hi;
         const uint32_t se = sc + static_cast<uint32_t>(e * R);
-        vmax(row(mx, e), lane(e), se, vis(i), kMinusMax);
-        elem(VectorOp::SUB, se, se, vis(i), scalar(row(mx, e), lane(e)));
+        if (R > 1 || qc.exp_mode == 2) elem(VectorOp::SUB, se, se, vis(i), scalar(row(mx, e), lane(e)));
         if (qc.exp_mode == 2) exp_in_place(se, vis(i));
       }
       if (qc.exp_mode == 1) exp_in_place(sc + static_cast<uint32_t>(i * gh * R), gh * R * L);
@@ -1093,9 +1131,13 @@ void LayerGen::attention_queries(const QueryChunks& qc) {
       }
     }
     const uint32_t rz = prog(vec::prog_recip(), z, n);
-    for (int64_t e = 0; e < n; ++e) {
-      const uint32_t pe = p + static_cast<uint32_t>(e * R);
-      elem(VectorOp::MUL, pe, pe, vis(e / gh), scalar(row(rz, e), lane(e)));
+    if (R == 1) {
+      elem(VectorOp::MUL, p, p, n * L, per_row(rz, 0));
+    } else {
+      for (int64_t e = 0; e < n; ++e) {
+        const uint32_t pe = p + static_cast<uint32_t>(e * R);
+        elem(VectorOp::MUL, pe, pe, vis(e / gh), scalar(row(rz, e), lane(e)));
+      }
     }
     elem(VectorOp::AND, out, out, n * hd, imm(0));
     for (int64_t b = st.blocks; b < 2 * st.blocks; ++b) use_block(b, VectorKind::WSUM, p);

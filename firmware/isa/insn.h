@@ -147,14 +147,16 @@ inline Insn make_matmul(const Matmul& m, Deps d = {}) {
 // One vector-unit instruction (docs/isa.md): kind ELEM applies op per element, DOT and MAX
 // reduce into element (dst, lane), FROM_OUT copies engine output words from word src1 with stride
 // src2, TO_ACT packs int8 rows into activation beats from beat dst (with op QMUL it quantizes
-// them first: CLAMP8(F2I(a x b)), b as ELEM takes it).
+// them first: CLAMP8(F2I(a x b)), b as ELEM takes it). DOTS takes dot products (with op MAX
+// maxima) over count positions, WSUM weighted sums; step makes an ELEM's SCALAR b step by one
+// element per row.
 struct Vec {
   arch::VectorKind kind = arch::VectorKind::ELEM;
   arch::VectorOp op = arch::VectorOp::ADD;
   uint32_t dst = 0, src1 = 0, src2 = 0, len = 1;
   arch::VectorBMode bmode = arch::VectorBMode::VEC;
   uint32_t lane = 0;
-  bool swap = false, rot = false;
+  bool swap = false, rot = false, step = false;
   uint32_t imm = 0;
 
   // DOTS and WSUM read imm as count and stride (the vcount and vstride parts of vimm).
@@ -177,7 +179,7 @@ inline Insn make_vec(const Vec& v, Deps d = {}) {
   x.set(arch::field::vdst, v.dst).set(arch::field::vsrc1, v.src1).set(arch::field::vsrc2, v.src2);
   x.set(arch::field::vlen, v.len).set(arch::field::vbmode, static_cast<uint64_t>(v.bmode));
   x.set(arch::field::vlane, v.lane).set(arch::field::vswap, v.swap).set(arch::field::vrot, v.rot);
-  x.set(arch::field::vimm, v.imm);
+  x.set(arch::field::vstep, v.step).set(arch::field::vimm, v.imm);
   return x;
 }
 
@@ -193,6 +195,7 @@ inline Vec vec_of(const Insn& x) {
   v.lane = static_cast<uint32_t>(x.get(arch::field::vlane));
   v.swap = x.get(arch::field::vswap) != 0;
   v.rot = x.get(arch::field::vrot) != 0;
+  v.step = x.get(arch::field::vstep) != 0;
   v.imm = static_cast<uint32_t>(x.get(arch::field::vimm));
   return v;
 }

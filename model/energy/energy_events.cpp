@@ -84,7 +84,10 @@ Events count_events(const arch::Config& cfg, const std::vector<isa::Insn>& progr
         const uint64_t rows = (uint64_t{v.len} + L - 1) / L;
         // b of ELEM, DOT and TO_ACT with QMUL: a row per row (VEC, ROW), one element (SCALAR) or
         // none (IMM).
+        // A stepped scalar (vstep) reads a row of scalars per 64 rows: a word per row on average.
+        const bool stepped = v.kind == VectorKind::ELEM && v.bmode == arch::VectorBMode::SCALAR && v.step;
         const uint64_t b_bits = v.bmode == arch::VectorBMode::VEC || v.bmode == arch::VectorBMode::ROW ? rows * kRowBits
+                                : stepped                                                              ? rows * kWord
                                 : v.bmode == arch::VectorBMode::SCALAR                                 ? kWord
                                                                                                       : 0;
         const uint64_t count = v.count();  // DOTS, WSUM positions
@@ -131,6 +134,13 @@ Events count_events(const arch::Config& cfg, const std::vector<isa::Insn>& progr
             }
             break;
           case VectorKind::DOTS:
+            if (v.op == arch::VectorOp::MAX) {  // the positions' maxima: their rows only, a compare per lane
+              e.vsp_rd_bits += count * rows * kRowBits;
+              e.vsp_wr_bits += count * kWord;
+              lane_ops = count * rows * L;
+              e.vu_add += lane_ops;
+              break;
+            }
             e.vsp_rd_bits += count * 2 * rows * kRowBits;
             e.vsp_wr_bits += count * kWord;
             lane_ops = count * rows * L;

@@ -443,6 +443,11 @@ void FunctionalModel::exec_vec(const Op& op, Run& r) {
   };
   const bool b_vec = v.bmode == VectorBMode::VEC, b_scalar = v.bmode == VectorBMode::SCALAR;
   const bool b_row = v.bmode == VectorBMode::ROW;
+  // ELEM with a stepped scalar: row r takes element (vsrc2, vlane) + r (flat) as its b.
+  const bool stepped = v.kind == VectorKind::ELEM && b_scalar && v.step;
+  const uint64_t step0 = uint64_t{v.src2} * L + v.lane;
+  // DOTS with vop MAX: each position's maximum (vsrc1 unused).
+  const bool dmax = v.kind == VectorKind::DOTS && v.op == arch::VectorOp::MAX;
   auto overlaps = [&](uint64_t s) { return s != v.dst && s < v.dst + rows && v.dst < s + rows; };
   const bool bad_b = (b_vec && v.src2 + rows > vr) || ((b_scalar || b_row) && v.src2 >= vr);
   const bool bad_src1 = v.src1 + rows > vr;
@@ -457,6 +462,9 @@ void FunctionalModel::exec_vec(const Op& op, Run& r) {
       if (overlaps(v.src1) || (b_vec && overlaps(v.src2)))
         bad("writes rows that overlap a source vector at another offset");
       if (b_row && v.src2 >= v.dst && v.src2 < v.dst + rows) bad("writes the row it repeats as b");
+      if (stepped && step0 + rows > vr * L) bad(fmt::format("steps its scalar b past the {}-row scratchpad", vr));
+      if (stepped && v.src2 < v.dst + rows && v.dst < (step0 + rows - 1) / L + 1)
+        bad("writes rows that hold its stepped scalar b");
       break;
     case VectorKind::DOT:
       if (bad_b || bad_src1 || v.dst >= vr) bad(fmt::format("operands leave the {}-row scratchpad", vr));
@@ -482,8 +490,8 @@ void FunctionalModel::exec_vec(const Op& op, Run& r) {
       if (bspan_end > vr) bad(fmt::format("positions leave the {}-row scratchpad", vr));
       if (v.kind == VectorKind::DOTS) {
         const uint64_t flat_end = uint64_t{v.dst} * L + v.lane + count, dst_hi = (flat_end - 1) / L + 1;
-        if (bad_src1 || flat_end > vr * L) bad(fmt::format("operands leave the {}-row scratchpad", vr));
-        if (ovl(v.dst, dst_hi, v.src1, v.src1 + rows) || ovl(v.dst, dst_hi, v.src2, bspan_end))
+        if ((!dmax && bad_src1) || flat_end > vr * L) bad(fmt::format("operands leave the {}-row scratchpad", vr));
+        if ((!dmax && ovl(v.dst, dst_hi, v.src1, v.src1 + rows)) || ovl(v.dst, dst_hi, v.src2, bspan_end))
           bad("writes results into rows it reads");
       } else {
         const uint64_t flat_end = uint64_t{v.src1} * L + v.lane + count, s_hi = (flat_end - 1) / L + 1;
@@ -510,7 +518,7 @@ void FunctionalModel::exec_vec(const Op& op, Run& r) {
   const uint32_t scalar = b_scalar && uses_b ? sp[v.src2 * L + v.lane] : 0;
   auto lane_row = [&](uint64_t i0, uint64_t n, std::array<uint32_t, L>& y) {
     for (uint64_t i = i0; i < i0 + n; ++i) {
-      const uint32_t a = a_at(i), b = b_scalar ? scalar : b_at(i);
+      const uint32_t a = a_at(i), b = stepped ? sp[step0 + i / L] : b_scalar ? scalar : b_at(i);
       y[i - i0] = v.swap ? vec::lane(v.op, b, a) : vec::lane(v.op, a, b);
     }
   };
@@ -571,6 +579,12 @@ void FunctionalModel::exec_vec(const Op& op, Run& r) {
       std::array<uint32_t, L> p{};
       for (uint64_t j = 0; j < count; ++j) {
         const uint32_t* b = sp + (v.src2 + j * stride) * L;
+        if (dmax) {  // from the lowest finite binary32, in MAX's order
+          vec::LaneReduce red(arch::VectorOp::MAX, 0xff7fffffu);
+          red.elements(b, v.len);
+          sp[uint64_t{v.dst} * L + v.lane + j] = red.finish();
+          continue;
+        }
         vec::LaneReduce red(arch::VectorOp::ADD, 0);
         for (uint64_t i = 0; i < v.len; i += L) {
           const int n = static_cast<int>(std::min<uint64_t>(L, v.len - i));
@@ -623,7 +637,9 @@ uint64_t FunctionalModel::vec_cycles(const isa::Insn& insn) const {
     // The scalar b is fetched only when the rows pass through the lanes (vop QMUL).
     case arch::VectorKind::TO_ACT: return (v.op == arch::VectorOp::QMUL ? scalar : 0) + rows + 1;
     // A row per cycle and position, the pipeline, the tree's stages (one per level) after the last.
-    case arch::VectorKind::DOTS: return rows * v.count() + 3 + arch::kVectorLaneBits;
+    // With vop MAX the rows pass through the lanes once: the tree takes them a cycle earlier.
+    case arch::VectorKind::DOTS:
+      return rows * v.count() + (v.op == arch::VectorOp::MAX ? 2 : 3) + arch::kVectorLaneBits;
     // A row per cycle and position; the weights' fetch (two cycles) for each scratchpad row of
     // weights the positions reach (their elements are consecutive from (vsrc1, vlane)).
     case arch::VectorKind::WSUM: {
@@ -631,6 +647,14 @@ uint64_t FunctionalModel::vec_cycles(const isa::Insn& insn) const {
       const uint64_t fetches = (w0 + v.count() - 1) / arch::kVectorLanes - w0 / arch::kVectorLanes + 1;
       return rows * v.count() + 2 * fetches + 3;
     }
+    // ELEM with a stepped scalar: a fetch (two cycles) for each scratchpad row of scalars its
+    // rows reach, as WSUM's weights.
+    case arch::VectorKind::ELEM:
+      if (v.bmode == arch::VectorBMode::SCALAR && v.step) {
+        const uint64_t s0 = uint64_t{v.src2} * arch::kVectorLanes + v.lane;
+        return rows + 1 + 2 * ((s0 + rows - 1) / arch::kVectorLanes - s0 / arch::kVectorLanes + 1);
+      }
+      return scalar + rows + 1;
     default: return scalar + rows + 1;
   }
 }

@@ -15,7 +15,10 @@
 // (tasu_vu_tree) and goes on with the next position, WSUM adds weight x value row into the
 // destination, a row per cycle and no bubble between positions: the weights are fetched a row of
 // VLanes positions at a time, and a destination row still on its way into the scratchpad from
-// the position before is forwarded to the next.
+// the position before is forwarded to the next. DOTS with vop MAX takes each position's maximum
+// through the same tree (a softmax's per-head maxima in one instruction), and an ELEM with a
+// stepped scalar (vstep) takes a b of its own for each row, fetched like WSUM's weights (the
+// subtraction of each head's maximum, the multiplication by each head's reciprocal).
 module tasu_vu #(
   parameter int VRows,
   parameter int Rows,    // 32-bit elements per engine output word
@@ -108,7 +111,7 @@ module tasu_vu #(
     ovl = (alo < bhi) && (blo < ahi);
   endfunction
 
-  logic is_elem, is_dot, is_max, is_from, b_vec, b_scalar, b_rep, is_wsum, is_qact;
+  logic is_elem, is_dot, is_max, is_from, b_vec, b_scalar, b_rep, is_wsum, is_qact, is_dmax, is_step;
   assign is_wsum  = (c_kind == tasu_pkg::VkWSUM);
   assign is_elem  = (c_kind == tasu_pkg::VkELEM);
   assign is_dot   = (c_kind == tasu_pkg::VkDOT);
@@ -118,6 +121,14 @@ module tasu_vu #(
   assign b_vec    = (c_bmode == tasu_pkg::VbVEC);
   assign b_scalar = (c_bmode == tasu_pkg::VbSCALAR);
   assign b_rep    = (c_bmode == tasu_pkg::VbROW);
+  // DOTS with vop MAX: the positions' maxima (vsrc1 unused). ELEM with a stepped scalar: row r
+  // takes element (vsrc2, vlane) + r (flat) as its b.
+  assign is_dmax  = (c_kind == tasu_pkg::VkDOTS) && (c_op == tasu_pkg::VopMAX);
+  assign is_step  = is_elem && b_scalar && cmd_insn_i[tasu_pkg::FVstepLsb];
+  logic [FlatW-1:0] step_end;    // one past the last scalar of a stepped b
+  logic [16:0]      step_row_end;
+  assign step_end     = flat(c_src2, c_lane, c_rows[15:0]);
+  assign step_row_end = 17'((step_end - FlatW'(1)) >> LaneW) + 17'd1;
 
   logic bad_b, bad_src1, bad_overlap, cmd_bad;
   logic [31:0] bad_info;   // ERR_INFO of a refused instruction, or of one whose words run out (ERR_INFO_VEC)
@@ -136,15 +147,17 @@ module tasu_vu #(
   always_comb begin
     unique case (c_kind)
       tasu_pkg::VkELEM:     cmd_bad = (c_op > tasu_pkg::VopQMUL) || bad_b || bad_src1 ||
-                                      dst_end > 17'(VRows) || bad_overlap;
+                                      dst_end > 17'(VRows) || bad_overlap ||
+                                      (is_step && (step_end > FlatW'(VRows * VLanes) ||
+                                                   ovl(33'(c_dst), 33'(dst_end), 33'(c_src2), 33'(step_row_end))));
       tasu_pkg::VkDOT:      cmd_bad = bad_b || bad_src1 || {1'b0, c_dst} >= 17'(VRows);
       tasu_pkg::VkMAX:      cmd_bad = bad_src1 || {1'b0, c_dst} >= 17'(VRows);
       tasu_pkg::VkFROM_OUT: cmd_bad = dst_end > 17'(VRows);
       tasu_pkg::VkTO_ACT:   cmd_bad = bad_src1 || dst_end > 17'(ActBeats) || (is_qact && bad_b);
       // The results must not land in rows the instruction still reads.
-      tasu_pkg::VkDOTS:     cmd_bad = c_cnt == '0 || bad_src1 || bspan_end > 33'(VRows) ||
+      tasu_pkg::VkDOTS:     cmd_bad = c_cnt == '0 || (!is_dmax && bad_src1) || bspan_end > 33'(VRows) ||
                                       dflat_end > FlatW'(VRows * VLanes) ||
-                                      ovl(33'(c_dst), 33'(dflat_row_end), 33'(c_src1), 33'(src1_end)) ||
+                                      (!is_dmax && ovl(33'(c_dst), 33'(dflat_row_end), 33'(c_src1), 33'(src1_end))) ||
                                       ovl(33'(c_dst), 33'(dflat_row_end), 33'(c_src2), bspan_end);
       tasu_pkg::VkWSUM:     cmd_bad = c_cnt == '0 || dst_end > 17'(VRows) || bspan_end > 33'(VRows) ||
                                       sflat_end > FlatW'(VRows * VLanes) ||
@@ -161,7 +174,9 @@ module tasu_vu #(
   logic [15:0] dst_q, src1_q, src2_q, len_q;
   logic [tasu_pkg::VbW-1:0]  bmode_q;
   logic [LaneW-1:0] lane_q;
-  logic        swap_q, rot_q;
+  logic        swap_q, rot_q, step_q;
+  logic        dmax;         // the instruction is DOTS with vop MAX
+  assign dmax = (kind_q == tasu_pkg::VkDOTS) && (op_q == tasu_pkg::VopMAX);
   logic [31:0] imm_q, scalar_q;
   logic [10:0] rows_q;       // scratchpad rows (or output words for FROM_OUT) to issue
   logic [31:0] info_q;
@@ -179,6 +194,13 @@ module tasu_vu #(
   assign scalar_lane    = (kind_q == tasu_pkg::VkWSUM) ? lane_q + pos_q[LaneW-1:0] : lane_q;
   assign wsum_srow      = 16'(flat(src1_q, lane_q, pos_q) >> LaneW);
   assign wsum_srow_next = 16'(flat(src1_q, lane_q, pos_q + 16'd1) >> LaneW);
+  // A stepped scalar b: the element of the row being issued, held in wrow_q as WSUM's weights.
+  logic [FlatW-1:0] step_idx;
+  logic [15:0]      step_srow, step_srow_next;
+  logic [31:0]      ssc_q;       // the b of the row issued last cycle
+  assign step_idx       = flat(src2_q, lane_q, 16'(iss_q));
+  assign step_srow      = 16'(step_idx >> LaneW);
+  assign step_srow_next = 16'(flat(src2_q, lane_q, 16'(iss_q) + 16'd1) >> LaneW);
 
   // Issue side.
   logic [10:0] iss_q, iss_d;
@@ -197,7 +219,7 @@ module tasu_vu #(
   logic qact;          // TO_ACT through the lanes (vop QMUL)
   assign qact = (kind_q == tasu_pkg::VkTO_ACT) && (op_q == tasu_pkg::VopQMUL);
   logic two_pass;      // kinds that send each row through the lanes twice
-  assign two_pass = (kind_q == tasu_pkg::VkDOT) || (kind_q == tasu_pkg::VkDOTS) || (kind_q == tasu_pkg::VkWSUM);
+  assign two_pass = (kind_q == tasu_pkg::VkDOT) || (kind_q == tasu_pkg::VkDOTS && !dmax) || (kind_q == tasu_pkg::VkWSUM);
   assign iss_done = (iss_q == rows_q);
   assign issue    = (state_q == StRun) && !iss_done;
 
@@ -251,6 +273,9 @@ module tasu_vu #(
             pos_d  = pos_q + 16'd1;
             bsrc_d = bsrc_q + imm_q[tasu_pkg::FVstrideLsb - tasu_pkg::FVimmLsb +: tasu_pkg::FVstrideW];
             if (kind_q == tasu_pkg::VkWSUM && wsum_srow_next != wrow_idx_q) state_d = StScalar;
+          end else if (step_q && issue && iss_q + 11'd1 != rows_q && step_srow_next != wrow_idx_q) begin
+            // The next row's b lies past the row of scalars held: fetch the next row of them.
+            state_d = StScalar;
           end else if (kind_q == tasu_pkg::VkDOTS) begin
             if (iss_done && !v_q && !v2_q && !tree_busy && !tree_in) begin
               done_o      = 1'b1;
@@ -307,6 +332,7 @@ module tasu_vu #(
       lane_q   <= '0;
       swap_q   <= 1'b0;
       rot_q    <= 1'b0;
+      step_q   <= 1'b0;
       imm_q    <= '0;
       scalar_q <= '0;
       rows_q   <= '0;
@@ -351,6 +377,7 @@ module tasu_vu #(
         lane_q  <= cmd_insn_i[tasu_pkg::FVlaneLsb +: tasu_pkg::FVlaneW];
         swap_q  <= cmd_insn_i[tasu_pkg::FVswapLsb];
         rot_q   <= cmd_insn_i[tasu_pkg::FVrotLsb];
+        step_q  <= is_step;
         imm_q   <= cmd_insn_i[tasu_pkg::FVimmLsb +: tasu_pkg::FVimmW];
         info_q  <= bad_info;
         // FROM_OUT issues output words; everything else scratchpad rows.
@@ -373,13 +400,13 @@ module tasu_vu #(
     .clk_i,
     // DOTS: a is the query, b the position's rows; WSUM: a the position's value rows, b the
     // destination rows it adds into.
-    .a_rd_valid_i  (issue && kind_q != tasu_pkg::VkFROM_OUT),
+    .a_rd_valid_i  (issue && kind_q != tasu_pkg::VkFROM_OUT && !dmax),
     .a_rd_row_i    (VAddrW'((kind_q == tasu_pkg::VkWSUM ? bsrc_q : src1_q) + 16'(iss_q))),
     .a_rd_data_o   (a_row),
     .b_rd_valid_i  ((issue && (bmode_q == tasu_pkg::VbVEC || bmode_q == tasu_pkg::VbROW ||
                                kind_q == tasu_pkg::VkDOTS || kind_q == tasu_pkg::VkWSUM)) ||
                     state_q == StScalar),
-    .b_rd_row_i    (VAddrW'((state_q == StScalar) ? (kind_q == tasu_pkg::VkWSUM ? wsum_srow : src2_q) :
+    .b_rd_row_i    (VAddrW'((state_q == StScalar) ? (kind_q == tasu_pkg::VkWSUM ? wsum_srow : step_q ? step_srow : src2_q) :
                             (kind_q == tasu_pkg::VkWSUM) ? dst_q + 16'(iss_q) :
                             (kind_q == tasu_pkg::VkDOTS) ? bsrc_q + 16'(iss_q) :
                             (bmode_q == tasu_pkg::VbROW) ? src2_q : src2_q + 16'(iss_q))),
@@ -419,7 +446,7 @@ module tasu_vu #(
   // (acc_en). Otherwise the lanes and their operand muxes are idle.
   logic lanes_en, acc_en;
   assign lanes_en = (state_q == StTree) ||
-                    (v_q && (kind_q == tasu_pkg::VkELEM || kind_q == tasu_pkg::VkMAX || two_pass || qact));
+                    (v_q && (kind_q == tasu_pkg::VkELEM || kind_q == tasu_pkg::VkMAX || dmax || two_pass || qact));
   assign acc_en   = v2_q;
 
   always_comb begin
@@ -437,6 +464,11 @@ module tasu_vu #(
       lane_op = tasu_pkg::VopMAX;
       lane_a  = acc_q;
       lane_b  = (op_q == tasu_pkg::VopABS) ? (a_row & {VLanes{32'h7fffffff}}) : a_row;
+    end else if (dmax) begin
+      // The position's rows come through the b port (the cache layout of DOTS).
+      lane_op = tasu_pkg::VopMAX;
+      lane_a  = acc_q;
+      lane_b  = b_row;
     end else if (kind_q == tasu_pkg::VkDOTS) begin
       lane_op = tasu_pkg::VopMUL;
       lane_a  = a_row;
@@ -449,7 +481,7 @@ module tasu_vu #(
     end else begin
       for (int l = 0; l < VLanes; l++)
         b_src[l * 32 +: 32] = (bmode_q == tasu_pkg::VbVEC || bmode_q == tasu_pkg::VbROW) ? b_row[l * 32 +: 32] :
-                              (bmode_q == tasu_pkg::VbSCALAR) ? scalar_q : imm_q;
+                              (bmode_q == tasu_pkg::VbSCALAR) ? (step_q ? ssc_q : scalar_q) : imm_q;
       lane_op = (kind_q == tasu_pkg::VkDOT) ? tasu_pkg::VopMUL : op_q;
       // ELEM, DOT and TO_ACT with QMUL read a, or a with its row halves exchanged (vrot).
       lane_a  = rot_q ? {a_row[RowBits/2-1:0], a_row[RowBits-1:RowBits/2]} : a_row;
@@ -476,11 +508,14 @@ module tasu_vu #(
     );
   end
 
-  // Accumulators: +0 for DOT, the immediate for MAX; updated by the rows, then by the tree.
+  // Accumulators: +0 for DOT, the immediate for MAX, the lowest finite binary32 for DOTS with vop
+  // MAX; updated by the rows, then by the tree.
+  localparam logic [31:0] MaxStart = 32'hff7fffff;
   always_comb begin
     acc_d = acc_q;
     if (cmd_ready_o && cmd_valid_i) begin
-      for (int l = 0; l < VLanes; l++) acc_d[l * 32 +: 32] = is_max ? cmd_insn_i[tasu_pkg::FVimmLsb +: 32] : 32'd0;
+      for (int l = 0; l < VLanes; l++)
+        acc_d[l * 32 +: 32] = is_max ? cmd_insn_i[tasu_pkg::FVimmLsb +: 32] : is_dmax ? MaxStart : 32'd0;
     end else if (state_q == StTree) begin
       for (int l = 0; l < VLanes; l++)
         if (LaneCntW'(l) < tree_s) acc_d[l * 32 +: 32] = lane_y[l * 32 +: 32];
@@ -504,8 +539,10 @@ module tasu_vu #(
           else if (wl_v_q && wl_j_q == j_q && wl_mask_q[l]) acc_d[l * 32 +: 32] = wl_data_q[l * 32 +: 32];
         end
       end
-      if (v_q && kind_q == tasu_pkg::VkMAX)
+      if (v_q && (kind_q == tasu_pkg::VkMAX || dmax))
         for (int l = 0; l < VLanes; l++) if (row_mask[l]) acc_d[l * 32 +: 32] = lane_y[l * 32 +: 32];
+      // DOTS with vop MAX: the position's last row hands its maxima to the tree.
+      if (v_q && dmax && lastrow_q) acc_d = {VLanes{MaxStart}};
     end
   end
 
@@ -513,11 +550,12 @@ module tasu_vu #(
     acc_q <= acc_d;
     if (v_q && two_pass) p_q <= lane_y;
     // WSUM's row of weights and the weight of the row being issued.
-    if (state_q == StScalarLatch && kind_q == tasu_pkg::VkWSUM) begin
+    if (state_q == StScalarLatch && (kind_q == tasu_pkg::VkWSUM || step_q)) begin
       wrow_q     <= b_row;
-      wrow_idx_q <= wsum_srow;
+      wrow_idx_q <= step_q ? step_srow : wsum_srow;
     end
     if (issue && kind_q == tasu_pkg::VkWSUM) wsc_q <= wrow_q[scalar_lane * 32 +: 32];
+    if (issue && step_q) ssc_q <= wrow_q[step_idx[LaneW-1:0] * 32 +: 32];
     // WSUM's last destination-row write, for the forwarding above (held while no WSUM writes:
     // wl_v_q says whether it is last cycle's).
     if (v2_q && kind_q == tasu_pkg::VkWSUM) begin
@@ -533,19 +571,22 @@ module tasu_vu #(
 
   // The sums as the accumulators would take them (acc_d), formed only in the cycle they enter.
   logic [RowBits-1:0] tree_data;
-  assign tree_in = v2_q && lastrow2_q && (kind_q == tasu_pkg::VkDOTS);
+  // DOTS with vop MAX hands them over a stage earlier: its rows pass through the lanes once.
+  assign tree_in = (kind_q == tasu_pkg::VkDOTS) && (dmax ? v_q && lastrow_q : v2_q && lastrow2_q);
   always_comb begin
     tree_data = '0;
     if (tree_in) begin
       tree_data = acc_q;
-      for (int l = 0; l < VLanes; l++) if (row_mask2[l]) tree_data[l * 32 +: 32] = acc_y[l * 32 +: 32];
+      for (int l = 0; l < VLanes; l++)
+        if (dmax ? row_mask[l] : row_mask2[l]) tree_data[l * 32 +: 32] = dmax ? lane_y[l * 32 +: 32] : acc_y[l * 32 +: 32];
     end
   end
   tasu_vu_tree #(.TagW(FlatW)) u_tree (
     .clk_i, .rst_ni,
+    .max_i       (dmax),
     .in_valid_i  (tree_in),
     .in_data_i   (tree_data),
-    .in_tag_i    (res2_q),
+    .in_tag_i    (dmax ? res_q : res2_q),
     .out_valid_o (tree_out),
     .out_data_o  (tree_sum),
     .out_tag_o   (tree_tag),

@@ -43,10 +43,14 @@ module tasu_vu_lane (
     else                             clamp8 = v;
   endfunction
 
-  // Binary32 order as a signed integer key; zeros and subnormals all map to 0.
-  function automatic logic signed [32:0] order_key(input logic [31:0] f);
-    order_key = (f[30:23] == 8'd0) ? 33'sd0 : (f[31] ? -$signed({2'b0, f[30:0]}) : $signed({2'b0, f[30:0]}));
-  endfunction
+  // MAX, MIN and LT compare in tasu_vu_fmax's order. MIN(a, b) is b when b orders below a: the
+  // comparator takes the operands exchanged.
+  logic [31:0] max_y, max_a, max_b;
+  logic        max_lt, op_min;
+  assign op_min = (op_i == tasu_pkg::VopMIN);
+  assign max_a  = op_min ? b_i : a_i;
+  assign max_b  = op_min ? a_i : b_i;
+  tasu_vu_fmax u_fmax (.a_i(max_a), .b_i(max_b), .y_o(max_y), .lt_o(max_lt));
 
   always_comb begin
     y_o = '0;
@@ -54,8 +58,8 @@ module tasu_vu_lane (
       unique case (op_i)
         tasu_pkg::VopADD, tasu_pkg::VopSUB: y_o = acc_en_i ? '0 : add_y;  // the adder is lent out
         tasu_pkg::VopMUL:                   y_o = mul_y;
-        tasu_pkg::VopMAX:                   y_o = (order_key(a_i) < order_key(b_i)) ? b_i : a_i;
-        tasu_pkg::VopMIN:                   y_o = (order_key(b_i) < order_key(a_i)) ? b_i : a_i;
+        tasu_pkg::VopMAX:                   y_o = max_y;
+        tasu_pkg::VopMIN:                   y_o = max_lt ? b_i : a_i;
         tasu_pkg::VopABS:                   y_o = a_i & 32'h7fffffff;
         tasu_pkg::VopNEG:                   y_o = a_i ^ 32'h80000000;
         tasu_pkg::VopF2I, tasu_pkg::VopFLOOR, tasu_pkg::VopI2F: y_o = cvt_y;
@@ -66,7 +70,7 @@ module tasu_vu_lane (
         tasu_pkg::VopAND:                   y_o = a_i & b_i;
         tasu_pkg::VopOR:                    y_o = a_i | b_i;
         tasu_pkg::VopANDN:                  y_o = a_i & ~b_i;
-        tasu_pkg::VopLT:                    y_o = (order_key(a_i) < order_key(b_i)) ? 32'hffffffff : 32'd0;
+        tasu_pkg::VopLT:                    y_o = max_lt ? 32'hffffffff : 32'd0;
         tasu_pkg::VopCLAMP8:                y_o = clamp8(a_i);
         tasu_pkg::VopQMUL:                  y_o = clamp8(cvt_y);
         default:                            y_o = '0;

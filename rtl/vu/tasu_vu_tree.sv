@@ -2,8 +2,10 @@
 // in, one binary32 sum out log2(VLanes) cycles later, one dot product per cycle. It adds in the
 // order of the unit's lane tree (lanes l and l + s for s = VLanes / 2, ..., 1, each sum rounded), so a DOTS
 // result is bit for bit a DOT's; having its own adders lets the lanes start the next position's
-// products while earlier ones are still being summed. A stage works only in the cycle after
-// its input arrived (en_i of its adders).
+// products while earlier ones are still being summed. With max_i (DOTS with vop MAX) each node
+// takes the larger of its two inputs instead, in the same pairing as the lanes' MAX tree. A
+// stage works only in the cycle after its input arrived (en_i of its adders). max_i must hold
+// while sums are in the tree (the unit changes instructions only once it is empty).
 module tasu_vu_tree #(
   parameter int TagW,                 // travels with the sum: where the result goes
   localparam int VLanes = tasu_pkg::VLanes,
@@ -11,6 +13,7 @@ module tasu_vu_tree #(
 ) (
   input  logic                 clk_i,
   input  logic                 rst_ni,
+  input  logic                 max_i,
   input  logic                 in_valid_i,
   input  logic [VLanes*32-1:0] in_data_i,
   input  logic [TagW-1:0]      in_tag_i,
@@ -46,7 +49,11 @@ module tasu_vu_tree #(
         assign a = lvl_q[(In + l) * 32 +: 32];
         assign b = lvl_q[(In + l + N) * 32 +: 32];
       end
-      tasu_vu_fadd u_add (.en_i(en), .a_i(a), .b_i(b), .y_o(lvl_d[(Off + l) * 32 +: 32]));
+      logic [31:0] sum, larger;
+      logic        unused_lt;
+      tasu_vu_fadd u_add (.en_i(en && !max_i), .a_i(a), .b_i(b), .y_o(sum));
+      tasu_vu_fmax u_max (.a_i(a), .b_i(b), .y_o(larger), .lt_o(unused_lt));
+      assign lvl_d[(Off + l) * 32 +: 32] = max_i ? larger : sum;
     end
     always_ff @(posedge clk_i) begin
       if (en) lvl_q[Off * 32 +: N * 32] <= lvl_d[Off * 32 +: N * 32];

@@ -107,8 +107,8 @@ inline std::vector<isa::Insn> random_program(const arch::Config& cfg, std::mt199
       isa::Vec v;
       v.len = uni(1, 2 * L);
       const uint32_t rows = (v.len + L - 1) / L;
-      switch (uni(0, 3)) {
-        case 0: {  // ELEM, in place or into rows clear of its sources
+      switch (uni(0, 4)) {
+        case 0: {  // ELEM, in place or into rows clear of its sources (b a vector, the immediate or a scalar per row)
           static const arch::VectorOp ops[] = {arch::VectorOp::ADD, arch::VectorOp::MUL, arch::VectorOp::MAX,
                                                arch::VectorOp::F2I, arch::VectorOp::I2F, arch::VectorOp::IADD,
                                                arch::VectorOp::CLAMP8, arch::VectorOp::QMUL};
@@ -116,13 +116,20 @@ inline std::vector<isa::Insn> random_program(const arch::Config& cfg, std::mt199
           v.op = ops[uni(0, 7)];
           v.src1 = uni(0, kRows - rows);
           v.src2 = uni(0, kRows - rows);
-          v.bmode = uni(0, 1) ? arch::VectorBMode::VEC : arch::VectorBMode::IMM;
+          const int bm = uni(0, 2);
+          v.bmode = bm == 0 ? arch::VectorBMode::VEC : bm == 1 ? arch::VectorBMode::IMM : arch::VectorBMode::SCALAR;
+          v.step = bm == 2;
+          v.lane = v.step ? uni(0, L - 1) : 0;
+          const uint32_t step_rows = (v.lane + rows + L - 1) / L;  // the rows holding the per-row scalars
+          if (v.step) v.src2 = uni(0, kRows - step_rows);
           v.imm = random_word(rng);
           auto clear = [&](uint32_t d, uint32_t s) { return d == s || d + rows <= s || s + rows <= d; };
           do v.dst = uni(0, 2) == 0 ? v.src1 : uni(0, kRows - rows);
-          while (!clear(v.dst, v.src1) || (v.bmode == arch::VectorBMode::VEC && !clear(v.dst, v.src2)));
+          while (!clear(v.dst, v.src1) || (v.bmode == arch::VectorBMode::VEC && !clear(v.dst, v.src2)) ||
+                 (v.step && v.dst < v.src2 + step_rows && v.src2 < v.dst + rows));
           std::vector<Span> reads{vsp(v.src1, v.len)};
           if (v.bmode == arch::VectorBMode::VEC) reads.push_back(vsp(v.src2, v.len));
+          if (v.step) reads.push_back({Space::VSP, v.src2, v.src2 + step_rows});
           b.add(isa::make_vec(v), reads, {vsp(v.dst, v.len)});
           break;
         }
@@ -151,6 +158,19 @@ inline std::vector<isa::Insn> random_program(const arch::Config& cfg, std::mt199
             reads.push_back(vsp(v.src2, 1));
           }
           b.add(isa::make_vec(v), reads, {{Space::ACT, v.dst / act_bpw, (v.dst + rows + act_bpw - 1) / act_bpw}});
+          break;
+        }
+        case 3: {  // DOTS with vop MAX: the maxima of count vectors stride rows apart, into elements clear of them
+          v.kind = arch::VectorKind::DOTS;
+          v.op = arch::VectorOp::MAX;
+          const uint32_t stride = rows + uni(0, 1), count = uni(1, 3), span = (count - 1) * stride + rows;
+          v.imm = isa::Vec::counted(count, stride);
+          v.src2 = uni(0, kRows - span);
+          v.lane = uni(0, L - 1);
+          const uint32_t dst_rows = (v.lane + count + L - 1) / L;
+          do v.dst = uni(0, kRows - dst_rows);
+          while (v.dst < v.src2 + span && v.src2 < v.dst + dst_rows);
+          b.add(isa::make_vec(v), {{Space::VSP, v.src2, v.src2 + span}}, {{Space::VSP, v.dst, v.dst + dst_rows}});
           break;
         }
         default: {  // DOT

@@ -71,7 +71,7 @@ TEST(RtlVsModel, RandomVectorPrograms) {
   const uint32_t row_beats = cfg.vsp_row_bytes() / bus;
   const uint32_t act_beats = cfg.ActWords * cfg.act_beats_per_word();
   const uint32_t out_words = cfg.OutWords;
-  int kinds_seen[7] = {};
+  int kinds_seen[7] = {}, stepped_seen = 0, maxima_seen = 0;
   for (int trial = 0; trial < 8; ++trial) {
     // Input: the scratchpad image, then weight and activation bytes for one MATMUL.
     const size_t vsp_bytes = size_t{vrows} * cfg.vsp_row_bytes();
@@ -122,12 +122,25 @@ TEST(RtlVsModel, RandomVectorPrograms) {
       switch (v.kind) {
         case VectorKind::ELEM: {
           v.src1 = row(rows);
-          v.src2 = row(rows);
-          // In place, or a destination clear of the vector sources.
+          // A scalar b that steps by one element per row (vstep; rows src2.. hold the scalars): half
+          // of the SCALAR and of the IMM ones.
+          if (v.bmode == VectorBMode::IMM && uni(0, 1)) {
+            v.bmode = VectorBMode::SCALAR;
+            v.step = true;
+          } else {
+            v.step = v.bmode == VectorBMode::SCALAR && uni(0, 1);
+          }
+          // Often near the end of a row, so that the scalars continue in the next one (a refetch).
+          if (v.step && uni(0, 1)) v.lane = kL - static_cast<uint32_t>(uni(1, static_cast<int>(std::min(rows, 3u))));
+          if (v.step) ++stepped_seen;
+          const uint32_t step_rows = (v.lane + rows + kL - 1) / kL;
+          v.src2 = row(v.step ? step_rows : rows);
+          // In place, or a destination clear of the vector sources and of the stepped scalars.
           auto clear = [&](uint32_t d, uint32_t s) { return d == s || d + rows <= s || s + rows <= d; };
           do v.dst = uni(0, 2) == 0 ? v.src1 : row(rows);
           while (!clear(v.dst, v.src1) || (v.bmode == VectorBMode::VEC && !clear(v.dst, v.src2)) ||
-                 (v.bmode == VectorBMode::ROW && v.src2 >= v.dst && v.src2 < v.dst + rows));
+                 (v.bmode == VectorBMode::ROW && v.src2 >= v.dst && v.src2 < v.dst + rows) ||
+                 (v.step && v.dst < v.src2 + step_rows && v.src2 < v.dst + rows));
           break;
         }
         case VectorKind::DOT:
@@ -158,6 +171,11 @@ TEST(RtlVsModel, RandomVectorPrograms) {
           v.imm = isa::Vec::counted(count, stride);
           v.src2 = 128 + static_cast<uint32_t>(uni(0, static_cast<int>(vrows - 128 - (count - 1) * stride - rows)));
           if (v.kind == VectorKind::DOTS) {
+            // A third take the positions' maxima (vop MAX: no query; vsrc1 is then any row).
+            if (uni(0, 2) == 0) {
+              v.op = VectorOp::MAX;
+              ++maxima_seen;
+            }
             v.src1 = static_cast<uint32_t>(uni(0, 60 - static_cast<int>(rows)));
             v.dst = 64 + static_cast<uint32_t>(uni(0, 60));
           } else {
@@ -210,6 +228,8 @@ TEST(RtlVsModel, RandomVectorPrograms) {
                                          << " (scratchpad row " << first_diff / cfg.vsp_row_bytes() << ")";
   }
   for (int k = 0; k < 7; ++k) EXPECT_GT(kinds_seen[k], 5) << "vkind " << k << " barely exercised";
+  EXPECT_GT(stepped_seen, 5) << "ELEM with a stepped scalar barely exercised";
+  EXPECT_GT(maxima_seen, 5) << "DOTS with vop MAX barely exercised";
 }
 
 // A bad VEC instruction stops the program with BAD_OPERAND, its pc and {vkind, len}, on both.
@@ -276,6 +296,19 @@ TEST(RtlVectorErrors, OperandsAreChecked) {
   v.src2 = cfg.VRows - 1;
   expect_vec_error(p, v, info(v));
   v.op = VectorOp::ADD;
+  // A stepped scalar b: its rows of scalars past the scratchpad, or among the rows written.
+  v = isa::Vec{};
+  v.len = 3 * kL;
+  v.src1 = 10;
+  v.dst = 10;
+  v.bmode = VectorBMode::SCALAR;
+  v.step = true;
+  v.src2 = cfg.VRows - 1;
+  v.lane = kL - 2;  // the third row's scalar lies past the last row
+  expect_vec_error(p, v, info(v));
+  v.src2 = 9;
+  v.lane = kL - 1;  // scalars in rows 9 and 10; row 10 is written
+  expect_vec_error(p, v, info(v));
   // DOTS and WSUM: no positions, positions off the scratchpad, results among their sources.
   for (VectorKind k : {VectorKind::DOTS, VectorKind::WSUM}) {
     v = isa::Vec{};
@@ -299,6 +332,16 @@ TEST(RtlVectorErrors, OperandsAreChecked) {
     v.dst = cfg.VRows - 1;  // DOTS: 40 results past the last row; WSUM: 2 rows past it
     expect_vec_error(p, v, info(v));
   }
+  // DOTS with vop MAX reads no query, but its maxima must stay clear of its positions.
+  v = isa::Vec{};
+  v.kind = VectorKind::DOTS;
+  v.op = VectorOp::MAX;
+  v.len = 128;
+  v.src1 = cfg.VRows - 1;  // unused: not an error by itself
+  v.src2 = 20;
+  v.imm = isa::Vec::counted(40, 2);
+  v.dst = 60;  // inside the positions' rows 20..100
+  expect_vec_error(p, v, info(v));
 }
 
 }  // namespace
