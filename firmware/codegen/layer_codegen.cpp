@@ -240,8 +240,9 @@ class LayerGen {
     return blocks;
   }
   // A special function over n elements at `in`; returns the row of the result, which ends in
-  // the pool's first block (the rest is given back).
-  uint32_t prog(const vec::VProg& pg, uint32_t in, int64_t n) {
+  // the pool's first block (the rest is given back), or with in_place over the input itself: the
+  // last step writes there (it reads the input, if at all, at the same offset), so no copy.
+  uint32_t prog(const vec::VProg& pg, uint32_t in, int64_t n, bool in_place = false) {
     std::vector<int> dst_block;
     const int blocks = plan_prog(pg, dst_block);
     const uint32_t base = vsp_.alloc(blocks * rows_of(n) * L);
@@ -250,12 +251,19 @@ class LayerGen {
     reg[0] = in;
     for (size_t i = 0; i < pg.steps.size(); ++i) {
       const vec::VStep& st = pg.steps[i];
-      const uint32_t d = block(dst_block[i]);
-      const B b = st.b < 0 ? imm(st.imm) : vecb(reg[static_cast<size_t>(st.b)]);
+      const bool into_input = in_place && i + 1 == pg.steps.size() && st.dst == pg.out;
+      const uint32_t d = into_input ? in : block(dst_block[i]);
+      B b = st.b < 0 ? imm(st.imm) : vecb(reg[static_cast<size_t>(st.b)]);
+      if (st.op == VectorOp::MADD) b.imm = st.imm;  // the addend
       elem(st.op, d, reg[static_cast<size_t>(st.a)], n, b, st.swap);
       reg[static_cast<size_t>(st.dst)] = d;
     }
     uint32_t out = reg[static_cast<size_t>(pg.out)];
+    if (in_place) {
+      if (out != in) elem(VectorOp::AND, in, out, n, imm(0xffffffffu));  // a bit copy
+      vsp_.release(base);
+      return in;
+    }
     if (out != base) {
       elem(VectorOp::AND, base, out, n, imm(0xffffffffu));  // a bit copy
       out = base;
@@ -266,8 +274,7 @@ class LayerGen {
   // exp over n elements written back over them (the pool given back).
   void exp_in_place(uint32_t at, int64_t n) {
     const uint32_t m = vsp_.mark();
-    const uint32_t e = prog(vec::prog_exp_nonpos(), at, n);
-    elem(VectorOp::AND, at, e, n, imm(0xffffffffu));  // a bit copy
+    prog(vec::prog_exp_nonpos(), at, n, true);
     vsp_.release(m);
   }
   // Scratchpad rows a special function over n elements needs.
@@ -838,7 +845,8 @@ void LayerGen::attention_all_heads(const AllHeads& b, uint32_t q, uint32_t k, ui
   elem(VectorOp::MUL, sc, sc, nh * R * L, imm(scale));
   maxima(uint64_t{mx} * L, sc, vis, nh, R);
   subtract_maxima(sc, mx, vis, nh, R);
-  const uint32_t p = prog(vec::prog_exp_nonpos(), sc, nh * R * L);
+  exp_in_place(sc, nh * R * L);
+  const uint32_t p = sc;
   // Every head's sum in one DOTS against a row of ones: each head's exponentials are one of its
   // positions, summed in the order a DOT sums them (x * 1 is exact), so the sums are the same.
   const uint32_t ones = vsp_.alloc(vis);
@@ -935,8 +943,9 @@ void LayerGen::attention(const std::optional<AllHeads>& all, uint32_t q, uint32_
         exp_in_place(sh, vis);
       }
     }
-    // p: the exponentials, in their own block (all heads at once) or over the scores (per head).
-    const uint32_t p = exp_all ? prog(vec::prog_exp_nonpos(), sc, gh * R * L) : sc;
+    // p: the exponentials over the scores (all heads at once, or per head above).
+    if (exp_all) exp_in_place(sc, gh * R * L);
+    const uint32_t p = sc;
     auto head_p = [&](int64_t hi) { return p + static_cast<uint32_t>(hi * R); };
     for (int64_t hi = 0; hi < gh; ++hi) dot(z, static_cast<uint32_t>(hi), head_p(hi), vis, imm(kf(1.0f)));
     const uint32_t rz = prog(vec::prog_recip(), z, gh);
@@ -1118,7 +1127,8 @@ void LayerGen::attention_queries(const QueryChunks& qc) {
       }
       if (qc.exp_mode == 1) exp_in_place(sc + static_cast<uint32_t>(i * gh * R), gh * R * L);
     }
-    const uint32_t p = qc.exp_mode == 0 ? prog(vec::prog_exp_nonpos(), sc, n * R * L) : sc;
+    if (qc.exp_mode == 0) exp_in_place(sc, n * R * L);
+    const uint32_t p = sc;
     // A query's heads' sums in one DOTS against a row of ones when its rows are as many as the
     // heads' stride (x * 1 is exact and a DOTS sums in a DOT's order); otherwise a DOT per head.
     for (int64_t i = 0; i < tq; ++i) {

@@ -92,11 +92,11 @@ Events count_events(const arch::Config& cfg, const std::vector<isa::Insn>& progr
                                                                                                       : 0;
         const uint64_t count = v.count();  // DOTS, WSUM positions
         uint64_t lane_ops = 0;
-        // Lane operations by what they use: a multiply (MUL), an add (the rest), both (QMUL,
-        // whose conversion and clamp are priced as an add: the table has no measurement of the
-        // chained operation, so this errs high).
+        // Lane operations by what they use: a multiply (MUL), an add (the rest), both (MADD: a
+        // multiply and the accumulate stage's add; QMUL, whose conversion and clamp are priced
+        // as an add: the table has no measurement of the chained operation, so this errs high).
         auto lanes = [&](arch::VectorOp op, uint64_t ops) {
-          if (op == arch::VectorOp::MUL || op == arch::VectorOp::QMUL) e.vu_mul += ops;
+          if (op == arch::VectorOp::MUL || op == arch::VectorOp::QMUL || op == arch::VectorOp::MADD) e.vu_mul += ops;
           if (op != arch::VectorOp::MUL) e.vu_add += ops;
         };
         switch (v.kind) {

@@ -456,7 +456,7 @@ void FunctionalModel::exec_vec(const Op& op, Run& r) {
   if (v.len == 0) bad("needs len >= 1");
   switch (v.kind) {
     case VectorKind::ELEM:
-      if (static_cast<uint32_t>(v.op) > static_cast<uint32_t>(arch::VectorOp::QMUL)) bad("has an unknown vop");
+      if (static_cast<uint32_t>(v.op) > static_cast<uint32_t>(arch::VectorOp::MADD)) bad("has an unknown vop");
       if (bad_b || bad_src1 || v.dst + rows > vr)
         bad(fmt::format("operands leave the {}-row scratchpad", vr));
       if (overlaps(v.src1) || (b_vec && overlaps(v.src2)))
@@ -519,7 +519,10 @@ void FunctionalModel::exec_vec(const Op& op, Run& r) {
   auto lane_row = [&](uint64_t i0, uint64_t n, std::array<uint32_t, L>& y) {
     for (uint64_t i = i0; i < i0 + n; ++i) {
       const uint32_t a = a_at(i), b = stepped ? sp[step0 + i / L] : b_scalar ? scalar : b_at(i);
-      y[i - i0] = v.swap ? vec::lane(v.op, b, a) : vec::lane(v.op, a, b);
+      // MADD: a * b + vimm (the immediate is also b in IMM mode).
+      y[i - i0] = v.op == arch::VectorOp::MADD ? (v.swap ? vec::madd(b, a, v.imm) : vec::madd(a, b, v.imm))
+                  : v.swap                     ? vec::lane(v.op, b, a)
+                                               : vec::lane(v.op, a, b);
     }
   };
   switch (v.kind) {
@@ -648,13 +651,16 @@ uint64_t FunctionalModel::vec_cycles(const isa::Insn& insn) const {
       return rows * v.count() + 2 * fetches + 3;
     }
     // ELEM with a stepped scalar: a fetch (two cycles) for each scratchpad row of scalars its
-    // rows reach, as WSUM's weights.
-    case arch::VectorKind::ELEM:
+    // rows reach, as WSUM's weights. MADD writes a row a cycle later (its add in the
+    // accumulate stage).
+    case arch::VectorKind::ELEM: {
+      const uint64_t madd = v.op == arch::VectorOp::MADD ? 1 : 0;
       if (v.bmode == arch::VectorBMode::SCALAR && v.step) {
         const uint64_t s0 = uint64_t{v.src2} * arch::kVectorLanes + v.lane;
-        return rows + 1 + 2 * ((s0 + rows - 1) / arch::kVectorLanes - s0 / arch::kVectorLanes + 1);
+        return madd + rows + 1 + 2 * ((s0 + rows - 1) / arch::kVectorLanes - s0 / arch::kVectorLanes + 1);
       }
-      return scalar + rows + 1;
+      return madd + scalar + rows + 1;
+    }
     default: return scalar + rows + 1;
   }
 }

@@ -23,6 +23,7 @@ class Builder {
   int opi(VectorOp o, int a, uint32_t imm) { return push({o, p_.regs, a, -1, imm, false}); }
   int un(VectorOp o, int a) { return opi(o, a, 0); }  // one-operand operations
   int iop(VectorOp o, uint32_t imm, int b) { return push({o, p_.regs, b, -1, imm, true}); }  // o(imm, b)
+  int madd(int a, int b, uint32_t c) { return push({VectorOp::MADD, p_.regs, a, b, c, false}); }  // a * b + c
   // Per-lane select: m all ones -> x, zero -> y.
   int sel(int m, int x, int y) { return op(VectorOp::OR, op(VectorOp::AND, x, m), op(VectorOp::ANDN, y, m)); }
   // c[0] + z*(c[1] + z*(c[2] + ...)), the coefficient list highest last.
@@ -30,7 +31,7 @@ class Builder {
   int horner(int z, const std::array<float, N>& c) {
     int acc = iop(VectorOp::MUL, k(c[N - 1]), z);
     acc = opi(VectorOp::ADD, acc, k(c[N - 2]));
-    for (std::size_t i = N - 2; i-- > 0;) acc = opi(VectorOp::ADD, op(VectorOp::MUL, acc, z), k(c[i]));
+    for (std::size_t i = N - 2; i-- > 0;) acc = madd(acc, z, k(c[i]));
     return acc;
   }
   VProg done(int out) {
@@ -135,7 +136,9 @@ uint32_t run(const VProg& p, uint32_t x) {
   for (const VStep& s : p.steps) {
     const uint32_t a = reg[static_cast<std::size_t>(s.a)];
     const uint32_t bv = s.b < 0 ? s.imm : reg[static_cast<std::size_t>(s.b)];
-    reg[static_cast<std::size_t>(s.dst)] = s.swap ? lane(s.op, bv, a) : lane(s.op, a, bv);
+    reg[static_cast<std::size_t>(s.dst)] = s.op == VectorOp::MADD ? (s.swap ? madd(bv, a, s.imm) : madd(a, bv, s.imm))
+                                           : s.swap                ? lane(s.op, bv, a)
+                                                                   : lane(s.op, a, bv);
   }
   return reg[static_cast<std::size_t>(p.out)];
 }

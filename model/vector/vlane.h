@@ -17,7 +17,12 @@ namespace tasu::vec {
 // by b[4:0]. AND OR ANDN (a & ~b): bitwise. LT: all ones if a < b as binary32, else zero (a
 // select is (x & m) | (y ANDN m)). CLAMP8: int32 clamped to [-128, 127]. QMUL: CLAMP8(F2I(MUL(a, b))),
 // the quantization of one element in one operation (the three chained, so bit for bit the same).
+// MADD takes three operands (madd below) and is not a lane operation of its own.
 uint32_t lane(arch::VectorOp op, uint32_t a, uint32_t b);
+
+// ELEM's MADD: a * b + c as MUL then ADD, each rounded, so bit for bit the two operations. The
+// lane multiplies and its accumulate stage adds, a cycle later (rtl/vu/tasu_vu.sv).
+inline uint32_t madd(uint32_t a, uint32_t b, uint32_t c) { return lane(arch::VectorOp::ADD, lane(arch::VectorOp::MUL, a, b), c); }
 
 }  // namespace tasu::vec
 

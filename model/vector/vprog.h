@@ -12,6 +12,7 @@
 namespace tasu::vec {
 
 // dst = op(a, b), b being register `b` or, if b < 0, the immediate; swap exchanges a and b.
+// MADD: dst = a * b + imm (b a register), a Horner step in one instruction.
 struct VStep {
   arch::VectorOp op;
   int dst, a, b;

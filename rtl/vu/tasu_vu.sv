@@ -18,7 +18,9 @@
 // the position before is forwarded to the next. DOTS with vop MAX takes each position's maximum
 // through the same tree (a softmax's per-head maxima in one instruction), and an ELEM with a
 // stepped scalar (vstep) takes a b of its own for each row, fetched like WSUM's weights (the
-// subtraction of each head's maximum, the multiplication by each head's reciprocal).
+// subtraction of each head's maximum, the multiplication by each head's reciprocal). ELEM with
+// vop MADD multiplies in the lanes and adds its immediate in the accumulate stage a cycle later,
+// as DOT accumulates: a polynomial's Horner step (a * z + c) in one pass instead of two.
 module tasu_vu #(
   parameter int VRows,
   parameter int Rows,    // 32-bit elements per engine output word
@@ -146,7 +148,7 @@ module tasu_vu #(
   assign bad_src1    = src1_end > 17'(VRows);
   always_comb begin
     unique case (c_kind)
-      tasu_pkg::VkELEM:     cmd_bad = (c_op > tasu_pkg::VopQMUL) || bad_b || bad_src1 ||
+      tasu_pkg::VkELEM:     cmd_bad = (c_op > tasu_pkg::VopMADD) || bad_b || bad_src1 ||
                                       dst_end > 17'(VRows) || bad_overlap ||
                                       (is_step && (step_end > FlatW'(VRows * VLanes) ||
                                                    ovl(33'(c_dst), 33'(dst_end), 33'(c_src2), 33'(step_row_end))));
@@ -218,8 +220,11 @@ module tasu_vu #(
 
   logic qact;          // TO_ACT through the lanes (vop QMUL)
   assign qact = (kind_q == tasu_pkg::VkTO_ACT) && (op_q == tasu_pkg::VopQMUL);
+  logic madd;          // ELEM with vop MADD: a * b + vimm, the add in the accumulate stage
+  assign madd = (kind_q == tasu_pkg::VkELEM) && (op_q == tasu_pkg::VopMADD);
   logic two_pass;      // kinds that send each row through the lanes twice
-  assign two_pass = (kind_q == tasu_pkg::VkDOT) || (kind_q == tasu_pkg::VkDOTS && !dmax) || (kind_q == tasu_pkg::VkWSUM);
+  assign two_pass = (kind_q == tasu_pkg::VkDOT) || (kind_q == tasu_pkg::VkDOTS && !dmax) || (kind_q == tasu_pkg::VkWSUM) ||
+                    madd;
   assign iss_done = (iss_q == rows_q);
   assign issue    = (state_q == StRun) && !iss_done;
 
@@ -235,9 +240,10 @@ module tasu_vu #(
   assign oaddr_bad = issue && (kind_q == tasu_pkg::VkFROM_OUT) && (oaddr_q >= 17'(OutWords));
 
   // Kinds whose last row is written in the cycle after its issue, as the lanes compute it: they
-  // complete in that cycle.
+  // complete in that cycle. MADD writes a cycle later, from the accumulate stage, and completes
+  // in that cycle.
   logic one_pass;
-  assign one_pass = (kind_q == tasu_pkg::VkELEM) || (kind_q == tasu_pkg::VkTO_ACT) || (kind_q == tasu_pkg::VkFROM_OUT);
+  assign one_pass = (kind_q == tasu_pkg::VkELEM && !madd) || (kind_q == tasu_pkg::VkTO_ACT) || (kind_q == tasu_pkg::VkFROM_OUT);
 
   // The next instruction is taken in the cycle the last one completes (done_o): its first
   // scratchpad read comes a cycle after that one's last write, so it reads the results.
@@ -282,7 +288,7 @@ module tasu_vu #(
               cmd_ready_o = 1'b1;
               state_d     = StIdle;
             end
-          end else if (iss_done && !v2_q && (one_pass || !v_q)) begin
+          end else if (iss_done && (madd ? !v_q : !v2_q && (one_pass || !v_q))) begin
             if (kind_q == tasu_pkg::VkDOT || kind_q == tasu_pkg::VkMAX) begin
               state_d = StTree;
               lvl_d   = '0;
@@ -482,7 +488,7 @@ module tasu_vu #(
       for (int l = 0; l < VLanes; l++)
         b_src[l * 32 +: 32] = (bmode_q == tasu_pkg::VbVEC || bmode_q == tasu_pkg::VbROW) ? b_row[l * 32 +: 32] :
                               (bmode_q == tasu_pkg::VbSCALAR) ? (step_q ? ssc_q : scalar_q) : imm_q;
-      lane_op = (kind_q == tasu_pkg::VkDOT) ? tasu_pkg::VopMUL : op_q;
+      lane_op = (kind_q == tasu_pkg::VkDOT || madd) ? tasu_pkg::VopMUL : op_q;
       // ELEM, DOT and TO_ACT with QMUL read a, or a with its row halves exchanged (vrot).
       lane_a  = rot_q ? {a_row[RowBits/2-1:0], a_row[RowBits-1:RowBits/2]} : a_row;
       lane_b  = b_src;
@@ -508,14 +514,16 @@ module tasu_vu #(
     );
   end
 
-  // Accumulators: +0 for DOT, the immediate for MAX, the lowest finite binary32 for DOTS with vop
-  // MAX; updated by the rows, then by the tree.
+  // Accumulators: +0 for DOT, the immediate for MAX and for MADD (its addend, which they hold
+  // while the rows pass: the accumulate stage adds it to each product), the lowest finite
+  // binary32 for DOTS with vop MAX; updated by the rows, then by the tree.
   localparam logic [31:0] MaxStart = 32'hff7fffff;
   always_comb begin
     acc_d = acc_q;
     if (cmd_ready_o && cmd_valid_i) begin
       for (int l = 0; l < VLanes; l++)
-        acc_d[l * 32 +: 32] = is_max ? cmd_insn_i[tasu_pkg::FVimmLsb +: 32] : is_dmax ? MaxStart : 32'd0;
+        acc_d[l * 32 +: 32] = (is_max || (is_elem && c_op == tasu_pkg::VopMADD)) ? cmd_insn_i[tasu_pkg::FVimmLsb +: 32] :
+                              is_dmax ? MaxStart : 32'd0;
     end else if (state_q == StTree) begin
       for (int l = 0; l < VLanes; l++)
         if (LaneCntW'(l) < tree_s) acc_d[l * 32 +: 32] = lane_y[l * 32 +: 32];
@@ -523,7 +531,7 @@ module tasu_vu #(
       // Row i - 1's sum (v2) and row i's operands (v) in the same cycle: DOT and DOTS keep their
       // sums in the accumulators; WSUM's sum goes to the scratchpad, and the accumulators carry
       // the destination row of the row being multiplied.
-      if (v2_q && kind_q != tasu_pkg::VkWSUM) begin
+      if (v2_q && kind_q != tasu_pkg::VkWSUM && !madd) begin
         for (int l = 0; l < VLanes; l++) if (row_mask2[l]) acc_d[l * 32 +: 32] = acc_y[l * 32 +: 32];
         // DOTS: the position's last row hands its sums to the tree and the next starts from +0.
         if (kind_q == tasu_pkg::VkDOTS && lastrow2_q) acc_d = '0;
@@ -614,9 +622,9 @@ module tasu_vu #(
       wr_row   = VAddrW'(tree_tag >> LaneW);
       wr_mask  = VLanes'(1) << tree_tag[LaneW-1:0];
       wr_data  = {VLanes{tree_sum}};
-    end else if (v_q && kind_q == tasu_pkg::VkELEM) begin
+    end else if (v_q && kind_q == tasu_pkg::VkELEM && !madd) begin
       wr_valid = 1'b1;
-    end else if (v2_q && kind_q == tasu_pkg::VkWSUM) begin
+    end else if (v2_q && (kind_q == tasu_pkg::VkWSUM || madd)) begin
       wr_valid = 1'b1;
       wr_row   = VAddrW'(dst_q + 16'(j2_q));
       wr_mask  = row_mask2;
@@ -635,7 +643,7 @@ module tasu_vu #(
   `ASSERT_NEVER(LaneAdderDoubleBooked, acc_en && lanes_en && lane_op != tasu_pkg::VopMUL)
   // The write port takes one row a cycle: a tree result never meets another write.
   `ASSERT_NEVER(TreeResultMeetsAWrite, tree_out && ((v_q && (kind_q == tasu_pkg::VkELEM || kind_q == tasu_pkg::VkFROM_OUT)) ||
-                                                   (v2_q && kind_q == tasu_pkg::VkWSUM) || state_q == StResult))
+                                                   (v2_q && (kind_q == tasu_pkg::VkWSUM || madd)) || state_q == StResult))
   `ASSERT(LegalState, state_q == StIdle || state_q == StScalar || state_q == StScalarLatch || state_q == StRun ||
                       state_q == StTree || state_q == StResult)
   `ASSERT_INIT(LaneFieldAddressesEveryLane, tasu_pkg::FVlaneW == LaneW)

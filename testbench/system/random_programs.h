@@ -111,9 +111,9 @@ inline std::vector<isa::Insn> random_program(const arch::Config& cfg, std::mt199
         case 0: {  // ELEM, in place or into rows clear of its sources (b a vector, the immediate or a scalar per row)
           static const arch::VectorOp ops[] = {arch::VectorOp::ADD, arch::VectorOp::MUL, arch::VectorOp::MAX,
                                                arch::VectorOp::F2I, arch::VectorOp::I2F, arch::VectorOp::IADD,
-                                               arch::VectorOp::CLAMP8, arch::VectorOp::QMUL};
+                                               arch::VectorOp::CLAMP8, arch::VectorOp::QMUL, arch::VectorOp::MADD};
           v.kind = arch::VectorKind::ELEM;
-          v.op = ops[uni(0, 7)];
+          v.op = ops[uni(0, 8)];
           v.src1 = uni(0, kRows - rows);
           v.src2 = uni(0, kRows - rows);
           const int bm = uni(0, 2);

@@ -71,7 +71,7 @@ TEST(RtlVsModel, RandomVectorPrograms) {
   const uint32_t row_beats = cfg.vsp_row_bytes() / bus;
   const uint32_t act_beats = cfg.ActWords * cfg.act_beats_per_word();
   const uint32_t out_words = cfg.OutWords;
-  int kinds_seen[7] = {}, stepped_seen = 0, maxima_seen = 0;
+  int kinds_seen[7] = {}, stepped_seen = 0, maxima_seen = 0, madd_seen = 0;
   for (int trial = 0; trial < 8; ++trial) {
     // Input: the scratchpad image, then weight and activation bytes for one MATMUL.
     const size_t vsp_bytes = size_t{vrows} * cfg.vsp_row_bytes();
@@ -112,7 +112,7 @@ TEST(RtlVsModel, RandomVectorPrograms) {
       v.kind = static_cast<VectorKind>(uni(0, 6));
       v.len = static_cast<uint32_t>(uni(0, 3) == 0 ? uni(1, 4) : uni(1, 320));
       const uint32_t rows = (v.len + kL - 1) / kL;
-      v.op = static_cast<VectorOp>(uni(0, static_cast<int>(VectorOp::QMUL)));
+      v.op = static_cast<VectorOp>(uni(0, static_cast<int>(VectorOp::MADD)));
       v.bmode = static_cast<VectorBMode>(uni(0, 3));
       v.swap = uni(0, 1) != 0;
       v.rot = uni(0, 3) == 0;
@@ -121,6 +121,7 @@ TEST(RtlVsModel, RandomVectorPrograms) {
       auto row = [&](uint32_t n) { return static_cast<uint32_t>(uni(0, static_cast<int>(vrows - n))); };
       switch (v.kind) {
         case VectorKind::ELEM: {
+          if (uni(0, 4) == 0) v.op = VectorOp::MADD;  // a * b + vimm: a fifth of them
           v.src1 = row(rows);
           // A scalar b that steps by one element per row (vstep; rows src2.. hold the scalars): half
           // of the SCALAR and of the IMM ones.
@@ -133,6 +134,7 @@ TEST(RtlVsModel, RandomVectorPrograms) {
           // Often near the end of a row, so that the scalars continue in the next one (a refetch).
           if (v.step && uni(0, 1)) v.lane = kL - static_cast<uint32_t>(uni(1, static_cast<int>(std::min(rows, 3u))));
           if (v.step) ++stepped_seen;
+          if (v.op == VectorOp::MADD) ++madd_seen;
           const uint32_t step_rows = (v.lane + rows + kL - 1) / kL;
           v.src2 = row(v.step ? step_rows : rows);
           // In place, or a destination clear of the vector sources and of the stepped scalars.
@@ -230,6 +232,7 @@ TEST(RtlVsModel, RandomVectorPrograms) {
   for (int k = 0; k < 7; ++k) EXPECT_GT(kinds_seen[k], 5) << "vkind " << k << " barely exercised";
   EXPECT_GT(stepped_seen, 5) << "ELEM with a stepped scalar barely exercised";
   EXPECT_GT(maxima_seen, 5) << "DOTS with vop MAX barely exercised";
+  EXPECT_GT(madd_seen, 5) << "ELEM with vop MADD barely exercised";
 }
 
 // A bad VEC instruction stops the program with BAD_OPERAND, its pc and {vkind, len}, on both.
