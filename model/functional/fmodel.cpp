@@ -625,6 +625,13 @@ void FunctionalModel::exec_vec(const Op& op, Run& r) {
   }
 }
 
+// A DOTS: the cycles from taking it to the cycle its last row leaves the lanes for the tree, when
+// the unit may take the next DOTS of its kind (timing.h).
+uint64_t FunctionalModel::dots_pipe(const isa::Vec& v) {
+  const uint64_t rows = (uint64_t{v.len} + arch::kVectorLanes - 1) / arch::kVectorLanes;
+  return rows * v.count() + (v.op == arch::VectorOp::MAX ? 2 : 3);
+}
+
 uint64_t FunctionalModel::vec_cycles(const isa::Insn& insn) const {
   const isa::Vec v = isa::vec_of(insn);
   const uint64_t rows = (uint64_t{v.len} + arch::kVectorLanes - 1) / arch::kVectorLanes;
@@ -639,10 +646,11 @@ uint64_t FunctionalModel::vec_cycles(const isa::Insn& insn) const {
     case arch::VectorKind::FROM_OUT: return (uint64_t{v.len} + cfg_.Rows - 1) / cfg_.Rows + 1;
     // The scalar b is fetched only when the rows pass through the lanes (vop QMUL).
     case arch::VectorKind::TO_ACT: return (v.op == arch::VectorOp::QMUL ? scalar : 0) + rows + 1;
-    // A row per cycle and position, the pipeline, the tree's stages (one per level) after the last.
-    // With vop MAX the rows pass through the lanes once: the tree takes them a cycle earlier.
+    // A row per cycle and position, the pipeline, the tree's stages (one per level) after the last;
+    // done in the cycle the last result is written. With vop MAX the rows pass through the lanes
+    // once: the tree takes them a cycle earlier.
     case arch::VectorKind::DOTS:
-      return rows * v.count() + (v.op == arch::VectorOp::MAX ? 2 : 3) + arch::kVectorLaneBits;
+      return dots_pipe(v) + arch::kVectorLaneBits - 1;
     // A row per cycle and position; the weights' fetch (two cycles) for each scratchpad row of
     // weights the positions reach (their elements are consecutive from (vsrc1, vlane)).
     case arch::VectorKind::WSUM: {
@@ -735,6 +743,22 @@ void FunctionalModel::run(uint64_t prog_addr, uint32_t n_insns) {
     } else if (u == kVu) {
       exec_vec(op, r);
       tm.cycles = vec_cycles(op.insn);
+      const isa::Vec v = isa::vec_of(op.insn);
+      if (v.kind == arch::VectorKind::DOTS) {
+        // What lets the next DOTS start while the tree sums this one's last positions (timing.h).
+        const bool dmax = v.op == arch::VectorOp::MAX;
+        const uint32_t rows = (v.len + arch::kVectorLanes - 1) / arch::kVectorLanes;
+        tm.dots = dmax ? 2 : 1;
+        tm.pipe = dots_pipe(v);
+        tm.res_lo = v.dst;
+        tm.res_hi = static_cast<uint32_t>((uint64_t{v.dst} * arch::kVectorLanes + v.lane + v.count() - 1) / arch::kVectorLanes + 1);
+        if (!dmax) {
+          tm.rd_lo[0] = v.src1;
+          tm.rd_hi[0] = v.src1 + rows;
+        }
+        tm.rd_lo[1] = v.src2;
+        tm.rd_hi[1] = static_cast<uint32_t>(v.src2 + (v.count() - 1) * uint64_t{v.stride()} + rows);
+      }
     } else {  // the engine
       exec_matmul(op, r);
       const isa::Matmul m = isa::matmul_of(op.insn);

@@ -88,6 +88,7 @@ class FunctionalModel {
   void exec_store(const Op& op, Run& r);
   void exec_vec(const Op& op, Run& r);
   uint64_t vec_cycles(const isa::Insn& insn) const;  // rtl/vu/tasu_vu.sv's sequencer, instruction by instruction
+  static uint64_t dots_pipe(const isa::Vec& v);      // a DOTS's cycles until the next DOTS may start
   // What LOAD and STORE share, as the two DMA engines do: the alignment rule, and the walk over
   // rows and MaxBurst-beat bursts with the DRAM bounds check of each burst. move(beat, dram,
   // beats) copies one burst between the on-chip beat space and DRAM.

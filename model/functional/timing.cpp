@@ -152,7 +152,21 @@ TimingResult replay_timing(const arch::Config& cfg, uint32_t lat, uint32_t bytes
   uint64_t st_prev_sent = 0, st_stream = 0;  // the STORE's last beat sent; its beat stream's origin
   size_t st_unanswered = 0;         // of the active STORE's bursts
   int prio = 0, held = -1;
-  uint64_t ld_busy_end = 0, t_end = 0;
+  uint64_t ld_busy_end = 0, vu_busy_end = 0, t_end = 0;
+  // The vector unit after a DOTS (TimedOp::dots): when the next DOTS of its kind may start, when
+  // the last one taken is done (in order: all are), and the hull of the rows the pending
+  // results land in since the tree was last empty.
+  bool vu_dots = false;
+  uint8_t vu_kind = 0;
+  uint64_t vu_pipe_free = 0, vu_last_done = 0;
+  uint32_t hull_lo = 0, hull_hi = 0;
+  auto rows_meet = [](uint32_t alo, uint32_t ahi, uint32_t blo, uint32_t bhi) { return alo < bhi && blo < ahi; };
+  auto vu_free = [&](size_t i) {
+    if (!vu_dots) return unit_free[kVu];
+    const TimedOp& o = ops[i];
+    const bool hazard = rows_meet(o.rd_lo[0], o.rd_hi[0], hull_lo, hull_hi) || rows_meet(o.rd_lo[1], o.rd_hi[1], hull_lo, hull_hi);
+    return o.dots == vu_kind && !hazard ? vu_pipe_free : vu_last_done;
+  };
   size_t ops_timed = 0;             // instructions whose done cycle is known
 
   auto deliver_until = [&](uint64_t t) {
@@ -180,7 +194,8 @@ TimingResult replay_timing(const arch::Config& cfg, uint32_t lat, uint32_t bytes
     } else if (u == kEx) {
       res.ex_busy += d - started[i];
     } else {
-      res.vu_busy += d - started[i];
+      res.vu_busy += d - std::max(started[i], vu_busy_end);  // DOTS may overlap: their union
+      vu_busy_end = std::max(vu_busy_end, d);
     }
     if (record) res.timeline.push_back({static_cast<rt::TraceEvent::Unit>(u), ops[i].pc, started[i], d});
   };
@@ -188,7 +203,7 @@ TimingResult replay_timing(const arch::Config& cfg, uint32_t lat, uint32_t bytes
   // The first cycle from which instruction i, at its queue's head, may issue as far as its
   // dispatch, its unit and its tokens go (kNever while a token's giver has no done cycle yet).
   auto issue_at = [&](size_t i) {
-    uint64_t at = std::max(dispatched[i] + 1, unit_free[ops[i].unit]);
+    uint64_t at = std::max(dispatched[i] + 1, ops[i].unit == kVu ? vu_free(i) : unit_free[ops[i].unit]);
     for (int p = 0; p < kUnits; ++p) {
       const uint32_t j = producer[i][static_cast<size_t>(p)];
       if (j != UINT32_MAX) at = done[j] == kNever ? kNever : std::max(at, done[j] + kTokenDelay);
@@ -220,6 +235,15 @@ TimingResult replay_timing(const arch::Config& cfg, uint32_t lat, uint32_t bytes
         time_op(i, t + o.cycles);
         unit_free[kEx] = t + o.cycles + 1;
       } else if (u == kVu) {
+        if (o.dots) {
+          const bool pending = vu_dots && t < vu_last_done;
+          hull_lo = pending ? std::min(hull_lo, o.res_lo) : o.res_lo;
+          hull_hi = pending ? std::max(hull_hi, o.res_hi) : o.res_hi;
+          vu_kind = o.dots;
+          vu_pipe_free = t + o.pipe;
+          vu_last_done = t + o.cycles;
+        }
+        vu_dots = o.dots != 0;
         time_op(i, t + o.cycles);
         unit_free[kVu] = t + o.cycles;  // it takes the next instruction in the cycle it completes this one
       } else if (u == kLd) {

@@ -19,6 +19,13 @@ struct TimedOp {
   uint8_t pop = 0, push = 0;  // token channels, as isa::Deps
   uint64_t cycles = 0;      // EX, VU: from start to done
   uint32_t rows = 0, row_beats = 0;  // LD, ST: the transfer's shape
+  // VU, DOTS only (1: dot products, 2: maxima): the next DOTS of the same kind may start `pipe`
+  // cycles after this one starts, while the tree still sums this one's last positions, unless it
+  // reads a row that a pending result lands in (rtl/vu/tasu_vu.sv). Rows [lo, hi).
+  uint8_t dots = 0;
+  uint64_t pipe = 0;
+  uint32_t res_lo = 0, res_hi = 0;                    // the rows its results land in
+  uint32_t rd_lo[2] = {0, 0}, rd_hi[2] = {0, 0};      // the rows it reads: the query, the positions
 };
 
 struct TimingResult {

@@ -18,7 +18,9 @@
 // the position before is forwarded to the next. DOTS with vop MAX takes each position's maximum
 // through the same tree (a softmax's per-head maxima in one instruction), and an ELEM with a
 // stepped scalar (vstep) takes a b of its own for each row, fetched like WSUM's weights (the
-// subtraction of each head's maximum, the multiplication by each head's reciprocal). ELEM with
+// subtraction of each head's maximum, the multiplication by each head's reciprocal). A DOTS
+// whose rows have all passed the lanes lets the next DOTS of its kind start while the tree still
+// sums its last positions, unless that one reads a row the tree will write. ELEM with
 // vop MADD multiplies in the lanes and adds its immediate in the accumulate stage a cycle later,
 // as DOT accumulates: a polynomial's Horner step (a * z + c) in one pass instead of two.
 module tasu_vu #(
@@ -204,6 +206,21 @@ module tasu_vu #(
   assign step_srow      = 16'(step_idx >> LaneW);
   assign step_srow_next = 16'(flat(src2_q, lane_q, 16'(iss_q) + 16'd1) >> LaneW);
 
+  // DOTS in flight: a DOTS whose rows have all passed the lanes leaves its last results to the
+  // pipelined tree and the unit takes the next instruction if it is a DOTS of the same kind (the
+  // tree's nodes add or compare for all they hold) that reads no row the tree will still write
+  // (hull_*: the rows of every pending result since the tree was last empty) and is valid (a bad
+  // one is refused as before, once nothing is pending). Each DOTS completes (done_o) when its
+  // last result leaves the tree, in order.
+  logic [2:0]  pend_q, pend_d;       // DOTS taken, not yet done
+  logic [16:0] hull_lo_q, hull_hi_q;
+  logic        dots_done, pend_after, dots_follow, dots_hazard, may_take;
+  assign pend_after  = (pend_q != 3'(dots_done));
+  assign dots_hazard = (!is_dmax && ovl(33'(c_src1), 33'(src1_end), 33'(hull_lo_q), 33'(hull_hi_q))) ||
+                       ovl(33'(c_src2), bspan_end, 33'(hull_lo_q), 33'(hull_hi_q));
+  assign dots_follow = (c_kind == tasu_pkg::VkDOTS) && (is_dmax == dmax) && !cmd_bad && !dots_hazard;
+  assign may_take    = !pend_after || dots_follow;
+
   // Issue side.
   logic [10:0] iss_q, iss_d;
   logic [16:0] oaddr_q, oaddr_d;     // FROM_OUT: next output word
@@ -229,10 +246,11 @@ module tasu_vu #(
   assign issue    = (state_q == StRun) && !iss_done;
 
   // The DOTS tree: a position's lane sums enter after its last row has accumulated.
-  logic        tree_in, tree_out, tree_busy;
+  logic        tree_in, tree_out, tree_busy, tree_last;
   logic [31:0] tree_sum;
   logic [FlatW-1:0] tree_tag, res_q, res2_q;  // flat scratchpad element of the result
   logic        lastrow_q, lastrow2_q;
+  logic        lastpos_q, lastpos2_q;         // the row belongs to the instruction's last position
 
   // FROM_OUT past the end of the output buffer is found as the words are issued (the address
   // is a running sum of the stride); rows already copied stay copied.
@@ -259,7 +277,7 @@ module tasu_vu #(
     err_o       = 1'b0;
     err_info_o  = info_q;
     unique case (state_q)
-      StIdle: cmd_ready_o = 1'b1;
+      StIdle: cmd_ready_o = may_take;
       StScalar:      state_d = StScalarLatch;
       StScalarLatch: state_d = StRun;
       StRun: begin
@@ -283,9 +301,9 @@ module tasu_vu #(
             // The next row's b lies past the row of scalars held: fetch the next row of them.
             state_d = StScalar;
           end else if (kind_q == tasu_pkg::VkDOTS) begin
-            if (iss_done && !v_q && !v2_q && !tree_busy && !tree_in) begin
-              done_o      = 1'b1;
-              cmd_ready_o = 1'b1;
+            // Every result in the tree: done when the last leaves it (below).
+            if (iss_done && !v_q && !v2_q && !tree_in) begin
+              cmd_ready_o = may_take;
               state_d     = StIdle;
             end
           end else if (iss_done && (madd ? !v_q : !v2_q && (one_pass || !v_q))) begin
@@ -311,6 +329,7 @@ module tasu_vu #(
       end
       default: state_d = StIdle;
     endcase
+    if (dots_done) done_o = 1'b1;
     if (cmd_ready_o && cmd_valid_i) begin
       if (cmd_bad) begin
         err_o      = 1'b1;
@@ -350,6 +369,11 @@ module tasu_vu #(
       res2_q   <= '0;
       lastrow_q  <= 1'b0;
       lastrow2_q <= 1'b0;
+      lastpos_q  <= 1'b0;
+      lastpos2_q <= 1'b0;
+      pend_q     <= '0;
+      hull_lo_q  <= '0;
+      hull_hi_q  <= '0;
       oaddr_q  <= '0;
       lvl_q    <= '0;
       v_q      <= 1'b0;
@@ -367,6 +391,14 @@ module tasu_vu #(
       res2_q     <= res_q;
       lastrow_q  <= issue && (iss_q + 11'd1 == rows_q);
       lastrow2_q <= lastrow_q;
+      lastpos_q  <= last_pos;
+      lastpos2_q <= lastpos_q;
+      pend_q     <= pend_d;
+      // The hull restarts with a DOTS taken when nothing is pending.
+      if (cmd_ready_o && cmd_valid_i && !cmd_bad && c_kind == tasu_pkg::VkDOTS) begin
+        hull_lo_q <= (pend_after && hull_lo_q < {1'b0, c_dst}) ? hull_lo_q : {1'b0, c_dst};
+        hull_hi_q <= (pend_after && hull_hi_q > dflat_row_end) ? hull_hi_q : dflat_row_end;
+      end
       lvl_q   <= lvl_d;
       v_q     <= issue && !oaddr_bad;
       j_q     <= iss_q;
@@ -393,7 +425,8 @@ module tasu_vu #(
     end
   end
 
-  assign busy_o = (state_q != StIdle);
+  assign busy_o = (state_q != StIdle) || (pend_q != '0);
+  assign pend_d = pend_q + 3'(cmd_ready_o && cmd_valid_i && !cmd_bad && c_kind == tasu_pkg::VkDOTS) - 3'(dots_done);
 
 
   // ---- Scratchpad -----------------------------------------------------------------------------
@@ -589,17 +622,18 @@ module tasu_vu #(
         if (dmax ? row_mask[l] : row_mask2[l]) tree_data[l * 32 +: 32] = dmax ? lane_y[l * 32 +: 32] : acc_y[l * 32 +: 32];
     end
   end
-  tasu_vu_tree #(.TagW(FlatW)) u_tree (
+  tasu_vu_tree #(.TagW(FlatW + 1)) u_tree (
     .clk_i, .rst_ni,
     .max_i       (dmax),
     .in_valid_i  (tree_in),
     .in_data_i   (tree_data),
-    .in_tag_i    (dmax ? res_q : res2_q),
+    .in_tag_i    (dmax ? {lastpos_q, res_q} : {lastpos2_q, res2_q}),
     .out_valid_o (tree_out),
     .out_data_o  (tree_sum),
-    .out_tag_o   (tree_tag),
+    .out_tag_o   ({tree_last, tree_tag}),
     .busy_o      (tree_busy)
   );
+  assign dots_done = tree_out && tree_last;
 
   // ---- Writes: element results, copied output words, reduction results, packed int8 ----------
   logic [10:0] from_sub;       // output word index within its scratchpad row
@@ -644,6 +678,10 @@ module tasu_vu #(
   // The write port takes one row a cycle: a tree result never meets another write.
   `ASSERT_NEVER(TreeResultMeetsAWrite, tree_out && ((v_q && (kind_q == tasu_pkg::VkELEM || kind_q == tasu_pkg::VkFROM_OUT)) ||
                                                    (v2_q && (kind_q == tasu_pkg::VkWSUM || madd)) || state_q == StResult))
+  // Results in the tree belong to a DOTS taken and not yet done.
+  `ASSERT_NEVER(DotsDoneNothingPending, dots_done && pend_q == '0)
+  `ASSERT_NEVER(TreeBusyNothingPending, (tree_busy || tree_in) && pend_q == '0)
+  `ASSERT_NEVER(PendingCountWraps, pend_q == '1 && pend_d == '0)
   `ASSERT(LegalState, state_q == StIdle || state_q == StScalar || state_q == StScalarLatch || state_q == StRun ||
                       state_q == StTree || state_q == StResult)
   `ASSERT_INIT(LaneFieldAddressesEveryLane, tasu_pkg::FVlaneW == LaneW)

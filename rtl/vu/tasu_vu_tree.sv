@@ -5,7 +5,8 @@
 // products while earlier ones are still being summed. With max_i (DOTS with vop MAX) each node
 // takes the larger of its two inputs instead, in the same pairing as the lanes' MAX tree. A
 // stage works only in the cycle after its input arrived (en_i of its adders). max_i must hold
-// while sums are in the tree (the unit changes instructions only once it is empty).
+// while sums are in the tree (the unit takes a DOTS of the other kind, or any other instruction,
+// only once it is empty).
 module tasu_vu_tree #(
   parameter int TagW,                 // travels with the sum: where the result goes
   localparam int VLanes = tasu_pkg::VLanes,

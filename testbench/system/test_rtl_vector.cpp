@@ -71,8 +71,8 @@ TEST(RtlVsModel, RandomVectorPrograms) {
   const uint32_t row_beats = cfg.vsp_row_bytes() / bus;
   const uint32_t act_beats = cfg.ActWords * cfg.act_beats_per_word();
   const uint32_t out_words = cfg.OutWords;
-  int kinds_seen[7] = {}, stepped_seen = 0, maxima_seen = 0, madd_seen = 0;
-  for (int trial = 0; trial < 8; ++trial) {
+  int kinds_seen[7] = {}, stepped_seen = 0, maxima_seen = 0, madd_seen = 0, chained_seen = 0, reads_pending_seen = 0;
+  for (int trial = 0; trial < 12; ++trial) {
     // Input: the scratchpad image, then weight and activation bytes for one MATMUL.
     const size_t vsp_bytes = size_t{vrows} * cfg.vsp_row_bytes();
     const size_t wgt_bytes = size_t{cfg.wgt_buffer_beats()} * bus, act_bytes = size_t{act_beats} * bus;
@@ -191,6 +191,40 @@ TEST(RtlVsModel, RandomVectorPrograms) {
       // The first waits for the loads and the MATMUL, the last releases the second MATMUL.
       prog.push_back(isa::make_vec(
           v, {static_cast<uint8_t>(k == 0 ? LD | EX : 0), static_cast<uint8_t>(k == n_vec - 1 ? EX : 0)}));
+      // Chains of DOTS: the unit takes the next DOTS while the tree sums the last positions of the
+      // one before when it is of the same kind and reads no row a pending result lands in. Up to
+      // three follow-ups, a quarter of the other kind, a third reading the rows one of the two
+      // before writes (their results as its query, or as its positions).
+      if (v.kind == VectorKind::DOTS && k > 0 && k + 1 < n_vec) {
+        isa::Vec prev = v, before = v;  // the last two of the chain
+        for (int c = uni(0, 3); c > 0; --c) {
+          isa::Vec f = prev;
+          const uint32_t r = (f.len + kL - 1) / kL;
+          if (uni(0, 3) == 0) f.op = prev.op == VectorOp::MAX ? VectorOp::ADD : VectorOp::MAX;
+          const bool fmax = f.op == VectorOp::MAX;
+          const auto count = static_cast<uint32_t>(uni(1, 8)), stride = r + static_cast<uint32_t>(uni(0, 1));
+          f.imm = isa::Vec::counted(count, stride);
+          f.lane = static_cast<uint32_t>(uni(0, kL - 1));
+          f.src1 = static_cast<uint32_t>(uni(0, 60 - static_cast<int>(r)));
+          f.src2 = 128 + static_cast<uint32_t>(uni(0, static_cast<int>(vrows - 128 - (count - 1) * stride - r)));
+          if (uni(0, 2) == 0) {  // the results of the one before, or of the one before that
+            (fmax ? f.src2 : f.src1) = uni(0, 1) ? prev.dst : before.dst;
+            ++reads_pending_seen;
+          }
+          const uint32_t span_end = f.src2 + (count - 1) * stride + r;
+          auto meets = [](uint32_t alo, uint32_t ahi, uint32_t blo, uint32_t bhi) { return alo < bhi && blo < ahi; };
+          uint32_t dst_hi = 0;
+          do {
+            f.dst = 64 + static_cast<uint32_t>(uni(0, 60));
+            dst_hi = (f.dst * kL + f.lane + count - 1) / kL + 1;
+          } while ((!fmax && meets(f.dst, dst_hi, f.src1, f.src1 + r)) || meets(f.dst, dst_hi, f.src2, span_end));
+          if (fmax == (prev.op == VectorOp::MAX)) ++chained_seen;
+          ++kinds_seen[static_cast<int>(f.kind)];
+          prog.push_back(isa::make_vec(f, {}));
+          before = prev;
+          prev = f;
+        }
+      }
     }
     // The activation buffer (TO_ACT's target) reaches DRAM through one more MATMUL.
     prog.push_back(isa::make_matmul(mm, {VU, ST}));
@@ -224,15 +258,21 @@ TEST(RtlVsModel, RandomVectorPrograms) {
     std::printf("trial %d: rtl %.0f, model %.0f cycles (%+.2f%%)\n", trial, rtl_cycles, model_cycles,
                 100 * (model_cycles / rtl_cycles - 1));
     EXPECT_EQ(model_cycles, rtl_cycles) << "trial " << trial;  // issue #10: the model's cycles are the RTL's
+    // The vector unit's busy cycles: the union of its instructions' (DOTS in flight overlap).
+    EXPECT_EQ(p.model->counters().vu_busy, p.rtl->counters().vu_busy) << "trial " << trial;
     size_t first_diff = 0;
     while (first_diff < res[0].size() && res[0][first_diff] == res[1][first_diff]) ++first_diff;
     ASSERT_EQ(first_diff, res[0].size()) << "trial " << trial << ": first difference at byte " << first_diff
                                          << " (scratchpad row " << first_diff / cfg.vsp_row_bytes() << ")";
   }
+  std::printf("seen: stepped %d, maxima %d, madd %d, chained DOTS %d, reading pending results %d\n", stepped_seen,
+              maxima_seen, madd_seen, chained_seen, reads_pending_seen);
   for (int k = 0; k < 7; ++k) EXPECT_GT(kinds_seen[k], 5) << "vkind " << k << " barely exercised";
   EXPECT_GT(stepped_seen, 5) << "ELEM with a stepped scalar barely exercised";
   EXPECT_GT(maxima_seen, 5) << "DOTS with vop MAX barely exercised";
   EXPECT_GT(madd_seen, 5) << "ELEM with vop MADD barely exercised";
+  EXPECT_GT(chained_seen, 10) << "DOTS following a DOTS of its kind barely exercised";
+  EXPECT_GT(reads_pending_seen, 5) << "DOTS reading the rows of the DOTS before barely exercised";
 }
 
 // A bad VEC instruction stops the program with BAD_OPERAND, its pc and {vkind, len}, on both.
