@@ -259,7 +259,22 @@ for mode in add:$(vop ADD):0 mul:$(vop MUL):0 mac:$(vop MUL):1; do
   vu_pj="$vu_pj $(awk -v c="$clock_ns" '/^Total/{printf "%.4f", $5 * c * 1e3; f = 1; exit} END {if (!f) print "nan"}' "$out/vu_lane_$name.sta.log")"
 done
 ctl_total=$(sed -n "s/.*Chip area for top module.*: \([0-9.]*\)/\1/p" "$out/control.stat.txt")
-vu_seq=$(sed -n "s/.*Chip area for module .*tasu_vu': \([0-9.]*\)/\1/p" "$out/control.stat.txt")
+# The sequencer with everything under it (the DOTS tree, its adders and comparators): the area
+# of tasu_vu's own cells alone left the tree in "control" until session 24. From the design
+# hierarchy: each module below tasu_vu times its instance count along the path.
+vu_seq=$(awk '
+  /Chip area for module/ { n = $0; sub(/.*Chip area for module .\\?/, "", n); sub(/.: [0-9.]+$/, "", n);
+                           a = $0; sub(/.*: /, "", a); area[n] = a + 0 }
+  /=== design hierarchy ===/ { h = 1; next }
+  h && /^ *$/ && seen { h = 0 }
+  h && NF == 2 && $2 ~ /^[0-9]+$/ {
+    seen = 1; match($0, /^ */); lvl = RLENGTH; name = $1; sub(/^\\/, "", name); mult[lvl] = $2
+    if (in_vu && lvl <= vu_lvl) in_vu = 0
+    if (in_vu) { m = 1; for (l in mult) if (l + 0 > vu_lvl && l + 0 <= lvl) m *= mult[l]; total += m * area[name] }
+    if (name ~ /tasu_vu$/) { in_vu = 1; vu_lvl = lvl; total = area[name]; for (l in mult) if (l + 0 > lvl) delete mult[l] }
+    for (l in mult) if (l + 0 > lvl) delete mult[l]
+  }
+  END { printf "%.1f", total }' "$out/control.stat.txt")
 vu_lane=$(sed -n "s/.*Chip area for top module.*: \([0-9.]*\)/\1/p" "$out/vu_lane.stat.txt")
 vlanes=$(sed -n 's/.*localparam int VLanes = \([0-9]*\);/\1/p' "$out/tasu_pkg.sv")
 echo "$ctl_total $vu_seq $vu_lane $vlanes$vu_pj" > "$out/shared.txt"
@@ -428,7 +443,7 @@ END {
   printf "\n## 3. The rest of the accelerator (the same for every engine)\n\n" >> md
   printf "| unit | area (mm^2) | how |\n|---|---|---|\n" >> md
   printf "| control: command processor, DMA, arbiter, registers, queues | %s | synthesized (tasu_top without engine and vector unit) |\n", fmt(control / 1e6, 2) >> md
-  printf "| vector unit: %d lanes + sequencer | %s | one lane synthesized (%d um^2) x %d, sequencer synthesized |\n", vlanes, fmt(vu / 1e6, 2), vu_lane, vlanes >> md
+  printf "| vector unit: %d lanes + sequencer | %s | one lane synthesized (%d um^2) x %d, sequencer (with its DOTS tree) synthesized |\n", vlanes, fmt(vu / 1e6, 2), vu_lane, vlanes >> md
   printf "| buffers: activations %d x %d B, outputs %d x %d B, scratchpad %d x %d B | %s | SRAM model |\n", actwords, tiles * lanes, outwords, rows * 4, vrows, vlanes * 4, fmt(bufs / 1e6, 2) >> md
   printf "\nWhole accelerator (SRAM stores and buffers): " >> md
   for (i = 1; i <= NR; i++) printf "%s%s %s mm^2", (i > 1 ? ", " : ""), n[i], fmt((eng_sr[i] + shared) / 1e6, 2) >> md
