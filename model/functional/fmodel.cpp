@@ -139,6 +139,15 @@ namespace {
   throw rt::DeviceError(code, pc, info, false, rep);
 }
 
+// Rows of a VEC operand, and the row ranges its operand checks and the DOTS timing share: one
+// past the last b row of DOTS's or WSUM's last position, and one past the row holding flat
+// element (row, lane) + count - 1.
+uint64_t vec_rows(const isa::Vec& v) { return (uint64_t{v.len} + arch::kVectorLanes - 1) / arch::kVectorLanes; }
+uint64_t positions_end(const isa::Vec& v) { return v.src2 + (v.count() - 1) * uint64_t{v.stride()} + vec_rows(v); }
+uint64_t flat_rows_end(uint64_t row, uint64_t lane, uint64_t count) {
+  return (row * arch::kVectorLanes + lane + count - 1) / arch::kVectorLanes + 1;
+}
+
 }  // namespace
 
 FunctionalModel::FunctionalModel(const arch::Config& cfg, uint64_t dram_bytes, uint32_t mem_latency,
@@ -483,18 +492,18 @@ void FunctionalModel::exec_vec(const Op& op, Run& r) {
     case VectorKind::WSUM: {
       // count positions, the b rows of position p at vsrc2 + p * stride; DOTS writes element
       // (vdst, vlane) + p (flat), WSUM takes its weight from element (vsrc1, vlane) + p.
-      const uint64_t count = v.count(), stride = v.stride();
+      const uint64_t count = v.count();
       if (count == 0) bad("needs count (vcount) >= 1");
-      const uint64_t bspan_end = v.src2 + (count - 1) * stride + rows;
+      const uint64_t bspan_end = positions_end(v);
       auto ovl = [](uint64_t alo, uint64_t ahi, uint64_t blo, uint64_t bhi) { return alo < bhi && blo < ahi; };
       if (bspan_end > vr) bad(fmt::format("positions leave the {}-row scratchpad", vr));
       if (v.kind == VectorKind::DOTS) {
-        const uint64_t flat_end = uint64_t{v.dst} * L + v.lane + count, dst_hi = (flat_end - 1) / L + 1;
+        const uint64_t flat_end = uint64_t{v.dst} * L + v.lane + count, dst_hi = flat_rows_end(v.dst, v.lane, count);
         if ((!dmax && bad_src1) || flat_end > vr * L) bad(fmt::format("operands leave the {}-row scratchpad", vr));
         if ((!dmax && ovl(v.dst, dst_hi, v.src1, v.src1 + rows)) || ovl(v.dst, dst_hi, v.src2, bspan_end))
           bad("writes results into rows it reads");
       } else {
-        const uint64_t flat_end = uint64_t{v.src1} * L + v.lane + count, s_hi = (flat_end - 1) / L + 1;
+        const uint64_t flat_end = uint64_t{v.src1} * L + v.lane + count, s_hi = flat_rows_end(v.src1, v.lane, count);
         if (v.dst + rows > vr || flat_end > vr * L) bad(fmt::format("operands leave the {}-row scratchpad", vr));
         if (ovl(v.dst, v.dst + rows, v.src2, bspan_end) || ovl(v.dst, v.dst + rows, v.src1, s_hi))
           bad("writes rows it reads as values or weights");
@@ -519,10 +528,7 @@ void FunctionalModel::exec_vec(const Op& op, Run& r) {
   auto lane_row = [&](uint64_t i0, uint64_t n, std::array<uint32_t, L>& y) {
     for (uint64_t i = i0; i < i0 + n; ++i) {
       const uint32_t a = a_at(i), b = stepped ? sp[step0 + i / L] : b_scalar ? scalar : b_at(i);
-      // MADD: a * b + vimm (the immediate is also b in IMM mode).
-      y[i - i0] = v.op == arch::VectorOp::MADD ? (v.swap ? vec::madd(b, a, v.imm) : vec::madd(a, b, v.imm))
-                  : v.swap                     ? vec::lane(v.op, b, a)
-                                               : vec::lane(v.op, a, b);
+      y[i - i0] = vec::elem(v.op, a, b, v.imm, v.swap);  // MADD's addend vimm (also b in IMM mode)
     }
   };
   switch (v.kind) {
@@ -627,10 +633,7 @@ void FunctionalModel::exec_vec(const Op& op, Run& r) {
 
 // A DOTS: the cycles from taking it to the cycle its last row leaves the lanes for the tree, when
 // the unit may take the next DOTS of its kind (timing.h).
-uint64_t FunctionalModel::dots_pipe(const isa::Vec& v) {
-  const uint64_t rows = (uint64_t{v.len} + arch::kVectorLanes - 1) / arch::kVectorLanes;
-  return rows * v.count() + (v.op == arch::VectorOp::MAX ? 2 : 3);
-}
+uint64_t FunctionalModel::dots_pipe(const isa::Vec& v) { return vec_rows(v) * v.count() + (v.op == arch::VectorOp::MAX ? 2 : 3); }
 
 uint64_t FunctionalModel::vec_cycles(const isa::Insn& insn) const {
   const isa::Vec v = isa::vec_of(insn);
@@ -747,17 +750,16 @@ void FunctionalModel::run(uint64_t prog_addr, uint32_t n_insns) {
       if (v.kind == arch::VectorKind::DOTS) {
         // What lets the next DOTS start while the tree sums this one's last positions (timing.h).
         const bool dmax = v.op == arch::VectorOp::MAX;
-        const uint32_t rows = (v.len + arch::kVectorLanes - 1) / arch::kVectorLanes;
         tm.dots = dmax ? 2 : 1;
         tm.pipe = dots_pipe(v);
         tm.res_lo = v.dst;
-        tm.res_hi = static_cast<uint32_t>((uint64_t{v.dst} * arch::kVectorLanes + v.lane + v.count() - 1) / arch::kVectorLanes + 1);
+        tm.res_hi = static_cast<uint32_t>(flat_rows_end(v.dst, v.lane, v.count()));
         if (!dmax) {
           tm.rd_lo[0] = v.src1;
-          tm.rd_hi[0] = v.src1 + rows;
+          tm.rd_hi[0] = static_cast<uint32_t>(v.src1 + vec_rows(v));
         }
         tm.rd_lo[1] = v.src2;
-        tm.rd_hi[1] = static_cast<uint32_t>(v.src2 + (v.count() - 1) * uint64_t{v.stride()} + rows);
+        tm.rd_hi[1] = static_cast<uint32_t>(positions_end(v));
       }
     } else {  // the engine
       exec_matmul(op, r);

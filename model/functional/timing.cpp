@@ -153,19 +153,19 @@ TimingResult replay_timing(const arch::Config& cfg, uint32_t lat, uint32_t bytes
   size_t st_unanswered = 0;         // of the active STORE's bursts
   int prio = 0, held = -1;
   uint64_t ld_busy_end = 0, vu_busy_end = 0, t_end = 0;
-  // The vector unit after a DOTS (TimedOp::dots): when the next DOTS of its kind may start, when
-  // the last one taken is done (in order: all are), and the hull of the rows the pending
-  // results land in since the tree was last empty.
+  // The vector unit after a DOTS (TimedOp::dots): when the next DOTS of its kind may start, and
+  // the hull of the rows the pending results land in since the tree was last empty. The last
+  // DOTS taken is done (in order: all are) at unit_free[kVu].
   bool vu_dots = false;
   uint8_t vu_kind = 0;
-  uint64_t vu_pipe_free = 0, vu_last_done = 0;
+  uint64_t vu_pipe_free = 0;
   uint32_t hull_lo = 0, hull_hi = 0;
   auto rows_meet = [](uint32_t alo, uint32_t ahi, uint32_t blo, uint32_t bhi) { return alo < bhi && blo < ahi; };
   auto vu_free = [&](size_t i) {
     if (!vu_dots) return unit_free[kVu];
     const TimedOp& o = ops[i];
     const bool hazard = rows_meet(o.rd_lo[0], o.rd_hi[0], hull_lo, hull_hi) || rows_meet(o.rd_lo[1], o.rd_hi[1], hull_lo, hull_hi);
-    return o.dots == vu_kind && !hazard ? vu_pipe_free : vu_last_done;
+    return o.dots == vu_kind && !hazard ? vu_pipe_free : unit_free[kVu];
   };
   size_t ops_timed = 0;             // instructions whose done cycle is known
 
@@ -236,12 +236,11 @@ TimingResult replay_timing(const arch::Config& cfg, uint32_t lat, uint32_t bytes
         unit_free[kEx] = t + o.cycles + 1;
       } else if (u == kVu) {
         if (o.dots) {
-          const bool pending = vu_dots && t < vu_last_done;
+          const bool pending = vu_dots && t < unit_free[kVu];
           hull_lo = pending ? std::min(hull_lo, o.res_lo) : o.res_lo;
           hull_hi = pending ? std::max(hull_hi, o.res_hi) : o.res_hi;
           vu_kind = o.dots;
           vu_pipe_free = t + o.pipe;
-          vu_last_done = t + o.cycles;
         }
         vu_dots = o.dots != 0;
         time_op(i, t + o.cycles);

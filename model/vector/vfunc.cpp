@@ -136,9 +136,7 @@ uint32_t run(const VProg& p, uint32_t x) {
   for (const VStep& s : p.steps) {
     const uint32_t a = reg[static_cast<std::size_t>(s.a)];
     const uint32_t bv = s.b < 0 ? s.imm : reg[static_cast<std::size_t>(s.b)];
-    reg[static_cast<std::size_t>(s.dst)] = s.op == VectorOp::MADD ? (s.swap ? madd(bv, a, s.imm) : madd(a, bv, s.imm))
-                                           : s.swap                ? lane(s.op, bv, a)
-                                                                   : lane(s.op, a, bv);
+    reg[static_cast<std::size_t>(s.dst)] = elem(s.op, a, bv, s.imm, s.swap);
   }
   return reg[static_cast<std::size_t>(p.out)];
 }

@@ -29,7 +29,7 @@ uint32_t lane(arch::VectorOp op, uint32_t a, uint32_t b) {
     case VectorOp::LT: return less(a, b) ? 0xffffffffu : 0u;
     case VectorOp::CLAMP8: return static_cast<uint32_t>(std::clamp(static_cast<int32_t>(a), -128, 127));
     case VectorOp::QMUL: return lane(VectorOp::CLAMP8, lane(VectorOp::F2I, mul(a, b), 0), 0);
-    case VectorOp::MADD: break;  // three operands: madd()
+    case VectorOp::MADD: throw std::invalid_argument("MADD takes three operands: madd() or elem()");
   }
   throw std::invalid_argument("unknown vector operation");
 }

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <utility>
 
 #include "tasu_arch.h"
 #include "vector/vfloat.h"
@@ -23,6 +24,12 @@ uint32_t lane(arch::VectorOp op, uint32_t a, uint32_t b);
 // ELEM's MADD: a * b + c as MUL then ADD, each rounded, so bit for bit the two operations. The
 // lane multiplies and its accumulate stage adds, a cycle later (rtl/vu/tasu_vu.sv).
 inline uint32_t madd(uint32_t a, uint32_t b, uint32_t c) { return lane(arch::VectorOp::ADD, lane(arch::VectorOp::MUL, a, b), c); }
+
+// One element of ELEM: op(a, b), or op(b, a) with vswap; MADD adds its immediate c.
+inline uint32_t elem(arch::VectorOp op, uint32_t a, uint32_t b, uint32_t c, bool swap) {
+  if (swap) std::swap(a, b);
+  return op == arch::VectorOp::MADD ? madd(a, b, c) : lane(op, a, b);
+}
 
 }  // namespace tasu::vec
 
