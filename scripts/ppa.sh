@@ -159,6 +159,79 @@ EOF
   fi
   touch "$out/$n.done"
 }
+# ---- Shared units ---------------------------------------------------------------------------
+# The rest of the accelerator is the same whatever the engine: the command processor, DMA,
+# arbiter, registers and queues ("control": tasu_top with the engine and the vector unit's
+# lanes and scratchpad as black boxes, so the vector unit's sequencer shows apart), and the
+# vector unit's lanes (one synthesized, times VLanes). Area only: their power would need an
+# activity of whole programs, which this flow does not derive. A job of the rows' pool, started
+# first: the control synthesis is its longest job, and run alone after the rows it left a core
+# idle for minutes.
+shared_units() {
+  echo "ppa: control and vector unit ($config)"
+  {
+    echo "read_verilog -sv ${top_rtl[*]}"
+    cat "$out/params_$config.ys"
+    # The modules take their parameters from tasu_top (no defaults): black boxes once derived.
+    echo "hierarchy -top tasu_top"
+    echo "blackbox *tasu_engine *tasu_vu_lane *tasu_vu_spad"
+    echo "synth -top tasu_top; dfflibmap -liberty $lib; abc -liberty $lib -D $((clock_ns * 1000)); opt_clean"
+    echo "tee -q -o $out/control.stat.txt stat -liberty $lib"
+  } > "$out/control.ys" || return 1
+  yosys -q -l "$out/control.yosys.log" "$out/control.ys" > /dev/null || return 1
+  yosys -q -l "$out/vu_lane.yosys.log" -p "
+    read_verilog -sv ${vu_lane[*]}
+    synth -top tasu_vu_lane; abc -liberty $lib -D $((clock_ns * 1000)); opt_clean
+    tee -q -o $out/vu_lane.stat.txt stat -liberty $lib
+    splitnets -ports; opt_clean -purge
+    write_verilog -noattr -noexpr -nohex -nodec $out/vu_lane.v" > /dev/null || return 1
+  # A lane's energy per operation for the energy model (tasu run --energy), by what it enables:
+  # a binary32 add (ELEM ADD, MAX, the other ELEM operations, an upper bound for them), a multiply
+  # (ELEM MUL) and a multiply beside the accumulating add (DOT, DOTS, WSUM). Operands switch at
+  # TASU_PPA_VU_ACTIVITY (an assumption: no program activity is derived for the vector unit).
+  # The operation code and its width, from the package: "WIDTH:CODE".
+  vop() { sed -n "s/.*localparam logic \[[0-9]*:0\] Vop$1 = \([0-9]*\)'d\([0-9]*\);/\1:\2/p" "$out/tasu_pkg.sv"; }
+  vu_pj=""
+  for mode in add:$(vop ADD):0 mul:$(vop MUL):0 mac:$(vop MUL):1; do
+    IFS=: read -r name width code acc <<< "$mode"
+    {
+      printf 'read_liberty %s\nread_verilog %s\nlink_design tasu_vu_lane\n' "$lib" "$out/vu_lane.v"
+      printf 'create_clock -name clk -period %s\nset_input_delay 0 -clock clk [all_inputs]\n' "$clock_ns"
+      printf 'set_power_activity -input -activity %s -duty 0.5\n' "$vu_act"
+      printf 'set_power_activity -input_ports [get_ports en_i] -activity 0 -duty 1\n'
+      printf 'set_power_activity -input_ports [get_ports acc_en_i] -activity 0 -duty %s\n' "$acc"
+      for ((b = 0; b < width; b++)); do
+        printf 'set_power_activity -input_ports [get_ports {op_i[%d]}] -activity 0 -duty %d\n' "$b" $(((code >> b) & 1))
+      done
+      [ "$acc" = 1 ] || printf 'set_power_activity -input_ports [get_ports {acc_a_i[*]} ] -activity 0 -duty 0\nset_power_activity -input_ports [get_ports {acc_b_i[*]}] -activity 0 -duty 0\n'
+      printf 'report_power\nexit\n'
+    } > "$out/vu_lane_$name.sta.tcl" || return 1
+    (cd "$out" && sta -no_init -exit "vu_lane_$name.sta.tcl" > "vu_lane_$name.sta.log" 2>&1) || true
+    # pJ per lane operation: total power (W) x clock period.
+    vu_pj="$vu_pj $(awk -v c="$clock_ns" '/^Total/{printf "%.4f", $5 * c * 1e3; f = 1; exit} END {if (!f) print "nan"}' "$out/vu_lane_$name.sta.log")"
+  done
+  ctl_total=$(sed -n "s/.*Chip area for top module.*: \([0-9.]*\)/\1/p" "$out/control.stat.txt")
+  # The sequencer with everything under it (the DOTS tree, its adders and comparators): the area
+  # of tasu_vu's own cells alone left the tree in "control" until session 24. From the design
+  # hierarchy: each module below tasu_vu times its instance count along the path.
+  vu_seq=$(awk '
+    /Chip area for module/ { n = $0; sub(/.*Chip area for module .\\?/, "", n); sub(/.: [0-9.]+$/, "", n);
+                             a = $0; sub(/.*: /, "", a); area[n] = a + 0 }
+    /=== design hierarchy ===/ { h = 1; next }
+    h && /^ *$/ && seen { h = 0 }
+    h && NF == 2 && $2 ~ /^[0-9]+$/ {
+      seen = 1; match($0, /^ */); lvl = RLENGTH; name = $1; sub(/^\\/, "", name); mult[lvl] = $2
+      if (in_vu && lvl <= vu_lvl) in_vu = 0
+      if (in_vu) { m = 1; for (l in mult) if (l + 0 > vu_lvl && l + 0 <= lvl) m *= mult[l]; total += m * area[name] }
+      if (name ~ /tasu_vu$/) { in_vu = 1; vu_lvl = lvl; total = area[name]; for (l in mult) if (l + 0 > lvl) delete mult[l] }
+      for (l in mult) if (l + 0 > lvl) delete mult[l]
+    }
+    END { printf "%.1f", total }' "$out/control.stat.txt")
+  vu_lane=$(sed -n "s/.*Chip area for top module.*: \([0-9.]*\)/\1/p" "$out/vu_lane.stat.txt")
+  vlanes=$(sed -n 's/.*localparam int VLanes = \([0-9]*\);/\1/p' "$out/tasu_pkg.sv")
+  echo "$ctl_total $vu_seq $vu_lane $vlanes$vu_pj" > "$out/shared.txt" || return 1
+  touch "$out/shared.done"
+}
 jobs_max=${TASU_PPA_JOBS:-2}
 [ "$jobs_max" -ge 1 ] 2>/dev/null || { echo "ppa: TASU_PPA_JOBS must be a positive number"; exit 2; }
 # TASU_PPA_ROWS (names): run only these rows and report them beside the others' results of an
@@ -176,9 +249,15 @@ for k in "${!names[@]}"; do
     run+=("$k")
   fi
 done
-rm -f "$out/rows_failed"
+rm -f "$out/rows_failed" "$out/shared.done"
 for k in "${run[@]}"; do rm -f "$out/${names[$k]}.done"; done
-for k in "${run[@]}"; do
+(shared_units || echo "control-and-vector-unit" >> "$out/rows_failed") &
+# The multiplier rows first: theirs are the longest jobs (ABC's SAT sweeping of the multipliers,
+# 3 to 5 minutes for each INT8 row at `ci`), so the short ternary rows fill the slots at the end.
+order=()
+for k in "${run[@]}"; do if [ "${engs[$k]}" != TERNARY ]; then order+=("$k"); fi; done
+for k in "${run[@]}"; do if [ "${engs[$k]}" = TERNARY ]; then order+=("$k"); fi; done
+for k in "${order[@]}"; do
   while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do wait -n || true; done
   (row "$k" || echo "${names[$k]}" >> "$out/rows_failed") &
 done
@@ -186,6 +265,7 @@ wait
 # A row whose synthesis or activity failed, or whose job died, fails the flow (OpenSTA's failures
 # are reported above).
 for k in "${run[@]}"; do [ -f "$out/${names[$k]}.done" ] || echo "${names[$k]}" >> "$out/rows_failed"; done
+[ -f "$out/shared.done" ] || echo "control-and-vector-unit" >> "$out/rows_failed"
 if [ -s "$out/rows_failed" ]; then echo "ppa: failed rows: $(sort -u "$out/rows_failed" | tr '\n' ' ')(logs in $out)"; exit 1; fi
 
 # OpenSTA 2.0.17 crashes (segmentation fault) in report_power on every BF16 row netlist when it
@@ -210,74 +290,6 @@ else
   rm -f "$out/bf16_parts.txt"
 fi
 
-# ---- Shared units ---------------------------------------------------------------------------
-# The rest of the accelerator is the same whatever the engine: the command processor, DMA,
-# arbiter, registers and queues ("control": tasu_top with the engine and the vector unit's
-# lanes and scratchpad as black boxes, so the vector unit's sequencer shows apart), and the
-# vector unit's lanes (one synthesized, times VLanes). Area only: their power would need an
-# activity of whole programs, which this flow does not derive.
-echo "ppa: control and vector unit ($config)"
-{
-  echo "read_verilog -sv ${top_rtl[*]}"
-  cat "$out/params_$config.ys"
-  # The modules take their parameters from tasu_top (no defaults): black boxes once derived.
-  echo "hierarchy -top tasu_top"
-  echo "blackbox *tasu_engine *tasu_vu_lane *tasu_vu_spad"
-  echo "synth -top tasu_top; dfflibmap -liberty $lib; abc -liberty $lib -D $((clock_ns * 1000)); opt_clean"
-  echo "tee -q -o $out/control.stat.txt stat -liberty $lib"
-} > "$out/control.ys"
-yosys -q -l "$out/control.yosys.log" "$out/control.ys" > /dev/null
-yosys -q -l "$out/vu_lane.yosys.log" -p "
-  read_verilog -sv ${vu_lane[*]}
-  synth -top tasu_vu_lane; abc -liberty $lib -D $((clock_ns * 1000)); opt_clean
-  tee -q -o $out/vu_lane.stat.txt stat -liberty $lib
-  splitnets -ports; opt_clean -purge
-  write_verilog -noattr -noexpr -nohex -nodec $out/vu_lane.v" > /dev/null
-# A lane's energy per operation for the energy model (tasu run --energy), by what it enables:
-# a binary32 add (ELEM ADD, MAX, the other ELEM operations, an upper bound for them), a multiply
-# (ELEM MUL) and a multiply beside the accumulating add (DOT, DOTS, WSUM). Operands switch at
-# TASU_PPA_VU_ACTIVITY (an assumption: no program activity is derived for the vector unit).
-# The operation code and its width, from the package: "WIDTH:CODE".
-vop() { sed -n "s/.*localparam logic \[[0-9]*:0\] Vop$1 = \([0-9]*\)'d\([0-9]*\);/\1:\2/p" "$out/tasu_pkg.sv"; }
-vu_pj=""
-for mode in add:$(vop ADD):0 mul:$(vop MUL):0 mac:$(vop MUL):1; do
-  IFS=: read -r name width code acc <<< "$mode"
-  {
-    printf 'read_liberty %s\nread_verilog %s\nlink_design tasu_vu_lane\n' "$lib" "$out/vu_lane.v"
-    printf 'create_clock -name clk -period %s\nset_input_delay 0 -clock clk [all_inputs]\n' "$clock_ns"
-    printf 'set_power_activity -input -activity %s -duty 0.5\n' "$vu_act"
-    printf 'set_power_activity -input_ports [get_ports en_i] -activity 0 -duty 1\n'
-    printf 'set_power_activity -input_ports [get_ports acc_en_i] -activity 0 -duty %s\n' "$acc"
-    for ((b = 0; b < width; b++)); do
-      printf 'set_power_activity -input_ports [get_ports {op_i[%d]}] -activity 0 -duty %d\n' "$b" $(((code >> b) & 1))
-    done
-    [ "$acc" = 1 ] || printf 'set_power_activity -input_ports [get_ports {acc_a_i[*]} ] -activity 0 -duty 0\nset_power_activity -input_ports [get_ports {acc_b_i[*]}] -activity 0 -duty 0\n'
-    printf 'report_power\nexit\n'
-  } > "$out/vu_lane_$name.sta.tcl"
-  (cd "$out" && sta -no_init -exit "vu_lane_$name.sta.tcl" > "vu_lane_$name.sta.log" 2>&1) || true
-  # pJ per lane operation: total power (W) x clock period.
-  vu_pj="$vu_pj $(awk -v c="$clock_ns" '/^Total/{printf "%.4f", $5 * c * 1e3; f = 1; exit} END {if (!f) print "nan"}' "$out/vu_lane_$name.sta.log")"
-done
-ctl_total=$(sed -n "s/.*Chip area for top module.*: \([0-9.]*\)/\1/p" "$out/control.stat.txt")
-# The sequencer with everything under it (the DOTS tree, its adders and comparators): the area
-# of tasu_vu's own cells alone left the tree in "control" until session 24. From the design
-# hierarchy: each module below tasu_vu times its instance count along the path.
-vu_seq=$(awk '
-  /Chip area for module/ { n = $0; sub(/.*Chip area for module .\\?/, "", n); sub(/.: [0-9.]+$/, "", n);
-                           a = $0; sub(/.*: /, "", a); area[n] = a + 0 }
-  /=== design hierarchy ===/ { h = 1; next }
-  h && /^ *$/ && seen { h = 0 }
-  h && NF == 2 && $2 ~ /^[0-9]+$/ {
-    seen = 1; match($0, /^ */); lvl = RLENGTH; name = $1; sub(/^\\/, "", name); mult[lvl] = $2
-    if (in_vu && lvl <= vu_lvl) in_vu = 0
-    if (in_vu) { m = 1; for (l in mult) if (l + 0 > vu_lvl && l + 0 <= lvl) m *= mult[l]; total += m * area[name] }
-    if (name ~ /tasu_vu$/) { in_vu = 1; vu_lvl = lvl; total = area[name]; for (l in mult) if (l + 0 > lvl) delete mult[l] }
-    for (l in mult) if (l + 0 > lvl) delete mult[l]
-  }
-  END { printf "%.1f", total }' "$out/control.stat.txt")
-vu_lane=$(sed -n "s/.*Chip area for top module.*: \([0-9.]*\)/\1/p" "$out/vu_lane.stat.txt")
-vlanes=$(sed -n 's/.*localparam int VLanes = \([0-9]*\);/\1/p' "$out/tasu_pkg.sv")
-echo "$ctl_total $vu_seq $vu_lane $vlanes$vu_pj" > "$out/shared.txt"
 fi
 
 # ---- Report ---------------------------------------------------------------------------------
