@@ -2,18 +2,25 @@
 # The sanitize job: builds tasu with clang under AddressSanitizer and UndefinedBehaviorSanitizer
 # (only the `ci` configuration Verilated, to keep the build short), runs the unit and CLI tests
 # in it, then runs each libFuzzer target for FUZZ_SECONDS on a copy of its seed corpus.
-#   scripts/sanitize.sh [BUILD_DIR] [FUZZ_SECONDS]      (defaults: build-san, 10)
+#   scripts/sanitize.sh [BUILD_DIR] [FUZZ_SECONDS] [RELEASE_TREE]   (defaults: build-san, 10, none)
+# RELEASE_TREE, a build tree of the same sources, built (CTest passes its own): its Verilated
+# libraries are linked here instead of compiled again (they are not instrumented in either
+# tree; CMakeLists.txt, TASU_VERILATED_FROM). Not built from here: CTest runs this beside
+# the tests of that tree.
 # Any sanitizer report, failed test or fuzzer finding fails it. CTest runs it as
 # sanitize.unit_cli_and_fuzzers (label sanitize).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$root/build-san}
 seconds=${2:-10}
+release=${3:-}
 command -v clang++ >/dev/null || { echo "sanitize: clang++ missing (scripts/setup.sh installs it)"; exit 1; }
 
+from=()
+[ -z "$release" ] || from=(-DTASU_VERILATED_FROM="$(cd "$release" && pwd)")
 if [ ! -f "$build/CMakeCache.txt" ]; then
   CC=clang CXX=clang++ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS=-O1 \
-    -DTASU_SANITIZE=address,undefined -DTASU_FUZZ=ON -DTASU_RTL_CONFIGS=ci -DTASU_FUZZ_SECONDS="$seconds" >/dev/null
+    -DTASU_SANITIZE=address,undefined -DTASU_FUZZ=ON -DTASU_RTL_CONFIGS=ci -DTASU_FUZZ_SECONDS="$seconds" "${from[@]}" >/dev/null
 fi
 cmake --build "$build" -j2
 # halt_on_error: the first report fails the test. detect_leaks stays on.
