@@ -253,7 +253,7 @@ rm -f "$out/rows_failed" "$out/shared.done"
 for k in "${run[@]}"; do rm -f "$out/${names[$k]}.done"; done
 (shared_units || echo "control-and-vector-unit" >> "$out/rows_failed") &
 # The multiplier rows first: theirs are the longest jobs (ABC's SAT sweeping of the multipliers,
-# 3 to 5 minutes for each INT8 row at `ci`), so the short ternary rows fill the slots at the end.
+# 1.5 to 5 minutes for each INT8 row at `ci`), so the short ternary rows fill the slots at the end.
 order=()
 for k in "${run[@]}"; do if [ "${engs[$k]}" != TERNARY ]; then order+=("$k"); fi; done
 for k in "${run[@]}"; do if [ "${engs[$k]}" = TERNARY ]; then order+=("$k"); fi; done
