@@ -41,10 +41,10 @@ depth=$((wgtbufs * depth))
 
 # The rows, from tasu_arch.json's ppa_rows (index = tasu_ppa_row's Kind): name, engine, weight bits
 # (a LUT3 row stores a 5-bit code per group of three weights, the last group padded).
-names=(); engs=(); wbits=(); erow=(); reuse=()
+names=(); engs=(); wbits=(); erow=(); reuse=(); dots=()
 while read -r k n eng wb _ dot er ru; do
   [ "$dot" = LUT3 ] && wb=$(awk -v l="$lanes" 'BEGIN { printf "%.6g", int((l + 2) / 3) * 5 / l }')
-  names[k]=$n; engs[k]=$eng; wbits[k]=$wb; erow[k]=$er; reuse[k]=$ru
+  names[k]=$n; engs[k]=$eng; wbits[k]=$wb; erow[k]=$er; reuse[k]=$ru; dots[k]=$dot
 done < "$out/ppa_rows.txt"
 bf16_row=$(awk '$3 == "BF16" {print $2; exit}' "$out/ppa_rows.txt")
 mapfile -t rtl < <(bash "$root/scripts/rtl_files.sh" ppa_rows "$out")
@@ -83,18 +83,31 @@ gate_power() {
 
 # TASU_PPA_REPORT_ONLY=1 rewrites the report from the last run's logs.
 if [ -z "${TASU_PPA_REPORT_ONLY:-}" ]; then
-# One row: synthesis, gate-level activity, timing and power; the rows run TASU_PPA_JOBS at a
-# time (default 2, this machine's cores), each writing only its own files.
+# One row: synthesis, gate-level activity, timing and power. The rows of one dot product (a group:
+# the reuse rows beside the R = 1 row, the 1.6-bit store's beside the 2-bit one) run in turn in
+# one job, the groups TASU_PPA_JOBS at a time (default 2, this machine's cores), each row
+# writing only its own files.
+#   row K [LIBRARY]: LIBRARY (RTLIL), the mapped submodules of the group's rows before this one;
+#   a submodule of the same parameters (the same derived name: the dot product, the store, the
+#   activation register) is taken from it as mapped, not synthesized again, and this row's own
+#   are added to it. So a group's rows differ only in the logic that differs: ABC's result for
+#   the same module moves with the order of its cells (docs/ppa.md, "How stable the figures
+#   are"), by up to 1% between rows that share it, and an INT8 row's 32 multipliers cost ABC 1 to
+#   5 minutes each time they are mapped. A row run without its group's earlier rows
+#   (TASU_PPA_ROWS) maps its submodules itself.
 row() {
-  local k=$1 n=${names[$1]}
+  local k=$1 n=${names[$1]} libin=${2:-} libcmd=""
   echo "ppa: $n (Lanes $lanes, Depth $depth)"
+  [ -z "$libin" ] || libcmd="read_liberty -lib $lib; read_rtlil $libin"
   yosys -q -l "$out/$n.yosys.log" -p "
+    $libcmd
     read_verilog -sv ${rtl[*]}
     chparam -set Kind $k -set Lanes $lanes -set Depth $depth -set AccW $accw tasu_ppa_row
     synth -top tasu_ppa_row
     dfflibmap -liberty $lib
     abc -liberty $lib -D $((clock_ns * 1000))
     opt_clean
+    select =A:blackbox tasu_ppa_row %u %n; write_rtlil -selected $out/$n.modules.il; select -clear
     tee -q -o $out/$n.stat.txt stat -liberty $lib
     splitnets -ports
     opt_clean -purge
@@ -253,13 +266,30 @@ rm -f "$out/rows_failed" "$out/shared.done"
 for k in "${run[@]}"; do rm -f "$out/${names[$k]}.done"; done
 (shared_units || echo "control-and-vector-unit" >> "$out/rows_failed") &
 # The multiplier rows first: theirs are the longest jobs (ABC's SAT sweeping of the multipliers,
-# 1.5 to 5 minutes for each INT8 row at `ci`), so the short ternary rows fill the slots at the end.
+# 1 to 5 minutes for the INT8 group at `ci`), so the short ternary rows fill the slots at the end.
 order=()
 for k in "${run[@]}"; do if [ "${engs[$k]}" != TERNARY ]; then order+=("$k"); fi; done
 for k in "${run[@]}"; do if [ "${engs[$k]}" = TERNARY ]; then order+=("$k"); fi; done
+# A group's rows in turn (row, above), in that order, the R = 1 row first.
+groups=(); declare -A group_of=()
 for k in "${order[@]}"; do
+  key="${engs[$k]}-${dots[$k]}"
+  if [ -z "${group_of[$key]:-}" ]; then group_of[$key]=${#groups[@]}; groups+=("$k"); else groups[${group_of[$key]}]+=" $k"; fi
+done
+group() {
+  local k libin="" rc=0
+  for k in "$@"; do
+    rm -f "$out/${names[$k]}.modules.il"
+    row "$k" $libin || { echo "${names[$k]}" >> "$out/rows_failed"; rc=1; break; }   # the rest: no .done
+    libin=$out/${names[$k]}.modules.il
+  done
+  for k in "$@"; do rm -f "$out/${names[$k]}.modules.il"; done
+  return $rc
+}
+for g in "${groups[@]}"; do
   while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do wait -n || true; done
-  (row "$k" || echo "${names[$k]}" >> "$out/rows_failed") &
+  # shellcheck disable=SC2086  # a group is a list of row indices
+  group $g &
 done
 wait
 # A row whose synthesis or activity failed, or whose job died, fails the flow (OpenSTA's failures
