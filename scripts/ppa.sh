@@ -93,15 +93,16 @@ if [ -z "${TASU_PPA_REPORT_ONLY:-}" ]; then
 #   are added to it. So a group's rows differ only in the logic that differs: ABC's result for
 #   the same module moves with the order of its cells (docs/ppa.md, "How stable the figures
 #   are"), by up to 1% between rows that share it, and an INT8 row's 32 multipliers cost ABC 1 to
-#   5 minutes each time they are mapped. A row run without its group's earlier rows
-#   (TASU_PPA_ROWS) maps its submodules itself.
+#   5 minutes each time they are mapped. NAME.modules.il stays in the output directory for runs
+#   of some rows only (TASU_PPA_ROWS, below).
 row() {
-  local k=$1 n=${names[$1]} libin=${2:-} libcmd=""
+  local k=$1 n=${names[$1]} libin=${2:-} libcmd="" keep=""
   echo "ppa: $n (Lanes $lanes, Depth $depth)"
-  [ -z "$libin" ] || libcmd="read_liberty -lib $lib; read_rtlil $libin"
+  # -nooverwrite: a module without parameters (one name, mapped or not) keeps the mapped copy.
+  [ -z "$libin" ] || { libcmd="read_liberty -lib $lib; read_rtlil $libin"; keep=-nooverwrite; }
   yosys -q -l "$out/$n.yosys.log" -p "
     $libcmd
-    read_verilog -sv ${rtl[*]}
+    read_verilog -sv $keep ${rtl[*]}
     chparam -set Kind $k -set Lanes $lanes -set Depth $depth -set AccW $accw tasu_ppa_row
     synth -top tasu_ppa_row
     dfflibmap -liberty $lib
@@ -268,25 +269,29 @@ for k in "${run[@]}"; do rm -f "$out/${names[$k]}.done"; done
 # The multiplier rows first: theirs are the longest jobs (ABC's SAT sweeping of the multipliers,
 # 1 to 5 minutes for the INT8 group at `ci`), so the short ternary rows fill the slots at the end.
 order=()
-for k in "${run[@]}"; do if [ "${engs[$k]}" != TERNARY ]; then order+=("$k"); fi; done
-for k in "${run[@]}"; do if [ "${engs[$k]}" = TERNARY ]; then order+=("$k"); fi; done
-# A group's rows in turn (row, above), in that order, the R = 1 row first.
+for k in "${!names[@]}"; do if [ "${engs[$k]}" != TERNARY ]; then order+=("$k"); fi; done
+for k in "${!names[@]}"; do if [ "${engs[$k]}" = TERNARY ]; then order+=("$k"); fi; done
+# A group's rows in turn (row, above), in ppa_rows order: the R = 1 row, listed first, maps the
+# shared modules. A row left out by TASU_PPA_ROWS lends the group its NAME.modules.il of the last
+# run, as it lends its results to the report; a failed row lends nothing.
 groups=(); declare -A group_of=()
 for k in "${order[@]}"; do
   key="${engs[$k]}-${dots[$k]}"
   if [ -z "${group_of[$key]:-}" ]; then group_of[$key]=${#groups[@]}; groups+=("$k"); else groups[${group_of[$key]}]+=" $k"; fi
 done
 group() {
-  local k libin="" rc=0
+  local k il libin="" rc=0
   for k in "$@"; do
-    rm -f "$out/${names[$k]}.modules.il"
-    row "$k" $libin || { echo "${names[$k]}" >> "$out/rows_failed"; rc=1; break; }   # the rest: no .done
-    libin=$out/${names[$k]}.modules.il
+    il=$out/${names[$k]}.modules.il
+    if [[ " ${run[*]} " != *" $k "* ]]; then [ ! -s "$il" ] || libin=$il; continue; fi
+    rm -f "$il"
+    if row "$k" $libin; then libin=$il; else echo "${names[$k]}" >> "$out/rows_failed"; rc=1; fi
   done
-  for k in "$@"; do rm -f "$out/${names[$k]}.modules.il"; done
   return $rc
 }
 for g in "${groups[@]}"; do
+  todo=0; for k in $g; do [[ " ${run[*]} " != *" $k "* ]] || todo=1; done
+  [ "$todo" = 1 ] || continue
   while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do wait -n || true; done
   # shellcheck disable=SC2086  # a group is a list of row indices
   group $g &
