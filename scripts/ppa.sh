@@ -10,7 +10,8 @@
 #   usage: scripts/ppa.sh [CONFIG]        (default: default; Lanes and WDepth come from it)
 #   env:   TASU_PPA_DIR (output, default build/ppa-CONFIG), TASU_PPA_CLOCK_NS (default 10),
 #          TASU_SRAM_* (the SRAM model, below), TASU_PPA_REPORT_ONLY=1 (report from the last run),
-#          TASU_PPA_ROWS="name ..." (run only these rows, the others' results from the last run)
+#          TASU_PPA_ROWS="name ..." (run only these rows, the others' results and shared
+#          modules from the last run)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${TASU_BUILD_DIR:-$root/build}
@@ -92,7 +93,7 @@ if [ -z "${TASU_PPA_REPORT_ONLY:-}" ]; then
 #   activation register) is taken from it as mapped, not synthesized again, and this row's own
 #   are added to it. So a group's rows differ only in the logic that differs: ABC's result for
 #   the same module moves with the order of its cells (docs/ppa.md, "How stable the figures
-#   are"), by up to 1% between rows that share it, and an INT8 row's 32 multipliers cost ABC 1 to
+#   are"), by about 1% between rows that share it, and an INT8 row's 32 multipliers cost ABC 1 to
 #   5 minutes each time they are mapped. NAME.modules.il stays in the output directory for runs
 #   of some rows only (TASU_PPA_ROWS, below).
 row() {
@@ -279,18 +280,19 @@ for k in "${order[@]}"; do
   key="${engs[$k]}-${dots[$k]}"
   if [ -z "${group_of[$key]:-}" ]; then group_of[$key]=${#groups[@]}; groups+=("$k"); else groups[${group_of[$key]}]+=" $k"; fi
 done
+in_run() { [[ " ${run[*]} " == *" $1 "* ]]; }
 group() {
   local k il libin="" rc=0
   for k in "$@"; do
     il=$out/${names[$k]}.modules.il
-    if [[ " ${run[*]} " != *" $k "* ]]; then [ ! -s "$il" ] || libin=$il; continue; fi
+    if ! in_run "$k"; then [ ! -s "$il" ] || libin=$il; continue; fi
     rm -f "$il"
     if row "$k" $libin; then libin=$il; else echo "${names[$k]}" >> "$out/rows_failed"; rc=1; fi
   done
   return $rc
 }
 for g in "${groups[@]}"; do
-  todo=0; for k in $g; do [[ " ${run[*]} " != *" $k "* ]] || todo=1; done
+  todo=0; for k in $g; do ! in_run "$k" || todo=1; done
   [ "$todo" = 1 ] || continue
   while [ "$(jobs -rp | wc -l)" -ge "$jobs_max" ]; do wait -n || true; done
   # shellcheck disable=SC2086  # a group is a list of row indices
