@@ -3,6 +3,7 @@
 // replayed afterwards (timing.cpp).
 #include "functional/fmodel.h"
 
+#include "functional/dot_bf16.h"
 #include "functional/timing.h"
 
 #include "isa/wgt_format.h"
@@ -64,27 +65,6 @@ void dot_rows(const int8_t* w, size_t row_stride, const int8_t* a, size_t n, uin
     for (size_t i = 0; i < n; ++i) s += static_cast<int32_t>(wr[i]) * static_cast<int32_t>(a[i]);
     sums[r] = s;
   }
-}
-
-// One output of the BF16 baseline engine, in the RTL's order: per depth step, each tile's
-// Lanes products (exact in binary32) summed by a pairwise tree, the tiles added in order, and
-// the result added to the running sum (first step: to `base`, zero or the accumulated word).
-uint32_t bf16_dot(const uint16_t* w, const int8_t* a, uint32_t depth, uint32_t base, uint32_t tiles, uint32_t lanes) {
-  std::vector<vec::vf32> lvl(lanes);
-  vec::vf32 acc = base;
-  for (uint32_t d = 0; d < depth; ++d) {
-    vec::vf32 red = 0;
-    for (uint32_t t = 0; t < tiles; ++t) {
-      const size_t at = (size_t{d} * tiles + t) * lanes;
-      for (uint32_t l = 0; l < lanes; ++l)
-        lvl[l] = vec::mul(static_cast<vec::vf32>(w[at + l]) << 16, vec::from_int(a[at + l]));
-      for (uint32_t n = lanes; n > 1; n /= 2)
-        for (uint32_t i = 0; i < n / 2; ++i) lvl[i] = vec::add(lvl[2 * i], lvl[2 * i + 1]);
-      red = t == 0 ? lvl[0] : vec::add(red, lvl[0]);
-    }
-    acc = vec::add(acc, red);
-  }
-  return acc;
 }
 
 }  // namespace
@@ -394,7 +374,7 @@ void FunctionalModel::exec_matmul(const Op& op, Run& r) {
     int32_t* dst = out_.data() + o * cfg_.Rows;
     if (bf16) {
       for (uint32_t row = 0; row < cfg_.Rows; ++row)
-        dst[row] = static_cast<int32_t>(bf16_dot(wgt_bf16_.data() + buf_at + row * row_stride, act_.data() + a * K_,
+        dst[row] = static_cast<int32_t>(dot_bf16(wgt_bf16_.data() + buf_at + row * row_stride, act_.data() + a * K_,
                                                  m.depth, m.accumulate ? static_cast<uint32_t>(dst[row]) : 0u,
                                                  cfg_.Tiles, cfg_.Lanes));
       continue;

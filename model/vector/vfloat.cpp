@@ -9,7 +9,6 @@
 
 #include <cfloat>
 #include <cmath>
-#include <cstring>
 #include <stdexcept>
 
 namespace tasu::vec {
@@ -17,18 +16,6 @@ namespace {
 
 constexpr uint32_t kSign = 0x80000000u;
 constexpr uint32_t kMaxFinite = 0x7f7fffffu;
-
-float bits_to_float(uint32_t b) {
-  float f;
-  std::memcpy(&f, &b, 4);
-  return f;
-}
-
-uint32_t float_to_bits(float f) {
-  uint32_t b;
-  std::memcpy(&b, &f, 4);
-  return b;
-}
 
 // Reads an operand: subnormals count as zero (their sign is kept, it does not matter). The
 // pattern of infinities and NaNs (exponent field 255) never comes out of an arithmetic

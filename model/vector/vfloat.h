@@ -8,11 +8,24 @@
 // Saturation instead of infinity keeps a softmax or a norm finite even on pathological data.
 #pragma once
 #include <cstdint>
+#include <cstring>
 
 namespace tasu::vec {
 
 // The raw 32-bit pattern is the value; helpers convert to and from host floats for I/O only.
 using vf32 = uint32_t;
+
+// A host float and its bit pattern, unchanged (no flushing, any pattern).
+inline float bits_to_float(uint32_t b) {
+  float f;
+  std::memcpy(&f, &b, 4);
+  return f;
+}
+inline uint32_t float_to_bits(float f) {
+  uint32_t b;
+  std::memcpy(&b, &f, 4);
+  return b;
+}
 
 vf32 from_float(float f);  // subnormals flushed, NaN/inf rejected with std::invalid_argument
 float to_float(vf32 x);
