@@ -77,6 +77,8 @@ bool step_host(const uint16_t* w, const int8_t* a, uint32_t tiles, uint32_t lane
   return (bad | odd(acc)) == 0;
 }
 
+thread_local uint64_t exact_steps = 0;
+
 // Room for one tile's lanes: on the stack up to 64 (every configuration), else on the heap.
 template <typename T>
 struct Lanes {
@@ -97,11 +99,15 @@ uint32_t dot_bf16(const uint16_t* w, const int8_t* a, uint32_t depth, uint32_t b
     float f = host_operand(acc);
     if (step_host(w + at, a + at, tiles, lanes, f, host_x.data(), host_y.data()))
       acc = vec::float_to_bits(f);
-    else
+    else {
       acc = step_exact(w + at, a + at, tiles, lanes, acc, exact_lvl.data());
+      ++exact_steps;
+    }
   }
   return acc;
 }
+
+uint64_t dot_bf16_exact_steps() { return exact_steps; }
 
 uint32_t dot_bf16_exact(const uint16_t* w, const int8_t* a, uint32_t depth, uint32_t base, uint32_t tiles,
                         uint32_t lanes) {

@@ -103,7 +103,8 @@ package tasu_vu_float_pkg;
     else                           fadd = {hi_op[31], 8'(exp_u + 11'sd127), mant_r[22:0]};
   endfunction
 
-  // float -> int: rounds half to even or floors, saturating to int32.
+  // float -> int: rounds half to even or floors, saturating to int32; a subnormal input reads as
+  // zero (as in every function here).
   function automatic logic [31:0] f2i(input logic [31:0] a, input logic floor_mode);
     /*verilator no_inline_task*/
     logic signed [9:0] e;

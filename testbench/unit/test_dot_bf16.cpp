@@ -70,6 +70,26 @@ TEST(DotBf16, HostPathGivesTheExactBitsOnEveryFamily) {
   }
 }
 
+// A host path that always gave up would still give the right bits: the layers' own weights
+// (ternary values, integer sums) and ordinary values must stay on it, with a zero or normal
+// base, and only the edges may leave it.
+TEST(DotBf16, LayerWeightsStayOnTheHostPath) {
+  std::mt19937 rng(11);
+  const uint32_t tiles = 16, lanes = 32, depth = 5, n = depth * tiles * lanes;
+  for (int family : {0, 4, 3}) {
+    const uint64_t before = dot_bf16_exact_steps();
+    for (int i = 0; i < 200; ++i) {
+      Case c = make_case(rng, n, family);
+      c.base = i % 2 ? 0u : 0x4b000000u;  // +0, 2^23
+      ASSERT_EQ(dot_bf16(c.w.data(), c.a.data(), depth, c.base, tiles, lanes),
+                dot_bf16_exact(c.w.data(), c.a.data(), depth, c.base, tiles, lanes));
+    }
+    const uint64_t exact = dot_bf16_exact_steps() - before;
+    if (family == 3) EXPECT_GT(exact, 0u) << "products near FLT_MAX overflow on the host";
+    else EXPECT_EQ(exact, 0u) << "family " << family << " left the host path";
+  }
+}
+
 // The shapes the engines use, and lane counts that are not a power of two (the same pairing).
 TEST(DotBf16, EveryShape) {
   std::mt19937 rng(7);
