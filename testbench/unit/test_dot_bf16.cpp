@@ -3,7 +3,6 @@
 // the vector unit part (overflow, sums below 2^-126, subnormal and exponent-255 patterns).
 #include <gtest/gtest.h>
 
-#include <cstring>
 #include <random>
 #include <vector>
 
