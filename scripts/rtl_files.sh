@@ -32,14 +32,33 @@ if [ "${1:-}" = "--unlisted" ]; then
   (cd "$root/rtl" && find . -name '*.sv' | sed 's|^\./||' | sort) | comm -23 - <(echo "$listed")
   exit 0
 fi
-[ $# -eq 2 ] || { echo "usage: rtl_files.sh SET GENERATED_DIR | --unlisted" >&2; exit 2; }
+# Options, for a Verilator -f file (tasu_verilate's FILESET): --out FILE writes the list there
+# (always: the build rule that calls it runs when filesets.txt is newer), --first FILE puts FILE
+# before the set (the lint waivers, which Verilator applies only to files read after them),
+# --replace FROM TO names TO in FROM's place.
+usage() { echo "usage: rtl_files.sh SET GENERATED_DIR [--out FILE] [--first FILE] [--replace FROM TO] | --unlisted" >&2; exit 2; }
+[ $# -ge 2 ] || usage
 set_name=$1 gen=$2
+shift 2
+out="" first="" from="" to=""
+while [ $# -gt 0 ]; do
+  case $1 in
+    --out) [ $# -ge 2 ] || usage; out=$2; shift 2 ;;
+    --first) [ $# -ge 2 ] || usage; first=$2; shift 2 ;;
+    --replace) [ $# -ge 3 ] || usage; from=$2 to=$3; shift 3 ;;
+    *) usage ;;
+  esac
+done
 lines=$(expand "$set_name")
-echo "$lines" | while IFS= read -r f; do
+list=$(echo "$lines" | while IFS= read -r f; do
   case $f in
     gen:*) echo "$gen/${f#gen:}" ;;
     *)
       [ -f "$root/rtl/$f" ] || { echo "rtl_files: $f (set [$set_name]) does not exist" >&2; exit 2; }
-      echo "$root/rtl/$f" ;;
+      p="$root/rtl/$f"
+      if [ -n "$from" ] && [ "$p" = "$from" ]; then p=$to; fi
+      echo "$p" ;;
   esac
-done
+done)
+if [ -n "$first" ]; then list=$(printf '%s\n%s' "$first" "$list"); fi
+if [ -n "$out" ]; then echo "$list" > "$out"; else echo "$list"; fi
