@@ -33,7 +33,8 @@ if [ "${1:-}" = "--unlisted" ]; then
   exit 0
 fi
 # Options, for a Verilator -f file (tasu_verilate's FILESET): --out FILE writes the list there
-# (always: the build rule that calls it runs when filesets.txt is newer), --first FILE puts FILE
+# when it differs from what FILE holds (the build rule is restat: an edit of filesets.txt that
+# leaves a set's list alone re-runs no Verilator), --first FILE puts FILE
 # before the set (the lint waivers, which Verilator applies only to files read after them),
 # --replace FROM TO names TO in FROM's place.
 usage() { echo "usage: rtl_files.sh SET GENERATED_DIR [--out FILE] [--first FILE] [--replace FROM TO] | --unlisted" >&2; exit 2; }
@@ -61,4 +62,5 @@ list=$(echo "$lines" | while IFS= read -r f; do
   esac
 done)
 if [ -n "$first" ]; then list=$(printf '%s\n%s' "$first" "$list"); fi
-if [ -n "$out" ]; then echo "$list" > "$out"; else echo "$list"; fi
+if [ -z "$out" ]; then echo "$list"
+elif [ "$(cat "$out" 2>/dev/null)" != "$list" ]; then echo "$list" > "$out"; fi
