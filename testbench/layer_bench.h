@@ -71,6 +71,15 @@ inline std::vector<vec::vf32> random_hidden(int64_t tokens, int64_t hidden, uint
 // Prefill of P tokens then `decode` single tokens through `layers` layers on dev; every layer
 // output equals the exact layer model's bit for bit. Returns each step's cycles. `seed` varies the weights
 // and inputs (the random regression's cases).
+// The programs' DRAM traffic (the device's byte counters) covers the roofline's compulsory
+// bytes, and the memory moves at most MemBytesPerCycle a cycle: the traffic floor that `tasu
+// run` prints lies between the DRAM bound and the cycles.
+inline void expect_traffic_floor(rt::Device& dev, const codegen::StepStats& st, int64_t step) {
+  const double traffic = static_cast<double>(st.counters.rd_bytes + st.counters.wr_bytes) / dev.config().MemBytesPerCycle;
+  EXPECT_GE(traffic + 1e-9, st.roofline.dram) << "step " << step;
+  EXPECT_LE(traffic, static_cast<double>(st.counters.cycles)) << "step " << step;
+}
+
 inline std::vector<uint64_t> expect_layers_bit_exact(rt::Device& dev, const layer::LayerShape& s, int n_layers, int64_t P,
                                                      int64_t decode, uint32_t seed = 0) {
   std::vector<layer::LayerParams> params;
@@ -98,6 +107,7 @@ inline std::vector<uint64_t> expect_layers_bit_exact(rt::Device& dev, const laye
       EXPECT_LE(st.roofline.bound, static_cast<double>(st.counters.cycles)) << "step " << step;
       EXPECT_GE(st.roofline.bound, std::max({st.roofline.dram, st.roofline.engine, st.roofline.vector}) /
                                        static_cast<double>(st.programs) - 1e-9);
+      expect_traffic_floor(dev, st, step);
     }
     for (int i = 0; i < n_layers; ++i) {
       const layer::LayerOutputs ref = layer::accel_layer_forward(params[static_cast<size_t>(i)], x, n, caches[static_cast<size_t>(i)]);
@@ -155,7 +165,10 @@ inline std::vector<uint64_t> expect_batch_bit_exact(rt::Device& dev, const layer
     std::printf("%s batched step %lld of %lld sequences: %llu cycles, %llu instructions\n", dev.backend().c_str(),
                 static_cast<long long>(step), static_cast<long long>(sequences),
                 static_cast<unsigned long long>(st.counters.cycles), static_cast<unsigned long long>(st.insns));
-    if (dev.backend() == "rtl") EXPECT_LE(st.roofline.bound, static_cast<double>(st.counters.cycles)) << "step " << step;
+    if (dev.backend() == "rtl") {
+      EXPECT_LE(st.roofline.bound, static_cast<double>(st.counters.cycles)) << "step " << step;
+      expect_traffic_floor(dev, st, step);
+    }
     for (int64_t q = 0; q < sequences; ++q) {
       const auto at = static_cast<std::ptrdiff_t>(q * H);
       std::vector<vec::vf32> xq(x.begin() + at, x.begin() + at + H);
