@@ -68,9 +68,6 @@ inline std::vector<vec::vf32> random_hidden(int64_t tokens, int64_t hidden, uint
   return x;
 }
 
-// Prefill of P tokens then `decode` single tokens through `layers` layers on dev; every layer
-// output equals the exact layer model's bit for bit. Returns each step's cycles. `seed` varies the weights
-// and inputs (the random regression's cases).
 // The programs' DRAM traffic (the device's byte counters) covers the roofline's compulsory
 // bytes, and the memory moves at most MemBytesPerCycle a cycle: the traffic floor that `tasu
 // run` prints lies between the DRAM bound and the cycles.
@@ -80,6 +77,9 @@ inline void expect_traffic_floor(rt::Device& dev, const codegen::StepStats& st, 
   EXPECT_LE(traffic, static_cast<double>(st.counters.cycles)) << "step " << step;
 }
 
+// Prefill of P tokens then `decode` single tokens through `layers` layers on dev; every layer
+// output equals the exact layer model's bit for bit. Returns each step's cycles. `seed` varies the weights
+// and inputs (the random regression's cases).
 inline std::vector<uint64_t> expect_layers_bit_exact(rt::Device& dev, const layer::LayerShape& s, int n_layers, int64_t P,
                                                      int64_t decode, uint32_t seed = 0) {
   std::vector<layer::LayerParams> params;

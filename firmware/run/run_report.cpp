@@ -266,15 +266,17 @@ void print_report(const RunResult& r, const ReportOptions& o, const RefCheck* re
   fmt::print("                           (bounds: DRAM {:.0f}, engine {:.0f}, vector unit {:.0f} cycles over the run)\n",
              d.run.roof.dram, d.run.roof.engine, d.run.roof.vector);
   // The programs' own DRAM traffic: the floor of any order of these instructions.
-  auto over = [](const PhaseRoof& p) { return p.roof.dram > 0 ? p.traffic / p.roof.dram : 0.0; };
-  fmt::print("  DRAM traffic floor     : prefill {:.0f} cycles ({:.2f}x its DRAM bound), achieved {:.1f}%", d.prefill.traffic,
-             over(d.prefill), 100 * d.prefill.traffic_share());
-  if (r.decode > 0)
-    fmt::print("; decode {:.0f} per step ({:.2f}x), achieved {:.1f}%", d.decode.traffic / static_cast<double>(r.decode),
-               over(d.decode), 100 * d.decode.traffic_share());
-  fmt::print("; whole run {:.0f} ({:.2f}x), achieved {:.1f}%\n", d.run.traffic, over(d.run), 100 * d.run.traffic_share());
-  fmt::print("                           (the bytes the programs move over the bandwidth: no order of their\n"
-             "                           instructions runs faster; docs/performance.md)\n");
+  if (r.dram_bytes_per_cycle) {
+    auto over = [](const PhaseRoof& p) { return p.roof.dram > 0 ? p.traffic / p.roof.dram : 0.0; };
+    fmt::print("  DRAM traffic floor     : prefill {:.0f} cycles ({:.2f}x its DRAM bound), achieved {:.1f}%",
+               d.prefill.traffic, over(d.prefill), 100 * d.prefill.traffic_share());
+    if (r.decode > 0)
+      fmt::print("; decode {:.0f} per step ({:.2f}x), achieved {:.1f}%", d.decode.traffic / static_cast<double>(r.decode),
+                 over(d.decode), 100 * d.decode.traffic_share());
+    fmt::print("; whole run {:.0f} ({:.2f}x), achieved {:.1f}%\n", d.run.traffic, over(d.run), 100 * d.run.traffic_share());
+    fmt::print("                           (the bytes the programs move over the bandwidth: no order of their\n"
+               "                           instructions runs faster; docs/performance.md)\n");
+  }
   fmt::print("  busy cycles by unit    : engine {} ({:.1f}%), vector unit {} ({:.1f}%), load DMA {} ({:.1f}%), "
              "store DMA {} ({:.1f}%)\n",
              c.ex_busy, pct(c.ex_busy, c.cycles), c.vu_busy, pct(c.vu_busy, c.cycles), c.ld_busy, pct(c.ld_busy, c.cycles),
