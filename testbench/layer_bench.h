@@ -70,11 +70,16 @@ inline std::vector<vec::vf32> random_hidden(int64_t tokens, int64_t hidden, uint
 
 // The programs' DRAM traffic (the device's byte counters) covers the roofline's compulsory
 // bytes, and the memory moves at most MemBytesPerCycle a cycle: the traffic floor that `tasu
-// run` prints lies between the DRAM bound and the cycles.
+// run` prints lies between the DRAM bound and the cycles. The bytes by kind, counted from the
+// programs and the runner's placement, are the counters' bytes exactly, none unaccounted for.
 inline void expect_traffic_floor(rt::Device& dev, const codegen::StepStats& st, int64_t step) {
-  const double traffic = static_cast<double>(st.counters.rd_bytes + st.counters.wr_bytes) / dev.config().MemBytesPerCycle;
+  const uint64_t bytes = st.counters.rd_bytes + st.counters.wr_bytes;
+  const double traffic = static_cast<double>(bytes) / dev.config().MemBytesPerCycle;
   EXPECT_GE(traffic + 1e-9, st.roofline.dram) << "step " << step;
   EXPECT_LE(traffic, static_cast<double>(st.counters.cycles)) << "step " << step;
+  EXPECT_EQ(st.traffic.total(), bytes) << "step " << step;
+  EXPECT_EQ(st.traffic.bytes[codegen::Traffic::kOther], 0u) << "step " << step;
+  EXPECT_GT(st.traffic.bytes[codegen::Traffic::kWeights], 0u) << "step " << step;
 }
 
 // Prefill of P tokens then `decode` single tokens through `layers` layers on dev; every layer

@@ -22,6 +22,23 @@ Roofline& Roofline::operator+=(const Roofline& o) {
   return *this;
 }
 
+Traffic& Traffic::operator+=(const Traffic& o) {
+  for (int k = 0; k < kKinds; ++k) bytes[k] += o.bytes[k];
+  return *this;
+}
+
+uint64_t Traffic::total() const {
+  uint64_t t = 0;
+  for (uint64_t b : bytes) t += b;
+  return t;
+}
+
+const char* Traffic::name(int kind) {
+  static const char* names[kKinds] = {"weights",       "constants",    "kv_cache", "hidden", "activations",
+                                      "block_outputs", "instructions", "other"};
+  return names[kind];
+}
+
 const char* Roofline::kind() const {
   static const char* names[3] = {"DRAM", "engine", "vector unit"};
   return names[std::max_element(by_kind, by_kind + 3) - by_kind];
@@ -101,10 +118,15 @@ DeviceLayers::DeviceLayers(rt::Device& dev, std::vector<const layer::LayerParams
   // A context that cannot fit is refused here, before any program has run.
   check_context_fits(cfg, *layers.front(), max_positions);
   dev_.free_all();
-  auto put = [&](const std::vector<uint8_t>& bytes) {
+  Placed* placing = nullptr;
+  auto region = [&](uint64_t at, uint64_t bytes, Traffic::Kind kind) {
+    placing->regions.push_back({at, at + bytes, kind});
+    return static_cast<uint32_t>(at);
+  };
+  auto put = [&](const std::vector<uint8_t>& bytes, Traffic::Kind kind = Traffic::kWeights) {
     const auto at = static_cast<uint32_t>(dev_.alloc(bytes.size()));
     dev_.write(at, bytes.data(), bytes.size());
-    return at;
+    return region(at, bytes.size(), kind);
   };
   const uint64_t sh = vector_bytes(cfg, s.hidden), si = vector_bytes(cfg, s.intermediate);
   const uint64_t kv = static_cast<uint64_t>(max_positions) * s.kv_heads * s.head_dim * 4;
@@ -115,7 +137,8 @@ DeviceLayers::DeviceLayers(rt::Device& dev, std::vector<const layer::LayerParams
     PackedLayer own;
     if (packed.empty()) own = pack_layer(cfg, *p);
     const PackedLayer& pk = packed.empty() ? own : *packed[i];
-    Placed pl{p, {}, {}, {}};
+    Placed pl{p, {}, {}, {}, {}};
+    placing = &pl;
     pl.a.wq = put(pk.wq);
     pl.a.wk = put(pk.wk);
     pl.a.wv = put(pk.wv);
@@ -123,11 +146,11 @@ DeviceLayers::DeviceLayers(rt::Device& dev, std::vector<const layer::LayerParams
     pl.a.wgate = put(pk.wgate);
     pl.a.wup = put(pk.wup);
     pl.a.wdown = put(pk.wdown);
-    pl.a.consts = put(pk.consts);
+    pl.a.consts = put(pk.consts, Traffic::kConstants);
     const_bytes_ = pk.consts.size();
     for (int64_t q = 0; q < sequences; ++q) {
-      pl.kcache.push_back(static_cast<uint32_t>(dev_.alloc(kv)));
-      pl.vcache.push_back(static_cast<uint32_t>(dev_.alloc(kv)));
+      pl.kcache.push_back(region(dev_.alloc(kv), kv, Traffic::kKvCache));
+      pl.vcache.push_back(region(dev_.alloc(kv), kv, Traffic::kKvCache));
     }
     pl.a.kcache = pl.kcache.front();
     pl.a.vcache = pl.vcache.front();
@@ -135,18 +158,40 @@ DeviceLayers::DeviceLayers(rt::Device& dev, std::vector<const layer::LayerParams
   }
   // Activations for one chunk; layer i + 1 reads layer i's output where it was written.
   const auto c = static_cast<uint64_t>(chunk_);
-  auto buf = [&](uint64_t row) { return static_cast<uint32_t>(dev_.alloc(c * row)); };
-  uint32_t x = buf(sh);
+  auto buf = [&](uint64_t row, Traffic::Kind kind) { return region(dev_.alloc(c * row), c * row, kind); };
+  uint32_t x = static_cast<uint32_t>(dev_.alloc(c * sh));
   for (Placed& pl : layers_) {
-    pl.a.x_in = x;
-    pl.a.q = buf(sh);
-    pl.a.attn_out = buf(sh);
-    pl.a.x1 = buf(sh);
-    pl.a.mlp_act = buf(si);
-    pl.a.mlp_out = buf(sh);
-    pl.a.x_out = buf(sh);
+    placing = &pl;
+    pl.a.x_in = region(x, c * sh, Traffic::kHidden);
+    pl.a.q = buf(sh, Traffic::kActivations);
+    pl.a.attn_out = buf(sh, Traffic::kBlockOutputs);
+    pl.a.x1 = buf(sh, Traffic::kActivations);
+    pl.a.mlp_act = buf(si, Traffic::kActivations);
+    pl.a.mlp_out = buf(sh, Traffic::kBlockOutputs);
+    pl.a.x_out = buf(sh, Traffic::kHidden);
     x = pl.a.x_out;
   }
+}
+
+// Each transfer's bytes go to the region its first and last bytes lie in (kOther when none
+// holds both); the fetch reads the program in whole bus beats, as energy::count_events counts.
+Traffic DeviceLayers::program_traffic(const arch::Config& cfg, const std::vector<isa::Insn>& prog,
+                                      const std::vector<Region>& regions) {
+  Traffic t;
+  const uint64_t bus = cfg.BusBytes;
+  t.bytes[Traffic::kInstructions] = (prog.size() * arch::kInsnBytes + bus - 1) / bus * bus;
+  for (const isa::Insn& x : prog) {
+    if (x.opcode() != arch::Opcode::LOAD && x.opcode() != arch::Opcode::STORE) continue;
+    const isa::Transfer tr = isa::transfer_of(x);
+    const uint64_t row_bytes = uint64_t{tr.row_beats} * bus;
+    if (tr.rows == 0 || row_bytes == 0) continue;
+    const uint64_t first = tr.dram_addr, last = tr.dram_addr + uint64_t{tr.rows - 1} * tr.dram_stride + row_bytes;
+    Traffic::Kind kind = Traffic::kOther;
+    for (const Region& r : regions)
+      if (first >= r.begin && last <= r.end) kind = r.kind;
+    t.bytes[kind] += uint64_t{tr.rows} * row_bytes;
+  }
+  return t;
 }
 
 uint64_t DeviceLayers::kv_cache_bytes() const {
@@ -229,6 +274,7 @@ std::vector<LayerStepOutputs> DeviceLayers::run(const std::vector<layer::vf32>& 
       stats.insns += prog.size();
       stats.roofline += program_roofline(cfg, *pl.p, prog, slots, const_bytes_);
       stats.events += energy::count_events(cfg, prog);
+      stats.traffic += program_traffic(cfg, prog, pl.regions);
       std::vector<rt::TraceEvent> events = dev_.take_timeline();
       if (!events.empty()) stats.timelines.push_back({prog, std::move(events), dev_.counters().cycles});
       read_rows(pl.a.attn_out, c0, n, outs[li].attn_out);

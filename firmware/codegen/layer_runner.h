@@ -43,11 +43,25 @@ struct ProgramTimeline {
   uint64_t cycles = 0;
 };
 
+// The DRAM bytes a step's programs move, by what they move: where each LOAD and STORE points
+// in the runner's placement, and the instructions fetched. The DRAM bound counts the weights,
+// the constants, the caches and the hidden states once; whatever the programs move beyond that
+// (the hidden state read again for the residual, the activations stored and read back, the
+// block outputs kept for the checks, instructions) is their excess traffic.
+struct Traffic {
+  enum Kind { kWeights, kConstants, kKvCache, kHidden, kActivations, kBlockOutputs, kInstructions, kOther, kKinds };
+  uint64_t bytes[kKinds] = {};
+  Traffic& operator+=(const Traffic& o);
+  uint64_t total() const;
+  static const char* name(int kind);  // a JSON key and a label
+};
+
 // Device counters summed over the programs of a step, plus program sizes and the roofline.
 struct StepStats {
   rt::Counters counters;
   uint64_t programs = 0, insns = 0;
   Roofline roofline;
+  Traffic traffic;
   energy::Events events;  // what the programs did, for the energy model
   std::vector<ProgramTimeline> timelines;  // one per program, when the device records them
 };
@@ -84,11 +98,18 @@ class DeviceLayers {
   uint64_t kv_cache_bytes() const;  // all layers and sequences, for max_positions
 
  private:
+  struct Region {
+    uint64_t begin, end;
+    Traffic::Kind kind;
+  };
   struct Placed {
     const layer::LayerParams* p;
     LayerAddrs a;
     std::vector<uint32_t> kcache, vcache;  // per sequence
+    std::vector<Region> regions;           // what each of its DRAM spans holds (Traffic)
   };
+  static Traffic program_traffic(const arch::Config& cfg, const std::vector<isa::Insn>& prog,
+                                 const std::vector<Region>& regions);
   // Token t of x belongs to sequence seqs[t].
   std::vector<LayerStepOutputs> run(const std::vector<layer::vf32>& x, const std::vector<int64_t>& seqs,
                                     StepStats& stats, const std::function<void(int64_t, int64_t)>& progress);

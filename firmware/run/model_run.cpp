@@ -340,6 +340,7 @@ RunResult run_model(const ModelSource& model, const RunSpec& spec, const Progres
         ph.insns += stats.insns;
         ph.roofline += stats.roofline;
         ph.events += stats.events;
+        ph.traffic += stats.traffic;
         for (const codegen::ProgramTimeline& pt : stats.timelines)
           append_timeline(r, pt, L, B == 1 || batched ? w.name : fmt::format("{} sequence {}", w.name, q0));
 

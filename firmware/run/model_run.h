@@ -53,6 +53,7 @@ struct PhaseResult {
   double device_seconds = 0;  // host time simulating it (cycles per second of the simulator)
   codegen::Roofline roofline;  // its programs' bounds (docs/performance.md)
   energy::Events events;       // what its programs did (docs/energy.md)
+  codegen::Traffic traffic;    // its programs' DRAM bytes by what they move
 };
 
 struct LayerResult {

@@ -42,6 +42,18 @@ json roofline_json(const codegen::Roofline& r) {
           {"engine_bound_cycles", r.by_kind[1]}, {"vector_bound_cycles", r.by_kind[2]}};
 }
 
+json traffic_json(const codegen::Traffic& t) {
+  json j;
+  for (int k = 0; k < codegen::Traffic::kKinds; ++k) j[codegen::Traffic::name(k)] = t.bytes[k];
+  return j;
+}
+
+codegen::Traffic traffic_from(const json& j) {
+  codegen::Traffic t;
+  for (int k = 0; k < codegen::Traffic::kKinds; ++k) t.bytes[k] = j.at(codegen::Traffic::name(k)).get<uint64_t>();
+  return t;
+}
+
 codegen::Roofline roofline_from(const json& j) {
   codegen::Roofline r;
   r.dram = j.at("dram_cycles").get<double>();
@@ -64,6 +76,7 @@ struct PhaseRoof {
   uint64_t cycles = 0;
   rt::Counters counters;
   energy::Events events;
+  codegen::Traffic by_kind;  // the DRAM bytes by what they move
   double traffic = 0;
   double share() const { return cycles ? roof.bound / static_cast<double>(cycles) : 0.0; }
   double traffic_share() const { return cycles ? traffic / static_cast<double>(cycles) : 0.0; }
@@ -78,6 +91,7 @@ PhaseRoof phase_roof(const RunResult& r, Pick pick) {
         p.cycles += ph.counters.cycles;
         p.counters += ph.counters;
         p.events += ph.events;
+        p.by_kind += ph.traffic;
       }
   if (r.dram_bytes_per_cycle)
     p.traffic = static_cast<double>(p.counters.rd_bytes + p.counters.wr_bytes) / r.dram_bytes_per_cycle;
@@ -276,6 +290,21 @@ void print_report(const RunResult& r, const ReportOptions& o, const RefCheck* re
     fmt::print("; whole run {:.0f} ({:.2f}x), achieved {:.1f}%\n", d.run.traffic, over(d.run), 100 * d.run.traffic_share());
     fmt::print("                           (the bytes the programs move over the bandwidth: no order of their\n"
                "                           instructions runs faster; docs/performance.md)\n");
+    // What the bytes are, as shares of each part's traffic floor.
+    auto kinds = [&](const char* label, const PhaseRoof& p) {
+      if (!p.by_kind.total()) return;
+      fmt::print("  DRAM bytes, {:<11}:", label);
+      const char* sep = "";
+      for (int k = 0; k < codegen::Traffic::kKinds; ++k) {
+        if (k == codegen::Traffic::kOther && !p.by_kind.bytes[k]) continue;
+        fmt::print("{} {} {:.1f}%", sep, codegen::Traffic::name(k),
+                   100.0 * static_cast<double>(p.by_kind.bytes[k]) / static_cast<double>(p.by_kind.total()));
+        sep = ",";
+      }
+      fmt::print("\n");
+    };
+    kinds("prefill", d.prefill);
+    if (r.decode > 0) kinds("decode", d.decode);
   }
   fmt::print("  busy cycles by unit    : engine {} ({:.1f}%), vector unit {} ({:.1f}%), load DMA {} ({:.1f}%), "
              "store DMA {} ({:.1f}%)\n",
@@ -396,6 +425,7 @@ json report_json(const RunResult& r, const ReportOptions& o, const RefCheck* ref
       x["achieved"] = p.share();
       x["traffic_cycles"] = p.traffic;
       x["traffic_achieved"] = p.traffic_share();
+      x["traffic_bytes"] = traffic_json(p.by_kind);
       return x;
     };
     j["roofline"] = {{"prefill", part(d.prefill)}, {"decode", part(d.decode)}, {"run", part(d.run)}};
@@ -416,7 +446,8 @@ json report_json(const RunResult& r, const ReportOptions& o, const RefCheck* ref
     for (const auto& p : l.phases)
       phases.push_back({{"name", p.name}, {"tokens", p.tokens}, {"programs", p.programs}, {"insns", p.insns},
                         {"device_seconds", p.device_seconds}, {"counters", counters_json(p.counters)},
-                        {"roofline", roofline_json(p.roofline)}, {"events", energy::events_json(p.events)}});
+                        {"roofline", roofline_json(p.roofline)}, {"events", energy::events_json(p.events)},
+                        {"traffic", traffic_json(p.traffic)}});
     jl["phases"] = phases;
     layers.push_back(jl);
   }
@@ -521,6 +552,7 @@ RunResult result_from_json(const json& j, const std::string& source, ReportOptio
         p.roofline = roofline_from(jp.at("roofline"));
         p.counters = counters_from(jp.at("counters"));
         p.events = energy::events_from_json(jp.at("events"));
+        if (jp.contains("traffic")) p.traffic = traffic_from(jp.at("traffic"));  // reports before session 28 lack it
         l.phases.push_back(p);
       }
       r.layers.push_back(l);
