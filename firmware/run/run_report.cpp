@@ -291,8 +291,10 @@ void print_report(const RunResult& r, const ReportOptions& o, const RefCheck* re
     fmt::print("                           (the bytes the programs move over the bandwidth: no order of their\n"
                "                           instructions runs faster; docs/performance.md)\n");
     // What the bytes are, as shares of each part's traffic floor.
+    // Left out where the kinds do not cover the counters' bytes (a merge with a report from
+    // before session 28, which has no kinds).
     auto kinds = [&](const char* label, const PhaseRoof& p) {
-      if (!p.by_kind.total()) return;
+      if (!p.by_kind.total() || p.by_kind.total() != p.counters.rd_bytes + p.counters.wr_bytes) return;
       fmt::print("  DRAM bytes, {:<11}:", label);
       const char* sep = "";
       for (int k = 0; k < codegen::Traffic::kKinds; ++k) {
