@@ -178,18 +178,17 @@ DeviceLayers::DeviceLayers(rt::Device& dev, std::vector<const layer::LayerParams
 Traffic DeviceLayers::program_traffic(const arch::Config& cfg, const std::vector<isa::Insn>& prog,
                                       const std::vector<Region>& regions) {
   Traffic t;
-  const uint64_t bus = cfg.BusBytes;
-  t.bytes[Traffic::kInstructions] = (prog.size() * arch::kInsnBytes + bus - 1) / bus * bus;
+  t.bytes[Traffic::kInstructions] = isa::fetch_bytes(prog.size(), cfg.BusBytes);
   for (const isa::Insn& x : prog) {
     if (x.opcode() != arch::Opcode::LOAD && x.opcode() != arch::Opcode::STORE) continue;
     const isa::Transfer tr = isa::transfer_of(x);
-    const uint64_t row_bytes = uint64_t{tr.row_beats} * bus;
-    if (tr.rows == 0 || row_bytes == 0) continue;
-    const uint64_t first = tr.dram_addr, last = tr.dram_addr + uint64_t{tr.rows - 1} * tr.dram_stride + row_bytes;
+    if (tr.bytes(cfg.BusBytes) == 0) continue;
+    const uint64_t first = tr.dram_addr,
+                   last = tr.dram_addr + uint64_t{tr.rows - 1} * tr.dram_stride + uint64_t{tr.row_beats} * cfg.BusBytes;
     Traffic::Kind kind = Traffic::kOther;
     for (const Region& r : regions)
       if (first >= r.begin && last <= r.end) kind = r.kind;
-    t.bytes[kind] += uint64_t{tr.rows} * row_bytes;
+    t.bytes[kind] += tr.bytes(cfg.BusBytes);
   }
   return t;
 }

@@ -110,7 +110,13 @@ inline void set_deps(Insn& x, Deps d) {
 // A 2-D transfer between DRAM and an on-chip buffer, in bus beats.
 struct Transfer {
   uint32_t sram_beat = 0, dram_addr = 0, rows = 1, row_beats = 0, dram_stride = 0;
+  uint64_t bytes(uint32_t bus_bytes) const { return uint64_t{rows} * row_beats * bus_bytes; }
 };
+
+// The DRAM bytes the command processor reads to fetch a program of n instructions: whole beats.
+inline uint64_t fetch_bytes(size_t n, uint32_t bus_bytes) {
+  return (uint64_t{n} * arch::kInsnBytes + bus_bytes - 1) / bus_bytes * bus_bytes;
+}
 
 inline Insn make_load(arch::LoadDst dst, const Transfer& t, Deps d = {}) {
   Insn x = make(arch::Opcode::LOAD, d);

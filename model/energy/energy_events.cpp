@@ -49,13 +49,12 @@ Events count_events(const arch::Config& cfg, const std::vector<isa::Insn>& progr
   using arch::VectorKind;
   constexpr uint64_t L = arch::kVectorLanes, kWord = 32, kRowBits = L * kWord;
   Events e;
-  const uint64_t bus = cfg.BusBytes;
-  e.dram_rd_bytes = (program.size() * arch::kInsnBytes + bus - 1) / bus * bus;
+  e.dram_rd_bytes = isa::fetch_bytes(program.size(), cfg.BusBytes);
   for (const isa::Insn& x : program) {
     switch (x.opcode()) {
       case arch::Opcode::LOAD: {
         const isa::Transfer t = isa::transfer_of(x);
-        const uint64_t bytes = uint64_t{t.rows} * t.row_beats * bus;
+        const uint64_t bytes = t.bytes(cfg.BusBytes);
         e.dram_rd_bytes += bytes;
         const auto dst = static_cast<arch::LoadDst>(x.get(arch::field::dst));
         (dst == arch::LoadDst::WGT ? e.wgt_wr_bits : dst == arch::LoadDst::ACT ? e.act_wr_bits : e.vsp_wr_bits) += 8 * bytes;
@@ -63,7 +62,7 @@ Events count_events(const arch::Config& cfg, const std::vector<isa::Insn>& progr
       }
       case arch::Opcode::STORE: {
         const isa::Transfer t = isa::transfer_of(x);
-        const uint64_t bytes = uint64_t{t.rows} * t.row_beats * bus;
+        const uint64_t bytes = t.bytes(cfg.BusBytes);
         e.dram_wr_bytes += bytes;
         const bool vsp = x.get(arch::field::src) == static_cast<uint64_t>(arch::StoreSrc::VSP);
         (vsp ? e.vsp_rd_bits : e.out_rd_bits) += 8 * bytes;
