@@ -31,6 +31,13 @@ using layer::vf32;
 
 constexpr uint32_t L = arch::kVectorLanes;
 constexpr uint32_t kRowBytes = L * 4;
+// A projection's weight loads run this many jobs ahead of its MATMULs in program order, and its
+// drain stores up to kStoreTokens tokens' rows per STORE (LayerGen::project). Measured with the
+// functional model (session 29): 0 and 1 (the old order) gave a P = 128 prefill of 2,207,122
+// cycles; (2, 4) 1,909,186; (3, 4) 1,902,348; (3, 6) 1,897,896; (4, 8) 1,921,827; a batch-16
+// step 388,030, 385,023, 384,536, 384,384 and 384,082.
+constexpr size_t kLoadsAhead = 3;
+constexpr int64_t kStoreTokens = 6;
 
 int64_t rows_of(int64_t n) { return (n + L - 1) / L; }
 vf32 kf(float f) { return vec::from_float(f); }
@@ -313,8 +320,43 @@ class LayerGen {
     b_.add(isa::make_store(t, {}, arch::StoreSrc::VSP), {vsp_beats(row, rows, row_bytes)}, writes);
   }
   // n elements from `row` to DRAM, whole beats.
-  void store_vec(uint32_t row, uint32_t dram, int64_t n) {
-    store(row, dram, 1, (n * 4 + cfg_.BusBytes - 1) / cfg_.BusBytes * cfg_.BusBytes, 0);
+  static int64_t beat_bytes(const arch::Config& c, int64_t n) { return (n * 4 + c.BusBytes - 1) / c.BusBytes * c.BusBytes; }
+  void store_vec(uint32_t row, uint32_t dram, int64_t n) { store(row, dram, 1, beat_bytes(cfg_, n), 0); }
+  // A drained row of a projection to DRAM. While project() drains with ystore_max_ > 1, the
+  // stores of consecutive tokens (their rows following each other in the scratchpad, their DRAM
+  // rows at one stride) merge into one STORE of up to ystore_max_ rows: the store DMA waits for
+  // a STORE's last write response before it takes the next, so one row per STORE pays the
+  // memory's latency per token, and at 64 tokens a batch the drain went at the store's pace.
+  struct YStore {
+    uint32_t row, dram;
+    int64_t n, rows;
+    uint32_t dstride;
+  };
+  std::optional<YStore> ystore_;
+  int64_t ystore_max_ = 1;
+  void flush_ystore() {
+    if (!ystore_) return;
+    const YStore y = *ystore_;
+    ystore_.reset();
+    store(y.row, y.dram, y.rows, beat_bytes(cfg_, y.n), y.rows > 1 ? y.dstride : 0);
+  }
+  void store_y(uint32_t row, uint32_t dram, int64_t n) {
+    const int64_t bytes = beat_bytes(cfg_, n);
+    const bool whole_rows = bytes == rows_of(n) * static_cast<int64_t>(kRowBytes);
+    if (ystore_) {
+      YStore& y = *ystore_;
+      const bool merges = whole_rows && y.n == n && row == y.row + static_cast<uint32_t>(y.rows * rows_of(n)) &&
+                          dram > y.dram &&
+                          (y.rows == 1 ? dram - y.dram >= bytes : dram == y.dram + static_cast<uint32_t>(y.rows) * y.dstride);
+      if (merges) {
+        if (y.rows == 1) y.dstride = dram - y.dram;
+        if (++y.rows == ystore_max_) flush_ystore();
+        return;
+      }
+      flush_ystore();
+    }
+    if (ystore_max_ <= 1 || !whole_rows) return store_vec(row, dram, n);
+    ystore_ = YStore{row, dram, n, 1, 0};
   }
 
   // ---- the exact layer model steps -----------------------------------------------------------------------
@@ -527,7 +569,7 @@ int64_t LayerGen::norm_group(int64_t rows_per_token) const {
 void LayerGen::project(const layer::TernaryProjection& w, uint32_t w_addr, uint32_t deq_row,
                        const std::function<uint32_t(int64_t)>& dst) {
   project({{{{&w, w_addr}}, deq_row, [&](int64_t t, const std::vector<uint32_t>& y, int64_t row0, int64_t n) {
-              store_vec(y[0], dst(t) + static_cast<uint32_t>(row0 * 4), n);
+              store_y(y[0], dst(t) + static_cast<uint32_t>(row0 * 4), n);
             }}});
 }
 
@@ -561,9 +603,53 @@ void LayerGen::project(const std::vector<Segment>& segs) {
     np_max = std::max(np_max, np);
   }
   const uint32_t m0 = vsp_.mark();
-  std::vector<uint32_t> y[2];
-  for (auto& yb : y)
-    for (int64_t i = 0; i < np_max; ++i) yb.push_back(vsp_.alloc(y_rows));
+  // The drained rows' ring: 2 x ystore_max_ slots per projection, each slot's rows following
+  // the last one's, so that store_y merges up to ystore_max_ tokens' stores while the vector unit
+  // drains the next tokens into the other half. A quarter of the free scratchpad at most.
+  const int64_t yr = rows_of(y_rows);
+  const int64_t k_fit = static_cast<int64_t>(vsp_.free_rows()) / 4 / (2 * np_max * yr);
+  ystore_max_ = std::max<int64_t>(1, std::min(kStoreTokens, k_fit));
+  const int64_t y_n = 2 * ystore_max_;
+  const uint32_t ybase = vsp_.alloc(np_max * y_n * yr * L);
+  std::vector<std::vector<uint32_t>> y(static_cast<size_t>(y_n));
+  for (int64_t sl = 0; sl < y_n; ++sl)
+    for (int64_t i = 0; i < np_max; ++i) y[static_cast<size_t>(sl)].push_back(ybase + static_cast<uint32_t>((i * y_n + sl) * yr));
+  // Every job in program order. Each MATMUL is preceded in program order by the loads of the
+  // jobs up to kLoadsAhead after it (as far as the weight ring holds them without overwriting a
+  // job not used yet): the command processor dispatches in program order into queues of
+  // kCpQueueDepth, so a job's load placed right before its MATMUL, behind the previous jobs'
+  // share of the drain, waited for the vector unit to take that share, and at 64 tokens a batch
+  // (drains of 8 tokens a job) loads and MATMULs alternated instead of overlapping.
+  struct Job {
+    const layer::TernaryProjection* w;
+    uint32_t addr;
+    const BitLinearPlan* pl;
+    int64_t rb, kc;
+  };
+  std::vector<Job> all_jobs;
+  for (size_t si = 0; si < segs.size(); ++si)
+    for (int64_t rb0 = 0; rb0 < plans[si].pl.row_blocks; rb0 += plans[si].per_batch)
+      for (int64_t rb = rb0; rb < std::min(rb0 + plans[si].per_batch, plans[si].pl.row_blocks); ++rb)
+        for (const auto& [w, addr] : segs[si].ws)
+          for (int64_t kc = 0; kc < plans[si].pl.k_chunks; ++kc) all_jobs.push_back({w, addr, &plans[si].pl, rb, kc});
+  size_t loaded_to = 0, job_at = 0;
+  auto find_loaded = [&](const Job& j) {
+    return std::find_if(prefetched_.begin(), prefetched_.end(), [&](const Prefetched& p) {
+      return p.w == j.w && p.rb == j.rb && p.kc == j.kc;
+    });
+  };
+  auto load_ahead = [&](size_t upto) {
+    for (; loaded_to < std::min(upto, all_jobs.size()); ++loaded_to) {
+      const Job& j = all_jobs[loaded_to];
+      if (find_loaded(j) != prefetched_.end()) continue;
+      const int64_t depth = std::min<int64_t>(cfg_.WDepth, j.pl->depth_total - j.kc * cfg_.WDepth);
+      const int64_t pos = ring_place(wnext_, depth);
+      if (std::any_of(prefetched_.begin(), prefetched_.end(), [&](const Prefetched& p) { return p.overlaps(pos, depth); }))
+        return;
+      if (load_job(j.addr, *j.pl, j.rb, j.kc) != pos) throw std::logic_error("a weight job left its planned place");
+      prefetched_.push_back({j.w, j.rb, j.kc, pos, depth});
+    }
+  };
   int64_t drained = 0;
   // The drain of one batch: per token and projection y = (float(acc) * deq) * w_mul, then the tail.
   struct Batch {
@@ -573,7 +659,9 @@ void LayerGen::project(const std::vector<Segment>& segs) {
   auto drain = [&](const Batch& bt, int64_t t) {
     const Segment& sg = segs[bt.seg];
     const int64_t np = plans[bt.seg].np;
-    const std::vector<uint32_t>& yr = y[drained++ % 2];
+    // Stores merge among one batch's tokens only (one tensor, one stride).
+    if (t == 0) flush_ystore();
+    const std::vector<uint32_t>& yr = y[static_cast<size_t>(drained++ % y_n)];
     for (int64_t i = 0; i < np; ++i) {
       isa::Vec v;
       v.kind = VectorKind::FROM_OUT;
@@ -628,10 +716,11 @@ void LayerGen::project(const std::vector<Segment>& segs) {
             const int64_t depth = std::min<int64_t>(cfg_.WDepth, pl.depth_total - kc * cfg_.WDepth);
             const int64_t W = cfg_.WDepth;
             int64_t pos;
-            if (!prefetched_.empty() && prefetched_.front().w == w && prefetched_.front().rb == rb &&
-                prefetched_.front().kc == kc) {
-              pos = prefetched_.front().pos;
-              prefetched_.pop_front();
+            load_ahead(job_at + 1 + kLoadsAhead);
+            ++job_at;
+            if (const auto it = find_loaded({w, 0, nullptr, rb, kc}); it != prefetched_.end()) {
+              pos = it->pos;
+              prefetched_.erase(it);
             } else {
               pos = load_job(ws[static_cast<size_t>(i)].second, pl, rb, kc);
             }
@@ -664,6 +753,8 @@ void LayerGen::project(const std::vector<Segment>& segs) {
     }
   }
   drain_to(T_);
+  flush_ystore();  // the last group, before its rows are given back
+  ystore_max_ = 1;
   vsp_.release(m0);
 }
 
@@ -1288,7 +1379,7 @@ std::vector<isa::Insn> LayerGen::run() {
   auto store_rows = [&](const std::function<uint32_t(int64_t)>& at, bool roped) {
     return [&, at, roped](int64_t t, const std::vector<uint32_t>& y, int64_t row0, int64_t n) {
       if (roped) rope_token(y[0], n, t);
-      store_vec(y[0], at(t) + static_cast<uint32_t>(row0 * 4), n);
+      store_y(y[0], at(t) + static_cast<uint32_t>(row0 * 4), n);
     };
   };
   const std::vector<Segment> qkv{{{{&p_.q, a_.wq}}, deq_a, store_rows(rows_at(a_.q, sh), true), align},
@@ -1353,7 +1444,7 @@ std::vector<isa::Insn> LayerGen::run() {
     project({{{{&p_.o, a_.wo}},
               deq_o,
               [&](int64_t t, const std::vector<uint32_t>& y, int64_t row0, int64_t n) {
-                store_vec(y[0], a_.attn_out + static_cast<uint32_t>(t * sh + row0 * 4), n);
+                store_y(y[0], a_.attn_out + static_cast<uint32_t>(t * sh + row0 * 4), n);
                 elem(VectorOp::ADD, x1_at(t, row0), x1_at(t, row0), n, vecb(y[0]));
               },
               row_align,
@@ -1382,7 +1473,7 @@ std::vector<isa::Insn> LayerGen::run() {
             elem(VectorOp::MAX, y[0], y[0], n, imm(0));
             elem(VectorOp::MUL, y[0], y[0], n, vecb(y[0]));
             elem(VectorOp::MUL, y[0], y[0], n, vecb(y[1]));
-            store_vec(y[0], a_.mlp_act + static_cast<uint32_t>(t * si + row0 * 4), n);
+            store_y(y[0], a_.mlp_act + static_cast<uint32_t>(t * si + row0 * 4), n);
           }}});
   next(p_.down, a_.wdown);
   norm_phase(token_rows({a_.mlp_act}, I, si, false), rows_of(I), I, c_ffn_, deq_d, dt_i, true);
@@ -1392,7 +1483,7 @@ std::vector<isa::Insn> LayerGen::run() {
     project({{{{&p_.down, a_.wdown}},
               deq_d,
               [&](int64_t t, const std::vector<uint32_t>& y, int64_t row0, int64_t n) {
-                store_vec(y[0], a_.mlp_out + static_cast<uint32_t>(t * sh + row0 * 4), n);
+                store_y(y[0], a_.mlp_out + static_cast<uint32_t>(t * sh + row0 * 4), n);
                 elem(VectorOp::ADD, x1_at(t, row0), x1_at(t, row0), n, vecb(y[0]));
                 store_vec(x1_at(t, row0), a_.x_out + static_cast<uint32_t>(t * sh + row0 * 4), n);
               },

@@ -179,6 +179,41 @@ TEST(LayerProgram, WeightPrefetchSpreadsOverThePhasesTokens) {
                                       "queue behind them";
 }
 
+// A projection's weight loads run ahead of its MATMULs in program order (three jobs, as far as
+// the ring holds them), and its drain stores several tokens' rows per STORE (up to six): at 64
+// tokens a batch, a load right before its MATMUL waited behind the drain in the in-order
+// dispatch, and a STORE per token paid the memory's latency per token (docs/performance.md, item
+// 21). Every token's rows are still stored exactly once (and LayerProgram.ResidualStreamOnDefault
+// runs bit-exact on `default`).
+TEST(LayerProgram, ProjectionLoadsAheadAndStoresTokensTogether) {
+  const auto& def = *tasu::arch::find_config("default");
+  const auto s = shape(1024, 2816, 8, 2, 128);
+  const auto p = tasu::bench::random_layer(s, 1);
+  tasu::codegen::LayerAddrs a;
+  a.mlp_act = 0x1000000;
+  const int64_t tokens = 64, act_bytes = tokens * s.intermediate * 4;
+  const auto prog = tasu::codegen::generate_layer(def, p, tokens, 0, a);
+  int64_t loads = 0, matmuls = 0, ahead = 0, stores = 0, merged = 0, max_rows = 0;
+  uint64_t bytes = 0;
+  for (const auto& x : prog) {
+    if (x.opcode() == tasu::arch::Opcode::LOAD &&
+        x.get(tasu::arch::field::dst) == static_cast<uint64_t>(tasu::arch::LoadDst::WGT))
+      ++loads;
+    if (x.opcode() == tasu::arch::Opcode::MATMUL) ahead += loads >= ++matmuls + 3;
+    if (x.opcode() != tasu::arch::Opcode::STORE) continue;
+    const auto t = tasu::isa::transfer_of(x);
+    if (t.dram_addr < a.mlp_act || t.dram_addr >= a.mlp_act + act_bytes) continue;
+    ++stores;
+    merged += t.rows > 1;
+    max_rows = std::max<int64_t>(max_rows, t.rows);
+    bytes += uint64_t{t.rows} * t.row_beats * def.BusBytes;
+  }
+  EXPECT_GE(ahead * 10, matmuls * 9) << ahead << " of " << matmuls << " MATMULs have the job three after them loaded";
+  EXPECT_EQ(bytes, static_cast<uint64_t>(act_bytes)) << "relu(gate)^2 * up stored once per token and row";
+  EXPECT_GT(merged * 2, stores) << merged << " of " << stores << " STOREs of the MLP's product hold several tokens";
+  EXPECT_LE(max_rows, 6);
+}
+
 // A prefill's attention loads each key and value block once for all of the program's queries
 // (attention_queries), not once per query: the cache bytes read are the context's, once.
 TEST(LayerProgram, PrefillAttentionReadsTheCacheOncePerGroup) {
