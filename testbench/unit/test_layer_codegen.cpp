@@ -307,14 +307,54 @@ TEST(LayerProgram, ResidualStreamThroughDramWhenTheMlpDoesNotFitBesideIt) {
   const auto& ci = *tasu::arch::find_config("ci");
   const auto p = tasu::bench::random_layer(shape(3072, 3584, 48, 24, 64), 1);
   tasu::codegen::LayerAddrs a;
-  a.x1 = 0x100000;
+  a.x1 = 0x4000000;  // past every weight job's offset (the weights' bases are all 0 here)
+  a.mlp_out = 0x5000000;
   std::vector<tasu::isa::Insn> prog;
   ASSERT_NO_THROW(prog = tasu::codegen::generate_layer(ci, p, 4, 0, a));
   int64_t x1_stores = 0;
-  for (const auto& x : prog)
-    x1_stores += x.opcode() == tasu::arch::Opcode::STORE && tasu::isa::transfer_of(x).dram_addr >= a.x1 &&
-                 tasu::isa::transfer_of(x).dram_addr < a.x1 + 4 * 3072 * 4;
+  uint64_t x1_loaded = 0, mlp_out_loaded = 0;
+  const uint32_t region = 4 * 3072 * 4;
+  for (const auto& x : prog) {
+    const auto t = tasu::isa::transfer_of(x);
+    const bool in_x1 = t.dram_addr >= a.x1 && t.dram_addr < a.x1 + region;
+    x1_stores += x.opcode() == tasu::arch::Opcode::STORE && in_x1;
+    if (x.opcode() != tasu::arch::Opcode::LOAD) continue;
+    x1_loaded += in_x1 ? uint64_t{t.rows} * t.row_beats * ci.BusBytes : 0;
+    mlp_out_loaded += t.dram_addr >= a.mlp_out && t.dram_addr < a.mlp_out + region;
+  }
   EXPECT_EQ(x1_stores, 4);
+  // Through DRAM, the last residual runs in down's drain (item 22 of docs/performance.md's layer
+  // list): x1 read once, a batch ahead among down's jobs, and mlp_out never read back.
+  EXPECT_EQ(x1_loaded, region);
+  EXPECT_EQ(mlp_out_loaded, 0u);
+}
+
+// The last residual in down's drain, bit-exact: `default`, hidden 2,560 (40 rows a token), 64
+// tokens, whose x1 does not fit the scratchpad (so it goes through DRAM) while down's batches
+// are whole scratchpad rows.
+TEST(LayerProgram, LastResidualInDownsDrain) {
+  auto dev = tasu::rt::open_device("model", "default");
+  const auto s = shape(2560, 256, 20, 5, 128);
+  const auto p = tasu::bench::random_layer(s, 1);
+  tasu::codegen::LayerAddrs a;
+  a.x1 = 0x4000000;  // past every weight job's offset (the weights' bases are all 0 here)
+  a.mlp_out = 0x5000000;
+  const int64_t T = 64;
+  const uint32_t region = T * 2560 * 4;
+  uint64_t x1_stored = 0, x1_loaded = 0, mlp_out_loaded = 0;
+  for (const auto& x : tasu::codegen::generate_layer(dev->config(), p, T, 0, a)) {
+    const auto t = tasu::isa::transfer_of(x);
+    const uint64_t bytes = uint64_t{t.rows} * t.row_beats * dev->config().BusBytes;
+    const bool in_x1 = t.dram_addr >= a.x1 && t.dram_addr < a.x1 + region;
+    if (x.opcode() == tasu::arch::Opcode::STORE && in_x1) x1_stored += bytes;
+    if (x.opcode() != tasu::arch::Opcode::LOAD) continue;
+    if (in_x1) x1_loaded += bytes;
+    if (t.dram_addr >= a.mlp_out && t.dram_addr < a.mlp_out + region) mlp_out_loaded += bytes;
+  }
+  EXPECT_EQ(x1_stored, region) << "x1 through DRAM";
+  EXPECT_EQ(x1_loaded, region);
+  EXPECT_EQ(mlp_out_loaded, 0u);
+  tasu::bench::expect_layers_bit_exact(*dev, s, 1, T, 1);
 }
 
 // A long context in a short scratchpad (programs of 23 tokens on ci): the last program's 16
